@@ -1,0 +1,90 @@
+package io.meshless.benchmarks.process;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * New TLS connections, one after another, through the JVM's default SSLSocketFactory: whatever
+ * configured it (the agent, or javax.net.ssl.* properties) is what gets measured. Every
+ * connection is a full handshake (the session is invalidated, so nothing is resumed) followed by
+ * one GET with `Connection: close`.
+ *
+ * <p>Prints one line: {@code handshakes_per_s=… ok=… failed=… seconds=…}.
+ */
+public final class HandshakeLoop {
+    private HandshakeLoop() {}
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        String host = args.get("host", "127.0.0.1");
+        int port = Integer.parseInt(args.required("port"));
+        double warmup = args.doubleValue("warmup-seconds", 2);
+        double seconds = args.doubleValue("seconds", 5);
+        int maxConnections = args.intValue("max-connections", 200_000);
+
+        SSLSocketFactory factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
+        long warmupEnd = System.nanoTime() + (long) (warmup * 1e9);
+        String firstFailure = null;
+        while (System.nanoTime() < warmupEnd) {
+            String f = oneConnection(factory, host, port);
+            if (f != null && firstFailure == null) {
+                firstFailure = f;
+            }
+        }
+        int ok = 0;
+        int failed = 0;
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long now = start;
+        while (now < end && ok + failed < maxConnections) {
+            String f = oneConnection(factory, host, port);
+            if (f == null) {
+                ok++;
+            } else {
+                failed++;
+                if (firstFailure == null) {
+                    firstFailure = f;
+                }
+            }
+            now = System.nanoTime();
+        }
+        double elapsed = (now - start) / 1e9;
+        if (firstFailure != null) {
+            System.err.println("first failure: " + firstFailure);
+        }
+        System.out.printf(java.util.Locale.ROOT, "handshakes_per_s=%.1f ok=%d failed=%d seconds=%.2f%n",
+                ok / elapsed, ok, failed, elapsed);
+    }
+
+    /** One full handshake and request; null when it worked, otherwise why not. */
+    private static String oneConnection(SSLSocketFactory factory, String host, int port) {
+        SSLSocket socket = null;
+        try {
+            socket = (SSLSocket) factory.createSocket();
+            socket.connect(new InetSocketAddress(host, port), 5000);
+            socket.setSoTimeout(5000);
+            // The client a real application would be: HTTPS host-name checking switched on.
+            SSLParameters params = socket.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(params);
+            socket.startHandshake();
+            MiniHttp http = new MiniHttp(socket, host, "/", false);
+            int code = http.get();
+            socket.getSession().invalidate();
+            return code == 200 ? null : "HTTP " + code;
+        } catch (IOException | RuntimeException e) {
+            return e.toString();
+        } finally {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // the measurement is over for this connection
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.meshless.benchmarks.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Rotates the certificate of a server running under the agent and watches from outside:
+ * kubelet-style swaps of the server's Secret volume (`--staged DIR` holds 01, 02, … each with
+ * tls.crt, tls.key, ca.crt), then new handshakes until the server presents the new serial.
+ * Meanwhile load threads make requests on new connections and count every failure.
+ *
+ * <p>Prints one line: {@code pickup_p50_ms=… pickup_max_ms=… swaps=… missed=… requests=… failed=…}.
+ */
+public final class RotationProbe {
+    private RotationProbe() {}
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        String host = args.get("host", "127.0.0.1");
+        int port = Integer.parseInt(args.required("port"));
+        Path volume = Path.of(args.required("volume"));
+        Path staged = Path.of(args.required("staged"));
+        int swaps = args.intValue("swaps", 20);
+        int loadThreads = args.intValue("load-threads", 1);
+        double timeoutSeconds = args.doubleValue("timeout-seconds", 10);
+        long gapMillis = args.intValue("gap-ms", 200);
+        char[] password = args.get("password", "changeit").toCharArray();
+        SSLSocketFactory factory = clientContext(Path.of(args.required("keystore")),
+                Path.of(args.required("truststore")), password).getSocketFactory();
+
+        KubeletVolume kubelet = new KubeletVolume(volume);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        List<Thread> load = new ArrayList<>();
+        for (int i = 0; i < loadThreads; i++) {
+            Thread t = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        request(factory, host, port);
+                        ok.incrementAndGet();
+                    } catch (IOException | RuntimeException e) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e.toString());
+                    }
+                }
+            }, "load-" + i);
+            t.setDaemon(true);
+            t.start();
+            load.add(t);
+        }
+
+        Stats pickup = new Stats();
+        int missed = 0;
+        try {
+            for (int i = 1; i <= swaps; i++) {
+                Path source = staged.resolve(String.format(Locale.ROOT, "%02d", i));
+                BigInteger expected = leafSerial(source.resolve("tls.crt"));
+                long t0 = System.nanoTime();
+                kubelet.publish(source);
+                long deadline = t0 + (long) (timeoutSeconds * 1e9);
+                boolean seen = false;
+                while (System.nanoTime() < deadline) {
+                    try {
+                        if (expected.equals(request(factory, host, port))) {
+                            pickup.add(System.nanoTime() - t0);
+                            seen = true;
+                            break;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the load threads count failures; the probe only watches for the new serial
+                    }
+                }
+                if (!seen) {
+                    missed++;
+                }
+                Thread.sleep(gapMillis);
+            }
+        } finally {
+            running.set(false);
+            for (Thread t : load) {
+                t.join(5000);
+            }
+        }
+        if (firstFailure.get() != null) {
+            System.err.println("first failed request: " + firstFailure.get());
+        }
+        System.out.printf(Locale.ROOT,
+                "pickup_p50_ms=%.1f pickup_max_ms=%.1f swaps=%d missed=%d requests=%d failed=%d%n",
+                pickup.percentileMicros(50) / 1000, pickup.percentileMicros(100) / 1000,
+                swaps, missed, ok.get() + failed.get(), failed.get());
+    }
+
+    /** One new connection, full handshake, one GET; returns the serial the server presented. */
+    private static BigInteger request(SSLSocketFactory factory, String host, int port) throws IOException {
+        SSLSocket socket = (SSLSocket) factory.createSocket();
+        try {
+            socket.connect(new InetSocketAddress(host, port), 5000);
+            socket.setSoTimeout(5000);
+            socket.startHandshake();
+            X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            int code = new MiniHttp(socket, host, "/", false).get();
+            // Never resume: a resumed session would show the old certificate.
+            socket.getSession().invalidate();
+            if (code != 200) {
+                throw new IOException("HTTP " + code);
+            }
+            return leaf.getSerialNumber();
+        } finally {
+            socket.close();
+        }
+    }
+
+    private static BigInteger leafSerial(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in))
+                    .getSerialNumber();
+        }
+    }
+
+    private static SSLContext clientContext(Path keystore, Path truststore, char[] password) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            keys.load(in, password);
+        }
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(truststore)) {
+            trust.load(in, password);
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, password);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return context;
+    }
+}

@@ -1,0 +1,29 @@
+package io.meshless.injector.webhook;
+
+import java.util.List;
+
+/** The {@code meshless.io/*} annotation and label keys the injector reads and writes. */
+public final class Annotations {
+  public static final String PREFIX = "meshless.io/";
+  /** Pod annotation or label "true"/"false"; namespace label "enabled"/"disabled". */
+  public static final String INJECT = PREFIX + "inject";
+  public static final String STATUS = PREFIX + "status";
+  public static final String STATUS_INJECTED = "injected";
+  public static final String CONTAINERS = PREFIX + "containers";
+
+  public static final String CERT_DIR = PREFIX + "cert-dir";
+  public static final String MODE = PREFIX + "mode";
+  public static final String ALLOWED_PEERS = PREFIX + "allowed-peers";
+  public static final String TRUST_SYSTEM_CAS = PREFIX + "trust-system-cas";
+
+  /** Agent keys that may be given per pod, in the order their env variables are added. */
+  public static final List<String> AGENT_KEYS = List.of("cert-dir", "mode", "allowed-peers", "trust-system-cas");
+  static final List<String> KNOWN = List.of(INJECT, STATUS, CONTAINERS, CERT_DIR, MODE, ALLOWED_PEERS, TRUST_SYSTEM_CAS);
+
+  private Annotations() {}
+
+  /** The agent's environment variable for a key: {@code MESHLESS_<KEY>}, '-' becomes '_'. */
+  public static String envName(String agentKey) {
+    return "MESHLESS_" + agentKey.toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+  }
+}

@@ -64,6 +64,7 @@ public final class HandshakeLoop {
         SSLSocket socket = null;
         try {
             socket = (SSLSocket) factory.createSocket();
+            socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), 5000);
             socket.setSoTimeout(5000);
             // The client a real application would be: HTTPS host-name checking switched on.

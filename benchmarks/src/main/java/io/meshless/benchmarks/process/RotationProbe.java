@@ -113,6 +113,7 @@ public final class RotationProbe {
     /** One new connection, full handshake, one GET; returns the serial the server presented. */
     private static BigInteger request(SSLSocketFactory factory, String host, int port) throws IOException {
         SSLSocket socket = (SSLSocket) factory.createSocket();
+        socket.setTcpNoDelay(true);
         try {
             socket.connect(new InetSocketAddress(host, port), 5000);
             socket.setSoTimeout(5000);

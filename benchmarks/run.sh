@@ -1,0 +1,464 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks of Meshless, every figure a side-by-side comparison taken in one run.
+#
+#   benchmarks/run.sh           full run (about 10 minutes): more rounds, longer windows
+#   benchmarks/run.sh --quick   within 3 minutes, same measurements with fewer rounds
+#
+# Prints one markdown table on stdout (progress goes to stderr) and keeps it, with the raw
+# output of every tool, in benchmarks/target/run-<UTC time>/. Loopback only; every loop is
+# bounded in count and in time; every process it starts is stopped on exit.
+#
+# Needs: java 17+, openssl, nginx, haproxy, curl (installed with apt-get when missing and root),
+# benchmarks/target/benchmarks.jar, agent/target/meshless-agent.jar,
+# injector/target/meshless-injector.jar. A part whose component is not built prints
+# "n/a (component missing)" instead of a figure.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MODE=full
+for arg in "$@"; do
+  case "$arg" in
+    --quick) MODE=quick ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$arg' (use --quick or nothing)" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$MODE" = quick ]; then
+  STARTUP_N=10; HS_ROUNDS=2; HS_WARM=1; HS_SECS=3; KA_ROUNDS=2; KA_WARM=1; KA_SECS=3
+  ROT_SWAPS=20; WH_WARM=2; WH_SECS=4; ISSUE_SECS=2
+else
+  STARTUP_N=20; HS_ROUNDS=5; HS_WARM=3; HS_SECS=10; KA_ROUNDS=5; KA_WARM=2; KA_SECS=10
+  ROT_SWAPS=20; WH_WARM=5; WH_SECS=20; ISSUE_SECS=10
+fi
+
+BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
+AGENT_JAR="$ROOT/agent/target/meshless-agent.jar"
+INJECTOR_JAR="$ROOT/injector/target/meshless-injector.jar"
+OUT="$ROOT/benchmarks/target/run-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+WORK="$(mktemp -d /tmp/meshless-bench.XXXXXX)"
+PASS=changeit
+MISSING="n/a (component missing)"
+STARTED=()
+
+log() { echo "[run.sh $(date -u +%T)] $*" >&2; }
+
+cleanup() {
+  local pid
+  for pid in "${STARTED[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  sleep 0.2
+  for pid in "${STARTED[@]:-}"; do
+    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+  done
+  # MESHLESS_BENCH_KEEP=1 keeps the certificates and configs for a look afterwards.
+  [ "${MESHLESS_BENCH_KEEP:-0}" = 1 ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# ---------------------------------------------------------------- tools
+ensure_tools() {
+  local need=() bin
+  for bin in openssl nginx haproxy curl; do command -v "$bin" >/dev/null 2>&1 || need+=("$bin"); done
+  if [ "${#need[@]}" -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then echo "run.sh: missing ${need[*]} and not root to install them" >&2; exit 1; fi
+    log "installing ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq openssl nginx-light haproxy curl >/dev/null
+  fi
+  command -v java >/dev/null || { echo "run.sh: java not on PATH" >&2; exit 1; }
+  if [ ! -f "$BENCH_JAR" ]; then
+    log "building benchmarks/target/benchmarks.jar"
+    (cd "$ROOT" && ./mvnw -B -q -pl benchmarks -am package -DskipTests) >&2
+  fi
+}
+
+# A TCP port nothing listens on (other builds share this machine).
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$(( 20000 + RANDOM % 30000 ))
+    if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then echo "$p"; return; fi
+  done
+  echo "run.sh: no free port found" >&2; exit 1
+}
+
+wait_port() { # port seconds
+  local end=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$end" ]; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# key=value field of a tool's output line
+field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p" | head -1; }
+
+# numbers on stdin -> "median min max" (median of an even count: mean of the two middle values)
+mmm() {
+  sort -g | awk '{v[NR]=$1} END {
+    if (NR==0) { print "nan nan nan"; exit }
+    m = (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2
+    printf "%g %g %g\n", m, v[1], v[NR] }'
+}
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+
+# ---------------------------------------------------------------- certificates
+# A mesh CA and P-256 SPIFFE leaves made with openssl: independent of the code being measured.
+leaf() { # dir sa-name
+  local d="$1" sa="$2"
+  mkdir -p "$d"
+  cat >"$d/ext.cnf" <<EOF
+basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth,clientAuth
+subjectAltName=URI:spiffe://cluster.local/ns/bench/sa/$sa,DNS:localhost,IP:127.0.0.1
+EOF
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/tls.key" \
+    -out "$d/req.csr" -subj "/O=meshless-bench/CN=$sa" 2>/dev/null
+  openssl x509 -req -in "$d/req.csr" -CA "$WORK/ca.crt" -CAkey "$WORK/ca.key" \
+    -set_serial "0x$(openssl rand -hex 15)" -days 1 -extfile "$d/ext.cnf" -out "$d/tls.crt" 2>/dev/null
+  cp "$WORK/ca.crt" "$d/ca.crt"
+  rm -f "$d/req.csr" "$d/ext.cnf"
+}
+
+make_pki() {
+  log "issuing a test CA and P-256 leaves with openssl"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/ca.key" \
+    -out "$WORK/ca.crt" -days 2 -subj "/O=meshless-bench/CN=bench mesh CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  leaf "$WORK/client" client
+  leaf "$WORK/server" server
+  cat "$WORK/server/tls.crt" "$WORK/server/tls.key" >"$WORK/server.pem"
+  cat "$WORK/client/tls.crt" "$WORK/client/tls.key" >"$WORK/client.pem"
+  # The same client key for hand-configured JSSE, as a PKCS#12 key store and trust store.
+  openssl pkcs12 -export -in "$WORK/client/tls.crt" -inkey "$WORK/client/tls.key" -name client \
+    -passout "pass:$PASS" -out "$WORK/client.p12"
+  keytool -importcert -noprompt -alias mesh-ca -file "$WORK/ca.crt" -keystore "$WORK/ca.p12" \
+    -storetype PKCS12 -storepass "$PASS" >/dev/null 2>&1
+  local i
+  for i in $(seq -f %02g 0 "$ROT_SWAPS"); do leaf "$WORK/staged/$i" server; done
+}
+
+JDK_TLS=(-Djavax.net.ssl.keyStore="$WORK/client.p12" -Djavax.net.ssl.keyStoreType=PKCS12
+  -Djavax.net.ssl.keyStorePassword="$PASS" -Djavax.net.ssl.trustStore="$WORK/ca.p12"
+  -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword="$PASS")
+agent_opts() { echo "-javaagent:$AGENT_JAR=cert-dir=$1"; }
+
+# ---------------------------------------------------------------- servers
+NGINX_PID=""; NGINX_PLAIN=""; NGINX_TLS=""
+start_nginx() {
+  NGINX_PLAIN=$(free_port); NGINX_TLS=$(free_port)
+  mkdir -p "$WORK/nginx/logs"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  server {
+    listen 127.0.0.1:$NGINX_PLAIN;
+    location / { return 200 "ok\n"; }
+  }
+  server {
+    listen 127.0.0.1:$NGINX_TLS ssl;
+    ssl_certificate $WORK/server/tls.crt;
+    ssl_certificate_key $WORK/server/tls.key;
+    ssl_client_certificate $WORK/ca.crt;
+    ssl_verify_client on;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    # Every new connection is a full handshake: no session cache, no tickets.
+    ssl_session_cache off;
+    ssl_session_tickets off;
+    location / { return 200 "ok\n"; }
+  }
+}
+EOF
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/logs/error.log" &
+  NGINX_PID=$!; STARTED+=("$NGINX_PID")
+  wait_port "$NGINX_TLS" 10 || { echo "run.sh: nginx did not start" >&2; cat "$WORK/nginx/logs/error.log" >&2; exit 1; }
+}
+nginx_pids() { echo "$NGINX_PID,$(pgrep -P "$NGINX_PID" | paste -sd, -)"; }
+
+HAP_LOCAL_PID=""; HAP_REMOTE_PID=""; HAP_LOCAL=""
+start_sidecars() {
+  # Two proxies, as two sidecars: local (plaintext in, mTLS out) and remote (mTLS in, plaintext
+  # to the server), each a single-threaded process like an Envoy/linkerd2-proxy with one worker.
+  HAP_LOCAL=$(free_port); local remote; remote=$(free_port)
+  cat >"$WORK/haproxy-local.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 1000
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend outbound
+  bind 127.0.0.1:$HAP_LOCAL
+  default_backend remote_sidecar
+backend remote_sidecar
+  server remote 127.0.0.1:$remote ssl crt $WORK/client.pem ca-file $WORK/ca.crt verify required sni str(localhost)
+EOF
+  cat >"$WORK/haproxy-remote.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 1000
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend inbound
+  bind 127.0.0.1:$remote ssl crt $WORK/server.pem ca-file $WORK/ca.crt verify required
+  default_backend app
+backend app
+  server app 127.0.0.1:$NGINX_PLAIN
+EOF
+  haproxy -db -f "$WORK/haproxy-remote.cfg" >"$WORK/haproxy-remote.log" 2>&1 &
+  HAP_REMOTE_PID=$!; STARTED+=("$HAP_REMOTE_PID")
+  haproxy -db -f "$WORK/haproxy-local.cfg" >"$WORK/haproxy-local.log" 2>&1 &
+  HAP_LOCAL_PID=$!; STARTED+=("$HAP_LOCAL_PID")
+  wait_port "$HAP_LOCAL" 10 && wait_port "$remote" 10 \
+    || { echo "run.sh: haproxy did not start" >&2; cat "$WORK"/haproxy-*.log >&2; exit 1; }
+}
+
+bench() { # main-class args... : runs a load tool, raw output to $OUT/raw.txt, result line on stdout
+  local cls="$1"; shift
+  local line
+  line=$(timeout 120 java -cp "$BENCH_JAR" "io.meshless.benchmarks.process.$cls" "$@" 2>>"$OUT/stderr.txt" | tail -1) || true
+  echo "$cls $* => $line" >>"$OUT/raw.txt"
+  echo "$line"
+}
+bench_with() { # jvm-options-array-name main-class args...
+  local -n opts="$1"; shift
+  local cls="$1"; shift
+  local line
+  line=$(timeout 120 java "${opts[@]}" -cp "$BENCH_JAR" "io.meshless.benchmarks.process.$cls" "$@" 2>>"$OUT/stderr.txt" | tail -1) || true
+  echo "[${opts[*]}] $cls $* => $line" >>"$OUT/raw.txt"
+  echo "$line"
+}
+
+ROWS=()
+row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
+
+# ---------------------------------------------------------------- 1. start-up
+part_startup() {
+  if [ ! -f "$AGENT_JAR" ]; then row "1 start-up, java Hello" "$MISSING" "" "" "overhead <= 100 ms" "n/a"; return; fi
+  log "1/6 start-up: $STARTUP_N x java Hello with and without the agent, interleaved"
+  mkdir -p "$WORK/hello"
+  (cd "$WORK/hello" && unzip -q -o "$BENCH_JAR" 'io/meshless/benchmarks/process/Hello.class')
+  local i t0 t1 plain=() agent=() diffs=() failed=0 a p
+  for i in $(seq 1 "$STARTUP_N"); do
+    t0=$(date +%s%N); java -Xshare:auto -cp "$WORK/hello" io.meshless.benchmarks.process.Hello >/dev/null; t1=$(date +%s%N)
+    p=$(( (t1 - t0) / 1000000 )); plain+=("$p")
+    t0=$(date +%s%N)
+    if ! java -Xshare:auto "$(agent_opts "$WORK/client")" -cp "$WORK/hello" io.meshless.benchmarks.process.Hello \
+        >"$WORK/hello.out" 2>>"$OUT/stderr.txt" || ! grep -q hello "$WORK/hello.out"; then failed=$((failed + 1)); fi
+    t1=$(date +%s%N)
+    a=$(( (t1 - t0) / 1000000 )); agent+=("$a"); diffs+=("$(( a - p ))")
+  done
+  echo "startup plain_ms=${plain[*]} agent_ms=${agent[*]} failed=$failed" >>"$OUT/raw.txt"
+  read -r pm pmin pmax < <(printf '%s\n' "${plain[@]}" | mmm)
+  read -r am amin amax < <(printf '%s\n' "${agent[@]}" | mmm)
+  read -r dm dmin dmax < <(printf '%s\n' "${diffs[@]}" | mmm)
+  local met=missed; [ "$failed" = 0 ] && awk "BEGIN{exit !($dm <= 100)}" && met="met ($dm ms)"
+  [ "$failed" != 0 ] && met="missed: $failed of $STARTUP_N agent runs failed"
+  row "1 start-up, java Hello (ms, median (min-max) of $STARTUP_N)" "$am ($amin-$amax)" "$pm ($pmin-$pmax)" \
+    "+$dm ms (paired diffs $dmin..$dmax)" "overhead <= 100 ms" "$met"
+}
+
+# ---------------------------------------------------------------- 2. handshake rate
+part_handshake() {
+  if [ ! -f "$AGENT_JAR" ]; then row "2 new mTLS connections/s vs nginx" "$MISSING" "" "" ">= 1.0x hand-configured JSSE" "n/a"; return; fi
+  log "2/6 handshake rate: agent vs javax.net.ssl.* with the same key, $HS_ROUNDS rounds of ${HS_SECS}s"
+  local r agent_r=() jdk_r=() ratios=() fails=0 line_a line_j a j
+  local AGENT_OPTS=("$(agent_opts "$WORK/client")")
+  for r in $(seq 1 "$HS_ROUNDS"); do
+    local args=(--port "$NGINX_TLS" --warmup-seconds "$HS_WARM" --seconds "$HS_SECS")
+    if (( r % 2 )); then
+      line_j=$(bench_with JDK_TLS HandshakeLoop "${args[@]}"); line_a=$(bench_with AGENT_OPTS HandshakeLoop "${args[@]}")
+    else
+      line_a=$(bench_with AGENT_OPTS HandshakeLoop "${args[@]}"); line_j=$(bench_with JDK_TLS HandshakeLoop "${args[@]}")
+    fi
+    a=$(field handshakes_per_s "$line_a"); j=$(field handshakes_per_s "$line_j")
+    if [ -z "$a" ] || [ -z "$j" ] || [ "$(field failed "$line_a")" != 0 ] || [ "$(field ok "$line_a")" = 0 ]; then
+      row "2 new mTLS connections/s vs nginx" "failed: ${line_a:-no output} (see stderr.txt)" "${j:-?}" "" ">= 1.0x hand-configured JSSE" "missed"
+      return
+    fi
+    agent_r+=("$a"); jdk_r+=("$j"); ratios+=("$(calc "$a / $j" 3)")
+  done
+  read -r am amin amax < <(printf '%s\n' "${agent_r[@]}" | mmm)
+  read -r jm jmin jmax < <(printf '%s\n' "${jdk_r[@]}" | mmm)
+  read -r rm rmin rmax < <(printf '%s\n' "${ratios[@]}" | mmm)
+  local met; if awk "BEGIN{exit !($rm >= 1.0)}"; then met="met (${rm}x)"; else met="missed by $(calc "(1 - $rm) * 100" 1)%"; fi
+  row "2 new mTLS connections/s vs nginx (median (min-max) of $HS_ROUNDS)" "$am ($amin-$amax)" "$jm ($jmin-$jmax)" \
+    "${rm}x (${rmin}-${rmax})" ">= 1.0x hand-configured JSSE" "$met"
+}
+
+# ---------------------------------------------------------------- 3. keep-alive latency
+part_keepalive() {
+  log "3/6 keep-alive latency: plaintext, agent mTLS, two-proxy sidecar path; $KA_ROUNDS rounds of ${KA_SECS}s"
+  start_sidecars
+  local NONE=(-Dmeshless.bench=plain)
+  local AGENT_OPTS=("$(agent_opts "$WORK/client")")
+  local r path line p50s p99s
+  declare -A P50 P99 RPS CPU
+  local paths=(plain sidecar); [ -f "$AGENT_JAR" ] && paths=(plain agent sidecar)
+  for r in $(seq 1 "$KA_ROUNDS"); do
+    for path in "${paths[@]}"; do
+      local common=(--warmup-seconds "$KA_WARM" --seconds "$KA_SECS")
+      case "$path" in
+        plain) line=$(bench_with NONE KeepAliveLoad --scheme http --port "$NGINX_PLAIN" --pids "$(nginx_pids)" "${common[@]}") ;;
+        agent) line=$(bench_with AGENT_OPTS KeepAliveLoad --scheme https --port "$NGINX_TLS" --pids "$(nginx_pids)" "${common[@]}") ;;
+        sidecar) line=$(bench_with NONE KeepAliveLoad --scheme http --port "$HAP_LOCAL" \
+                    --pids "$(nginx_pids),$HAP_LOCAL_PID,$HAP_REMOTE_PID" "${common[@]}") ;;
+      esac
+      if [ -z "$(field p99_us "$line")" ] || [ "$(field failed "$line")" != 0 ]; then
+        P50[$path]+="nan "; P99[$path]+="nan "; RPS[$path]+="nan "; CPU[$path]+="nan "
+        log "  $path round $r failed: ${line:-no output}"
+        continue
+      fi
+      P50[$path]+="$(field p50_us "$line") "; P99[$path]+="$(field p99_us "$line") "
+      RPS[$path]+="$(field rps "$line") "; CPU[$path]+="$(field cpu_us_per_req "$line") "
+    done
+  done
+  stop "$HAP_LOCAL_PID"; stop "$HAP_REMOTE_PID"
+  declare -A M
+  for path in plain agent sidecar; do
+    if [ -z "${P99[$path]:-}" ] || grep -q nan <<<"${P99[$path]}"; then M[$path]=""; continue; fi
+    read -r M[$path.p50] _ _ < <(tr ' ' '\n' <<<"${P50[$path]}" | grep . | mmm)
+    read -r M[$path.p99] M[$path.p99min] M[$path.p99max] < <(tr ' ' '\n' <<<"${P99[$path]}" | grep . | mmm)
+    read -r M[$path.rps] _ _ < <(tr ' ' '\n' <<<"${RPS[$path]}" | grep . | mmm)
+    read -r M[$path.cpu] _ _ < <(tr ' ' '\n' <<<"${CPU[$path]}" | grep . | mmm)
+    M[$path]=ok
+    row "3 keep-alive GET, $path (medians of $KA_ROUNDS rounds)" \
+      "p50 ${M[$path.p50]} us, p99 ${M[$path.p99]} us (${M[$path.p99min]}-${M[$path.p99max]})" \
+      "${M[$path.rps]} req/s" "${M[$path.cpu]} us CPU/req" "" ""
+  done
+  if [ ! -f "$AGENT_JAR" ]; then
+    row "3 added p99: agent vs two proxies" "$MISSING" "" "" "<= 10% of the proxies' added p99" "n/a"
+  elif [ -n "${M[agent]:-}" ] && [ -n "${M[plain]:-}" ] && [ -n "${M[sidecar]:-}" ]; then
+    local added_a added_s share met
+    added_a=$(calc "${M[agent.p99]} - ${M[plain.p99]}" 1); added_s=$(calc "${M[sidecar.p99]} - ${M[plain.p99]}" 1)
+    share=$(calc "100 * $added_a / $added_s" 1)
+    if awk "BEGIN{exit !($share <= 10)}"; then met="met ($share%)"; else met="missed: $share% (target 10%)"; fi
+    row "3 added p99 over plaintext" "agent +$added_a us" "two proxies +$added_s us" "$share%" "<= 10% of the proxies' added p99" "$met"
+  else
+    row "3 added p99: agent vs two proxies" "failed (see raw.txt)" "" "" "<= 10% of the proxies' added p99" "missed"
+  fi
+}
+
+# ---------------------------------------------------------------- 4. rotation
+part_rotation() {
+  if [ ! -f "$AGENT_JAR" ]; then row "4 rotation pickup" "$MISSING" "" "" "<= 1 s, 0 failed" "n/a"; return; fi
+  log "4/6 rotation: $ROT_SWAPS kubelet-style swaps under load, server under the agent"
+  local port pid line vol="$WORK/rot-volume"
+  port=$(free_port)
+  java -cp "$BENCH_JAR" io.meshless.benchmarks.process.KubeletVolume "$vol" "$WORK/staged/00"
+  java "$(agent_opts "$vol")" -cp "$BENCH_JAR" io.meshless.benchmarks.process.HttpsHelloServer \
+    --port "$port" --max-seconds 200 >"$WORK/rot-server.log" 2>&1 &
+  pid=$!; STARTED+=("$pid")
+  if ! wait_port "$port" 30; then
+    row "4 rotation pickup" "failed: server under the agent did not start" "" "" "<= 1 s, 0 failed" "missed"
+    cat "$WORK/rot-server.log" >>"$OUT/stderr.txt"; stop "$pid"; return
+  fi
+  line=$(bench RotationProbe --port "$port" --volume "$vol" --staged "$WORK/staged" --swaps "$ROT_SWAPS" \
+    --keystore "$WORK/client.p12" --truststore "$WORK/ca.p12" --password "$PASS" --timeout-seconds 5)
+  cat "$WORK/rot-server.log" >>"$OUT/stderr.txt"
+  stop "$pid"
+  local p50 max missed failed requests met
+  p50=$(field pickup_p50_ms "$line"); max=$(field pickup_max_ms "$line"); missed=$(field missed "$line")
+  failed=$(field failed "$line"); requests=$(field requests "$line")
+  if [ -z "$p50" ]; then row "4 rotation pickup" "failed: ${line:-no output}" "" "" "<= 1 s, 0 failed" "missed"; return; fi
+  if [ "$missed" = 0 ] && [ "$failed" = 0 ] && awk "BEGIN{exit !($max <= 1000)}"; then met="met"
+  else met="missed: max $max ms, $missed swaps never seen, $failed failed"; fi
+  row "4 rotation pickup over $ROT_SWAPS swaps" "p50 $p50 ms, max $max ms" "" \
+    "$failed failed of $requests requests; $missed swaps not seen in 5 s" "<= 1 s, 0 failed" "$met"
+}
+
+# ---------------------------------------------------------------- 5. webhook
+part_webhook() {
+  if [ ! -f "$INJECTOR_JAR" ]; then row "5 webhook p99 at 500 rps" "$MISSING" "" "" "<= 5 ms" "n/a"; return; fi
+  log "5/6 webhook: 100/500/1000 AdmissionReviews/s for ${WH_SECS}s each"
+  local port pid lines
+  port=$(free_port)
+  java -jar "$INJECTOR_JAR" serve --webhook-only --port "$port" \
+    --tls-cert-file "$WORK/server/tls.crt" --tls-key-file "$WORK/server/tls.key" >"$WORK/webhook.log" 2>&1 &
+  pid=$!; STARTED+=("$pid")
+  if ! wait_port "$port" 60; then
+    row "5 webhook" "failed: injector did not start (see stderr.txt)" "" "" "<= 5 ms at 500 rps" "missed"
+    cat "$WORK/webhook.log" >>"$OUT/stderr.txt"; stop "$pid"; return
+  fi
+  lines=$(timeout 150 java -cp "$BENCH_JAR" io.meshless.benchmarks.process.WebhookLoad \
+    --url "https://127.0.0.1:$port/mutate" --ca "$WORK/ca.crt" --pid "$pid" \
+    --warmup-seconds "$WH_WARM" --seconds "$WH_SECS" --rates 100,500,1000 2>>"$OUT/stderr.txt") || true
+  echo "WebhookLoad => $lines" >>"$OUT/raw.txt"
+  cat "$WORK/webhook.log" >>"$OUT/stderr.txt"
+  stop "$pid"
+  local line rate met
+  if [ -z "$lines" ]; then row "5 webhook" "failed: no output (see stderr.txt)" "" "" "<= 5 ms at 500 rps" "missed"; return; fi
+  while read -r line; do
+    rate=$(field rate "$line"); met=""
+    if [ "$rate" = 500 ]; then
+      if [ "$(field failed "$line")" = 0 ] && awk "BEGIN{exit !($(field p99_ms "$line") <= 5)}"; then met="met"
+      else met="missed: p99 $(field p99_ms "$line") ms, $(field failed "$line") failed"; fi
+    fi
+    row "5 webhook at $rate rps" "p50 $(field p50_ms "$line") ms, p99 $(field p99_ms "$line") ms" \
+      "RSS $(field rss_mb "$line") MB" "$(field failed "$line") failed of $(field sent "$line")" \
+      "$([ "$rate" = 500 ] && echo "p99 <= 5 ms")" "$met"
+  done <<<"$lines"
+}
+
+# ---------------------------------------------------------------- 6. issuance
+part_issuance() {
+  log "6/6 issuance rate with pki's CertificateAuthority"
+  local line
+  line=$(timeout 120 java -cp "$BENCH_JAR" io.meshless.benchmarks.process.IssuanceRate --seconds "$ISSUE_SECS" 2>>"$OUT/stderr.txt" | tail -1) || true
+  echo "IssuanceRate => $line" >>"$OUT/raw.txt"
+  if [ -z "$(field p256_per_s "$line")" ]; then
+    row "6 issuance P-256 / RSA-2048" "$MISSING" "" "" ">= 2000 P-256/s" "n/a"; return
+  fi
+  local p256 rsa met
+  p256=$(field p256_per_s "$line"); rsa=$(field rsa2048_per_s "$line")
+  if awk "BEGIN{exit !($p256 >= 2000)}"; then met="met"; else met="missed by $(calc "100 * (1 - $p256 / 2000)" 0)%"; fi
+  row "6 issuance (leaf incl. key generation)" "P-256 $p256/s" "RSA-2048 $rsa/s" "" ">= 2000 P-256/s" "$met"
+}
+
+# ---------------------------------------------------------------- main
+START=$(date +%s)
+ensure_tools
+make_pki
+start_nginx
+part_startup
+part_handshake
+part_keepalive
+part_rotation
+part_webhook
+part_issuance
+stop "$NGINX_PID"
+
+{
+  echo "Meshless benchmarks ($MODE), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs" \
+    "($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), load average $(cut -d' ' -f1-3 /proc/loadavg)," \
+    "$(java -version 2>&1 | head -1), $(( $(date +%s) - START )) s"
+  echo
+  echo "| measure | meshless | baseline | comparison | target | result |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+} | tee "$OUT/table.md"
+log "raw output in $OUT"

@@ -60,8 +60,9 @@ app.kubernetes.io/component: injector
 {{- default (printf "%s-ca" (include "meshless.fullname" .)) .Values.mesh.caSecretName }}
 {{- end }}
 
+{{/* The controller's Lease; fixed in the injector (no flag), so not derived from the release. */}}
 {{- define "meshless.leaseName" -}}
-{{- printf "%s-controller" (include "meshless.injector.fullname" .) | trunc 63 | trimSuffix "-" }}
+meshless-injector-controller
 {{- end }}
 
 {{/* Secret holding the webhook serving certificate in modes secret and cert-manager. */}}

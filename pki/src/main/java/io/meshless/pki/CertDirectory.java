@@ -70,7 +70,7 @@ public final class CertDirectory {
         file = crtFile.toString();
       }
       String reason = e.source().equals("private key")
-          ? "private key " + e.reason() + " (" + crtFile.getFileName() + ")"
+          ? "private key " + e.reason().replace("certificate #1", "the certificate in " + crtFile.getFileName())
           : e.getMessage();
       if (e.reason().startsWith("is not signed by any CA")) {
         reason = e.getMessage() + " from " + (clientBundle == null ? caFile.getFileName()

@@ -1,0 +1,207 @@
+package io.meshless.injector.controller;
+
+import static io.meshless.injector.controller.ControllerHarness.APP_NS;
+import static io.meshless.injector.controller.ControllerHarness.NAMESPACE;
+import static io.meshless.injector.controller.ControllerHarness.assertChainsTo;
+import static io.meshless.injector.controller.ControllerHarness.certificates;
+import static io.meshless.injector.controller.ControllerHarness.fingerprints;
+import static io.meshless.injector.controller.ControllerHarness.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.meshless.pki.CertDirectory;
+import io.meshless.pki.CredentialCheck;
+import io.meshless.pki.SpiffeId;
+import io.meshless.pki.TrustBundle;
+import io.meshless.pki.WorkloadCredentials;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CertificateControllerTest {
+
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
+    @TempDir
+    Path servingDir;
+
+    private ControllerHarness h;
+
+    @BeforeEach
+    void cluster() {
+        h = new ControllerHarness();
+        h.serviceAccount(APP_NS, "orders");
+        h.webhookConfiguration();
+    }
+
+    @AfterEach
+    void shutdown() {
+        h.close();
+    }
+
+    @Test
+    void issuesWorkloadSecretForServiceAccountOfInjectedPod() throws Exception {
+        h.injectedPod(APP_NS, "orders-1", "orders");
+        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+
+        Secret secret = h.awaitSecret(APP_NS, "meshless-orders");
+        controller.reconcileNow();
+        secret = h.secret(APP_NS, "meshless-orders");
+
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(secret.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "meshless");
+        assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+            assertThat(owner.getKind()).isEqualTo("ServiceAccount");
+            assertThat(owner.getName()).isEqualTo("orders");
+            assertThat(owner.getUid()).isEqualTo(
+                    h.admin.serviceAccounts().inNamespace(APP_NS).withName("orders").get().getMetadata().getUid());
+        });
+
+        X509Certificate leaf = certificates(secret, "tls.crt").get(0);
+        assertThat(SpiffeId.fromCertificate(leaf)).contains(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/orders"));
+        assertThat(leaf.getSubjectAlternativeNames()).anySatisfy(san -> {
+            assertThat(san.get(0)).isEqualTo(6);
+            assertThat(san.get(1)).isEqualTo("spiffe://cluster.local/ns/shop/sa/orders");
+        });
+        assertThat(leaf.getExtendedKeyUsage()).contains(SERVER_AUTH, CLIENT_AUTH);
+        assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
+        assertThat(leaf.getPublicKey().getAlgorithm()).isIn("EC", "ECDSA");
+
+        List<X509Certificate> bundle = certificates(secret, "ca.crt");
+        assertChainsTo(certificates(secret, "tls.crt"), bundle, h.clock.instant());
+        // The key in the Secret belongs to the certificate, checked by pki's independent credential check.
+        CredentialCheck.verify(ControllerHarness.held(secret), TrustBundle.of(bundle), h.clock, 4);
+
+        Secret ca = h.secret(NAMESPACE, "meshless-ca");
+        assertThat(ca.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
+        assertThat(fingerprints(certificates(ca, "ca.crt"))).isEqualTo(fingerprints(bundle));
+        assertThat(secret.getMetadata().getAnnotations())
+                .containsEntry(MeshlessMetadata.SERIAL, leaf.getSerialNumber().toString(16))
+                .containsEntry(MeshlessMetadata.NOT_AFTER, leaf.getNotAfter().toInstant().toString())
+                .containsKey(MeshlessMetadata.ISSUER_SHA256);
+        assertThat(controller.metrics().certificatesIssued()).isGreaterThanOrEqualTo(2); // leaf + serving cert
+        assertThat(controller.metrics().secretExpiresIn()).containsKey(APP_NS + "/meshless-orders");
+        assertThat(controller.ready()).isTrue();
+    }
+
+    @Test
+    void renewsAtTwoThirdsOfLifetimeButNotBefore() throws Exception {
+        h.injectedPod(APP_NS, "orders-1", "orders");
+        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        X509Certificate first = certificates(h.awaitSecret(APP_NS, "meshless-orders"), "tls.crt").get(0);
+        Instant issuedAt = first.getNotBefore().toInstant();
+
+        // Just before 2/3 of 24 h: nothing happens, however often the controller looks.
+        h.clock.set(issuedAt.plus(Duration.ofHours(16)).minusSeconds(60));
+        controller.reconcileNow();
+        controller.reconcileNow();
+        assertThat(certificates(h.secret(APP_NS, "meshless-orders"), "tls.crt").get(0).getSerialNumber())
+                .isEqualTo(first.getSerialNumber());
+
+        // Past 2/3 plus the largest jitter (5 % of 24 h = 72 min): renewed, valid from the clock's now.
+        h.clock.set(issuedAt.plus(Duration.ofHours(16)).plus(Duration.ofMinutes(73)));
+        controller.reconcileNow();
+        Secret renewed = h.secret(APP_NS, "meshless-orders");
+        X509Certificate second = certificates(renewed, "tls.crt").get(0);
+        assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(second.getNotBefore().toInstant()).isEqualTo(h.clock.instant());
+        assertChainsTo(certificates(renewed, "tls.crt"), certificates(renewed, "ca.crt"), h.clock.instant());
+        Instant renewAfter = Instant.parse(renewed.getMetadata().getAnnotations().get(MeshlessMetadata.RENEW_AFTER));
+        assertThat(renewAfter).isBetween(h.clock.instant().plus(Duration.ofHours(16)),
+                h.clock.instant().plus(Duration.ofHours(16)).plus(Duration.ofMinutes(72)));
+    }
+
+    @Test
+    void dryRunAdmissionCreatesNothing() {
+        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+
+        controller.serviceAccountAdmitted(APP_NS, "orders", true);
+        controller.reconcileNow();
+        assertThat(h.secret(APP_NS, "meshless-orders")).isNull();
+
+        // The same signal without dryRun does create it: the check above can fail.
+        controller.serviceAccountAdmitted(APP_NS, "orders", false);
+        controller.reconcileNow();
+        assertThat(h.secret(APP_NS, "meshless-orders")).isNotNull();
+    }
+
+    @Test
+    void reissuesDamagedWorkloadSecret() throws Exception {
+        h.injectedPod(APP_NS, "orders-1", "orders");
+        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        Secret original = h.awaitSecret(APP_NS, "meshless-orders");
+
+        String truncated = text(original, "tls.crt").substring(0, 100);
+        h.admin.secrets().inNamespace(APP_NS).resource(new SecretBuilder(original)
+                .addToData("tls.crt", Base64.getEncoder().encodeToString(truncated.getBytes(StandardCharsets.US_ASCII)))
+                .build()).update();
+        controller.reconcileNow();
+
+        Secret repaired = h.secret(APP_NS, "meshless-orders");
+        CredentialCheck.verify(ControllerHarness.held(repaired), TrustBundle.of(certificates(repaired, "ca.crt")), h.clock, 4);
+    }
+
+    @Test
+    void leavesForeignSecretOfTheSameNameAlone() {
+        h.putSecret(APP_NS, "meshless-orders", Map.of("tls.crt", "not ours"));
+        h.injectedPod(APP_NS, "orders-1", "orders");
+        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        controller.reconcileNow();
+
+        assertThat(text(h.secret(APP_NS, "meshless-orders"), "tls.crt")).isEqualTo("not ours");
+    }
+
+    @Test
+    void keepsWebhookCaBundleCurrent() throws Exception {
+        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        controller.reconcileNow();
+
+        String caBundle = h.webhook().getWebhooks().get(0).getClientConfig().getCaBundle();
+        assertThat(caBundle).isNotNull();
+        List<X509Certificate> published = io.meshless.pki.CertificateReader.parse(Base64.getDecoder().decode(caBundle), "caBundle");
+        assertThat(fingerprints(published)).isEqualTo(fingerprints(certificates(h.secret(NAMESPACE, "meshless-ca"), "ca.crt")));
+    }
+
+    @Test
+    void writesAndRenewsServingCertificateForTheInjectorService() throws Exception {
+        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        assertThat(controller.awaitServingCertificate(Duration.ofSeconds(10))).isTrue();
+
+        WorkloadCredentials first = CertDirectory.load(servingDir, h.clock);
+        X509Certificate cert = first.identity().certificate();
+        assertThat(cert.getSubjectAlternativeNames()).extracting(san -> String.valueOf(san.get(1))).contains(
+                "meshless-injector", "meshless-injector.meshless", "meshless-injector.meshless.svc",
+                "meshless-injector.meshless.svc.cluster.local");
+        assertThat(cert.getExtendedKeyUsage()).contains(SERVER_AUTH);
+        assertChainsTo(first.identity().chain(), certificates(h.secret(NAMESPACE, "meshless-ca"), "ca.crt"), h.clock.instant());
+
+        h.clock.advance(Duration.ofHours(18));
+        controller.reconcileNow();
+        WorkloadCredentials second = CertDirectory.load(servingDir, h.clock);
+        assertThat(second.serialHex()).isNotEqualTo(first.serialHex());
+    }
+
+    @Test
+    void nonLeaderWritesServingCertificateButNoSecrets() throws Exception {
+        CertificateController leader = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        Path otherDir = servingDir.resolve("other");
+        CertificateController follower = h.start("replica-b", h.config("replica-b", otherDir).build());
+        follower.reconcileNow();
+        assertThat(follower.isLeader()).isFalse();
+        assertThat(follower.awaitServingCertificate(Duration.ofSeconds(10))).isTrue();
+        assertThat(CertDirectory.load(otherDir, h.clock).identity().certificate().getIssuerX500Principal())
+                .isEqualTo(certificates(h.secret(NAMESPACE, "meshless-ca"), "tls.crt").get(0).getSubjectX500Principal());
+        assertThat(leader.isLeader()).isTrue();
+    }
+}

@@ -1,0 +1,212 @@
+package io.meshless.injector.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.util.HashMap;
+import io.meshless.pki.CertificateReader;
+import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.PkiException;
+import io.meshless.pki.PrivateKeyReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/** A mock API server in CRUD mode plus the objects a controller needs, and assertions on what it wrote. */
+final class ControllerHarness implements AutoCloseable {
+
+    static final String NAMESPACE = "meshless";
+    static final String APP_NS = "shop";
+    static final String WEBHOOK = "meshless-injector";
+
+    final KubernetesMockServer server;
+    final KubernetesClient admin;
+    final MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    ControllerHarness() {
+        // CRUD mode: the mock keeps objects, answers lists and watches like an API server.
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        admin = server.createClient();
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(APP_NS).endMetadata().build()).create();
+    }
+
+    /** A client whose requests carry their own User-Agent, so the test can tell replicas apart. */
+    KubernetesClient client(String userAgent) {
+        KubernetesClient c = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(admin.getConfiguration()).withUserAgent(userAgent).build())
+                .build();
+        closeables.add(c);
+        return c;
+    }
+
+    ControllerConfig.Builder config(String identity, Path servingDir) {
+        return ControllerConfig.builder()
+                .namespace(NAMESPACE)
+                .identity(identity)
+                .servingCertDir(servingDir)
+                .bundlePropagationDelay(Duration.ofMinutes(5))
+                // Only explicit passes and events drive the tests; the resync never fires during one.
+                .resyncInterval(Duration.ofHours(1))
+                .leaseDuration(Duration.ofSeconds(3))
+                .renewDeadline(Duration.ofSeconds(2))
+                .retryPeriod(Duration.ofMillis(200));
+    }
+
+    CertificateController start(String identity, ControllerConfig config) {
+        CertificateController controller = new CertificateController(client(identity), config, clock);
+        closeables.add(controller);
+        controller.start();
+        return controller;
+    }
+
+    CertificateController startLeader(String identity, ControllerConfig config) {
+        CertificateController controller = start(identity, config);
+        await(Duration.ofSeconds(20), controller::isLeader, identity + " to become leader");
+        controller.reconcileNow();
+        return controller;
+    }
+
+    void serviceAccount(String namespace, String name) {
+        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).withUid(UUID.randomUUID().toString())
+                .endMetadata().build()).create();
+    }
+
+    void injectedPod(String namespace, String name, String serviceAccount) {
+        admin.pods().inNamespace(namespace).resource(new PodBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name)
+                .addToAnnotations(MeshlessMetadata.POD_STATUS, MeshlessMetadata.POD_STATUS_INJECTED).endMetadata()
+                .withNewSpec().withServiceAccountName(serviceAccount)
+                .addNewContainer().withName("app").withImage("eclipse-temurin:21").endContainer().endSpec()
+                .build()).create();
+    }
+
+    void webhookConfiguration() {
+        admin.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
+                .withNewMetadata().withName(WEBHOOK).endMetadata()
+                .addNewWebhook().withName("pods.meshless.io").withAdmissionReviewVersions("v1").withSideEffects("NoneOnDryRun")
+                .withNewClientConfig().withNewService().withNamespace(NAMESPACE).withName("meshless-injector")
+                .withPath("/mutate").endService().endClientConfig().endWebhook()
+                .build()).create();
+    }
+
+    MutatingWebhookConfiguration webhook() {
+        return admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(WEBHOOK).get();
+    }
+
+    Secret secret(String namespace, String name) {
+        return admin.secrets().inNamespace(namespace).withName(name).get();
+    }
+
+    Secret awaitSecret(String namespace, String name) {
+        Secret[] found = new Secret[1];
+        await(Duration.ofSeconds(20), () -> (found[0] = secret(namespace, name)) != null,
+                "Secret " + namespace + "/" + name);
+        return found[0];
+    }
+
+    void putSecret(String namespace, String name, Map<String, String> textData) {
+        SecretBuilder b = new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withType("kubernetes.io/tls");
+        textData.forEach((k, v) -> b.addToData(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        admin.secrets().inNamespace(namespace).resource(b.build()).create();
+    }
+
+    static String text(Secret secret, String key) {
+        assertThat(secret.getData()).as("data of %s", secret.getMetadata().getName()).containsKey(key);
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    static List<X509Certificate> certificates(Secret secret, String key) throws PkiException {
+        return CertificateReader.parse(text(secret, key).getBytes(StandardCharsets.US_ASCII), key);
+    }
+
+    static HeldCertificate held(Secret secret) throws PkiException {
+        return new HeldCertificate(
+                PrivateKeyReader.parse(text(secret, "tls.key").getBytes(StandardCharsets.US_ASCII), null, "tls.key"),
+                certificates(secret, "tls.crt"));
+    }
+
+    static Set<String> fingerprints(List<X509Certificate> certificates) {
+        Set<String> out = new HashSet<>();
+        for (X509Certificate c : certificates) {
+            out.add(Fingerprints.of(c));
+        }
+        return out;
+    }
+
+    /** PKIX validation of chain (leaf first, anchor excluded) against the anchors, at the given time. */
+    static void assertChainsTo(List<X509Certificate> chain, List<X509Certificate> anchors, Instant at) throws Exception {
+        CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
+        Set<TrustAnchor> trust = new HashSet<>();
+        for (X509Certificate a : anchors) {
+            trust.add(new TrustAnchor(a, null));
+        }
+        PKIXParameters params = new PKIXParameters(trust);
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(at));
+        CertPathValidator.getInstance("PKIX").validate(path, params);
+    }
+
+    /** Polls (no fixed sleep) until the condition holds, failing after the bound. */
+    static void await(Duration bound, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + bound + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                // closing what is already closed
+            }
+        }
+        admin.close();
+        server.destroy();
+    }
+}

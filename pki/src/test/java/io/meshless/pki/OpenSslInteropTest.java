@@ -64,6 +64,14 @@ class OpenSslInteropTest {
     assertThat(Files.readString(file("legacy-rsa.key")))
         .contains("BEGIN RSA PRIVATE KEY").contains("Proc-Type: 4,ENCRYPTED").contains("DEK-Info: AES-256-CBC");
     assertThat(PrivateKeyReader.read(file("legacy-rsa.key"), SECRET)).isInstanceOf(RSAPrivateCrtKey.class);
+    assertThatThrownBy(() -> PrivateKeyReader.read(file("legacy-rsa.key"), "wrong".toCharArray()))
+        .isInstanceOf(PkiException.class)
+        .hasMessage(file("legacy-rsa.key") + " RSA PRIVATE KEY on line 1: cannot decrypt the key: wrong password, "
+            + "or the file is damaged");
+    assertThatThrownBy(() -> PrivateKeyReader.read(file("legacy-rsa.key"), null))
+        .hasMessage(file("legacy-rsa.key") + " RSA PRIVATE KEY on line 1: key is encrypted (Proc-Type: 4,ENCRYPTED, "
+            + "DEK-Info: " + Files.readString(file("legacy-rsa.key")).split("DEK-Info: ")[1].split("\n")[0]
+            + ") but no password was given");
   }
 
   @Test

@@ -1,0 +1,272 @@
+package io.meshless.agent;
+
+import io.meshless.agent.bridge.MeshlessBridge;
+import io.meshless.agent.config.AgentConfig;
+import io.meshless.agent.config.ConfigException;
+import io.meshless.agent.config.ConfigKey;
+import io.meshless.agent.config.Mode;
+import io.meshless.agent.instrumentation.Instrumentations;
+import io.meshless.agent.log.StderrServiceProvider;
+import io.meshless.agent.tls.ClientAuthPolicy;
+import io.meshless.agent.tls.ManagedContexts;
+import io.meshless.agent.tls.MeshTrustManager;
+import io.meshless.agent.tls.MeshlessProvider;
+import io.meshless.pki.PkiException;
+import io.meshless.pki.WorkloadCredentials;
+import io.meshless.pki.reload.ReloadListener;
+import io.meshless.pki.reload.ReloadingKeyManager;
+import io.meshless.pki.reload.WatchedCertDirectory;
+import java.lang.instrument.Instrumentation;
+import java.security.NoSuchAlgorithmException;
+import java.security.NoSuchProviderException;
+import java.security.Security;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Installs Meshless into this JVM: the workload credentials watcher, the {@code Meshless} JSSE
+ * provider as the default key/trust manager algorithms, a default {@link SSLContext} over the
+ * agent's managers, and the bytecode hooks for what configuration alone cannot reach.
+ * Called reflectively by {@code AgentBootstrap}; never throws into the application.
+ */
+public final class MeshlessAgent {
+
+    /** How often the cert dir is re-hashed for file systems that send no events. */
+    static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+
+    private static final Object LOCK = new Object();
+    private static volatile MeshlessAgent installed;
+
+    private final AgentConfig config;
+    private final Logger log = LoggerFactory.getLogger(MeshlessAgent.class);
+    private final WatchedCertDirectory certificates;
+    private final ManagedContexts managed;
+    private volatile String lastProblem;
+    private SSLContext defaultContext;
+    private SSLSocketFactory defaultSocketFactory;
+
+    private MeshlessAgent(AgentConfig config, Clock clock) {
+        this.config = config;
+        this.certificates = new WatchedCertDirectory(config.certDir(), clock, POLL_INTERVAL, new Listener());
+        Supplier<X509ExtendedTrustManager> systemTrust = config.trustSystemCas()
+                ? new Lazy<>(MeshTrustManager::systemDefault) : null;
+        MeshTrustManager trustManager = new MeshTrustManager(certificates,
+                config.allowedPeers().orElse(null), systemTrust, config.certDir().toString());
+        this.managed = new ManagedContexts(new ReloadingKeyManager(certificates), trustManager,
+                new ClientAuthPolicy(config.mode()));
+    }
+
+    /** Entry point from the bootstrap class. */
+    public static void install(String agentArgument, Instrumentation instrumentation, boolean attached) {
+        AgentConfig config;
+        try {
+            config = AgentConfig.fromEnvironment(agentArgument);
+        } catch (ConfigException e) {
+            System.err.println("[meshless] configuration error, the agent installs nothing: " + e.getMessage());
+            return;
+        }
+        StderrServiceProvider.setThreshold(config.logLevel());
+        Logger log = LoggerFactory.getLogger(MeshlessAgent.class);
+        if (config.mode() == Mode.OFF) {
+            log.info("mode=off ({}): installing nothing", config.setting(ConfigKey.MODE).source());
+            return;
+        }
+        synchronized (LOCK) {
+            if (installed != null) {
+                log.warn("the agent is already installed in this JVM; ignoring the second {}",
+                        attached ? "attach" : "-javaagent");
+                return;
+            }
+            try {
+                MeshlessAgent agent = new MeshlessAgent(config, Clock.systemUTC());
+                agent.start(instrumentation, attached);
+                installed = agent;
+            } catch (Throwable t) {
+                log.error("the agent could not be installed; the application continues without it: {}", t.toString(), t);
+            }
+        }
+    }
+
+    private void start(Instrumentation instrumentation, boolean attached) throws Exception {
+        log.debug("configuration: {}", config);
+        restrictToTls12AndLater();
+        certificates.start();
+
+        String platformKeyAlgorithm = platformAlgorithm("ssl.KeyManagerFactory.algorithm", "SunX509");
+        String platformTrustAlgorithm = platformAlgorithm("ssl.TrustManagerFactory.algorithm", "PKIX");
+        // The agent is this JVM's TLS configuration: registering the provider and making its
+        // factories the defaults is the point, unlike a library that must leave them alone.
+        Security.addProvider(new MeshlessProvider(managed.keyManager(), managed.trustManager(),
+                platformKeyAlgorithm, platformTrustAlgorithm));
+        Security.setProperty("ssl.KeyManagerFactory.algorithm", MeshlessProvider.NAME);
+        Security.setProperty("ssl.TrustManagerFactory.algorithm", MeshlessProvider.NAME);
+
+        defaultContext = newTlsContext();
+        defaultContext.init(new KeyManager[] {managed.keyManager()}, new TrustManager[] {managed.trustManager()}, null);
+        managed.add(defaultContext);
+        defaultSocketFactory = defaultContext.getSocketFactory();
+        SSLContext.setDefault(defaultContext);
+
+        boolean hooked = hook(instrumentation);
+        if (attached) {
+            // Attached to a running JVM: HttpsURLConnection may have cached the old default factory.
+            HttpsURLConnection.setDefaultSSLSocketFactory(defaultSocketFactory);
+        }
+        Optional<WorkloadCredentials> now = certificates.current();
+        log.info("installed (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}{}); {}",
+                config.mode().value(), config.certDir(),
+                config.allowedPeers().map(Object::toString).orElse("own trust domain"),
+                config.trustSystemCas(), hooked ? "" : ", WITHOUT bytecode hooks",
+                now.map(MeshlessAgent::describe).orElse("no usable workload credentials yet: TLS handshakes fail"
+                        + " closed until they appear"));
+    }
+
+    private boolean hook(Instrumentation instrumentation) {
+        try {
+            Instrumentations.injectBridge(instrumentation);
+            MeshlessBridge.contextInit = (context, managers) -> managed.onInit((SSLContext) context,
+                    (KeyManager[]) managers[0], (TrustManager[]) managers[1]);
+            MeshlessBridge.engineCreated = (context, engine) -> managed.onEngineCreated((SSLContext) context,
+                    (SSLEngine) engine);
+            MeshlessBridge.serverSocketFactory = (context, factory) -> managed.onServerSocketFactory(
+                    (SSLContext) context, (SSLServerSocketFactory) factory);
+            MeshlessBridge.refuseDefaultContext = context -> refuse(context != defaultContext,
+                    "SSLContext.setDefault");
+            MeshlessBridge.refuseDefaultSocketFactory = factory -> refuse(factory != defaultSocketFactory,
+                    "HttpsURLConnection.setDefaultSSLSocketFactory");
+            Instrumentations.install(instrumentation);
+            return true;
+        } catch (Throwable t) {
+            log.warn("bytecode hooks not installed ({}); the default SSLContext and key/trust manager factories"
+                    + " still carry the workload identity", t.toString());
+            return false;
+        }
+    }
+
+    private boolean refuse(boolean refuse, String what) {
+        if (refuse) {
+            log.warn("refused {} from {}: the Meshless agent owns this JVM's default TLS configuration",
+                    what, caller());
+        }
+        return refuse;
+    }
+
+    private static String caller() {
+        return StackWalker.getInstance().walk(frames -> frames
+                .map(StackWalker.StackFrame::toStackTraceElement)
+                .filter(f -> !f.getClassName().startsWith("io.meshless.")
+                        && !f.getClassName().startsWith("javax.net.ssl."))
+                .findFirst()
+                .map(StackTraceElement::toString)
+                .orElse("(unknown caller)"));
+    }
+
+    private static SSLContext newTlsContext() throws NoSuchAlgorithmException {
+        try {
+            return SSLContext.getInstance("TLS", "SunJSSE");
+        } catch (NoSuchProviderException e) {
+            return SSLContext.getInstance("TLS");
+        }
+    }
+
+    private static String platformAlgorithm(String property, String fallback) {
+        String value = Security.getProperty(property);
+        return value == null || value.isEmpty() || value.equals(MeshlessProvider.NAME) ? fallback : value;
+    }
+
+    /**
+     * TLS 1.2 and 1.3 only: adds the older protocols to {@code jdk.tls.disabledAlgorithms} when the
+     * JDK does not already disable them. Runs before JSSE reads the property.
+     */
+    private static void restrictToTls12AndLater() {
+        String disabled = Security.getProperty("jdk.tls.disabledAlgorithms");
+        StringBuilder value = new StringBuilder(disabled == null ? "" : disabled);
+        for (String protocol : new String[] {"SSLv3", "TLSv1", "TLSv1.1"}) {
+            if (!containsEntry(disabled, protocol)) {
+                value.append(value.length() == 0 ? "" : ", ").append(protocol);
+            }
+        }
+        Security.setProperty("jdk.tls.disabledAlgorithms", value.toString());
+    }
+
+    private static boolean containsEntry(String list, String entry) {
+        if (list == null) {
+            return false;
+        }
+        for (String e : list.split(",")) {
+            if (e.trim().equals(entry)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String describe(WorkloadCredentials credentials) {
+        return "identity " + credentials.spiffeId().map(Object::toString)
+                .orElse("'" + credentials.identity().certificate().getSubjectX500Principal().getName() + "' (no SPIFFE ID)")
+                + ", serial " + credentials.serialHex() + ", valid until " + credentials.notAfter();
+    }
+
+    /** Drops cached sessions after a swap; pki's watcher itself logs each load and refusal once. */
+    private final class Listener implements ReloadListener {
+        @Override
+        public void loaded(WorkloadCredentials previous, WorkloadCredentials current) {
+            lastProblem = null;
+            if (previous == null) {
+                log.debug("serving {}", describe(current));
+                return;
+            }
+            int sessions = managed.invalidateSessions();
+            log.info("rotated to {} (was serial {}); invalidated {} cached TLS sessions; open connections keep"
+                    + " the identity they handshook with until they reconnect", describe(current),
+                    previous.serialHex(), sessions);
+        }
+
+        @Override
+        public void rejected(PkiException problem) {
+            if (certificates.current().isPresent() || problem.getMessage().equals(lastProblem)) {
+                return; // pki logged it, and the last good set keeps serving
+            }
+            lastProblem = problem.getMessage();
+            log.warn("no usable workload credentials in {}: TLS handshakes fail closed until valid material"
+                    + " appears (the JVM keeps running)", config.certDir());
+        }
+    }
+
+    /** Memoizes a supplier on first use (loading the JDK's CA store costs start-up time). */
+    private static final class Lazy<T> implements Supplier<T> {
+        private final Supplier<T> factory;
+        private volatile T value;
+
+        Lazy(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public T get() {
+            T v = value;
+            if (v == null) {
+                synchronized (this) {
+                    v = value;
+                    if (v == null) {
+                        v = factory.get();
+                        value = v;
+                    }
+                }
+            }
+            return v;
+        }
+    }
+}

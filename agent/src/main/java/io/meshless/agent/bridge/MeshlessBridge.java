@@ -1,0 +1,30 @@
+package io.meshless.agent.bridge;
+
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+
+/**
+ * The only agent class the instrumented JDK classes see. It is injected into the bootstrap class
+ * loader, so advice inlined into {@code javax.net.ssl} can reach it, and holds JDK functional types
+ * only; the agent (on the system class path) fills the fields in. A null field means "do nothing".
+ */
+public final class MeshlessBridge {
+
+    /** SSLContext.init: (context, {KeyManager[], TrustManager[]}) → {KeyManager[], TrustManager[]}. */
+    public static volatile BiFunction<Object, Object[], Object[]> contextInit;
+
+    /** SSLContext.setDefault: the new context → true to refuse it. */
+    public static volatile Predicate<Object> refuseDefaultContext;
+
+    /** HttpsURLConnection.setDefaultSSLSocketFactory: the new factory → true to refuse it. */
+    public static volatile Predicate<Object> refuseDefaultSocketFactory;
+
+    /** SSLContext.createSSLEngine: (context, engine) → engine to return. */
+    public static volatile BiFunction<Object, Object, Object> engineCreated;
+
+    /** SSLContext.getServerSocketFactory: (context, factory) → factory to return. */
+    public static volatile BiFunction<Object, Object, Object> serverSocketFactory;
+
+    private MeshlessBridge() {
+    }
+}

@@ -1,0 +1,134 @@
+package io.meshless.agent.instrumentation;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import io.meshless.agent.bridge.MeshlessBridge;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.loading.ClassInjector;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the agent does with Byte Buddy, in one place: the bootstrap bridge and one
+ * {@link AgentBuilder} that retransforms exactly the JDK types listed here, by name, without
+ * class-format changes, ignoring every other class.
+ */
+public final class Instrumentations {
+    private static final Logger log = LoggerFactory.getLogger(Instrumentations.class);
+    private static final String BRIDGE = "io.meshless.agent.bridge.MeshlessBridge";
+
+    private static final List<TypeInstrumentation> TYPES = Collections.unmodifiableList(Arrays.asList(
+            new SslContextInstrumentation(),
+            new HttpsUrlConnectionInstrumentation()));
+
+    private Instrumentations() {
+    }
+
+    /**
+     * Puts {@link MeshlessBridge} into the bootstrap class loader, where instrumented JDK classes
+     * can see it, and lets java.base read the module it lands in. Must run before any agent code
+     * touches the bridge, so that the system class loader resolves it to the bootstrap copy.
+     */
+    public static void injectBridge(Instrumentation instrumentation) throws IOException, ClassNotFoundException {
+        byte[] bytes = readOwnClass(BRIDGE);
+        // Preferred: define the class straight in the boot loader. Appending a jar to the boot class
+        // path instead makes the JVM print a CDS warning and turn class-data sharing off for the
+        // application's classes, which costs start-up time; it remains the fallback.
+        ClassInjector.UsingUnsafe.Factory unsafe = ClassInjector.UsingUnsafe.Factory.resolve(instrumentation);
+        if (unsafe.isAvailable()) {
+            unsafe.make(null).injectRaw(Collections.singletonMap(BRIDGE, bytes));
+        } else {
+            Path folder = Files.createTempDirectory("meshless-bridge");
+            ClassInjector.UsingInstrumentation
+                    .of(folder.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
+                    .injectRaw(Collections.singletonMap(BRIDGE, bytes));
+            // The boot loader keeps the jar open once the class is loaded: leave no file behind.
+            Class.forName(BRIDGE, false, null);
+            deleteQuietly(folder);
+        }
+        Module bridgeModule = MeshlessBridge.class.getModule();
+        if (MeshlessBridge.class.getClassLoader() != null) {
+            throw new IllegalStateException(BRIDGE + " was loaded by " + MeshlessBridge.class.getClassLoader()
+                    + " before it reached the bootstrap class loader");
+        }
+        instrumentation.redefineModule(Object.class.getModule(), Collections.singleton(bridgeModule),
+                Collections.emptyMap(), Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+    }
+
+    private static void deleteQuietly(Path folder) {
+        java.io.File[] files = folder.toFile().listFiles();
+        if (files != null) {
+            for (java.io.File f : files) {
+                if (!f.delete()) {
+                    f.deleteOnExit();
+                }
+            }
+        }
+        if (!folder.toFile().delete()) {
+            folder.toFile().deleteOnExit();
+        }
+    }
+
+    private static byte[] readOwnClass(String name) throws IOException {
+        String resource = name.replace('.', '/') + ".class";
+        try (InputStream in = Instrumentations.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("the agent jar lacks " + resource);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+            }
+            return out.toByteArray();
+        }
+    }
+
+    /** Retransforms the listed JDK types (already loaded or not) with their advice. */
+    public static void install(Instrumentation instrumentation) {
+        ElementMatcher.Junction<TypeDescription> ours = none();
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(new ErrorLogger());
+        for (TypeInstrumentation type : TYPES) {
+            ours = ours.or(named(type.typeName()));
+        }
+        AgentBuilder.Ignored ignored = builder.ignore(not(ours));
+        AgentBuilder current = ignored;
+        for (TypeInstrumentation type : TYPES) {
+            current = current.type(named(type.typeName())).transform(type.transformer());
+        }
+        current.installOn(instrumentation);
+    }
+
+    /** Logs failed transformations; success is silent. */
+    private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
+                            Throwable throwable) {
+            log.warn("could not instrument {}: {}", typeName, throwable.toString());
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module,
+                                     boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
+            log.debug("instrumented {}", type.getName());
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.meshless.agent.instrumentation;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/** One JDK type the agent changes: its exact name and the advice applied to it. */
+interface TypeInstrumentation {
+    /** The fully qualified name; matched exactly, nothing else is looked at. */
+    String typeName();
+
+    AgentBuilder.Transformer transformer();
+}

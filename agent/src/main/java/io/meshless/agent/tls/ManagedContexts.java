@@ -1,0 +1,127 @@
+package io.meshless.agent.tls;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The SSL contexts that use the agent's key or trust manager ("managed"), held weakly so the
+ * agent never keeps an application's context alive. The instrumentation calls in here.
+ */
+public final class ManagedContexts {
+    private final X509ExtendedKeyManager keyManager;
+    private final X509ExtendedTrustManager trustManager;
+    private final ClientAuthPolicy clientAuth;
+    private final Map<SSLContext, Boolean> contexts = Collections.synchronizedMap(new WeakHashMap<>());
+
+    public ManagedContexts(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager,
+                           ClientAuthPolicy clientAuth) {
+        this.keyManager = Objects.requireNonNull(keyManager);
+        this.trustManager = Objects.requireNonNull(trustManager);
+        this.clientAuth = Objects.requireNonNull(clientAuth);
+    }
+
+    public X509ExtendedKeyManager keyManager() {
+        return keyManager;
+    }
+
+    public X509ExtendedTrustManager trustManager() {
+        return trustManager;
+    }
+
+    /**
+     * {@code SSLContext.init}: null or empty key managers become the agent's key manager, null trust
+     * managers the agent's trust manager; a context that ends up with either is managed.
+     *
+     * @return {key managers, trust managers} to initialize the context with
+     */
+    public Object[] onInit(SSLContext context, KeyManager[] keyManagers, TrustManager[] trustManagers) {
+        KeyManager[] km = keyManagers == null || keyManagers.length == 0
+                ? new KeyManager[] {keyManager} : keyManagers;
+        TrustManager[] tm = trustManagers == null ? new TrustManager[] {trustManager} : trustManagers;
+        if (contains(km, keyManager) || contains(tm, trustManager)) {
+            contexts.put(context, Boolean.TRUE);
+        }
+        return new Object[] {km, tm};
+    }
+
+    private static boolean contains(Object[] array, Object element) {
+        for (Object o : array) {
+            if (o == element) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void add(SSLContext context) {
+        contexts.put(context, Boolean.TRUE);
+    }
+
+    public boolean isManaged(SSLContext context) {
+        return contexts.containsKey(context);
+    }
+
+    /** Server-mode engines of managed contexts keep the mode's client-auth demand. */
+    public SSLEngine onEngineCreated(SSLContext context, SSLEngine engine) {
+        if (engine == null || engine instanceof ClientAuthEnforcingEngine || !isManaged(context)) {
+            return engine;
+        }
+        return new ClientAuthEnforcingEngine(engine, clientAuth);
+    }
+
+    /** Server sockets of managed contexts start with the mode's client-auth demand. */
+    public SSLServerSocketFactory onServerSocketFactory(SSLContext context, SSLServerSocketFactory factory) {
+        if (factory == null || factory instanceof ClientAuthServerSocketFactory || !isManaged(context)) {
+            return factory;
+        }
+        return new ClientAuthServerSocketFactory(factory, clientAuth);
+    }
+
+    /**
+     * After a rotation: invalidate every cached session of every managed context, client and server
+     * side, so no resumed session outlives the identity it was established with.
+     *
+     * @return how many sessions were invalidated
+     */
+    public int invalidateSessions() {
+        List<SSLContext> snapshot;
+        synchronized (contexts) {
+            snapshot = new ArrayList<>(contexts.keySet());
+        }
+        int count = 0;
+        for (SSLContext context : snapshot) {
+            count += invalidate(context.getClientSessionContext());
+            count += invalidate(context.getServerSessionContext());
+        }
+        return count;
+    }
+
+    private static int invalidate(SSLSessionContext sessions) {
+        if (sessions == null) {
+            return 0;
+        }
+        int count = 0;
+        for (Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+            SSLSession session = sessions.getSession(ids.nextElement());
+            if (session != null) {
+                session.invalidate();
+                count++;
+            }
+        }
+        return count;
+    }
+}

@@ -1,0 +1,173 @@
+package io.meshless.agent.tls;
+
+import static io.meshless.agent.tls.TestIdentities.MESH;
+import static io.meshless.agent.tls.TestIdentities.context;
+import static io.meshless.agent.tls.TestIdentities.credentials;
+import static io.meshless.agent.tls.TestIdentities.keyManager;
+import static io.meshless.agent.tls.TestIdentities.leaf;
+import static io.meshless.agent.tls.TestIdentities.trusting;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.config.Mode;
+import io.meshless.pki.HeldCertificate;
+import java.util.Collections;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
+import org.junit.jupiter.api.Test;
+
+class ManagedContextsTest {
+    private static final HeldCertificate ME = leaf(MESH, "spiffe://cluster.local/ns/shop/sa/orders");
+    private static final HeldCertificate PEER = leaf(MESH, "spiffe://cluster.local/ns/shop/sa/web");
+
+    private final MeshTrustManager meshTrust = new MeshTrustManager(() -> Optional.of(credentials(ME, MESH)), null,
+            null, "/test/certs");
+
+    private ManagedContexts managed(Mode mode) throws Exception {
+        return new ManagedContexts(keyManager(ME), meshTrust, new ClientAuthPolicy(mode));
+    }
+
+    private static SSLEngine client(HeldCertificate identityOrNull) throws Exception {
+        SSLEngine client = context(identityOrNull == null ? null : keyManager(identityOrNull), trusting(MESH))
+                .createSSLEngine("orders", 443);
+        client.setUseClientMode(true);
+        return client;
+    }
+
+    private static SSLEngine serverWithoutClientAuth(ManagedContexts managed, SSLContext context) {
+        SSLEngine engine = managed.onEngineCreated(context, context.createSSLEngine());
+        engine.setUseClientMode(false);
+        // What an application that never asked for client certificates does:
+        engine.setNeedClientAuth(false);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setNeedClientAuth(false);
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    @Test
+    void strictServerEngineRequiresClientCertificateWhateverTheApplicationSets() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+        SSLContext context = context(keyManager(ME), meshTrust);
+        managed.add(context);
+
+        SSLEngine server = serverWithoutClientAuth(managed, context);
+
+        assertThat(server.getNeedClientAuth()).isTrue();
+        assertThat(InMemoryHandshake.run(client(null), server)).isPresent();
+        assertThat(InMemoryHandshake.run(client(PEER), serverWithoutClientAuth(managed, context))).isEmpty();
+    }
+
+    @Test
+    void permissiveServerEngineAsksForButDoesNotRequireClientCertificate() throws Exception {
+        ManagedContexts managed = managed(Mode.PERMISSIVE);
+        SSLContext context = context(keyManager(ME), meshTrust);
+        managed.add(context);
+
+        SSLEngine anonymous = serverWithoutClientAuth(managed, context);
+        assertThat(anonymous.getWantClientAuth()).isTrue();
+        assertThat(InMemoryHandshake.run(client(null), anonymous)).isEmpty();
+
+        SSLEngine withCertificate = serverWithoutClientAuth(managed, context);
+        assertThat(InMemoryHandshake.run(client(PEER), withCertificate)).isEmpty();
+        assertThat(withCertificate.getSession().getPeerCertificates()[0])
+                .isEqualTo(PEER.certificate());
+    }
+
+    @Test
+    void leavesEnginesOfUnmanagedContextsAlone() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+        SSLContext own = context(keyManager(PEER), trusting(MESH));
+
+        SSLEngine engine = own.createSSLEngine();
+        assertThat(managed.onEngineCreated(own, engine)).isSameAs(engine);
+        javax.net.ssl.SSLServerSocketFactory factory = own.getServerSocketFactory();
+        assertThat(managed.onServerSocketFactory(own, factory)).isSameAs(factory);
+    }
+
+    @Test
+    void initGivesMissingManagersTheAgentsAndManagesTheContext() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+        SSLContext context = SSLContext.getInstance("TLS");
+
+        Object[] replaced = managed.onInit(context, null, null);
+
+        assertThat((KeyManager[]) replaced[0]).containsExactly(managed.keyManager());
+        assertThat((TrustManager[]) replaced[1]).containsExactly(managed.trustManager());
+        assertThat(managed.isManaged(context)).isTrue();
+    }
+
+    @Test
+    void initKeepsTheApplicationsOwnManagersAndLeavesTheContextUnmanaged() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+        SSLContext context = SSLContext.getInstance("TLS");
+        KeyManager[] own = {keyManager(PEER)};
+        TrustManager[] ownTrust = {trusting(MESH)};
+
+        Object[] replaced = managed.onInit(context, own, ownTrust);
+
+        assertThat(replaced[0]).isSameAs(own);
+        assertThat(replaced[1]).isSameAs(ownTrust);
+        assertThat(managed.isManaged(context)).isFalse();
+    }
+
+    @Test
+    void emptyKeyManagersAlsoGetTheAgentsKeyManager() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+        SSLContext context = SSLContext.getInstance("TLS");
+
+        Object[] replaced = managed.onInit(context, new KeyManager[0], new TrustManager[] {trusting(MESH)});
+
+        assertThat((KeyManager[]) replaced[0]).containsExactly(managed.keyManager());
+        assertThat(managed.isManaged(context)).isTrue();
+    }
+
+    @Test
+    void strictServerSocketsRequireClientCertificates() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+        SSLContext context = context(keyManager(ME), meshTrust);
+        managed.add(context);
+
+        try (SSLServerSocket socket = (SSLServerSocket) managed.onServerSocketFactory(context,
+                context.getServerSocketFactory()).createServerSocket(0)) {
+            assertThat(socket.getNeedClientAuth()).isTrue();
+        }
+    }
+
+    @Test
+    void permissiveServerSocketsRequestClientCertificates() throws Exception {
+        ManagedContexts managed = managed(Mode.PERMISSIVE);
+        SSLContext context = context(keyManager(ME), meshTrust);
+        managed.add(context);
+
+        try (SSLServerSocket socket = (SSLServerSocket) managed.onServerSocketFactory(context,
+                context.getServerSocketFactory()).createServerSocket(0)) {
+            assertThat(socket.getWantClientAuth()).isTrue();
+        }
+    }
+
+    @Test
+    void invalidatesCachedSessionsOfManagedContextsAfterRotation() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+        SSLContext clientContext = context(keyManager(ME), meshTrust);
+        managed.add(clientContext);
+        SSLEngine client = clientContext.createSSLEngine("web", 443);
+        client.setUseClientMode(true);
+        SSLEngine server = context(keyManager(PEER), trusting(MESH)).createSSLEngine();
+        server.setUseClientMode(false);
+        server.setNeedClientAuth(true);
+        assertThat(InMemoryHandshake.run(client, server)).isEmpty();
+        SSLSession session = client.getSession();
+        assertThat(Collections.list(clientContext.getClientSessionContext().getIds())).isNotEmpty();
+
+        int invalidated = managed.invalidateSessions();
+
+        assertThat(invalidated).isPositive();
+        assertThat(session.isValid()).isFalse();
+    }
+}

@@ -25,8 +25,8 @@ for arg in "$@"; do
 done
 
 if [ "$MODE" = quick ]; then
-  STARTUP_N=10; HS_ROUNDS=2; HS_WARM=1; HS_SECS=3; KA_ROUNDS=2; KA_WARM=1; KA_SECS=3
-  ROT_SWAPS=20; WH_WARM=2; WH_SECS=4; ISSUE_SECS=2
+  STARTUP_N=10; HS_ROUNDS=2; HS_WARM=1; HS_SECS=3; KA_ROUNDS=2; KA_WARM=1; KA_SECS=2
+  ROT_SWAPS=20; WH_WARM=2; WH_SECS=3; ISSUE_SECS=1
 else
   STARTUP_N=20; HS_ROUNDS=5; HS_WARM=3; HS_SECS=10; KA_ROUNDS=5; KA_WARM=2; KA_SECS=10
   ROT_SWAPS=20; WH_WARM=5; WH_SECS=20; ISSUE_SECS=10
@@ -442,6 +442,12 @@ part_issuance() {
 # ---------------------------------------------------------------- main
 START=$(date +%s)
 ensure_tools
+# Measure copies: a jar rebuilt half-way through a run would otherwise mix two builds.
+mkdir -p "$WORK/jars"
+cp "$BENCH_JAR" "$WORK/jars/benchmarks.jar"; BENCH_JAR="$WORK/jars/benchmarks.jar"
+if [ -f "$AGENT_JAR" ]; then cp "$AGENT_JAR" "$WORK/jars/"; AGENT_JAR="$WORK/jars/meshless-agent.jar"; fi
+if [ -f "$INJECTOR_JAR" ]; then cp "$INJECTOR_JAR" "$WORK/jars/"; INJECTOR_JAR="$WORK/jars/meshless-injector.jar"; fi
+cd "$WORK"   # crash files (hs_err_pid*.log) of a failing JVM land here, not in the work tree
 make_pki
 start_nginx
 part_startup

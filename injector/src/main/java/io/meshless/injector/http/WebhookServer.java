@@ -36,6 +36,21 @@ public final class WebhookServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
   private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
+  static {
+    // The JDK server otherwise drains up to 64 KiB of an unread request body before closing,
+    // blocking a request thread on a client that announced 100 MB and sends nothing: refuse
+    // early, close at once. Bound how long a request may take to arrive (the API server gives
+    // a webhook 10 s by default). Set only when the operator did not choose otherwise.
+    defaultProperty("sun.net.httpserver.drainAmount", "0");
+    defaultProperty("sun.net.httpserver.maxReqTime", "30");
+  }
+
+  private static void defaultProperty(String name, String value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, value);
+    }
+  }
+
   private final HttpsServer server;
   private final ExecutorService executor;
   private final AdmissionReviewHandler handler;
@@ -153,10 +168,13 @@ public final class WebhookServer implements AutoCloseable {
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(MAX_BODY_BYTES + 1);
-    }
-    if (body.length > MAX_BODY_BYTES) {
-      reject(exchange, start, 413, "request body is over the limit of " + MAX_BODY_BYTES + " bytes (3 MiB)");
-      return;
+      if (body.length > MAX_BODY_BYTES) {
+        // Read a little more, so a client that is done sending gets the answer rather than a
+        // connection reset; a client that keeps sending is cut off when we close.
+        in.readNBytes(64 * 1024);
+        reject(exchange, start, 413, "request body is over the limit of " + MAX_BODY_BYTES + " bytes (3 MiB)");
+        return;
+      }
     }
     AdmissionReply reply = handler.handle(body);
     send(exchange, reply.httpStatus(), reply.contentType(), reply.body());

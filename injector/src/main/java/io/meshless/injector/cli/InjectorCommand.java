@@ -114,6 +114,9 @@ public final class InjectorCommand {
     } catch (NoSuchFileException e) {
       stderr.println("meshless-injector: inject: " + source + ": no such file");
       return 1;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      stderr.println("meshless-injector: inject: " + source + ": is not UTF-8 text, expected Kubernetes YAML");
+      return 1;
     } catch (IOException | java.io.UncheckedIOException e) {
       stderr.println("meshless-injector: inject: " + source + ": cannot be read: " + e.getMessage());
       return 1;

@@ -78,7 +78,8 @@ public final class ManifestInjector {
     int index = 0;
     for (JsonNode document : documents) {
       index++;
-      if (document == null || document.isNull() || document.isMissingNode()) {
+      if (document == null || document.isNull() || document.isMissingNode()
+          || document.isTextual() && document.asText().isEmpty()) {
         continue; // an empty document between two "---"
       }
       String where = source + ": document " + index;

@@ -50,15 +50,22 @@ public final class MeshlessAgent {
     private static volatile MeshlessAgent installed;
 
     private final AgentConfig config;
+    private final Instrumentation instrumentation;
+    private final boolean attached;
     private final Logger log = LoggerFactory.getLogger(MeshlessAgent.class);
     private final WatchedCertDirectory certificates;
     private final ManagedContexts managed;
+    private final Object startLock = new Object();
+    private volatile boolean started;
+    private boolean starting;
     private volatile String lastProblem;
-    private SSLContext defaultContext;
-    private SSLSocketFactory defaultSocketFactory;
+    private volatile SSLContext defaultContext;
+    private volatile SSLSocketFactory defaultSocketFactory;
 
-    private MeshlessAgent(AgentConfig config, Clock clock) {
+    private MeshlessAgent(AgentConfig config, Clock clock, Instrumentation instrumentation, boolean attached) {
         this.config = config;
+        this.instrumentation = instrumentation;
+        this.attached = attached;
         this.certificates = new WatchedCertDirectory(config.certDir(), clock, POLL_INTERVAL, new Listener());
         Supplier<X509ExtendedTrustManager> systemTrust = config.trustSystemCas()
                 ? new Lazy<>(MeshTrustManager::systemDefault) : null;
@@ -77,21 +84,24 @@ public final class MeshlessAgent {
             System.err.println("[meshless] configuration error, the agent installs nothing: " + e.getMessage());
             return;
         }
-        StderrServiceProvider.setThreshold(config.logLevel());
-        Logger log = LoggerFactory.getLogger(MeshlessAgent.class);
         if (config.mode() == Mode.OFF) {
-            log.info("mode=off ({}): installing nothing", config.setting(ConfigKey.MODE).source());
+            if (config.logLevel().allows(io.meshless.agent.config.LogLevel.INFO)) {
+                System.err.println("[meshless] mode=off (" + config.setting(ConfigKey.MODE).source()
+                        + "): installing nothing");
+            }
             return;
         }
+        StderrServiceProvider.setThreshold(config.logLevel());
         synchronized (LOCK) {
+            Logger log = LoggerFactory.getLogger(MeshlessAgent.class);
             if (installed != null) {
                 log.warn("the agent is already installed in this JVM; ignoring the second {}",
                         attached ? "attach" : "-javaagent");
                 return;
             }
             try {
-                MeshlessAgent agent = new MeshlessAgent(config, Clock.systemUTC());
-                agent.start(instrumentation, attached);
+                MeshlessAgent agent = new MeshlessAgent(config, Clock.systemUTC(), instrumentation, attached);
+                agent.arm();
                 installed = agent;
             } catch (Throwable t) {
                 log.error("the agent could not be installed; the application continues without it: {}", t.toString(), t);
@@ -99,60 +109,123 @@ public final class MeshlessAgent {
         }
     }
 
-    private void start(Instrumentation instrumentation, boolean attached) throws Exception {
+    /**
+     * What must be in place before the application's first TLS use, and is cheap: the JSSE provider
+     * and default algorithms, and the bytecode hooks (installed for real only when a hooked JDK class
+     * loads). Certificates are loaded and the default context built on first use ({@link #ensureStarted}).
+     */
+    private void arm() {
         log.debug("configuration: {}", config);
         restrictToTls12AndLater();
-        certificates.start();
-
         String platformKeyAlgorithm = platformAlgorithm("ssl.KeyManagerFactory.algorithm", "SunX509");
         String platformTrustAlgorithm = platformAlgorithm("ssl.TrustManagerFactory.algorithm", "PKIX");
         // The agent is this JVM's TLS configuration: registering the provider and making its
         // factories the defaults is the point, unlike a library that must leave them alone.
-        Security.addProvider(new MeshlessProvider(managed.keyManager(), managed.trustManager(),
+        Security.addProvider(new MeshlessProvider(
+                () -> {
+                    ensureStarted();
+                    return managed.keyManager();
+                },
+                () -> {
+                    ensureStarted();
+                    return managed.trustManager();
+                },
                 platformKeyAlgorithm, platformTrustAlgorithm));
         Security.setProperty("ssl.KeyManagerFactory.algorithm", MeshlessProvider.NAME);
         Security.setProperty("ssl.TrustManagerFactory.algorithm", MeshlessProvider.NAME);
 
-        defaultContext = newTlsContext();
-        defaultContext.init(new KeyManager[] {managed.keyManager()}, new TrustManager[] {managed.trustManager()}, null);
-        managed.add(defaultContext);
-        defaultSocketFactory = defaultContext.getSocketFactory();
-        SSLContext.setDefault(defaultContext);
+        boolean eager = attached || Instrumentations.anyTargetLoaded(instrumentation);
+        try {
+            if (eager) {
+                injectBridge();
+                Instrumentations.install(instrumentation);
+            } else {
+                Instrumentations.installLazily(instrumentation, this::injectBridge);
+            }
+        } catch (Throwable t) {
+            log.warn("bytecode hooks not installed ({}); the default SSLContext and key/trust manager factories"
+                    + " still carry the workload identity", t.toString());
+        }
+        if (eager) {
+            ensureStarted();
+        } else {
+            log.info("armed (mode={}, cert-dir={}); certificates load at the first TLS use", config.mode().value(),
+                    config.certDir());
+        }
+    }
 
-        boolean hooked = hook(instrumentation);
+    /**
+     * Loads the certificates, starts watching them and installs the default context, once. Runs on
+     * the first TLS use (from the hooks or the provider) or at attach time. A re-entrant call from
+     * our own {@code SSLContext.init} returns at once.
+     */
+    void ensureStarted() {
+        if (started) {
+            return;
+        }
+        synchronized (startLock) {
+            if (started || starting) {
+                return;
+            }
+            starting = true;
+            try {
+                start();
+            } catch (Throwable t) {
+                log.error("the agent could not install its TLS defaults; the application continues: {}", t.toString(), t);
+            } finally {
+                started = true;
+                starting = false;
+            }
+        }
+    }
+
+    private void start() throws Exception {
+        certificates.start();
+        SSLContext context = newTlsContext();
+        context.init(new KeyManager[] {managed.keyManager()}, new TrustManager[] {managed.trustManager()}, null);
+        managed.add(context);
+        defaultSocketFactory = context.getSocketFactory();
+        defaultContext = context;
+        SSLContext.setDefault(context);
         if (attached) {
             // Attached to a running JVM: HttpsURLConnection may have cached the old default factory.
             HttpsURLConnection.setDefaultSSLSocketFactory(defaultSocketFactory);
         }
         Optional<WorkloadCredentials> now = certificates.current();
-        log.info("installed (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}{}); {}",
+        log.info("installed (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}); {}",
                 config.mode().value(), config.certDir(),
                 config.allowedPeers().map(Object::toString).orElse("own trust domain"),
-                config.trustSystemCas(), hooked ? "" : ", WITHOUT bytecode hooks",
+                config.trustSystemCas(),
                 now.map(MeshlessAgent::describe).orElse("no usable workload credentials yet: TLS handshakes fail"
                         + " closed until they appear"));
     }
 
-    private boolean hook(Instrumentation instrumentation) {
+    /** Puts the bridge into the boot loader and points its hooks at this agent. */
+    private void injectBridge() {
         try {
             Instrumentations.injectBridge(instrumentation);
-            MeshlessBridge.contextInit = (context, managers) -> managed.onInit((SSLContext) context,
-                    (KeyManager[]) managers[0], (TrustManager[]) managers[1]);
-            MeshlessBridge.engineCreated = (context, engine) -> managed.onEngineCreated((SSLContext) context,
-                    (SSLEngine) engine);
-            MeshlessBridge.serverSocketFactory = (context, factory) -> managed.onServerSocketFactory(
-                    (SSLContext) context, (SSLServerSocketFactory) factory);
-            MeshlessBridge.refuseDefaultContext = context -> refuse(context != defaultContext,
-                    "SSLContext.setDefault");
-            MeshlessBridge.refuseDefaultSocketFactory = factory -> refuse(factory != defaultSocketFactory,
-                    "HttpsURLConnection.setDefaultSSLSocketFactory");
-            Instrumentations.install(instrumentation);
-            return true;
-        } catch (Throwable t) {
-            log.warn("bytecode hooks not installed ({}); the default SSLContext and key/trust manager factories"
-                    + " still carry the workload identity", t.toString());
-            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot inject the bootstrap bridge: " + e, e);
         }
+        MeshlessBridge.contextInit = (context, managers) -> {
+            ensureStarted();
+            return managed.onInit((SSLContext) context, (KeyManager[]) managers[0], (TrustManager[]) managers[1]);
+        };
+        MeshlessBridge.engineCreated = (context, engine) -> managed.onEngineCreated((SSLContext) context,
+                (SSLEngine) engine);
+        MeshlessBridge.serverSocketFactory = (context, factory) -> managed.onServerSocketFactory(
+                (SSLContext) context, (SSLServerSocketFactory) factory);
+        MeshlessBridge.refuseDefaultContext = context -> {
+            ensureStarted();
+            SSLContext ours = defaultContext;
+            return ours != null && refuse(context != ours, "SSLContext.setDefault");
+        };
+        MeshlessBridge.refuseDefaultSocketFactory = factory -> {
+            ensureStarted();
+            SSLSocketFactory ours = defaultSocketFactory;
+            return ours != null && refuse(factory != ours, "HttpsURLConnection.setDefaultSSLSocketFactory");
+        };
+        MeshlessBridge.beforeGetDefault = this::ensureStarted;
     }
 
     private boolean refuse(boolean refuse, String what) {

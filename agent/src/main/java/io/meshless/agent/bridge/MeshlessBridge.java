@@ -13,6 +13,9 @@ public final class MeshlessBridge {
     /** SSLContext.init: (context, {KeyManager[], TrustManager[]}) → {KeyManager[], TrustManager[]}. */
     public static volatile BiFunction<Object, Object[], Object[]> contextInit;
 
+    /** SSLContext.getDefault, before it reads the default: lets the agent install its default on first use. */
+    public static volatile Runnable beforeGetDefault;
+
     /** SSLContext.setDefault: the new context → true to refuse it. */
     public static volatile Predicate<Object> refuseDefaultContext;
 

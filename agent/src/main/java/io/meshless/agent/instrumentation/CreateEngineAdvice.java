@@ -2,7 +2,6 @@ package io.meshless.agent.instrumentation;
 
 import io.meshless.agent.bridge.MeshlessBridge;
 import java.util.function.BiFunction;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import net.bytebuddy.asm.Advice;
 
@@ -12,7 +11,7 @@ final class CreateEngineAdvice {
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This SSLContext context, @Advice.Return(readOnly = false) SSLEngine engine) {
+    static void exit(@Advice.This Object context, @Advice.Return(readOnly = false) SSLEngine engine) {
         BiFunction<Object, Object, Object> hook = MeshlessBridge.engineCreated;
         if (hook != null) {
             engine = (SSLEngine) hook.apply(context, engine);

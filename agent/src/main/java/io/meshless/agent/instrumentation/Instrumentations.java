@@ -8,7 +8,9 @@ import io.meshless.agent.bridge.MeshlessBridge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -98,23 +100,93 @@ public final class Instrumentations {
         }
     }
 
-    /** Retransforms the listed JDK types (already loaded or not) with their advice. */
-    public static void install(Instrumentation instrumentation) {
+    /** The one AgentBuilder: exactly the listed JDK types, by name, retransformation, no class-format changes. */
+    private static AgentBuilder agentBuilder() {
         ElementMatcher.Junction<TypeDescription> ours = none();
-        AgentBuilder builder = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(new ErrorLogger());
         for (TypeInstrumentation type : TYPES) {
             ours = ours.or(named(type.typeName()));
         }
-        AgentBuilder.Ignored ignored = builder.ignore(not(ours));
-        AgentBuilder current = ignored;
+        AgentBuilder current = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                // Describe types from their class files only: the lazy path transforms SSLContext while
+                // it is being loaded, when reflecting on it would be a class circularity.
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(new ErrorLogger())
+                .ignore(not(ours));
         for (TypeInstrumentation type : TYPES) {
             current = current.type(named(type.typeName())).transform(type.transformer());
         }
-        current.installOn(instrumentation);
+        return current;
+    }
+
+    /** True when one of the instrumented JDK types is already loaded (attach, or another agent used TLS). */
+    public static boolean anyTargetLoaded(Instrumentation instrumentation) {
+        for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+            if (loaded.getClassLoader() == null) {
+                for (TypeInstrumentation type : TYPES) {
+                    if (type.typeName().equals(loaded.getName())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Installs now and retransforms the listed JDK types that are already loaded. */
+    public static void install(Instrumentation instrumentation) {
+        agentBuilder().installOn(instrumentation);
+    }
+
+    /**
+     * Installs on first need: a JDK-only transformer waits for one of the listed types to load and
+     * only then builds the Byte Buddy transformer (and runs {@code beforeFirstUse}, e.g. the bridge
+     * injection). A JVM that never touches TLS never loads Byte Buddy: start-up stays cheap.
+     */
+    public static void installLazily(Instrumentation instrumentation, Runnable beforeFirstUse) {
+        java.util.Set<String> internalNames = new java.util.HashSet<>();
+        for (TypeInstrumentation type : TYPES) {
+            internalNames.add(type.typeName().replace('.', '/'));
+        }
+        instrumentation.addTransformer(new FirstUseTransformer(internalNames, beforeFirstUse), true);
+    }
+
+    private static final class FirstUseTransformer implements ClassFileTransformer {
+        private final java.util.Set<String> internalNames;
+        private final Runnable beforeFirstUse;
+        private volatile ClassFileTransformer byteBuddy;
+
+        FirstUseTransformer(java.util.Set<String> internalNames, Runnable beforeFirstUse) {
+            this.internalNames = internalNames;
+            this.beforeFirstUse = beforeFirstUse;
+        }
+
+        @Override
+        public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                                ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+            if (loader != null || className == null || !internalNames.contains(className)) {
+                return null;
+            }
+            try {
+                ClassFileTransformer delegate = byteBuddy;
+                if (delegate == null) {
+                    synchronized (this) {
+                        delegate = byteBuddy;
+                        if (delegate == null) {
+                            beforeFirstUse.run();
+                            delegate = agentBuilder().makeRaw();
+                            byteBuddy = delegate;
+                        }
+                    }
+                }
+                return delegate.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+            } catch (Throwable t) {
+                log.warn("could not instrument {}: {}", className, t.toString());
+                return null;
+            }
+        }
     }
 
     /** Logs failed transformations; success is silent. */

@@ -2,7 +2,6 @@ package io.meshless.agent.instrumentation;
 
 import io.meshless.agent.bridge.MeshlessBridge;
 import java.util.function.BiFunction;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocketFactory;
 import net.bytebuddy.asm.Advice;
 
@@ -12,7 +11,7 @@ final class ServerSocketFactoryAdvice {
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This SSLContext context,
+    static void exit(@Advice.This Object context,
                      @Advice.Return(readOnly = false) SSLServerSocketFactory factory) {
         BiFunction<Object, Object, Object> hook = MeshlessBridge.serverSocketFactory;
         if (hook != null) {

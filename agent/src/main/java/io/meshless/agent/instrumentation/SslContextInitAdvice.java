@@ -3,7 +3,6 @@ package io.meshless.agent.instrumentation;
 import io.meshless.agent.bridge.MeshlessBridge;
 import java.util.function.BiFunction;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import net.bytebuddy.asm.Advice;
 
@@ -13,7 +12,7 @@ final class SslContextInitAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This SSLContext context,
+    static void enter(@Advice.This Object context,
                       @Advice.Argument(value = 0, readOnly = false) KeyManager[] keyManagers,
                       @Advice.Argument(value = 1, readOnly = false) TrustManager[] trustManagers) {
         BiFunction<Object, Object[], Object[]> hook = MeshlessBridge.contextInit;

@@ -10,7 +10,7 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * {@code javax.net.ssl.SSLContext}: {@code init} (agent managers for null ones),
- * {@code setDefault} (refused once installed), {@code createSSLEngine} and
+ * {@code getDefault} (the agent's default, installed on first use), {@code setDefault} (refused once installed), {@code createSSLEngine} and
  * {@code getServerSocketFactory} (client auth for managed server sides).
  */
 final class SslContextInstrumentation implements TypeInstrumentation {
@@ -25,6 +25,8 @@ final class SslContextInstrumentation implements TypeInstrumentation {
         return (builder, type, classLoader, module, protectionDomain) -> builder
                 .visit(Advice.to(SslContextInitAdvice.class)
                         .on(named("init").and(takesArguments(3)).and(isPublic())))
+                .visit(Advice.to(SslContextGetDefaultAdvice.class)
+                        .on(named("getDefault").and(isStatic()).and(takesArguments(0))))
                 .visit(Advice.to(SslContextSetDefaultAdvice.class)
                         .on(named("setDefault").and(isStatic()).and(takesArguments(1))))
                 .visit(Advice.to(CreateEngineAdvice.class)

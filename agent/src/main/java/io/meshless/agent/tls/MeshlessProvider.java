@@ -15,6 +15,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.TrustManagerFactorySpi;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import java.util.function.Supplier;
 
 /**
  * A JSSE provider named {@code Meshless} with one {@code KeyManagerFactory} and one
@@ -31,12 +32,14 @@ public final class MeshlessProvider extends Provider {
     public static final String NAME = "Meshless";
 
     /**
-     * @param keyManager           handed out by {@code KeyManagerFactory.init(null, ...)}
+     * @param keyManager           handed out by {@code KeyManagerFactory.init(null, ...)}; asked for only
+     *                             then, so the agent can load its material on first use
      * @param trustManager         handed out by {@code TrustManagerFactory.init((KeyStore) null)}
      * @param platformKeyAlgorithm the JVM's key manager algorithm before the agent (usually SunX509)
      * @param platformTrustAlgorithm the JVM's trust manager algorithm before the agent (usually PKIX)
      */
-    public MeshlessProvider(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager,
+    public MeshlessProvider(Supplier<X509ExtendedKeyManager> keyManager,
+                            Supplier<X509ExtendedTrustManager> trustManager,
                             String platformKeyAlgorithm, String platformTrustAlgorithm) {
         super(NAME, "1.0", "Meshless workload identity: key and trust managers over the mounted certificates");
         putService(new Service(this, "KeyManagerFactory", NAME, KeyFactorySpi.class.getName(), null, null) {
@@ -54,11 +57,11 @@ public final class MeshlessProvider extends Provider {
     }
 
     static final class KeyFactorySpi extends KeyManagerFactorySpi {
-        private final X509ExtendedKeyManager agentManager;
+        private final Supplier<X509ExtendedKeyManager> agentManager;
         private final String platformAlgorithm;
         private KeyManager[] managers;
 
-        KeyFactorySpi(X509ExtendedKeyManager agentManager, String platformAlgorithm) {
+        KeyFactorySpi(Supplier<X509ExtendedKeyManager> agentManager, String platformAlgorithm) {
             this.agentManager = agentManager;
             this.platformAlgorithm = platformAlgorithm;
         }
@@ -67,7 +70,7 @@ public final class MeshlessProvider extends Provider {
         protected void engineInit(KeyStore store, char[] password)
                 throws KeyStoreException, NoSuchAlgorithmException, UnrecoverableKeyException {
             if (store == null) {
-                managers = new KeyManager[] {agentManager};
+                managers = new KeyManager[] {agentManager.get()};
                 return;
             }
             KeyManagerFactory platform = KeyManagerFactory.getInstance(platformAlgorithm);
@@ -96,11 +99,11 @@ public final class MeshlessProvider extends Provider {
     }
 
     static final class TrustFactorySpi extends TrustManagerFactorySpi {
-        private final X509ExtendedTrustManager agentManager;
+        private final Supplier<X509ExtendedTrustManager> agentManager;
         private final String platformAlgorithm;
         private TrustManager[] managers;
 
-        TrustFactorySpi(X509ExtendedTrustManager agentManager, String platformAlgorithm) {
+        TrustFactorySpi(Supplier<X509ExtendedTrustManager> agentManager, String platformAlgorithm) {
             this.agentManager = agentManager;
             this.platformAlgorithm = platformAlgorithm;
         }
@@ -108,7 +111,7 @@ public final class MeshlessProvider extends Provider {
         @Override
         protected void engineInit(KeyStore store) throws KeyStoreException {
             if (store == null) {
-                managers = new TrustManager[] {agentManager};
+                managers = new TrustManager[] {agentManager.get()};
                 return;
             }
             try {

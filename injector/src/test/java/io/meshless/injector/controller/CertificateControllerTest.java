@@ -153,6 +153,22 @@ class CertificateControllerTest {
     }
 
     @Test
+    void reissuesWhenTheIdentityChanges() throws Exception {
+        h.injectedPod(APP_NS, "orders-1", "orders");
+        CertificateController first = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        X509Certificate before = certificates(h.awaitSecret(APP_NS, "meshless-orders"), "tls.crt").get(0);
+        first.close();
+
+        // Same Secret, same CA, not yet due for renewal: only the trust domain changed.
+        CertificateController second = h.startLeader("replica-b",
+                h.config("replica-b", servingDir).trustDomain("prod.example.org").build());
+        second.reconcileNow();
+        X509Certificate after = certificates(h.secret(APP_NS, "meshless-orders"), "tls.crt").get(0);
+        assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+        assertThat(SpiffeId.fromCertificate(after)).contains(SpiffeId.parse("spiffe://prod.example.org/ns/shop/sa/orders"));
+    }
+
+    @Test
     void leavesForeignSecretOfTheSameNameAlone() {
         h.putSecret(APP_NS, "meshless-orders", Map.of("tls.crt", "not ours"));
         h.injectedPod(APP_NS, "orders-1", "orders");

@@ -1,0 +1,80 @@
+package io.meshless.agent.it;
+
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.MeshPki;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.pki.SpiffeId;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every server program, unmodified, under the real agent in {@code strict} and {@code permissive}
+ * mode on JDK 17 and 25, called by the real curl with and without a client certificate.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InboundServersIT {
+
+    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+
+    @TempDir
+    static Path work;
+
+    private Path certDir;
+    private Path caFile;
+    private PemFiles meshClient;
+    private PemFiles foreignClient;
+
+    @BeforeAll
+    void issueCertificates() {
+        MeshPki pki = MeshPki.create();
+        certDir = work.resolve("certs");
+        // curl checks host names itself, so this server certificate also names 127.0.0.1
+        MeshPki.volume(certDir, pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
+        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
+        meshClient = MeshPki.pemFiles(work, "client", pki.workload(CLIENT));
+        foreignClient = MeshPki.pemFiles(work, "foreign-client", pki.foreignWithLoopbackNames(CLIENT));
+    }
+
+    static Stream<Arguments> servers() {
+        return Jdk.both().stream().flatMap(jdk -> Stream.of(ServerProgram.values())
+                .flatMap(server -> Stream.of("strict", "permissive").map(mode -> Arguments.of(jdk, server, mode))));
+    }
+
+    @ParameterizedTest(name = "{1} {2} on {0}")
+    @MethodSource("servers")
+    void servesMeshClientsAndTreatsOthersByMode(Jdk jdk, ServerProgram program, String mode) {
+        try (ChildJvm app = program.start(jdk, "cert-dir=" + certDir + ",mode=" + mode)) {
+            String url = "https://127.0.0.1:" + app.awaitListening() + "/";
+            SoftAssertions softly = new SoftAssertions();
+
+            Curl.Result mesh = Curl.get(url, caFile, meshClient.cert(), meshClient.key());
+            softly.assertThat(mesh.succeeded()).as("curl with a mesh client certificate: %s\n%s", mesh, app.output()).isTrue();
+            softly.assertThat(mesh.body()).as("server saw the client identity").contains("peer=" + CLIENT);
+
+            Curl.Result anonymous = Curl.getWithoutClientCertificate(url, caFile);
+            if (mode.equals("strict")) {
+                softly.assertThat(anonymous.succeeded()).as("strict: curl without client certificate: %s", anonymous).isFalse();
+            } else {
+                softly.assertThat(anonymous.succeeded()).as("permissive: curl without client certificate: %s\n%s",
+                        anonymous, app.output()).isTrue();
+                softly.assertThat(anonymous.body()).contains("peer=none");
+            }
+
+            Curl.Result foreign = Curl.get(url, caFile, foreignClient.cert(), foreignClient.key());
+            softly.assertThat(foreign.succeeded()).as("client certificate from a foreign CA: %s", foreign).isFalse();
+
+            softly.assertThat(app.isAlive()).as("server still running\n%s", app.output()).isTrue();
+            softly.assertAll();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.meshless.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.MeshPki;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.agent.it.support.Nginx;
+import io.meshless.agent.it.support.NginxReport;
+import io.meshless.agent.it.support.OpensslServer;
+import io.meshless.pki.SpiffeId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every client program, unmodified, under the real agent on JDK 17 and 25, against real nginx
+ * and openssl peers. One child JVM per program and JDK makes all the requests.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OutboundClientsIT {
+
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+
+    @TempDir
+    static Path work;
+
+    private final List<AutoCloseable> peers = new ArrayList<>();
+    private Nginx meshServer;
+    private Nginx foreignServer;
+    private Nginx spiffeOnlyServer;
+    private Nginx paymentsServer;
+    private OpensslServer opensslServer;
+    private Path certDir;
+
+    @BeforeAll
+    void startPeers() {
+        MeshPki pki = MeshPki.create();
+        Path caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
+        PemFiles mesh = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        PemFiles foreign = MeshPki.pemFiles(work, "foreign", pki.foreignWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        PemFiles spiffeOnly = MeshPki.pemFiles(work, "spiffe-only", pki.workload(MeshPki.id("shop", "orders")));
+        meshServer = started(Nginx.start(work, mesh.cert(), mesh.key(), caFile));
+        foreignServer = started(Nginx.start(work, foreign.cert(), foreign.key(), caFile));
+        spiffeOnlyServer = started(Nginx.start(work, spiffeOnly.cert(), spiffeOnly.key(), caFile));
+        PemFiles payments = MeshPki.pemFiles(work, "payments", pki.workloadWithLoopbackNames(MeshPki.id("payments", "api")));
+        paymentsServer = started(Nginx.start(work, payments.cert(), payments.key(), caFile));
+        opensslServer = started(OpensslServer.start(mesh.cert(), mesh.key(), caFile));
+        certDir = work.resolve("certs");
+        MeshPki.volume(certDir, pki.workload(CLIENT), pki.bundle(), null);
+    }
+
+    private <T extends AutoCloseable> T started(T peer) {
+        peers.add(peer);
+        return peer;
+    }
+
+    @AfterAll
+    void stopPeers() throws Exception {
+        for (AutoCloseable peer : peers) {
+            peer.close();
+        }
+    }
+
+    static Stream<Arguments> programs() {
+        return Jdk.both().stream().flatMap(jdk -> Stream.of(ClientProgram.values()).map(p -> Arguments.of(jdk, p)));
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("programs")
+    void presentsWorkloadCertificateAndRefusesForeignServer(Jdk jdk, ClientProgram program) {
+        try (ChildJvm app = program.start(jdk, "cert-dir=" + certDir + ",mode=strict")) {
+            SoftAssertions softly = new SoftAssertions();
+
+            String toNginx = app.request(meshServer.url());
+            softly.assertThat(toNginx).as("request to nginx\n%s", app.output()).startsWith("OK 200");
+            if (toNginx.startsWith("OK 200")) {
+                NginxReport report = NginxReport.parse(toNginx);
+                softly.assertThat(report.verify()).as("nginx $ssl_client_verify (%s)", report).isEqualTo("SUCCESS");
+                softly.assertThat(report.clientSpiffeId()).as("client identity nginx saw").contains(CLIENT);
+            }
+
+            if (program.readsUntilClose()) {
+                String toOpenssl = app.request(opensslServer.url());
+                softly.assertThat(toOpenssl).as("request to openssl s_server -Verify\n%s", opensslServer.output())
+                        .startsWith("OK 200").contains("Client certificate").contains(CLIENT.toString());
+            }
+
+            String toForeign = app.request(foreignServer.url());
+            softly.assertThat(toForeign).as("request to a server from a foreign CA").startsWith("FAIL")
+                    .containsIgnoringCase("SSLHandshakeException");
+
+            // Secure naming: the certificate names only spiffe://cluster.local/ns/shop/sa/orders.
+            for (String host : List.of("127.0.0.1", "localhost")) {
+                String bySpiffeId = app.request(spiffeOnlyServer.url(host));
+                if (program.secureNamingReachesIt()) {
+                    softly.assertThat(bySpiffeId).as("secure naming via %s", host).startsWith("OK 200");
+                    if (bySpiffeId.startsWith("OK 200")) {
+                        softly.assertThat(NginxReport.parse(bySpiffeId).verify()).isEqualTo("SUCCESS");
+                    }
+                } else {
+                    // Documented limit: the library's own host-name verifier runs after the handshake.
+                    softly.assertThat(bySpiffeId).as("library host-name verifier via %s", host)
+                            .startsWith("FAIL").contains("SSLPeerUnverifiedException");
+                }
+            }
+            softly.assertAll();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.meshless.agent.it.support.Jdk#both")
+    void refusesServerOutsideAllowedPeers(Jdk jdk) {
+        // nginx is spiffe://cluster.local/ns/shop/sa/nginx; only ns/payments is allowed
+        try (ChildJvm app = ClientProgram.JDK_HTTP_CLIENT.start(jdk,
+                "cert-dir=" + certDir + ",allowed-peers=spiffe://cluster.local/ns/payments/*")) {
+            assertThat(app.request(paymentsServer.url())).as("allowed peer\n%s", app.output()).startsWith("OK 200");
+            assertThat(app.request(meshServer.url())).as("peer outside allowed-peers\n%s", app.output()).startsWith("FAIL")
+                    .contains("SSLHandshakeException");
+        }
+    }
+}

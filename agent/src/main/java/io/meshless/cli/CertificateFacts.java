@@ -128,8 +128,12 @@ final class CertificateFacts {
 
     /** Prints rows with the labels aligned, indented by two spaces. */
     static void print(StringBuilder b, List<String[]> rows) {
+        int width = 14;
         for (String[] row : rows) {
-            b.append(String.format(Locale.ROOT, "  %-14s%s\n", row[0] + ":", row[1]));
+            width = Math.max(width, row[0].length() + 2);
+        }
+        for (String[] row : rows) {
+            b.append(String.format(Locale.ROOT, "  %-" + width + "s%s\n", row[0] + ":", row[1]));
         }
     }
 

@@ -4,6 +4,7 @@ import io.meshless.pki.CertDirectory;
 import io.meshless.pki.CertificateReader;
 import io.meshless.pki.CredentialCheck;
 import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.KeyStoreReader;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.PrivateKeyReader;
 import io.meshless.pki.TrustBundle;
@@ -229,9 +230,9 @@ final class InspectCommand implements Command {
 
     private Report keyStore(Path file, char[] password, String alias, List<X509Certificate> extraBundle) throws Exception {
         Instant now = clock.instant();
-        HeldCertificate held = KeyStoreFiles.readKeyEntry(file, password, alias);
+        HeldCertificate held = KeyStoreReader.readKeyEntry(file, password, alias);
         List<X509Certificate> trusted = new ArrayList<>();
-        for (X509Certificate c : KeyStoreFiles.readCertificates(file, password)) {
+        for (X509Certificate c : KeyStoreReader.readCertificates(file, password)) {
             if (!held.chain().contains(c) && c.getBasicConstraints() >= 0) {
                 trusted.add(c);
             }

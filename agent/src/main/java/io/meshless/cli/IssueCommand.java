@@ -4,6 +4,7 @@ import io.meshless.pki.CertDirectory;
 import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.CredentialCheck;
 import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.KeyStoreWriter;
 import io.meshless.pki.LeafSpec;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.TrustBundle;
@@ -121,10 +122,10 @@ final class IssueCommand implements Command {
             CertDirectory.write(dir, held, bundle);
         }
         if (pkcs12.isPresent()) {
-            KeyStoreFiles.writePkcs12(pkcs12.get(), held, bundle, password.get().toCharArray());
+            KeyStoreWriter.writePkcs12(pkcs12.get(), held, bundle, password.get().toCharArray());
         }
         if (jks.isPresent()) {
-            KeyStoreFiles.writeJks(jks.get(), held, bundle, password.get().toCharArray());
+            KeyStoreWriter.writeJks(jks.get(), held, bundle, password.get().toCharArray());
         }
 
         CertificateFacts facts = new CertificateFacts(held.certificate(), clock.instant());

@@ -1,0 +1,84 @@
+package io.meshless.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.MeshPki;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.SpiffeId;
+import io.meshless.testing.SecretVolume;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Kubelet-style rotation ({@code ..data} swap) of a server's certificate while the real curl keeps
+ * calling it: no request fails and curl sees the new server certificate without a restart.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServerRotationIT {
+
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final Duration PICK_UP_BOUND = Duration.ofSeconds(20);
+    private static final int MAX_REQUESTS = 3000;
+
+    @TempDir
+    static Path work;
+
+    private MeshPki pki;
+
+    @BeforeAll
+    void createPki() {
+        pki = MeshPki.create();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.meshless.agent.it.support.Jdk#both")
+    void serverPresentsRotatedCertificateWithoutFailedRequests(Jdk jdk) {
+        SpiffeId serverId = MeshPki.id("shop", "orders");
+        HeldCertificate first = pki.workloadWithLoopbackNames(serverId);
+        HeldCertificate second = pki.workloadWithLoopbackNames(serverId);
+        BigInteger secondSerial = second.certificate().getSerialNumber();
+        SecretVolume volume = MeshPki.volume(work.resolve("server-certs-" + jdk), first, pki.bundle(), null);
+        Path ca = MeshPki.pemFile(work, "ca-" + jdk, pki.bundle());
+        PemFiles client = MeshPki.pemFiles(work, "curl-client-" + jdk, pki.workload(CLIENT));
+        List<String> failures = new ArrayList<>();
+        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
+            String url = "https://127.0.0.1:" + server.awaitListening() + "/";
+            assertThat(serverSerial(url, ca, client, failures)).as("before rotation\n%s", server.stderr())
+                    .isEqualTo(first.certificate().getSerialNumber());
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+
+            long deadline = System.nanoTime() + PICK_UP_BOUND.toNanos();
+            int requests = 0;
+            BigInteger seen = null;
+            while (!secondSerial.equals(seen) && requests < MAX_REQUESTS && System.nanoTime() < deadline) {
+                seen = serverSerial(url, ca, client, failures);
+                requests++;
+            }
+            assertThat(seen).as("server serial curl saw after %d requests\n%s", requests, server.stderr()).isEqualTo(secondSerial);
+            assertThat(failures).as("failed requests during rotation").isEmpty();
+        }
+    }
+
+    private static BigInteger serverSerial(String url, Path ca, PemFiles client, List<String> failures) {
+        Curl.Result result = Curl.getReportingServerCertificate(url, ca, client.cert(), client.key());
+        if (!result.succeeded() || !result.body().startsWith("status=200")) {
+            failures.add(result.toString());
+            return null;
+        }
+        return result.serverSerial().orElse(null);
+    }
+
+}

@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.meshless.pki.CertDirectory;
 import io.meshless.pki.CredentialCheck;
+import io.meshless.pki.PkiException;
+import io.meshless.pki.reload.ReloadListener;
+import io.meshless.pki.reload.WatchedCertDirectory;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.TrustBundle;
 import io.meshless.pki.WorkloadCredentials;
@@ -202,10 +205,30 @@ class CertificateControllerTest {
         assertThat(cert.getExtendedKeyUsage()).contains(SERVER_AUTH);
         assertChainsTo(first.identity().chain(), certificates(h.secret(NAMESPACE, "meshless-ca"), "ca.crt"), h.clock.instant());
 
-        h.clock.advance(Duration.ofHours(18));
-        controller.reconcileNow();
+        // The webhook's HTTPS server reads the directory through pki's watcher: it must follow the renewal.
+        java.util.List<PkiException> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (WatchedCertDirectory watched = new WatchedCertDirectory(servingDir, h.clock, Duration.ofMillis(100),
+                new ReloadListener() {
+                    @Override public void loaded(WorkloadCredentials previous, WorkloadCredentials current) { }
+                    @Override public void rejected(PkiException problem) { rejected.add(problem); }
+                })) {
+            watched.start();
+            ControllerHarness.await(Duration.ofSeconds(10), () -> watched.current().isPresent(), "the watcher to load");
+            assertThat(watched.current().get().serialHex()).isEqualTo(first.serialHex());
+
+            h.clock.advance(Duration.ofHours(18));
+            controller.reconcileNow();
+            String renewedSerial = CertDirectory.load(servingDir, h.clock).serialHex();
+            ControllerHarness.await(Duration.ofSeconds(10),
+                    () -> watched.current().get().serialHex().equals(renewedSerial), "the watcher to reload");
+            assertThat(rejected).as("half-written sets seen by the watcher").isEmpty();
+        }
         WorkloadCredentials second = CertDirectory.load(servingDir, h.clock);
         assertThat(second.serialHex()).isNotEqualTo(first.serialHex());
+        // Swapped like a kubelet Secret volume: files are links through ..data, old versions removed.
+        assertThat(java.nio.file.Files.isSymbolicLink(servingDir.resolve("tls.key"))).isTrue();
+        assertThat(java.nio.file.Files.isSymbolicLink(servingDir.resolve("..data"))).isTrue();
+        assertThat(new ServingCertificateDirectory(servingDir).versions()).isEqualTo(1);
     }
 
     @Test

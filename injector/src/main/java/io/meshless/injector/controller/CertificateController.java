@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.meshless.pki.CertDirectory;
 import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.LeafSpec;
@@ -422,7 +421,7 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
                 .notBefore(now)
                 .build());
         try {
-            CertDirectory.write(config.servingCertDir(), leaf, current.bundle());
+            new ServingCertificateDirectory(config.servingCertDir()).write(leaf, current.bundle());
         } catch (PkiException e) {
             throw new IllegalStateException("cannot write the webhook serving certificate: " + e.getMessage(), e);
         }

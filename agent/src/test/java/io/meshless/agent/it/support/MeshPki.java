@@ -66,6 +66,20 @@ public final class MeshPki {
         return foreign.issue(LeafSpec.builder().spiffeId(id).ipAddress("127.0.0.1").dnsName("localhost").build());
     }
 
+    /** A mesh certificate with no SPIFFE ID, naming only {@code dnsName}: host-name rules apply to it. */
+    public HeldCertificate meshWithoutSpiffeId(String dnsName) {
+        return mesh.issue(LeafSpec.builder().dnsName(dnsName).commonName(dnsName).build());
+    }
+
+    /** An ordinary web server certificate from the foreign CA, naming only {@code dnsName}. */
+    public HeldCertificate foreignWebServer(String dnsName) {
+        return foreign.issue(LeafSpec.builder().dnsName(dnsName).commonName(dnsName).build());
+    }
+
+    public TrustBundle foreignBundle() {
+        return TrustBundle.of(foreign.certificate());
+    }
+
     public TrustBundle bundle() {
         return TrustBundle.of(mesh.certificate());
     }

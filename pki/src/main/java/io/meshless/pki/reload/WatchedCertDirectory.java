@@ -133,11 +133,20 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
         PkiException e = new PkiException(dir.toString(), "unexpected error while loading: " + unexpected, unexpected);
         lastProblem = e;
         reportedProblem = e.getMessage();
-        listener.rejected(e);
+        try {
+          listener.rejected(e);
+        } catch (RuntimeException listenerBug) {
+          LOG.warn("Reload listener failed on rejected()", listenerBug);
+        }
         return false;
       }
       byte[] after = fingerprint();
       WorkloadCredentials previous = current;
+      if (previous != null && lastProblem == null && sameMaterial(previous, loaded)) {
+        // A second look at a set already current (files were moving during the first): no event.
+        loadedFingerprint = Arrays.equals(before, after) ? after : null;
+        return false;
+      }
       current = loaded;
       lastProblem = null;
       reportedProblem = null;
@@ -151,6 +160,13 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
       }
       return true;
     }
+  }
+
+  private static boolean sameMaterial(WorkloadCredentials a, WorkloadCredentials b) {
+    return a.identity().chain().equals(b.identity().chain())
+        && Arrays.equals(a.identity().privateKey().getEncoded(), b.identity().privateKey().getEncoded())
+        && a.trustBundle().equals(b.trustBundle())
+        && a.clientTrustBundle().equals(b.clientTrustBundle());
   }
 
   private void watchLoop() {

@@ -3,6 +3,7 @@ package io.meshless.helm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -51,6 +52,22 @@ final class Chart {
         .withKubeVersion(KUBE_VERSION);
     sets.forEach(template::set);
     return Rendered.parse(template.call());
+  }
+
+  /**
+   * NOTES.txt as {@code helm install --dry-run} prints it (client only: no cluster, so
+   * {@code .Capabilities.APIVersions} holds only the built-in APIs).
+   */
+  String notes(Map<String, Object> sets) {
+    InstallCommand install = new Helm(dir).install().withName(RELEASE).withNamespace(NAMESPACE)
+        .withKubeVersion(KUBE_VERSION).dryRun().clientOnly();
+    sets.forEach(install::set);
+    String output = install.call().getOutput();
+    int notes = output.indexOf("NOTES:");
+    if (notes < 0) {
+      throw new AssertionError("no NOTES in helm install output:\n" + output);
+    }
+    return output.substring(notes);
   }
 
   Rendered render() {

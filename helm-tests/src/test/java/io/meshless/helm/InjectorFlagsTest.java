@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.meshless.injector.cli.InjectorCommand;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The chart and the injector agree on the command line: a renamed flag breaks this build, not a cluster. */
@@ -18,7 +16,7 @@ class InjectorFlagsTest {
   private final Chart chart = Chart.underTest();
 
   @Test
-  void everyFlagTheChartPassesIsOneServeDocuments() {
+  void everyFlagTheChartPassesIsOneServeDocuments() throws Exception {
     String usage = serveUsage();
     List<String> args = InjectorWorkloadTest.injectorContainer(chart.render()).getArgs();
     assertThat(args.get(0)).isEqualTo("serve");
@@ -45,12 +43,20 @@ class InjectorFlagsTest {
         .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/run/meshless/webhook-certs"));
   }
 
-  private static String serveUsage() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = InjectorCommand.run(new String[] {"serve", "--help"}, new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    assertThat(code).as("serve --help exit code; stderr: %s", err).isZero();
-    return out.toString(StandardCharsets.UTF_8);
+  /** {@code java -jar meshless-injector.jar serve --help}, the image's own entry point. */
+  private static String serveUsage() throws Exception {
+    Path jar = Path.of(System.getProperty("meshless.injector.jar", "../injector/target/meshless-injector.jar"));
+    assertThat(jar).as("the injector jar (build the injector module first)").isRegularFile();
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "serve", "--help").redirectErrorStream(true).start();
+    try {
+      process.getOutputStream().close();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("serve --help finished").isTrue();
+      assertThat(process.exitValue()).as("serve --help exit code; output: %s", out).isZero();
+      return out;
+    } finally {
+      process.destroyForcibly();
+    }
   }
 }

@@ -3,6 +3,7 @@
 #
 #   benchmarks/run.sh           full run (about 10 minutes): more rounds, longer windows
 #   benchmarks/run.sh --quick   within 3 minutes, same measurements with fewer rounds
+#   benchmarks/run.sh --only 2,5   only those parts (1 start-up … 6 issuance)
 #
 # Prints one markdown table on stdout (progress goes to stderr) and keeps it, with the raw
 # output of every tool, in benchmarks/target/run-<UTC time>/. Loopback only; every loop is
@@ -11,30 +12,36 @@
 # Needs: java 17+, openssl, nginx, haproxy, curl (installed with apt-get when missing and root),
 # benchmarks/target/benchmarks.jar, agent/target/meshless-agent.jar,
 # injector/target/meshless-injector.jar. A part whose component is not built prints
-# "n/a (component missing)" instead of a figure.
+# "n/a (component missing)" instead of a figure. MESHLESS_AGENT_JAR / MESHLESS_INJECTOR_JAR
+# point at other builds of those jars.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODE=full
-for arg in "$@"; do
-  case "$arg" in
+PARTS="1 2 3 4 5 6"
+while [ $# -gt 0 ]; do
+  case "$1" in
     --quick) MODE=quick ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "run.sh: unknown option '$arg' (use --quick or nothing)" >&2; exit 2 ;;
+    --only) [ $# -ge 2 ] || { echo "run.sh: --only needs a list such as 2,5" >&2; exit 2; }
+            PARTS="${2//,/ }"; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option '$1' (use --quick, --only N,M or nothing)" >&2; exit 2 ;;
   esac
+  shift
 done
+want() { [[ " $PARTS " == *" $1 "* ]]; }
 
 if [ "$MODE" = quick ]; then
   STARTUP_N=10; HS_ROUNDS=2; HS_WARM=1; HS_SECS=3; KA_ROUNDS=2; KA_WARM=1; KA_SECS=2
-  ROT_SWAPS=20; WH_WARM=2; WH_SECS=3; ISSUE_SECS=1
+  ROT_SWAPS=20; WH_WARM=5; WH_SECS=3; ISSUE_SECS=1
 else
   STARTUP_N=20; HS_ROUNDS=5; HS_WARM=3; HS_SECS=10; KA_ROUNDS=5; KA_WARM=2; KA_SECS=10
   ROT_SWAPS=20; WH_WARM=5; WH_SECS=20; ISSUE_SECS=10
 fi
 
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
-AGENT_JAR="$ROOT/agent/target/meshless-agent.jar"
-INJECTOR_JAR="$ROOT/injector/target/meshless-injector.jar"
+AGENT_JAR="${MESHLESS_AGENT_JAR:-$ROOT/agent/target/meshless-agent.jar}"
+INJECTOR_JAR="${MESHLESS_INJECTOR_JAR:-$ROOT/injector/target/meshless-injector.jar}"
 OUT="$ROOT/benchmarks/target/run-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 WORK="$(mktemp -d /tmp/meshless-bench.XXXXXX)"
@@ -88,10 +95,11 @@ free_port() {
   echo "run.sh: no free port found" >&2; exit 1
 }
 
-wait_port() { # port seconds
+wait_port() { # port seconds [pid: give up as soon as that process has exited]
   local end=$(( $(date +%s) + $2 ))
   while [ "$(date +%s)" -lt "$end" ]; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi
     sleep 0.1
   done
   return 1
@@ -143,7 +151,7 @@ make_pki() {
   keytool -importcert -noprompt -alias mesh-ca -file "$WORK/ca.crt" -keystore "$WORK/ca.p12" \
     -storetype PKCS12 -storepass "$PASS" >/dev/null 2>&1
   local i
-  for i in $(seq -f %02g 0 "$ROT_SWAPS"); do leaf "$WORK/staged/$i" server; done
+  if want 4; then for i in $(seq -f %02g 0 "$ROT_SWAPS"); do leaf "$WORK/staged/$i" server; done; fi
 }
 
 JDK_TLS=(-Djavax.net.ssl.keyStore="$WORK/client.p12" -Djavax.net.ssl.keyStoreType=PKCS12
@@ -373,7 +381,7 @@ part_rotation() {
   java "$(agent_opts "$vol")" -cp "$BENCH_JAR" io.meshless.benchmarks.process.HttpsHelloServer \
     --port "$port" --max-seconds 200 >"$WORK/rot-server.log" 2>&1 &
   pid=$!; STARTED+=("$pid")
-  if ! wait_port "$port" 30; then
+  if ! wait_port "$port" 60 "$pid"; then
     row "4 rotation pickup" "failed: server under the agent did not start" "" "" "<= 1 s, 0 failed" "missed"
     cat "$WORK/rot-server.log" >>"$OUT/stderr.txt"; stop "$pid"; return
   fi
@@ -397,10 +405,10 @@ part_webhook() {
   log "5/6 webhook: 100/500/1000 AdmissionReviews/s for ${WH_SECS}s each"
   local port pid lines
   port=$(free_port)
-  java -jar "$INJECTOR_JAR" serve --webhook-only --port "$port" \
+  java -jar "$INJECTOR_JAR" serve --webhook-only --bind 127.0.0.1 --port "$port" \
     --tls-cert-file "$WORK/server/tls.crt" --tls-key-file "$WORK/server/tls.key" >"$WORK/webhook.log" 2>&1 &
   pid=$!; STARTED+=("$pid")
-  if ! wait_port "$port" 60; then
+  if ! wait_port "$port" 60 "$pid"; then
     row "5 webhook" "failed: injector did not start (see stderr.txt)" "" "" "<= 5 ms at 500 rps" "missed"
     cat "$WORK/webhook.log" >>"$OUT/stderr.txt"; stop "$pid"; return
   fi
@@ -418,7 +426,7 @@ part_webhook() {
       if [ "$(field failed "$line")" = 0 ] && awk "BEGIN{exit !($(field p99_ms "$line") <= 5)}"; then met="met"
       else met="missed: p99 $(field p99_ms "$line") ms, $(field failed "$line") failed"; fi
     fi
-    row "5 webhook at $rate rps" "p50 $(field p50_ms "$line") ms, p99 $(field p99_ms "$line") ms" \
+    row "5 webhook at $rate$([ "$rate" != sequential ] && echo " rps")" "p50 $(field p50_ms "$line") ms, p99 $(field p99_ms "$line") ms" \
       "RSS $(field rss_mb "$line") MB" "$(field failed "$line") failed of $(field sent "$line")" \
       "$([ "$rate" = 500 ] && echo "p99 <= 5 ms")" "$met"
   done <<<"$lines"
@@ -445,17 +453,17 @@ ensure_tools
 # Measure copies: a jar rebuilt half-way through a run would otherwise mix two builds.
 mkdir -p "$WORK/jars"
 cp "$BENCH_JAR" "$WORK/jars/benchmarks.jar"; BENCH_JAR="$WORK/jars/benchmarks.jar"
-if [ -f "$AGENT_JAR" ]; then cp "$AGENT_JAR" "$WORK/jars/"; AGENT_JAR="$WORK/jars/meshless-agent.jar"; fi
-if [ -f "$INJECTOR_JAR" ]; then cp "$INJECTOR_JAR" "$WORK/jars/"; INJECTOR_JAR="$WORK/jars/meshless-injector.jar"; fi
+if [ -f "$AGENT_JAR" ]; then cp "$AGENT_JAR" "$WORK/jars/meshless-agent.jar"; AGENT_JAR="$WORK/jars/meshless-agent.jar"; fi
+if [ -f "$INJECTOR_JAR" ]; then cp "$INJECTOR_JAR" "$WORK/jars/meshless-injector.jar"; INJECTOR_JAR="$WORK/jars/meshless-injector.jar"; fi
 cd "$WORK"   # crash files (hs_err_pid*.log) of a failing JVM land here, not in the work tree
 make_pki
 start_nginx
-part_startup
-part_handshake
-part_keepalive
-part_rotation
-part_webhook
-part_issuance
+want 1 && part_startup
+want 2 && part_handshake
+want 3 && part_keepalive
+want 4 && part_rotation
+want 5 && part_webhook
+want 6 && part_issuance
 stop "$NGINX_PID"
 
 {

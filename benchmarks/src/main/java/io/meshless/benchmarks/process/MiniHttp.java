@@ -27,7 +27,12 @@ final class MiniHttp {
 
     /** Sends one GET and reads the whole response; returns the status code. */
     int get() throws IOException {
-        out.write(request);
+        return exchange(request, null);
+    }
+
+    /** Sends a complete request and reads the whole response (body into {@code body} if given). */
+    int exchange(byte[] requestBytes, StringBuilder body) throws IOException {
+        out.write(requestBytes);
         out.flush();
         String status = readLine();
         if (status == null || !status.startsWith("HTTP/1.")) {
@@ -51,12 +56,12 @@ final class MiniHttp {
         if (chunked) {
             long size;
             while ((size = Long.parseLong(readLine().trim().split(";")[0], 16)) > 0) {
-                skip(size);
+                skip(size, body);
                 readLine();
             }
             readLine();
         } else if (contentLength >= 0) {
-            skip(contentLength);
+            skip(contentLength, body);
         } else {
             while (in.read() >= 0) {
                 // no length: the body ends with the connection
@@ -73,10 +78,14 @@ final class MiniHttp {
         }
     }
 
-    private void skip(long n) throws IOException {
+    private void skip(long n, StringBuilder body) throws IOException {
         for (long i = 0; i < n; i++) {
-            if (in.read() < 0) {
+            int c = in.read();
+            if (c < 0) {
                 throw new IOException("connection closed inside the body");
+            }
+            if (body != null) {
+                body.append((char) c);
             }
         }
     }

@@ -1,36 +1,42 @@
 package io.meshless.benchmarks.process;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Open-loop load on the admission webhook: AdmissionReviews POSTed at a fixed rate, latency
- * measured from the moment each request was due (so a stalled server cannot hide its queue,
- * no coordinated omission). After each rate it reads the webhook's resident memory.
+ * Open-loop load on the admission webhook, shaped like the API server's: a fixed number of
+ * keep-alive HTTPS connections (--connections, default 8), AdmissionReviews due at a fixed rate,
+ * latency counted from the moment each review was due (a stalled server cannot hide its queue:
+ * no coordinated omission). A response is good only if it is 200 with `allowed` and a `patch`.
+ * After each rate it reads the webhook's resident memory.
  *
- * <p>Prints one line per rate: {@code rate=… p50_ms=… p99_ms=… max_ms=… sent=… failed=… rss_mb=…}.
+ * <p>Prints one line per rate: {@code rate=… p50_ms=… p99_ms=… max_ms=… sent=… failed=… rss_mb=…},
+ * after a first line {@code rate=sequential …}: one connection, one review after another, 2 s.
  */
 public final class WebhookLoad {
-    private static final int MAX_IN_FLIGHT = 512;
+    private static final int MAX_QUEUED = 20_000;
 
     private WebhookLoad() {}
 
@@ -41,86 +47,196 @@ public final class WebhookLoad {
         String pid = args.get("pid", "");
         double seconds = args.doubleValue("seconds", 5);
         double warmup = args.doubleValue("warmup-seconds", 3);
+        int connections = args.intValue("connections", 8);
         String[] rates = args.get("rates", "100,500,1000").split(",");
+        SSLContext tls = trusting(caFile);
 
-        ExecutorService executor = Executors.newFixedThreadPool(2);
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .sslContext(trusting(caFile))
-                .connectTimeout(Duration.ofSeconds(5))
-                .executor(executor)
-                .build();
-        try {
-            run(client, uri, 100, warmup, null);
-            for (String rate : rates) {
-                Stats latency = new Stats();
-                long[] counts = run(client, uri, Integer.parseInt(rate.trim()), seconds, latency);
-                String rss = pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0);
-                System.out.printf(Locale.ROOT, "rate=%s p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=%d rss_mb=%s%n",
-                        rate.trim(), latency.percentileMicros(50) / 1000, latency.percentileMicros(99) / 1000,
-                        latency.percentileMicros(100) / 1000, counts[0], counts[1], rss);
+        // Warm the server's JIT first with one review after another, then open-loop at 100/s.
+        Stats sequential = new Stats();
+        Worker single = new Worker(tls, uri);
+        // At least 20 reviews (a cold JVM on a busy machine may need seconds for the first),
+        // but never more than three times the warm-up time.
+        long t = System.nanoTime();
+        long warmEnd = t + (long) (warmup * 1e9);
+        long hardEnd = t + (long) (3 * warmup * 1e9);
+        Stats sequentialWarm = new Stats();
+        int attempts = 0;
+        while (attempts < 100_000 && System.nanoTime() < hardEnd
+                && (System.nanoTime() < warmEnd || attempts < 20)) {
+            long t0 = System.nanoTime();
+            attempts++;
+            if (single.review() == null) {
+                sequentialWarm.add(System.nanoTime() - t0);
             }
-        } finally {
-            executor.shutdownNow();
+        }
+        // Then one connection, one review after another: the service time with no queueing.
+        long seqEnd = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < seqEnd && sequential.count() < 100_000) {
+            long t0 = System.nanoTime();
+            if (single.review() == null) {
+                sequential.add(System.nanoTime() - t0);
+            }
+        }
+        single.close();
+        System.out.printf(Locale.ROOT, "rate=sequential p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=0 rss_mb=%s%n",
+                sequential.percentileMicros(50) / 1000, sequential.percentileMicros(99) / 1000,
+                sequential.percentileMicros(100) / 1000, sequential.count(),
+                pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0));
+
+        run(tls, uri, connections, 100, Math.min(2, warmup), null);
+        for (String rate : rates) {
+            Stats latency = new Stats();
+            long[] counts = run(tls, uri, connections, Integer.parseInt(rate.trim()), seconds, latency);
+            String rss = pid.isEmpty() ? "n/a"
+                    : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0);
+            System.out.printf(Locale.ROOT, "rate=%s p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=%d rss_mb=%s%n",
+                    rate.trim(), latency.percentileMicros(50) / 1000, latency.percentileMicros(99) / 1000,
+                    latency.percentileMicros(100) / 1000, counts[0], counts[1], rss);
         }
     }
 
-    /** Sends rate×seconds reviews on schedule; returns {sent, failed}. */
-    private static long[] run(HttpClient client, URI uri, int rate, double seconds, Stats latency)
+    /** Reviews due at rate/s for the given seconds over a fixed set of connections; {sent, failed}. */
+    private static long[] run(SSLContext tls, URI uri, int connections, int rate, double seconds, Stats latency)
             throws InterruptedException {
         long total = (long) (rate * seconds);
         long period = 1_000_000_000L / rate;
-        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+        BlockingQueue<Long> due = new LinkedBlockingQueue<>();
         AtomicLong failed = new AtomicLong();
-        String firstFailure[] = new String[1];
+        AtomicLong done = new AtomicLong();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            Thread t = new Thread(() -> {
+                Worker w = new Worker(tls, uri);
+                try {
+                    while (true) {
+                        Long when = due.poll(100, TimeUnit.MILLISECONDS);
+                        if (when == null) {
+                            if (Thread.currentThread().isInterrupted()) {
+                                return;
+                            }
+                            continue;
+                        }
+                        if (when < 0) {
+                            return;
+                        }
+                        String problem = w.review();
+                        long finished = System.nanoTime();
+                        if (problem != null) {
+                            failed.incrementAndGet();
+                            firstFailure.compareAndSet(null, problem);
+                        } else if (latency != null) {
+                            synchronized (latency) {
+                                latency.add(finished - when);
+                            }
+                        }
+                        done.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    w.close();
+                }
+            }, "webhook-load-" + i);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
         long start = System.nanoTime() + 10_000_000L;
+        long dropped = 0;
         for (long i = 0; i < total; i++) {
-            long due = start + i * period;
-            long wait = due - System.nanoTime();
+            long when = start + i * period;
+            long wait = when - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            if (!inFlight.tryAcquire()) {
-                // More than MAX_IN_FLIGHT outstanding: the server has fallen behind; count it.
-                failed.incrementAndGet();
+            if (due.size() >= MAX_QUEUED) {
+                dropped++;  // the server is hopelessly behind: count it, do not queue without bound
                 continue;
             }
-            HttpRequest request = HttpRequest.newBuilder(uri)
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(review(UUID.randomUUID().toString())))
-                    .build();
-            client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-                long done = System.nanoTime();
-                inFlight.release();
-                boolean good = error == null && response.statusCode() == 200
-                        && response.body().contains("\"allowed\"") && response.body().contains("\"patch\"");
-                if (!good) {
-                    failed.incrementAndGet();
-                    synchronized (firstFailure) {
-                        if (firstFailure[0] == null) {
-                            firstFailure[0] = error != null ? error.toString()
-                                    : "HTTP " + response.statusCode() + " " + abbreviate(response.body());
-                        }
-                    }
-                } else if (latency != null) {
-                    synchronized (latency) {
-                        latency.add(done - due);
-                    }
-                }
-            });
+            due.add(when);
         }
-        if (!inFlight.tryAcquire(MAX_IN_FLIGHT, 15, TimeUnit.SECONDS)) {
-            System.err.println("requests still outstanding after 15 s");
-        } else {
-            inFlight.release(MAX_IN_FLIGHT);
+        for (int i = 0; i < connections; i++) {
+            due.add(-1L);
         }
-        synchronized (firstFailure) {
-            if (firstFailure[0] != null) {
-                System.err.println("rate " + rate + ": first failure: " + firstFailure[0]);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (Thread t : workers) {
+            t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        for (Thread t : workers) {
+            if (t.isAlive()) {
+                t.interrupt();
             }
         }
-        return new long[] {total, failed.get()};
+        long unanswered = Math.max(0, total - dropped - done.get());
+        if (firstFailure.get() != null) {
+            System.err.println("rate " + rate + ": first failure: " + firstFailure.get());
+        }
+        if (unanswered > 0 || dropped > 0) {
+            System.err.println("rate " + rate + ": " + dropped + " never sent (queue full), " + unanswered
+                    + " unanswered after 30 s");
+        }
+        return new long[] {total, failed.get() + dropped + unanswered};
+    }
+
+    /** One keep-alive HTTPS connection to the webhook, reopened after any failure. */
+    private static final class Worker {
+        private final SSLContext tls;
+        private final URI uri;
+        private MiniHttp http;
+
+        Worker(SSLContext tls, URI uri) {
+            this.tls = tls;
+            this.uri = uri;
+        }
+
+        /** Sends one review; null when the answer was a good patch, otherwise what was wrong. */
+        String review() {
+            try {
+                if (http == null) {
+                    http = connect();
+                }
+                byte[] body = admissionReview(UUID.randomUUID().toString()).getBytes(StandardCharsets.UTF_8);
+                byte[] head = ("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost()
+                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
+                byte[] request = new byte[head.length + body.length];
+                System.arraycopy(head, 0, request, 0, head.length);
+                System.arraycopy(body, 0, request, head.length, body.length);
+                StringBuilder response = new StringBuilder(4096);
+                int code = http.exchange(request, response);
+                if (code != 200) {
+                    return "HTTP " + code + " " + abbreviate(response.toString());
+                }
+                String text = response.toString();
+                if (!text.contains("\"allowed\":true") || !text.contains("\"patch\"")) {
+                    return "no patch in: " + abbreviate(text);
+                }
+                return null;
+            } catch (IOException | RuntimeException e) {
+                close();
+                return e.toString();
+            }
+        }
+
+        private MiniHttp connect() throws IOException {
+            SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket();
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
+            s.setSoTimeout(10_000);
+            SSLParameters params = s.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(params);
+            s.startHandshake();
+            return new MiniHttp(s, uri.getHost(), uri.getPath(), true);
+        }
+
+        void close() {
+            if (http != null) {
+                http.close();
+                http = null;
+            }
+        }
     }
 
     private static String abbreviate(String s) {
@@ -128,7 +244,7 @@ public final class WebhookLoad {
     }
 
     /** A pod that opts in by label and annotation, as a Deployment's pods arrive at the webhook. */
-    static String review(String uid) {
+    static String admissionReview(String uid) {
         return "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{"
                 + "\"uid\":\"" + uid + "\","
                 + "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},"

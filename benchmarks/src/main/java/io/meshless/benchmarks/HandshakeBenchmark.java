@@ -1,5 +1,6 @@
 package io.meshless.benchmarks;
 
+import io.meshless.agent.tls.MeshTrustManager;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyType;
 import io.meshless.pki.WorkloadCredentials;
@@ -36,9 +37,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code meshless}: pki's {@link ReloadingKeyManager} over a fixed credential source (what
  *       the agent and the injector install), reading the snapshot on every handshake;</li>
  *   <li>{@code sunx509}: the JDK's SunX509 KeyManagerFactory over a PKCS#12 key store;</li>
- *   <li>{@code pkix}: the JDK's PKIX (NewSunX509) KeyManagerFactory over the same key store.</li>
+ *   <li>{@code pkix}: the JDK's PKIX (NewSunX509) KeyManagerFactory over the same key store;</li>
+ *   <li>{@code agent}: what the agent installs, the ReloadingKeyManager with the agent's
+ *       {@link MeshTrustManager} (chain to the bundle plus SPIFFE ID authorization,
+ *       allowed-peers = the own trust domain).</li>
  * </ul>
- * Both sides verify the peer with the JDK's PKIX trust manager against the mesh CA.
+ * Except for {@code agent}, both sides verify the peer with the JDK's PKIX trust manager against
+ * the mesh CA.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -52,7 +57,7 @@ public class HandshakeBenchmark {
     @Param({"EC_P256", "RSA_2048"})
     public String keyType;
 
-    @Param({"meshless", "sunx509", "pkix"})
+    @Param({"meshless", "sunx509", "pkix", "agent"})
     public String keyManager;
 
     private SSLContext serverContext;
@@ -68,8 +73,8 @@ public class HandshakeBenchmark {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(pki.trustStore());
         TrustManager[] trust = tmf.getTrustManagers();
-        serverContext = context(keyManagers(pki, pki.server), trust);
-        clientContext = context(keyManagers(pki, pki.client), trust);
+        serverContext = context(keyManagers(pki, pki.server), trustManagers(pki, pki.server, trust));
+        clientContext = context(keyManagers(pki, pki.client), trustManagers(pki, pki.client, trust));
         // Once, outside the measurement: the handshake really is mutual with these managers.
         SSLEngine server = handshake();
         if (server.getSession().getPeerCertificates().length == 0) {
@@ -80,6 +85,7 @@ public class HandshakeBenchmark {
     private KeyManager[] keyManagers(BenchPki pki, HeldCertificate identity) throws Exception {
         switch (keyManager) {
             case "meshless":
+            case "agent":
                 WorkloadCredentials credentials = new WorkloadCredentials(identity, pki.bundle, null);
                 return new KeyManager[] {new ReloadingKeyManager(() -> Optional.of(credentials))};
             case "sunx509":
@@ -90,6 +96,15 @@ public class HandshakeBenchmark {
             default:
                 throw new IllegalArgumentException("keyManager " + keyManager);
         }
+    }
+
+    private TrustManager[] trustManagers(BenchPki pki, HeldCertificate identity, TrustManager[] jdkPkix) {
+        if (!"agent".equals(keyManager)) {
+            return jdkPkix;
+        }
+        WorkloadCredentials credentials = new WorkloadCredentials(identity, pki.bundle, null);
+        // null peers: every ID in the own trust domain; null system trust: trust-system-cas=false.
+        return new TrustManager[] {new MeshTrustManager(() -> Optional.of(credentials), null, null, "benchmark")};
     }
 
     private static SSLContext context(KeyManager[] keys, TrustManager[] trust) throws Exception {

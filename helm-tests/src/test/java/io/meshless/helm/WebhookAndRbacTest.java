@@ -199,6 +199,9 @@ class WebhookAndRbacTest {
     assertThat(verbsOn(cluster, "secrets")).containsExactlyInAnyOrder("get", "list", "watch", "create", "update", "patch");
     assertThat(verbsOn(cluster, "pods")).containsExactlyInAnyOrder("list", "watch");
     assertThat(verbsOn(cluster, "serviceaccounts")).containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(verbsOn(cluster, "namespaces")).containsExactlyInAnyOrder("get", "list", "watch");
+    assertThat(cluster).flatExtracting(PolicyRule::getResources).containsOnly(
+        "secrets", "pods", "serviceaccounts", "namespaces", "mutatingwebhookconfigurations");
     assertThat(cluster).noneMatch(r -> r.getVerbs().contains("delete") || r.getVerbs().contains("deletecollection"));
 
     Role role = rendered.one(Role.class);

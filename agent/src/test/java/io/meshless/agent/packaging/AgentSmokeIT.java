@@ -1,0 +1,225 @@
+package io.meshless.agent.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meshless.pki.CertificateAuthority;
+import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.KeyType;
+import io.meshless.pki.LeafSpec;
+import io.meshless.pki.SpiffeId;
+import io.meshless.pki.TrustBundle;
+import io.meshless.testing.SecretVolume;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Starts {@code java -javaagent:meshless-agent.jar=cert-dir=...} on an unmodified program, on JDK 17 and
+ * on the JDK at {@code meshless.test.jdk25}, and talks to it with a plain JDK peer in this JVM.
+ */
+class AgentSmokeIT {
+    private static final Clock CLOCK = Clock.systemUTC();
+    private static final CertificateAuthority MESH = CertificateAuthority.createRoot("smoke mesh root",
+            Duration.ofDays(1), KeyType.EC_P256, CLOCK);
+    private static final String WORKLOAD = "spiffe://cluster.local/ns/smoke/sa/probe";
+    private static final HeldCertificate PEER = MESH.issue(LeafSpec.builder()
+            .spiffeId(SpiffeId.parse("spiffe://cluster.local/ns/smoke/sa/peer")).build());
+
+    @TempDir
+    Path temp;
+
+    /**
+     * A private copy of the jar: agent/target is shared with other builds, and a jar rewritten under a
+     * running child JVM makes it fail with errors that have nothing to do with the agent.
+     */
+    private Path agentJar() throws IOException {
+        Path copy = temp.resolve("meshless-agent.jar");
+        if (!Files.exists(copy)) {
+            Files.copy(AgentJarIT.agentJar(), copy);
+        }
+        return copy;
+    }
+
+    static Stream<String> javaHomes() {
+        String jdk25 = System.getProperty("meshless.test.jdk25");
+        assertThat(jdk25).as("system property meshless.test.jdk25 (Temurin 25 home)").isNotBlank();
+        assertThat(Paths.get(jdk25, "bin", "java")).as("java of meshless.test.jdk25").isExecutable();
+        return Stream.of(System.getProperty("java.home"), jdk25);
+    }
+
+    private HeldCertificate publishWorkload(SecretVolume volume) {
+        HeldCertificate workload = MESH.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(WORKLOAD)).build());
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("tls.crt", workload.chainPem());
+        files.put("tls.key", workload.privateKeyPem());
+        files.put("ca.crt", TrustBundle.of(MESH.certificate()).toPem());
+        volume.publishText(files);
+        return workload;
+    }
+
+    private Process probe(String javaHome, Path certDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(javaHome, "bin", "java").toString());
+        command.add("-javaagent:" + agentJar() + "=cert-dir=" + certDir);
+        command.add("-cp");
+        command.add(Paths.get(TlsProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString());
+        command.add(TlsProbe.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .redirectError(temp.resolve("probe-stderr-" + System.nanoTime() + ".log").toFile())
+                .start();
+    }
+
+    private static SSLContext peerContext(HeldCertificate identityOrNull) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("mesh", MESH.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        tmf.init(trust);
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        if (identityOrNull != null) {
+            keys.setKeyEntry("id", identityOrNull.privateKey(), new char[0], identityOrNull.chainArray());
+        }
+        kmf.init(keys, new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private static int readPort(Process process) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertThat(line).as("the probe's first line").startsWith("PORT ");
+        return Integer.parseInt(line.substring(5));
+    }
+
+    /** Connects as a plain JDK client and returns the server's leaf certificate and its answer. */
+    private static Object[] connect(int port, HeldCertificate clientIdentityOrNull) throws Exception {
+        try (SSLSocket socket = (SSLSocket) peerContext(clientIdentityOrNull).getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.startHandshake();
+            X509Certificate server = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            if (line == null) {
+                throw new IOException("the server closed the connection without answering");
+            }
+            return new Object[] {server, line};
+        }
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void defaultServerSocketPresentsWorkloadCertificateAndRequiresClientCertificate(String javaHome) throws Exception {
+        SecretVolume volume = SecretVolume.at(temp.resolve("certs"));
+        HeldCertificate workload = publishWorkload(volume);
+        Process server = probe(javaHome, volume.directory(), "serve");
+        try {
+            int port = readPort(server);
+
+            Object[] answer = connect(port, PEER);
+            assertThat(((X509Certificate) answer[0]).getSerialNumber()).isEqualTo(workload.certificate().getSerialNumber());
+            assertThat((String) answer[1]).startsWith("peer ").contains("spiffe://cluster.local/ns/smoke/sa/peer");
+
+            // strict (the default): a client without a certificate is refused.
+            assertThatThrownBy(() -> connect(port, null)).isInstanceOf(IOException.class);
+        } finally {
+            stop(server);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void defaultSocketFactoryPresentsWorkloadCertificateToServers(String javaHome) throws Exception {
+        SecretVolume volume = SecretVolume.at(temp.resolve("certs"));
+        HeldCertificate workload = publishWorkload(volume);
+        try (SSLServerSocket listener = (SSLServerSocket) peerContext(PEER).getServerSocketFactory()
+                .createServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            listener.setNeedClientAuth(true);
+            listener.setSoTimeout(60_000);
+            Process client = probe(javaHome, volume.directory(), "call", String.valueOf(listener.getLocalPort()));
+            try {
+                X509Certificate presented;
+                try (SSLSocket accepted = (SSLSocket) listener.accept()) {
+                    accepted.startHandshake();
+                    presented = (X509Certificate) accepted.getSession().getPeerCertificates()[0];
+                    accepted.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+                    accepted.getOutputStream().flush();
+                }
+                assertThat(presented.getSerialNumber()).isEqualTo(workload.certificate().getSerialNumber());
+                assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(output).contains("SERVER " + PEER.certificate().getSerialNumber().toString(16))
+                        .contains("LINE hello");
+                assertThat(client.exitValue()).isZero();
+            } finally {
+                stop(client);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void picksUpAKubeletStyleRotationWithoutRestart(String javaHome) throws Exception {
+        SecretVolume volume = new SecretVolume(temp.resolve("certs"), CLOCK);
+        HeldCertificate first = publishWorkload(volume);
+        Process server = probe(javaHome, volume.directory(), "serve");
+        try {
+            int port = readPort(server);
+            assertThat(((X509Certificate) connect(port, PEER)[0]).getSerialNumber())
+                    .isEqualTo(first.certificate().getSerialNumber());
+
+            HeldCertificate second = publishWorkload(new SecretVolume(volume.directory(),
+                    Clock.offset(CLOCK, Duration.ofSeconds(5))));
+
+            // Bounded wait for the watcher (file events, 2 s polling fallback); no timing is asserted.
+            X509Certificate seen = null;
+            for (int attempt = 0; attempt < 60; attempt++) {
+                seen = (X509Certificate) connect(port, PEER)[0];
+                if (seen.getSerialNumber().equals(second.certificate().getSerialNumber())) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertThat(seen.getSerialNumber()).isEqualTo(second.certificate().getSerialNumber());
+        } finally {
+            stop(server);
+        }
+        String log = Files.readString(Files.list(temp).filter(p -> p.getFileName().toString().startsWith("probe-stderr"))
+                .findFirst().orElseThrow());
+        assertThat(log).contains("rotated to identity " + WORKLOAD);
+    }
+}

@@ -1,0 +1,74 @@
+package io.meshless.agent.packaging;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * An unmodified program for child JVMs: it only uses the JDK's default TLS factories, never any
+ * certificate of its own. Whatever identity it shows comes from the agent.
+ * <ul>
+ *   <li>{@code serve}: listens (SSLServerSocketFactory.getDefault()), prints {@code PORT n}, answers each
+ *       connection with {@code peer <client certificate subject>}, until stdin closes;</li>
+ *   <li>{@code call <port>}: connects (SSLSocketFactory.getDefault()), prints {@code SERVER <serial hex>} and
+ *       the server's line.</li>
+ * </ul>
+ */
+public final class TlsProbe {
+    private TlsProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("serve")) {
+            serve();
+        } else {
+            call(Integer.parseInt(args[1]));
+        }
+    }
+
+    private static void serve() throws Exception {
+        ServerSocket server = SSLServerSocketFactory.getDefault().createServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    SSLSocket tls = (SSLSocket) socket;
+                    tls.startHandshake();
+                    X509Certificate client = (X509Certificate) tls.getSession().getPeerCertificates()[0];
+                    PrintWriter out = new PrintWriter(tls.getOutputStream(), true, StandardCharsets.UTF_8);
+                    out.println("peer " + client.getSubjectAlternativeNames());
+                } catch (Exception e) {
+                    System.err.println("probe: connection failed: " + e);
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        System.out.println("PORT " + server.getLocalPort());
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // Runs until the test closes stdin (or kills the process).
+        }
+        server.close();
+    }
+
+    private static void call(int port) throws Exception {
+        try (SSLSocket socket = (SSLSocket) SSLSocketFactory.getDefault().createSocket("127.0.0.1", port)) {
+            socket.startHandshake();
+            X509Certificate server = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            System.out.println("SERVER " + server.getSerialNumber().toString(16));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            System.out.println("LINE " + in.readLine());
+        } catch (Exception e) {
+            System.out.println("FAILED " + e);
+            System.exit(3);
+        }
+    }
+}

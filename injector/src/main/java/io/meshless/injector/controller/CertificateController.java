@@ -553,8 +553,21 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         if (config.webhookConfigurationName() == null) {
             return null;
         }
-        MutatingWebhookConfiguration mwc = client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName(config.webhookConfigurationName()).get();
+        MutatingWebhookConfiguration mwc;
+        try {
+            mwc = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                    .withName(config.webhookConfigurationName()).get();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 403) {
+                throw e;
+            }
+            // Not ours to manage (e.g. cert-manager's CA injector keeps it): neither write it nor wait for it.
+            if (reportedProblems.add("webhook configuration forbidden")) {
+                log.warn("not allowed to read MutatingWebhookConfiguration {}; its caBundle is left to whoever manages it",
+                        config.webhookConfigurationName());
+            }
+            return null;
+        }
         if (mwc == null && reportedProblems.add("no webhook configuration")) {
             log.warn("MutatingWebhookConfiguration {} not found; its caBundle is not managed until it exists",
                     config.webhookConfigurationName());

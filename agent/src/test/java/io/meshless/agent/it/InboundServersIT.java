@@ -5,7 +5,9 @@ import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
@@ -33,13 +35,16 @@ class InboundServersIT {
     private Path caFile;
     private PemFiles meshClient;
     private PemFiles foreignClient;
+    private BigInteger serverSerial;
 
     @BeforeAll
     void issueCertificates() {
         MeshPki pki = MeshPki.create();
         certDir = work.resolve("certs");
         // curl checks host names itself, so this server certificate also names 127.0.0.1
-        MeshPki.volume(certDir, pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
+        HeldCertificate server = pki.workloadWithLoopbackNames(SERVER);
+        serverSerial = server.certificate().getSerialNumber();
+        MeshPki.volume(certDir, server, pki.bundle(), null);
         caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
         meshClient = MeshPki.pemFiles(work, "client", pki.workload(CLIENT));
         foreignClient = MeshPki.pemFiles(work, "foreign-client", pki.foreignWithLoopbackNames(CLIENT));
@@ -60,6 +65,8 @@ class InboundServersIT {
             Curl.Result mesh = Curl.get(url, caFile, meshClient.cert(), meshClient.key());
             softly.assertThat(mesh.succeeded()).as("curl with a mesh client certificate: %s\n%s", mesh, app.output()).isTrue();
             softly.assertThat(mesh.body()).as("server saw the client identity").contains("peer=" + CLIENT);
+            Curl.Result certs = Curl.getReportingServerCertificate(url, caFile, meshClient.cert(), meshClient.key());
+            softly.assertThat(certs.serverSerial()).as("server presented the workload certificate: %s", certs).contains(serverSerial);
 
             Curl.Result anonymous = Curl.getWithoutClientCertificate(url, caFile);
             if (mode.equals("strict")) {

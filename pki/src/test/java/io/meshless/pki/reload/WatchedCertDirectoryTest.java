@@ -90,6 +90,8 @@ class WatchedCertDirectoryTest {
 
     volume.publish(set(second));
     Await.until("the swapped set is current", () -> serial(second).equals(currentSerial()));
+    // The listener is told just after the swap: wait for it too.
+    Await.until("the listener hears of the swap", () -> events.size() >= 2);
     assertThat(events).containsExactly("loaded - -> " + serial(first), "loaded " + serial(first) + " -> " + serial(second));
     assertThat(watched.lastProblem()).isEmpty();
   }
@@ -104,7 +106,8 @@ class WatchedCertDirectoryTest {
 
     // New certificate, old key: what a rotation that went half way looks like.
     volume.publish(files(second.chainPem(), first.privateKeyPem()));
-    Await.until("the broken set is refused", () -> watched.lastProblem().isPresent());
+    // The listener is told after lastProblem is set: wait for the listener.
+    Await.until("the listener hears of the refusal", () -> events.size() == 2);
 
     assertThat(currentSerial()).isEqualTo(serial(first));
     PkiException problem = watched.lastProblem().get();

@@ -116,6 +116,29 @@ class CaRotationTest {
         }
     }
 
+    @Test
+    void generatedCaStartsRotatingByItselfAtTwoThirdsOfItsLifetime() throws Exception {
+        try (ControllerHarness h = new ControllerHarness()) {
+            CertificateController controller = h.startLeader("replica-a",
+                    h.config("replica-a", servingDir).caLifetime(Duration.ofDays(3)).build());
+            X509Certificate ca = certificates(h.secret(NAMESPACE, "meshless-ca"), "tls.crt").get(0);
+            Instant twoThirds = ca.getNotBefore().toInstant().plus(Duration.ofDays(2));
+
+            h.clock.set(twoThirds.minusSeconds(60));
+            controller.reconcileNow();
+            assertThat(h.secret(NAMESPACE, "meshless-ca").getMetadata().getAnnotations())
+                    .containsEntry(MeshlessMetadata.CA_PHASE, "stable");
+
+            h.clock.set(twoThirds.plusSeconds(60));
+            controller.reconcileNow();
+            Secret rotating = h.secret(NAMESPACE, "meshless-ca");
+            assertThat(rotating.getMetadata().getAnnotations()).containsEntry(MeshlessMetadata.CA_PHASE, "publishing");
+            assertThat(certificates(rotating, "ca.crt")).hasSize(2);
+            assertThat(certificates(rotating, "next.crt").get(0).getNotAfter().toInstant())
+                    .isAfter(ca.getNotAfter().toInstant());
+        }
+    }
+
     private static X509Certificate leaf(ControllerHarness h, String name) throws Exception {
         return certificates(h.secret(APP_NS, name), "tls.crt").get(0);
     }

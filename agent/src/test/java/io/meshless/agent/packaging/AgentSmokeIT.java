@@ -81,9 +81,15 @@ class AgentSmokeIT {
     }
 
     private Process probe(String javaHome, Path certDir, String... args) throws IOException {
+        return probeWith(javaHome, "-javaagent:" + agentJar() + "=cert-dir=" + certDir, args);
+    }
+
+    private Process probeWith(String javaHome, String agentOption, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(javaHome, "bin", "java").toString());
-        command.add("-javaagent:" + agentJar() + "=cert-dir=" + certDir);
+        if (agentOption != null) {
+            command.add(agentOption);
+        }
         command.add("-cp");
         command.add(Paths.get(TlsProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString());
         command.add(TlsProbe.class.getName());
@@ -112,7 +118,10 @@ class AgentSmokeIT {
     }
 
     private static int readPort(Process process) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        return readPort(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
+    }
+
+    private static int readPort(BufferedReader out) throws IOException {
         String line = out.readLine();
         assertThat(line).as("the probe's first line").startsWith("PORT ");
         return Integer.parseInt(line.substring(5));
@@ -221,5 +230,51 @@ class AgentSmokeIT {
         String log = Files.readString(Files.list(temp).filter(p -> p.getFileName().toString().startsWith("probe-stderr"))
                 .findFirst().orElseThrow());
         assertThat(log).contains("rotated to identity " + WORKLOAD);
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void attachingToARunningJvmReplacesItsAlreadyUsedDefault(String javaHome) throws Exception {
+        SecretVolume volume = SecretVolume.at(temp.resolve("certs"));
+        HeldCertificate workload = publishWorkload(volume);
+        Process server = probeWith(javaHome, "-Djdk.attach.allowAttachSelf=false", "serve-after-attach");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).startsWith("DEFAULT ");
+
+            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(String.valueOf(server.pid()));
+            try {
+                vm.loadAgent(agentJar().toString(), "cert-dir=" + volume.directory());
+            } finally {
+                vm.detach();
+            }
+            server.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+            server.getOutputStream().flush();
+            int port = readPort(out);
+
+            assertThat(((X509Certificate) connect(port, PEER)[0]).getSerialNumber())
+                    .isEqualTo(workload.certificate().getSerialNumber());
+        } finally {
+            stop(server);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void badConfigurationIsReportedAndTheApplicationRunsWithoutTheAgent(String javaHome) throws Exception {
+        Path stderr = temp.resolve("bad-config-stderr.log");
+        Process probe = new ProcessBuilder(Paths.get(javaHome, "bin", "java").toString(),
+                "-javaagent:" + agentJar() + "=mode=lenient",
+                "-cp", Paths.get(TlsProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString(),
+                TlsProbe.class.getName(), "serve")
+                .redirectError(stderr.toFile()).start();
+        try {
+            assertThat(readPort(probe)).isPositive();
+        } finally {
+            stop(probe);
+        }
+        assertThat(Files.readString(stderr))
+                .contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient' from agent"
+                        + " argument is not valid; expected one of strict, permissive, off");
     }
 }

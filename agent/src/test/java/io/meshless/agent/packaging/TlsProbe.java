@@ -17,6 +17,7 @@ import javax.net.ssl.SSLSocketFactory;
  * <ul>
  *   <li>{@code serve}: listens (SSLServerSocketFactory.getDefault()), prints {@code PORT n}, answers each
  *       connection with {@code peer <client certificate subject>}, until stdin closes;</li>
+ *   <li>{@code serve-after-attach}: touches the JDK default context, waits for a line on stdin, then serves;</li>
  *   <li>{@code call <port>}: connects (SSLSocketFactory.getDefault()), prints {@code SERVER <serial hex>} and
  *       the server's line.</li>
  * </ul>
@@ -27,6 +28,14 @@ public final class TlsProbe {
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("serve")) {
+            serve();
+        } else if (args[0].equals("serve-after-attach")) {
+            // Uses the JDK default before the agent arrives, then waits for the test to attach it.
+            System.out.println("DEFAULT " + javax.net.ssl.SSLContext.getDefault().getProvider().getName());
+            System.out.flush();
+            while (System.in.read() != '\n') {
+                // wait for "go"
+            }
             serve();
         } else {
             call(Integer.parseInt(args[1]));

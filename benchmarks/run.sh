@@ -363,6 +363,12 @@ part_keepalive() {
   elif [ -n "${M[agent]:-}" ] && [ -n "${M[plain]:-}" ] && [ -n "${M[sidecar]:-}" ]; then
     local added_a added_s share met
     added_a=$(calc "${M[agent.p99]} - ${M[plain.p99]}" 1); added_s=$(calc "${M[sidecar.p99]} - ${M[plain.p99]}" 1)
+    if awk "BEGIN{exit !($added_s <= 0)}"; then
+      # Plaintext's own p99 was above the proxy path's: the tail is the machine's noise, not the path.
+      row "3 added p99 over plaintext" "agent +$added_a us" "two proxies +$added_s us" "not a ratio" \
+        "<= 10% of the proxies' added p99" "inconclusive (plaintext p99 above the proxy path: noise)"
+      return
+    fi
     share=$(calc "100 * $added_a / $added_s" 1)
     if awk "BEGIN{exit !($share <= 10)}"; then met="met ($share%)"; else met="missed: $share% (target 10%)"; fi
     row "3 added p99 over plaintext" "agent +$added_a us" "two proxies +$added_s us" "$share%" "<= 10% of the proxies' added p99" "$met"
@@ -386,7 +392,7 @@ part_rotation() {
     cat "$WORK/rot-server.log" >>"$OUT/stderr.txt"; stop "$pid"; return
   fi
   line=$(bench RotationProbe --port "$port" --volume "$vol" --staged "$WORK/staged" --swaps "$ROT_SWAPS" \
-    --keystore "$WORK/client.p12" --truststore "$WORK/ca.p12" --password "$PASS" --timeout-seconds 5)
+    --keystore "$WORK/client.p12" --truststore "$WORK/ca.p12" --password "$PASS" --timeout-seconds 10)
   cat "$WORK/rot-server.log" >>"$OUT/stderr.txt"
   stop "$pid"
   local p50 max missed failed requests met
@@ -396,7 +402,7 @@ part_rotation() {
   if [ "$missed" = 0 ] && [ "$failed" = 0 ] && awk "BEGIN{exit !($max <= 1000)}"; then met="met"
   else met="missed: max $max ms, $missed swaps never seen, $failed failed"; fi
   row "4 rotation pickup over $ROT_SWAPS swaps" "p50 $p50 ms, max $max ms" "" \
-    "$failed failed of $requests requests; $missed swaps not seen in 5 s" "<= 1 s, 0 failed" "$met"
+    "$failed failed of $requests requests; $missed swaps not seen in 10 s" "<= 1 s, 0 failed" "$met"
 }
 
 # ---------------------------------------------------------------- 5. webhook

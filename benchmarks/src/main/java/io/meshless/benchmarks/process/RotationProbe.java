@@ -116,7 +116,7 @@ public final class RotationProbe {
         socket.setTcpNoDelay(true);
         try {
             socket.connect(new InetSocketAddress(host, port), 5000);
-            socket.setSoTimeout(5000);
+            socket.setSoTimeout(10_000);
             socket.startHandshake();
             X509Certificate leaf = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             int code = new MiniHttp(socket, host, "/", false).get();

@@ -96,6 +96,16 @@ class ExampleManifestsTest {
             }));
   }
 
+  @Test
+  void appImagesCarryTheTagImagesBuildShAndTheChartUse() throws IOException {
+    Path chartYaml = Path.of(System.getProperty("meshless.chart.dir", "../helm/meshless")).resolve("Chart.yaml");
+    String appVersion = Files.readAllLines(chartYaml).stream().filter(l -> l.startsWith("appVersion:"))
+        .map(l -> l.substring("appVersion:".length()).trim().replace("\"", "")).findFirst().orElseThrow();
+    assertThat(ofType(Deployment.class)).allSatisfy(d ->
+        assertThat(d.getSpec().getTemplate().getSpec().getContainers())
+            .allSatisfy(c -> assertThat(c.getImage()).isEqualTo("ghcr.io/meshless/meshless-examples:" + appVersion)));
+  }
+
   private static Map<String, String> annotationsOf(PodTemplateSpec template) {
     Map<String, String> annotations = template.getMetadata().getAnnotations();
     return annotations == null ? Map.of() : annotations;

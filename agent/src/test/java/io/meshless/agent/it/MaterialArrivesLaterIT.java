@@ -1,0 +1,104 @@
+package io.meshless.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.MeshPki;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.agent.it.support.Nginx;
+import io.meshless.agent.it.support.NginxReport;
+import io.meshless.pki.SpiffeId;
+import io.meshless.testing.SecretVolume;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A pod whose Secret is mounted after the JVM started (the injector admitted it before the
+ * certificate existed): until then every handshake fails closed, the JVM keeps running, and the
+ * material is used as soon as kubelet publishes it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MaterialArrivesLaterIT {
+
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
+    private static final Duration PICK_UP_BOUND = Duration.ofSeconds(20);
+
+    @TempDir
+    static Path work;
+
+    private MeshPki pki;
+    private Nginx nginx;
+    private Path caFile;
+    private PemFiles curlClient;
+
+    @BeforeAll
+    void startNginx() {
+        pki = MeshPki.create();
+        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
+        PemFiles server = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        nginx = Nginx.start(work, server.cert(), server.key(), caFile);
+        curlClient = MeshPki.pemFiles(work, "curl-client", pki.workload(CLIENT));
+    }
+
+    @AfterAll
+    void stopNginx() {
+        nginx.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.meshless.agent.it.support.Jdk#both")
+    void clientFailsClosedUntilCertificateAppears(Jdk jdk) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("client-" + jdk));
+        try (ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + dir)) {
+            assertThat(client.request(nginx.url())).as("without material: no request without a client certificate\n%s",
+                    client.output()).startsWith("FAIL");
+            // the refusal must come from the agent failing closed, not from an agent that never installed
+            assertThat(client.stderr()).contains("[meshless]").doesNotContain("agent not installed");
+
+            SecretVolume.at(dir).publishText(MeshPki.files(pki.workload(CLIENT), pki.bundle(), null));
+
+            String result = "";
+            long deadline = System.nanoTime() + PICK_UP_BOUND.toNanos();
+            while (!result.startsWith("OK") && System.nanoTime() < deadline) {
+                result = client.request(nginx.url());
+            }
+            assertThat(result).as("after the Secret appeared\n%s", client.stderr()).startsWith("OK 200");
+            assertThat(NginxReport.parse(result).verify()).isEqualTo("SUCCESS");
+            assertThat(NginxReport.parse(result).clientSpiffeId()).contains(CLIENT);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.meshless.agent.it.support.Jdk#both")
+    void strictServerFailsClosedUntilCertificateAppears(Jdk jdk) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("server-" + jdk));
+        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + dir + ",mode=strict")) {
+            String url = "https://127.0.0.1:" + server.awaitListening() + "/";
+            Curl.Result before = Curl.get(url, caFile, curlClient.cert(), curlClient.key());
+            assertThat(before.succeeded()).as("without material: %s", before).isFalse();
+            assertThat(server.isAlive()).as("the JVM keeps running without material").isTrue();
+            assertThat(server.stderr()).contains("[meshless]").doesNotContain("agent not installed");
+
+            SecretVolume.at(dir).publishText(MeshPki.files(pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null));
+
+            Curl.Result after = before;
+            long deadline = System.nanoTime() + PICK_UP_BOUND.toNanos();
+            while (!after.succeeded() && System.nanoTime() < deadline) {
+                after = Curl.get(url, caFile, curlClient.cert(), curlClient.key());
+            }
+            assertThat(after.succeeded()).as("after the Secret appeared: %s\n%s", after, server.stderr()).isTrue();
+            assertThat(after.body()).contains("peer=" + CLIENT);
+            assertThat(Curl.getWithoutClientCertificate(url, caFile).succeeded()).as("strict once serving").isFalse();
+        }
+    }
+}

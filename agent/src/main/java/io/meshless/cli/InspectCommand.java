@@ -299,6 +299,15 @@ final class InspectCommand implements Command {
             CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
             return null;
         } catch (CertPathValidatorException e) {
+            if (e.getReason() == CertPathValidatorException.BasicReason.UNSPECIFIED
+                    || e.getReason() == java.security.cert.PKIXReason.NO_TRUST_ANCHOR) {
+                X509Certificate top = chain.get(chain.size() - 1);
+                CertificateFacts facts = new CertificateFacts(top, now);
+                return file + ": is not signed by any CA in the bundle: the chain ends at certificate #" + chain.size()
+                        + " (" + (facts.identity() != null ? facts.identity() : facts.subject()) + "), issued by "
+                        + facts.issuer()
+                        + "; the bundle holds " + String.join("; ", subjects(bundle));
+            }
             String where = e.getIndex() >= 0 ? " certificate #" + (e.getIndex() + 1) : "";
             return file + ":" + where + " does not verify against the bundle: " + e.getMessage();
         } catch (GeneralSecurityException e) {

@@ -135,7 +135,8 @@ class InspectCommandTest {
         assertThat(Cli.run("inspect", pem.toString(), "--bundle", bundle.toString()).succeeded().out)
                 .contains("check:        OK");
         Cli.run("inspect", pem.toString(), "--bundle", foreignBundle.toString())
-                .failedWith(pem.toString(), "does not verify against the bundle");
+                .failedWith(pem + ": is not signed by any CA in the bundle", "issued by CN=Mesh CA",
+                        "the bundle holds CN=Foreign Test CA");
     }
 
     @Test

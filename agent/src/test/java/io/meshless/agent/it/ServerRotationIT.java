@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +71,35 @@ class ServerRotationIT {
             }
             assertThat(seen).as("server serial curl saw after %d requests\n%s", requests, server.stderr()).isEqualTo(secondSerial);
             assertThat(failures).as("failed requests during rotation").isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.meshless.agent.it.support.Jdk#both")
+    void keepsServingLastGoodCertificateWhenRotationBringsBrokenSet(Jdk jdk) {
+        SpiffeId serverId = MeshPki.id("shop", "orders");
+        HeldCertificate good = pki.workloadWithLoopbackNames(serverId);
+        HeldCertificate next = pki.workloadWithLoopbackNames(serverId);
+        BigInteger goodSerial = good.certificate().getSerialNumber();
+        SecretVolume volume = MeshPki.volume(work.resolve("broken-" + jdk), good, pki.bundle(), null);
+        Path ca = MeshPki.pemFile(work, "ca-broken-" + jdk, pki.bundle());
+        PemFiles client = MeshPki.pemFiles(work, "curl-client-broken-" + jdk, pki.workload(CLIENT));
+        List<String> failures = new ArrayList<>();
+        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
+            String url = "https://127.0.0.1:" + server.awaitListening() + "/";
+            assertThat(serverSerial(url, ca, client, failures)).isEqualTo(goodSerial);
+
+            // a new certificate next to the key of the old one: refused as a whole
+            Map<String, String> broken = MeshPki.files(next, pki.bundle(), null);
+            broken.put("tls.key", good.privateKeyPem());
+            volume.publishText(broken);
+            server.awaitStderrLine(Pattern.compile(".*Refused certificate set.*"), PICK_UP_BOUND);
+
+            for (int i = 0; i < 3; i++) {
+                assertThat(serverSerial(url, ca, client, failures)).as("last good certificate keeps serving").isEqualTo(goodSerial);
+            }
+            assertThat(failures).as("failed requests after a broken rotation").isEmpty();
+            assertThat(server.isAlive()).isTrue();
         }
     }
 

@@ -30,6 +30,7 @@ public final class CapturedProcess implements AutoCloseable {
     private final Writer stdin;
     private final List<Thread> pumps = new ArrayList<>();
     private int consumed;
+    private int consumedStderr;
 
     private CapturedProcess(String name, Process process) {
         this.name = name;
@@ -95,19 +96,28 @@ public final class CapturedProcess implements AutoCloseable {
      * fails with the full output if the process exits or the timeout passes first.
      */
     public synchronized Matcher awaitLine(Pattern pattern, Duration timeout) {
+        return awaitLine(stdout, true, pattern, timeout);
+    }
+
+    /** Like {@link #awaitLine} for stderr (log lines of the agent). */
+    public synchronized Matcher awaitStderrLine(Pattern pattern, Duration timeout) {
+        return awaitLine(stderr, false, pattern, timeout);
+    }
+
+    private Matcher awaitLine(List<String> lines, boolean isStdout, Pattern pattern, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            while (consumed < stdout.size()) {
-                Matcher matcher = pattern.matcher(stdout.get(consumed++));
+            while (position(isStdout) < lines.size()) {
+                Matcher matcher = pattern.matcher(lines.get(advance(isStdout)));
                 if (matcher.matches()) {
                     return matcher;
                 }
             }
             long left = deadline - System.nanoTime();
-            if (!process.isAlive() && consumed >= stdout.size()) {
+            if (!process.isAlive()) {
                 // let the pump threads drain what the process wrote before it died
                 waitQuietly(100);
-                if (consumed >= stdout.size()) {
+                if (position(isStdout) >= lines.size()) {
                     throw new AssertionError(name + " exited (code " + process.exitValue() + ") while waiting for "
                             + pattern + "\n" + output());
                 }
@@ -118,6 +128,14 @@ public final class CapturedProcess implements AutoCloseable {
             }
             waitQuietly(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
         }
+    }
+
+    private int position(boolean isStdout) {
+        return isStdout ? consumed : consumedStderr;
+    }
+
+    private int advance(boolean isStdout) {
+        return isStdout ? consumed++ : consumedStderr++;
     }
 
     private void waitQuietly(long millis) {

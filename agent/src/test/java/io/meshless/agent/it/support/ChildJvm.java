@@ -75,6 +75,11 @@ public final class ChildJvm implements AutoCloseable {
         return process.awaitLine(pattern, timeout);
     }
 
+    /** Waits for a stderr line (the agent logs there) matching {@code pattern}. */
+    public Matcher awaitStderrLine(Pattern pattern, Duration timeout) {
+        return process.awaitStderrLine(pattern, timeout);
+    }
+
     public void send(String line) {
         process.send(line);
     }

@@ -80,6 +80,8 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
     private volatile CompletableFuture<?> election;
 
     // Confined to the worker thread.
+    private MeshCa lastCa;
+    private String lastCaVersion;
     private String servingIssuer;
     private String servingBundle;
     private Instant servingRenewAfter;
@@ -272,9 +274,20 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
             }
             return createCa();
         }
+        String version = secret.getMetadata().getResourceVersion();
+        MeshCa cached = lastCa;
+        Instant now = clock.instant();
+        if (cached != null && version != null && version.equals(lastCaVersion)
+                && !now.isBefore(cached.signer().certificate().getNotBefore().toInstant())
+                && now.isBefore(cached.notAfter())) {
+            // Unchanged Secret and still valid: skip re-parsing and the key probe on every pass.
+            return cached;
+        }
         try {
             MeshCa read = CaSecrets.read(secret, clock);
             caProblem = null;
+            lastCa = read;
+            lastCaVersion = version;
             return read;
         } catch (PkiException e) {
             caProblem = e;

@@ -94,7 +94,7 @@ final class ControllerHarness implements AutoCloseable {
 
     CertificateController startLeader(String identity, ControllerConfig config) {
         CertificateController controller = start(identity, config);
-        await(Duration.ofSeconds(20), controller::isLeader, identity + " to become leader");
+        await(Duration.ofSeconds(60), controller::isLeader, identity + " to become leader");
         controller.reconcileNow();
         return controller;
     }
@@ -133,7 +133,7 @@ final class ControllerHarness implements AutoCloseable {
 
     Secret awaitSecret(String namespace, String name) {
         Secret[] found = new Secret[1];
-        await(Duration.ofSeconds(20), () -> (found[0] = secret(namespace, name)) != null,
+        await(Duration.ofSeconds(60), () -> (found[0] = secret(namespace, name)) != null,
                 "Secret " + namespace + "/" + name);
         return found[0];
     }

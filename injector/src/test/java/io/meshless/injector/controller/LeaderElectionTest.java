@@ -29,7 +29,7 @@ class LeaderElectionTest {
             h.webhookConfiguration();
             CertificateController a = h.start("replica-a", h.config("replica-a", dir.resolve("a")).build());
             CertificateController b = h.start("replica-b", h.config("replica-b", dir.resolve("b")).build());
-            ControllerHarness.await(Duration.ofSeconds(20), () -> a.isLeader() || b.isLeader(), "a leader");
+            ControllerHarness.await(Duration.ofSeconds(60), () -> a.isLeader() || b.isLeader(), "a leader");
             CertificateController leader = a.isLeader() ? a : b;
             CertificateController follower = leader == a ? b : a;
             String leaderAgent = leader == a ? "replica-a" : "replica-b";
@@ -57,7 +57,7 @@ class LeaderElectionTest {
 
             // The leader leaves (releasing the Lease); the follower takes over and writes.
             leader.close();
-            ControllerHarness.await(Duration.ofSeconds(20), follower::isLeader, followerAgent + " to take over");
+            ControllerHarness.await(Duration.ofSeconds(60), follower::isLeader, followerAgent + " to take over");
             follower.serviceAccountAdmitted(APP_NS, "payments", false);
             follower.reconcileNow();
             assertThat(h.secret(APP_NS, "meshless-payments")).isNotNull();

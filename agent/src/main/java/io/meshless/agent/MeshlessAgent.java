@@ -13,6 +13,7 @@ import io.meshless.agent.tls.MeshTrustManager;
 import io.meshless.agent.tls.MeshlessProvider;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.WorkloadCredentials;
+import io.meshless.pki.reload.CredentialSource;
 import io.meshless.pki.reload.ReloadListener;
 import io.meshless.pki.reload.ReloadingKeyManager;
 import io.meshless.pki.reload.WatchedCertDirectory;
@@ -52,8 +53,8 @@ public final class MeshlessAgent {
     private final AgentConfig config;
     private final Instrumentation instrumentation;
     private final boolean attached;
-    private final Logger log = LoggerFactory.getLogger(MeshlessAgent.class);
-    private final WatchedCertDirectory certificates;
+    private final Clock clock;
+    private volatile WatchedCertDirectory certificates;
     private final ManagedContexts managed;
     private final Object startLock = new Object();
     private volatile boolean started;
@@ -66,13 +67,23 @@ public final class MeshlessAgent {
         this.config = config;
         this.instrumentation = instrumentation;
         this.attached = attached;
-        this.certificates = new WatchedCertDirectory(config.certDir(), clock, POLL_INTERVAL, new Listener());
+        this.clock = clock;
+        // The watcher (and with it pki's parsing and Bouncy Castle) is created on first TLS use.
+        CredentialSource current = () -> {
+            WatchedCertDirectory watcher = certificates;
+            return watcher == null ? Optional.empty() : watcher.current();
+        };
         Supplier<X509ExtendedTrustManager> systemTrust = config.trustSystemCas()
                 ? new Lazy<>(MeshTrustManager::systemDefault) : null;
-        MeshTrustManager trustManager = new MeshTrustManager(certificates,
+        MeshTrustManager trustManager = new MeshTrustManager(current,
                 config.allowedPeers().orElse(null), systemTrust, config.certDir().toString());
-        this.managed = new ManagedContexts(new ReloadingKeyManager(certificates), trustManager,
+        this.managed = new ManagedContexts(new ReloadingKeyManager(current), trustManager,
                 new ClientAuthPolicy(config.mode()));
+    }
+
+    /** Created on first use: SLF4J is not initialized at all in a JVM that never uses TLS. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(MeshlessAgent.class);
     }
 
     /** Entry point from the bootstrap class. */
@@ -93,9 +104,8 @@ public final class MeshlessAgent {
         }
         StderrServiceProvider.setThreshold(config.logLevel());
         synchronized (LOCK) {
-            Logger log = LoggerFactory.getLogger(MeshlessAgent.class);
             if (installed != null) {
-                log.warn("the agent is already installed in this JVM; ignoring the second {}",
+                log().warn("the agent is already installed in this JVM; ignoring the second {}",
                         attached ? "attach" : "-javaagent");
                 return;
             }
@@ -104,7 +114,7 @@ public final class MeshlessAgent {
                 agent.arm();
                 installed = agent;
             } catch (Throwable t) {
-                log.error("the agent could not be installed; the application continues without it: {}", t.toString(), t);
+                log().error("the agent could not be installed; the application continues without it: {}", t.toString(), t);
             }
         }
     }
@@ -115,7 +125,40 @@ public final class MeshlessAgent {
      * loads). Certificates are loaded and the default context built on first use ({@link #ensureStarted}).
      */
     private void arm() {
-        log.debug("configuration: {}", config);
+        if (config.logLevel().allows(io.meshless.agent.config.LogLevel.DEBUG)) {
+            log().debug("configuration: {}", config);
+        }
+        boolean eager = attached || Instrumentations.anyTargetLoaded(instrumentation);
+        if (eager) {
+            armSecurity();
+        }
+        try {
+            if (eager) {
+                injectBridge();
+                Instrumentations.install(instrumentation);
+            } else {
+                Instrumentations.installLazily(instrumentation, () -> {
+                    armSecurity();
+                    injectBridge();
+                });
+            }
+        } catch (Throwable t) {
+            log().warn("bytecode hooks not installed ({}); the default SSLContext and key/trust manager factories"
+                    + " still carry the workload identity", t.toString());
+        }
+        if (eager) {
+            ensureStarted();
+        } else if (config.logLevel().allows(io.meshless.agent.config.LogLevel.DEBUG)) {
+            log().debug("armed (mode={}, cert-dir={}); everything else happens at the first TLS use",
+                    config.mode().value(), config.certDir());
+        }
+    }
+
+    /**
+     * The JSSE provider and default algorithms, and TLS 1.2+ only. Runs when the first JSSE class the
+     * agent watches loads (SSLContext, KeyManagerFactory, TrustManagerFactory), before it is used.
+     */
+    private void armSecurity() {
         restrictToTls12AndLater();
         String platformKeyAlgorithm = platformAlgorithm("ssl.KeyManagerFactory.algorithm", "SunX509");
         String platformTrustAlgorithm = platformAlgorithm("ssl.TrustManagerFactory.algorithm", "PKIX");
@@ -133,25 +176,6 @@ public final class MeshlessAgent {
                 platformKeyAlgorithm, platformTrustAlgorithm));
         Security.setProperty("ssl.KeyManagerFactory.algorithm", MeshlessProvider.NAME);
         Security.setProperty("ssl.TrustManagerFactory.algorithm", MeshlessProvider.NAME);
-
-        boolean eager = attached || Instrumentations.anyTargetLoaded(instrumentation);
-        try {
-            if (eager) {
-                injectBridge();
-                Instrumentations.install(instrumentation);
-            } else {
-                Instrumentations.installLazily(instrumentation, this::injectBridge);
-            }
-        } catch (Throwable t) {
-            log.warn("bytecode hooks not installed ({}); the default SSLContext and key/trust manager factories"
-                    + " still carry the workload identity", t.toString());
-        }
-        if (eager) {
-            ensureStarted();
-        } else {
-            log.info("armed (mode={}, cert-dir={}); certificates load at the first TLS use", config.mode().value(),
-                    config.certDir());
-        }
     }
 
     /**
@@ -171,7 +195,7 @@ public final class MeshlessAgent {
             try {
                 start();
             } catch (Throwable t) {
-                log.error("the agent could not install its TLS defaults; the application continues: {}", t.toString(), t);
+                log().error("the agent could not install its TLS defaults; the application continues: {}", t.toString(), t);
             } finally {
                 started = true;
                 starting = false;
@@ -180,7 +204,9 @@ public final class MeshlessAgent {
     }
 
     private void start() throws Exception {
-        certificates.start();
+        WatchedCertDirectory watcher = new WatchedCertDirectory(config.certDir(), clock, POLL_INTERVAL, new Listener());
+        certificates = watcher;
+        watcher.start();
         SSLContext context = newTlsContext();
         context.init(new KeyManager[] {managed.keyManager()}, new TrustManager[] {managed.trustManager()}, null);
         managed.add(context);
@@ -192,7 +218,7 @@ public final class MeshlessAgent {
             HttpsURLConnection.setDefaultSSLSocketFactory(defaultSocketFactory);
         }
         Optional<WorkloadCredentials> now = certificates.current();
-        log.info("installed (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}); {}",
+        log().info("installed (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}); {}",
                 config.mode().value(), config.certDir(),
                 config.allowedPeers().map(Object::toString).orElse("own trust domain"),
                 config.trustSystemCas(),
@@ -230,7 +256,7 @@ public final class MeshlessAgent {
 
     private boolean refuse(boolean refuse, String what) {
         if (refuse) {
-            log.warn("refused {} from {}: the Meshless agent owns this JVM's default TLS configuration",
+            log().warn("refused {} from {}: the Meshless agent owns this JVM's default TLS configuration",
                     what, caller());
         }
         return refuse;
@@ -298,22 +324,23 @@ public final class MeshlessAgent {
         public void loaded(WorkloadCredentials previous, WorkloadCredentials current) {
             lastProblem = null;
             if (previous == null) {
-                log.debug("serving {}", describe(current));
+                log().debug("serving {}", describe(current));
                 return;
             }
             int sessions = managed.invalidateSessions();
-            log.info("rotated to {} (was serial {}); invalidated {} cached TLS sessions; open connections keep"
+            log().info("rotated to {} (was serial {}); invalidated {} cached TLS sessions; open connections keep"
                     + " the identity they handshook with until they reconnect", describe(current),
                     previous.serialHex(), sessions);
         }
 
         @Override
         public void rejected(PkiException problem) {
-            if (certificates.current().isPresent() || problem.getMessage().equals(lastProblem)) {
+            WatchedCertDirectory watcher = certificates;
+            if ((watcher != null && watcher.current().isPresent()) || problem.getMessage().equals(lastProblem)) {
                 return; // pki logged it, and the last good set keeps serving
             }
             lastProblem = problem.getMessage();
-            log.warn("no usable workload credentials in {}: TLS handshakes fail closed until valid material"
+            log().warn("no usable workload credentials in {}: TLS handshakes fail closed until valid material"
                     + " appears (the JVM keeps running)", config.certDir());
         }
     }

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
  * class-format changes, ignoring every other class.
  */
 public final class Instrumentations {
-    private static final Logger log = LoggerFactory.getLogger(Instrumentations.class);
     private static final String BRIDGE = "io.meshless.agent.bridge.MeshlessBridge";
 
     private static final List<TypeInstrumentation> TYPES = Collections.unmodifiableList(Arrays.asList(
@@ -38,6 +37,11 @@ public final class Instrumentations {
             new HttpsUrlConnectionInstrumentation()));
 
     private Instrumentations() {
+    }
+
+    /** Looked up when needed, so a JVM that never uses TLS never initializes the agent's SLF4J. */
+    private static Logger log() {
+        return LoggerFactory.getLogger(Instrumentations.class);
     }
 
     /**
@@ -150,23 +154,30 @@ public final class Instrumentations {
         for (TypeInstrumentation type : TYPES) {
             internalNames.add(type.typeName().replace('.', '/'));
         }
-        instrumentation.addTransformer(new FirstUseTransformer(internalNames, beforeFirstUse), true);
+        // Loading these means TLS is about to be configured: a trigger, not transformed.
+        java.util.Set<String> triggers = new java.util.HashSet<>(internalNames);
+        triggers.add("javax/net/ssl/KeyManagerFactory");
+        triggers.add("javax/net/ssl/TrustManagerFactory");
+        instrumentation.addTransformer(new FirstUseTransformer(internalNames, triggers, beforeFirstUse), true);
     }
 
     private static final class FirstUseTransformer implements ClassFileTransformer {
         private final java.util.Set<String> internalNames;
+        private final java.util.Set<String> triggers;
         private final Runnable beforeFirstUse;
         private volatile ClassFileTransformer byteBuddy;
 
-        FirstUseTransformer(java.util.Set<String> internalNames, Runnable beforeFirstUse) {
+        FirstUseTransformer(java.util.Set<String> internalNames, java.util.Set<String> triggers,
+                            Runnable beforeFirstUse) {
             this.internalNames = internalNames;
+            this.triggers = triggers;
             this.beforeFirstUse = beforeFirstUse;
         }
 
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                                 ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-            if (loader != null || className == null || !internalNames.contains(className)) {
+            if (loader != null || className == null || !triggers.contains(className)) {
                 return null;
             }
             try {
@@ -181,9 +192,11 @@ public final class Instrumentations {
                         }
                     }
                 }
-                return delegate.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+                return internalNames.contains(className)
+                        ? delegate.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer)
+                        : null;
             } catch (Throwable t) {
-                log.warn("could not instrument {}: {}", className, t.toString());
+                log().warn("could not instrument {}: {}", className, t.toString());
                 return null;
             }
         }
@@ -194,13 +207,13 @@ public final class Instrumentations {
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
                             Throwable throwable) {
-            log.warn("could not instrument {}: {}", typeName, throwable.toString());
+            log().warn("could not instrument {}: {}", typeName, throwable.toString());
         }
 
         @Override
         public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module,
                                      boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
-            log.debug("instrumented {}", type.getName());
+            log().debug("instrumented {}", type.getName());
         }
     }
 }

@@ -22,6 +22,7 @@ import io.meshless.injector.webhook.PodInjector;
 import io.meshless.injector.webhook.SecretDemand;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.WorkloadCredentials;
+import io.meshless.pki.reload.CredentialSource;
 import io.meshless.pki.reload.ReloadListener;
 import io.meshless.pki.reload.WatchedCertDirectory;
 import java.io.PrintStream;
@@ -54,6 +55,7 @@ final class ServeCommand {
       "  --bind ADDRESS             listen address (default 0.0.0.0)",
       "  --agent-image IMAGE        init container image (default " + InjectionSettings.DEFAULT_AGENT_IMAGE + ")",
       "  --agent-jar-in-image PATH  agent jar inside that image (default " + InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE + ")",
+      "  --agent-image-pull-policy P  Always, IfNotPresent (default) or Never",
       "  --threads N                request threads (default 8)",
       "webhook only:",
       "  --webhook-only             no controller, no Kubernetes API; pod-level opt-in only",
@@ -67,6 +69,9 @@ final class ServeCommand {
       "  --ca-secret-name NAME      mesh CA Secret in the injector namespace (default meshless-ca)",
       "  --trust-domain TD          SPIFFE trust domain (default cluster.local)",
       "  --serving-cert-dir DIR     where the controller writes the webhook's own certificate",
+      "  --tls-cert-file F --tls-key-file F",
+      "                             serve this certificate instead (user Secret, cert-manager): the controller then",
+      "                             issues no serving certificate and leaves the webhook's caBundle alone",
       "");
   private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(10);
 
@@ -78,7 +83,7 @@ final class ServeCommand {
       return 0;
     }
     Arguments options = new Arguments("serve", args,
-        Set.of("--port", "--bind", "--agent-image", "--agent-jar-in-image", "--threads", "--tls-cert-file",
+        Set.of("--port", "--bind", "--agent-image", "--agent-jar-in-image", "--agent-image-pull-policy", "--threads", "--tls-cert-file",
             "--tls-key-file", "--namespace", "--identity", "--service-name", "--webhook-config-name",
             "--ca-secret-name", "--trust-domain", "--serving-cert-dir"),
         Set.of("--webhook-only"));
@@ -94,7 +99,12 @@ final class ServeCommand {
     try {
       settings = InjectionSettings.defaults()
           .withAgentImage(options.get("--agent-image", InjectionSettings.DEFAULT_AGENT_IMAGE));
-      settings = new InjectionSettings(settings.agentImage(), settings.imagePullPolicy(),
+      String pullPolicy = options.get("--agent-image-pull-policy", "IfNotPresent");
+      if (!List.of("Always", "IfNotPresent", "Never").contains(pullPolicy)) {
+        throw new UsageException("serve: --agent-image-pull-policy must be Always, IfNotPresent or Never, not \""
+            + pullPolicy + "\"");
+      }
+      settings = new InjectionSettings(settings.agentImage(), pullPolicy,
           options.get("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
           settings.runAsUser(), false);
     } catch (IllegalArgumentException e) {
@@ -116,35 +126,17 @@ final class ServeCommand {
       }
       return webhookOnly(address, Path.of(cert), Path.of(key), settings, threads, clock, stderr);
     }
-    if (options.has("--tls-cert-file") || options.has("--tls-key-file")) {
-      throw new UsageException("serve: --tls-cert-file/--tls-key-file need --webhook-only (otherwise the controller"
-          + " issues the serving certificate)");
+    if (options.has("--tls-cert-file") != options.has("--tls-key-file")) {
+      throw new UsageException("serve: --tls-cert-file and --tls-key-file go together");
     }
     return withController(address, options, settings, threads, clock, stderr);
   }
 
   private static int webhookOnly(InetSocketAddress address, Path cert, Path key, InjectionSettings settings,
       int threads, Clock clock, PrintStream stderr) {
-    ServingCertificateFiles serving = new ServingCertificateFiles(cert, key, clock);
-    try {
-      serving.refresh();
-    } catch (PkiException e) {
-      stderr.println("meshless-injector: serve: " + e.getMessage());
-      return 1;
-    }
     Deque<AutoCloseable> resources = new ArrayDeque<>();
     try {
-      ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "meshless-cert-reload"));
-      resources.push(reloads::shutdownNow);
-      reloads.scheduleWithFixedDelay(() -> {
-        try {
-          serving.refresh();
-        } catch (PkiException e) {
-          LOG.warn("serving certificate not reloaded, keeping the previous one: {}", e.getMessage());
-        } catch (RuntimeException e) {
-          LOG.warn("serving certificate reload failed, keeping the previous one: {}", e.toString());
-        }
-      }, RELOAD_INTERVAL.toMillis(), RELOAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      CredentialSource serving = watchFiles(cert, key, clock, resources);
       Readiness readiness = new Readiness();
       readiness.register("serving-certificate", () -> serving.current().isPresent());
       InjectorMetrics metrics = new InjectorMetrics();
@@ -178,6 +170,12 @@ final class ServeCommand {
     if (options.has("--serving-cert-dir")) {
       builder.servingCertDir(Path.of(options.get("--serving-cert-dir")));
     }
+    boolean userServingCertificate = options.has("--tls-cert-file");
+    if (userServingCertificate) {
+      // A user Secret or cert-manager supplies the serving certificate and owns the caBundle:
+      // the controller issues none and never touches the MutatingWebhookConfiguration.
+      builder.servingCertDir(null).webhookConfigurationName(null);
+    }
     ControllerConfig config;
     try {
       config = builder.build();
@@ -201,20 +199,27 @@ final class ServeCommand {
         return found == null ? Map.of() : found;
       };
 
-      WatchedCertDirectory serving = new WatchedCertDirectory(config.servingCertDir(), clock, RELOAD_INTERVAL,
-          new ReloadListener() {
-            @Override
-            public void loaded(WorkloadCredentials previous, WorkloadCredentials current) {
-              LOG.info("serving certificate loaded: serial {}, valid until {}", current.serialHex(), current.notAfter());
-            }
+      CredentialSource serving;
+      if (userServingCertificate) {
+        serving = watchFiles(Path.of(options.get("--tls-cert-file")), Path.of(options.get("--tls-key-file")), clock,
+            resources);
+      } else {
+        WatchedCertDirectory directory = new WatchedCertDirectory(config.servingCertDir(), clock, RELOAD_INTERVAL,
+            new ReloadListener() {
+              @Override
+              public void loaded(WorkloadCredentials previous, WorkloadCredentials current) {
+                LOG.info("serving certificate loaded: serial {}, valid until {}", current.serialHex(), current.notAfter());
+              }
 
-            @Override
-            public void rejected(PkiException problem) {
-              LOG.warn("serving certificate not loaded, keeping the previous one: {}", problem.getMessage());
-            }
-          });
-      resources.push(serving);
-      serving.start();
+              @Override
+              public void rejected(PkiException problem) {
+                LOG.warn("serving certificate not loaded, keeping the previous one: {}", problem.getMessage());
+              }
+            });
+        resources.push(directory);
+        directory.start();
+        serving = directory;
+      }
 
       Readiness readiness = new Readiness();
       readiness.register("serving-certificate", () -> serving.current().isPresent());
@@ -231,6 +236,25 @@ final class ServeCommand {
     } finally {
       closeAll(resources);
     }
+  }
+
+  /** Loads the pair now (failing startup if unusable) and re-reads it every RELOAD_INTERVAL. */
+  private static CredentialSource watchFiles(Path cert, Path key, Clock clock, Deque<AutoCloseable> resources)
+      throws PkiException {
+    ServingCertificateFiles serving = new ServingCertificateFiles(cert, key, clock);
+    serving.refresh();
+    ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "meshless-cert-reload"));
+    resources.push(reloads::shutdownNow);
+    reloads.scheduleWithFixedDelay(() -> {
+      try {
+        serving.refresh();
+      } catch (PkiException e) {
+        LOG.warn("serving certificate not reloaded, keeping the previous one: {}", e.getMessage());
+      } catch (RuntimeException e) {
+        LOG.warn("serving certificate reload failed, keeping the previous one: {}", e.toString());
+      }
+    }, RELOAD_INTERVAL.toMillis(), RELOAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    return serving;
   }
 
   private static ControllerFigures figures(ControllerMetrics m) {

@@ -95,6 +95,59 @@ class ServeWithControllerIT {
     }
   }
 
+  @Test
+  void servesUserSuppliedCertificateWhileTheControllerIssuesWorkloadSecrets() throws Exception {
+    KubernetesMockServer api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    api.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesClient admin = api.createClient();
+    Process injector = null;
+    try {
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("meshless").endMetadata().build()).create();
+      admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("shop").endMetadata().build()).create();
+      admin.serviceAccounts().inNamespace("shop").resource(new ServiceAccountBuilder().withNewMetadata()
+          .withName("orders").withNamespace("shop").endMetadata().build()).create();
+      // e.g. issued by cert-manager: the controller must not replace it.
+      io.meshless.pki.CertificateAuthority userCa = io.meshless.pki.CertificateAuthority.createRoot("user webhook CA",
+          java.time.Duration.ofDays(1), io.meshless.pki.KeyType.EC_P256, java.time.Clock.systemUTC());
+      io.meshless.pki.HeldCertificate serving = userCa.issue(io.meshless.pki.LeafSpec.builder().dnsName(HOST).build());
+      Path cert = Files.writeString(dir.resolve("tls.crt"), serving.chainPem());
+      Path key = Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
+      Path caFile = Files.writeString(dir.resolve("user-ca.crt"), io.meshless.pki.Pem.encode(userCa.certificate()));
+      int port = freePort();
+      injector = new ProcessBuilder(javaBin(),
+          "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
+          "-Dkubernetes.auth.tryKubeConfig=false", "-Dkubernetes.auth.tryServiceAccount=false",
+          "-jar", "target/meshless-injector.jar", "serve", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+          "--namespace", "meshless", "--identity", "replica-1", "--agent-image-pull-policy", "Always",
+          "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("injector.log").toFile()).start();
+      Process running = injector;
+      String base = "https://" + HOST + ":" + port;
+      await(() -> curl(caFile, port, "-o", "/dev/null", "-w", "%{http_code}", base + "/readyz").endsWith("200"),
+          running, "/readyz 200");
+
+      String review = Files.readString(Path.of("src/test/resources/admission/pod-opted-in.json"));
+      String answer = curl(caFile, port, "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", review,
+          base + "/mutate");
+      assertThat(answer).contains("\"allowed\":true").contains("\"patchType\":\"JSONPatch\"");
+      String patch = answer.replaceAll("(?s).*\"patch\":\"([^\"]+)\".*", "$1");
+      assertThat(new String(Base64.getDecoder().decode(patch), StandardCharsets.UTF_8))
+          .contains("\"imagePullPolicy\":\"Always\"");
+      await(() -> admin.secrets().inNamespace("shop").withName("meshless-orders").get() != null, running,
+          "Secret shop/meshless-orders");
+    } finally {
+      if (injector != null) {
+        injector.destroy();
+        if (!injector.waitFor(20, TimeUnit.SECONDS)) {
+          injector.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+      admin.close();
+      api.destroy();
+    }
+  }
+
   private void await(BooleanSupplier condition, Process process, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {

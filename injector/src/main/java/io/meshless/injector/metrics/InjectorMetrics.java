@@ -111,11 +111,9 @@ public final class InjectorMetrics {
     }
   }
 
+  /** Plain decimal ("0.0005", "10"), never Java's "5.0E-4": stable le labels across exporters. */
   private static String number(double value) {
-    if (value == Math.rint(value) && !Double.isInfinite(value)) {
-      return Long.toString((long) value) + ".0";
-    }
-    return Double.toString(value);
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 
   /** Label values escape backslash, double quote and newline (text format 0.0.4). */

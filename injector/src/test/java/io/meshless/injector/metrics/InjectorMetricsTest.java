@@ -20,10 +20,11 @@ class InjectorMetricsTest {
 
     assertThat(text).contains("meshless_admissions_total{result=\"injected\"} 2\n")
         .contains("meshless_admissions_total{result=\"denied\"} 1\n")
+        .contains("meshless_admission_duration_seconds_bucket{le=\"0.0005\"} 0\n")
         .contains("meshless_admission_duration_seconds_bucket{le=\"0.001\"} 0\n")
         .contains("meshless_admission_duration_seconds_bucket{le=\"0.0025\"} 1\n")
         .contains("meshless_admission_duration_seconds_bucket{le=\"0.025\"} 2\n")
-        .contains("meshless_admission_duration_seconds_bucket{le=\"10.0\"} 2\n")
+        .contains("meshless_admission_duration_seconds_bucket{le=\"10\"} 2\n")
         .contains("meshless_admission_duration_seconds_bucket{le=\"+Inf\"} 3\n")
         .contains("meshless_admission_duration_seconds_sum 30.022\n")
         .contains("meshless_admission_duration_seconds_count 3\n")

@@ -78,8 +78,58 @@ pki_walkthrough() {
 # ---------------------------------------------------------------------------------------------
 # Part 2: the agent (owned by the agent engineer; see issue 3, "The local demo")
 # ---------------------------------------------------------------------------------------------
+EXAMPLES="$ROOT/examples/src/main/java/io/meshless/examples"
+SERVER_PID=""
+stop_server() { if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi; }
+
+# wait_for_line FILE TEXT: bounded wait (60 s) until FILE contains TEXT.
+wait_for_line() {
+  local file="$1" text="$2" i
+  for i in $(seq 1 240); do
+    if grep -q -- "$text" "$file" 2>/dev/null; then return 0; fi
+    sleep 0.25
+  done
+  echo "demo: '$text' did not appear in $file:" >&2
+  cat "$file" >&2
+  return 1
+}
+
+# call_checkout: the unmodified java.net.http client under the agent, as spiffe://.../sa/orders.
+call_checkout() {
+  show env TARGET_URL="https://localhost:$PORT/" COUNT=1 \
+    java -javaagent:"$JAR"=cert-dir="$WORK/orders" "$EXAMPLES/JdkHttpClientApp.java"
+}
+
 agent_demo() {
-  step "Part 2 (two JVMs under the agent, rotation) is not part of this demo yet"
+  PORT="${MESHLESS_DEMO_PORT:-18443}"
+  trap stop_server EXIT
+
+  step "6. An unmodified HTTPS server (JDK HttpsServer, default SSLContext) under the agent, as checkout"
+  echo "\$ PORT=$PORT java -javaagent:$JAR=cert-dir=$WORK/checkout $EXAMPLES/HelloServer.java &"
+  PORT="$PORT" java -javaagent:"$JAR"=cert-dir="$WORK/checkout" "$EXAMPLES/HelloServer.java" \
+    >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  wait_for_line "$WORK/server.log" "listening on"
+  cat "$WORK/server.log"
+
+  step "7. An unmodified client (java.net.http) under the agent, as orders: mTLS, the server names the caller"
+  echo "(it calls https://localhost:$PORT/; no certificate names that host for the mesh: secure naming by SPIFFE ID)"
+  call_checkout
+  grep "installed" "$WORK/server.log" | sed 's/^/server log: /'
+
+  step "8. Kubelet-style rotation of the server's certificate (atomic ..data swap), server keeps running"
+  issue_identity shop checkout
+  wait_for_line "$WORK/server.log" "rotated to"
+  grep "rotated to" "$WORK/server.log" | sed 's/^/server log: /'
+  call_checkout
+
+  step "9. The same client WITHOUT the agent is refused (no mesh trust, no client certificate)"
+  if show env TARGET_URL="https://localhost:$PORT/" COUNT=1 java "$EXAMPLES/JdkHttpClientApp.java"; then
+    echo "demo: a client without the agent was served" >&2
+    exit 1
+  fi
+  echo "(refused, exit code 1, as expected)"
+  stop_server
 }
 
 main() {

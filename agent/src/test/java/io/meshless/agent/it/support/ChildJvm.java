@@ -147,6 +147,8 @@ public final class ChildJvm implements AutoCloseable {
             command.add("-Xshare:auto");
             command.add("-XX:TieredStopAtLevel=1");
             command.add("-Xmx128m");
+            // small, single-threaded GC: a dozen child JVMs share 2 cores with the rest of the build
+            command.add("-XX:+UseSerialGC");
             if (withAgent) {
                 command.add("-javaagent:" + agentJar() + (agentArgs == null ? "" : "=" + agentArgs));
             }

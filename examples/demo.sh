@@ -37,7 +37,7 @@ build_jar() {
 issue_identity() {
   local ns="$1" sa="$2"
   show meshless issue --ca "$WORK/ca" --namespace "$ns" --service-account "$sa" \
-    --trust-domain "$TRUST_DOMAIN" --dns localhost --ip 127.0.0.1 --out "$WORK/$sa" --kubelet
+    --trust-domain "$TRUST_DOMAIN" --out "$WORK/$sa" --kubelet
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,100 @@
+package io.meshless.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.MeshPki;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.agent.it.support.Nginx;
+import io.meshless.agent.it.support.NginxReport;
+import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.SpiffeId;
+import io.meshless.testing.SecretVolume;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Kubelet-style rotation ({@code ..data} swap) while an unmodified client keeps sending requests:
+ * no request fails and nginx sees the new certificate without a restart.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientRotationIT {
+
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final Duration PICK_UP_BOUND = Duration.ofSeconds(20);
+    private static final int MAX_REQUESTS = 3000;
+
+    @TempDir
+    static Path work;
+
+    private MeshPki pki;
+    private Nginx nginx;
+
+    @BeforeAll
+    void startNginx() {
+        pki = MeshPki.create();
+        Path ca = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
+        PemFiles server = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        nginx = Nginx.start(work, server.cert(), server.key(), ca);
+    }
+
+    @AfterAll
+    void stopNginx() {
+        nginx.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.meshless.agent.it.support.Jdk#both")
+    void clientPresentsRotatedCertificateWithoutFailedRequests(Jdk jdk) {
+        HeldCertificate first = pki.workload(CLIENT);
+        HeldCertificate second = pki.workload(CLIENT);
+        BigInteger firstSerial = first.certificate().getSerialNumber();
+        BigInteger secondSerial = second.certificate().getSerialNumber();
+        SecretVolume volume = MeshPki.volume(work.resolve("certs-" + jdk), first, pki.bundle(), null);
+        List<String> failures = new ArrayList<>();
+        try (ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + volume.directory())) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(serialSeen(client, failures)).as("before rotation\n%s", client.output()).isEqualTo(firstSerial);
+            }
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+
+            long deadline = System.nanoTime() + PICK_UP_BOUND.toNanos();
+            int requests = 0;
+            BigInteger seen = firstSerial;
+            while (!secondSerial.equals(seen) && requests < MAX_REQUESTS && System.nanoTime() < deadline) {
+                seen = serialSeen(client, failures);
+                requests++;
+            }
+            assertThat(seen).as("serial nginx saw after %d requests in up to %s\n%s", requests, PICK_UP_BOUND, client.stderr())
+                    .isEqualTo(secondSerial);
+            for (int i = 0; i < 3; i++) {
+                assertThat(serialSeen(client, failures)).as("after the swap, never the old certificate again").isEqualTo(secondSerial);
+            }
+            assertThat(failures).as("failed requests during rotation").isEmpty();
+        }
+    }
+
+    private BigInteger serialSeen(ChildJvm client, List<String> failures) {
+        String result = client.request(nginx.url());
+        if (!result.startsWith("OK 200")) {
+            failures.add(result);
+            return null;
+        }
+        NginxReport report = NginxReport.parse(result);
+        if (!report.verify().equals("SUCCESS")) {
+            failures.add(report.toString());
+        }
+        return report.serial().orElse(null);
+    }
+}

@@ -1,6 +1,7 @@
 package io.meshless.pki;
 
 import io.meshless.pki.internal.Crypto;
+import io.meshless.pki.internal.NamedCurve;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -8,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAKey;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -83,12 +83,16 @@ public enum KeyType {
     return signatureAlgorithm;
   }
 
-  /** Generates a fresh key pair of this type (JDK provider first, Bouncy Castle when the JDK lacks it). */
+  /**
+   * Generates a fresh key pair of this type from the library's {@link java.security.SecureRandom}. EC keys
+   * are computed with Bouncy Castle's precomputed base-point tables (see {@link NamedCurve}) and returned as
+   * JDK key objects; RSA and Ed25519 come from the JDK provider (Bouncy Castle when the JDK lacks Ed25519).
+   */
   public KeyPair generate() {
     try {
       switch (this) {
-        case EC_P256: return ec("secp256r1");
-        case EC_P384: return ec("secp384r1");
+        case EC_P256: return NamedCurve.P256.generate(Crypto.random());
+        case EC_P384: return NamedCurve.P384.generate(Crypto.random());
         case RSA_2048: return rsa(2048);
         case RSA_3072: return rsa(3072);
         case RSA_4096: return rsa(4096);
@@ -97,12 +101,6 @@ public enum KeyType {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate a " + displayName + " key: " + e.getMessage(), e);
     }
-  }
-
-  private static KeyPair ec(String curve) throws GeneralSecurityException {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec(curve), Crypto.random());
-    return g.generateKeyPair();
   }
 
   private static KeyPair rsa(int bits) throws GeneralSecurityException {

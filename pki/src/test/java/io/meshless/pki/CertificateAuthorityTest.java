@@ -3,11 +3,29 @@ package io.meshless.pki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.x509.Time;
 import org.junit.jupiter.api.Test;
 
 class CertificateAuthorityTest {
@@ -66,6 +84,65 @@ class CertificateAuthorityTest {
         assertThat(KeyType.describe(leaf.certificate().getPublicKey())).isEqualTo(t.displayName());
         CredentialCheck.verify(leaf, TrustBundle.of(ca.certificate()), clock, 4);
       }
+    }
+  }
+
+  @Test
+  void ecKeysAreJdkKeysOnTheNamedCurveThatSignAndVerify() throws Exception {
+    for (KeyType type : new KeyType[] {KeyType.EC_P256, KeyType.EC_P384}) {
+      KeyPair a = type.generate();
+      KeyPair b = type.generate();
+      assertThat(a.getPrivate()).isInstanceOf(ECPrivateKey.class);
+      assertThat(KeyType.describe(a.getPublic())).isEqualTo(type.displayName());
+      assertThat(((ECPrivateKey) a.getPrivate()).getS()).isNotEqualTo(((ECPrivateKey) b.getPrivate()).getS());
+      assertThat(a.getPrivate().getFormat()).isEqualTo("PKCS#8");
+      // The JDK's own provider reads the encodings back and agrees that the halves belong together.
+      KeyFactory f = KeyFactory.getInstance("EC");
+      PrivateKey reread = f.generatePrivate(new PKCS8EncodedKeySpec(a.getPrivate().getEncoded()));
+      PublicKey rereadPublic = f.generatePublic(new X509EncodedKeySpec(a.getPublic().getEncoded()));
+      Signature s = Signature.getInstance(type.signatureAlgorithm());
+      s.initSign(reread);
+      s.update(new byte[] {1, 2, 3});
+      byte[] sig = s.sign();
+      Signature v = Signature.getInstance(type.signatureAlgorithm());
+      v.initVerify(rereadPublic);
+      v.update(new byte[] {1, 2, 3});
+      assertThat(v.verify(sig)).as(type.toString()).isTrue();
+    }
+  }
+
+  @Test
+  void timeEncodingIsBouncyCastlesForEveryYearRange() throws Exception {
+    for (String t : new String[] {"1949-12-31T23:59:59Z", "1950-01-01T00:00:00Z", "2026-11-23T10:00:00.750Z",
+        "2049-12-31T23:59:59Z", "2050-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}) {
+      Instant instant = Instant.parse(t);
+      assertThat(CertificateAuthority.time(instant).getEncoded()).as(t)
+          .isEqualTo(new Time(Date.from(instant)).getEncoded());
+    }
+  }
+
+  @Test
+  void issuesConcurrentlyFromOneCa() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.createRoot("Mesh Root", Duration.ofDays(1), KeyType.EC_P256, clock);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<HeldCertificate>> futures = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        futures.add(pool.submit(() -> ca.issue(LeafSpec.builder().spiffeId(web).build())));
+      }
+      Set<BigInteger> serials = new HashSet<>();
+      Set<BigInteger> keys = new HashSet<>();
+      for (Future<HeldCertificate> f : futures) {
+        HeldCertificate leaf = f.get(60, TimeUnit.SECONDS);
+        leaf.certificate().verify(ca.certificate().getPublicKey());
+        CredentialCheck.verify(leaf, TrustBundle.of(ca.certificate()), clock, 4);
+        serials.add(leaf.certificate().getSerialNumber());
+        keys.add(((ECPrivateKey) leaf.privateKey()).getS());
+      }
+      assertThat(serials).hasSize(200);
+      assertThat(keys).hasSize(200);
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -242,6 +242,24 @@ class OpenSslInteropTest {
   }
 
   @Test
+  void opensslVerifiesLeavesSignedWithOpensslMadeEcCaKeysOnEveryCurve() throws Exception {
+    // P-256 and P-384 keys sign through Bouncy Castle's lightweight ECDSA; P-521 through the JDK provider;
+    // secp256k1 (which the JDK no longer knows) through Bouncy Castle's JCA provider.
+    for (String curve : new String[] {"prime256v1", "secp384r1", "secp521r1", "secp256k1"}) {
+      Path dir = Files.createDirectories(work.resolve("openssl-ca-" + curve));
+      Tools.openssl(dir, "ecparam", "-name", curve, "-genkey", "-noout", "-out", "ca.key");
+      Tools.openssl(dir, "req", "-new", "-x509", "-key", "ca.key", "-subj", "/CN=OpenSSL " + curve + " CA", "-days", "30",
+          "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.crt");
+      HeldCertificate caMaterial = new HeldCertificate(PrivateKeyReader.read(dir.resolve("ca.key"), null),
+          CertificateReader.read(dir.resolve("ca.crt")));
+      CertificateAuthority ca = new CertificateAuthority(caMaterial, CLOCK);
+      HeldCertificate leaf = ca.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(WEB)).build());
+      Files.writeString(dir.resolve("leaf.pem"), Pem.encode(leaf.certificate()));
+      assertThat(Tools.openssl(dir, "verify", "-CAfile", "ca.crt", "leaf.pem")).as(curve).contains("leaf.pem: OK");
+    }
+  }
+
+  @Test
   void opensslReadsPkcs12WrittenByPki() throws Exception {
     CertificateAuthority root = CertificateAuthority.createRoot("Meshless Root", Duration.ofDays(30), KeyType.EC_P256, CLOCK);
     HeldCertificate leaf = root.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(WEB)).build());

@@ -447,10 +447,11 @@ part_issuance() {
   if [ -z "$(field p256_per_s "$line")" ]; then
     row "6 issuance P-256 / RSA-2048" "$MISSING" "" "" ">= 2000 P-256/s" "n/a"; return
   fi
-  local p256 rsa met
-  p256=$(field p256_per_s "$line"); rsa=$(field rsa2048_per_s "$line")
+  local p256 rsa rsaca met
+  p256=$(field p256_per_s "$line"); rsa=$(field rsa2048_per_s "$line"); rsaca=$(field p256_rsaca_per_s "$line")
   if awk "BEGIN{exit !($p256 >= 2000)}"; then met="met"; else met="missed by $(calc "100 * (1 - $p256 / 2000)" 0)%"; fi
-  row "6 issuance (leaf incl. key generation)" "P-256 $p256/s" "RSA-2048 $rsa/s" "" ">= 2000 P-256/s" "$met"
+  row "6 issuance (leaf incl. key generation), P-256 CA" "P-256 $p256/s" "RSA-2048 $rsa/s" "" ">= 2000 P-256/s" "$met"
+  row "6 issuance, RSA-2048 CA" "P-256 ${rsaca:-n/a}/s" "" "" "" "RSA signature dominates"
 }
 
 # ---------------------------------------------------------------- main

@@ -91,6 +91,15 @@ public final class CapturedProcess implements AutoCloseable {
         }
     }
 
+    /** Closes the child's stdin: programs that read commands from it then finish by themselves. */
+    public void closeStdin() {
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            throw new AssertionError(name + ": cannot close stdin: " + e + "\n" + output());
+        }
+    }
+
     /**
      * Waits for the next stdout line (after the ones already returned) matching {@code pattern};
      * fails with the full output if the process exits or the timeout passes first.

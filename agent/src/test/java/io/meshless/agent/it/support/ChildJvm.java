@@ -40,7 +40,12 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static Builder builder(Jdk jdk, Class<?> mainClass) {
-        return new Builder(jdk, mainClass);
+        return new Builder(jdk, mainClass.getName());
+    }
+
+    /** For a program that is not on the test class path (compiled at test time against its own libraries). */
+    public static Builder builder(Jdk jdk, String mainClassName) {
+        return new Builder(jdk, mainClassName);
     }
 
     /** The built agent jar; fails clearly when {@code package} has not produced it. */
@@ -107,13 +112,14 @@ public final class ChildJvm implements AutoCloseable {
 
     public static final class Builder {
         private final Jdk jdk;
-        private final Class<?> mainClass;
+        private final String mainClass;
         private final List<String> jvmOptions = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
         private String agentArgs;
         private boolean withAgent = true;
+        private String classPath;
 
-        private Builder(Jdk jdk, Class<?> mainClass) {
+        private Builder(Jdk jdk, String mainClass) {
             this.jdk = jdk;
             this.mainClass = mainClass;
         }
@@ -136,6 +142,15 @@ public final class ChildJvm implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The whole class path of the program, instead of the test class path (minus what the agent
+         * carries): for an application that brings its own versions of the agent's libraries.
+         */
+        public Builder classPath(String value) {
+            this.classPath = value;
+            return this;
+        }
+
         public Builder args(String... values) {
             args.addAll(List.of(values));
             return this;
@@ -154,10 +169,11 @@ public final class ChildJvm implements AutoCloseable {
             }
             command.addAll(jvmOptions);
             command.add("-cp");
-            command.add(applicationClassPath());
-            command.add(mainClass.getName());
+            command.add(classPath != null ? classPath : applicationClassPath());
+            command.add(mainClass);
             command.addAll(args);
-            return new ChildJvm(CapturedProcess.start(jdk + " " + mainClass.getSimpleName(), command, null));
+            String simpleName = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+            return new ChildJvm(CapturedProcess.start(jdk + " " + simpleName, command, null));
         }
     }
 }

@@ -12,7 +12,7 @@ import java.lang.reflect.Method;
  */
 public final class AgentBootstrap {
 
-    private static final String AGENT_CLASS = "io.meshless.agent.MeshlessAgent";
+    private static final String AGENT_CLASS = "io.meshless.agent.FirstTlsUse";
 
     private AgentBootstrap() {
     }

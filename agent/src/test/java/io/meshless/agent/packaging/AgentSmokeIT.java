@@ -320,4 +320,27 @@ class AgentSmokeIT {
                 .doesNotContainPattern("io\\.meshless\\S*\\$\\$Lambda")
                 .doesNotContain("[meshless]");
     }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void anAgentJarMissingItsOwnClassesLeavesTheApplicationRunning(String javaHome) throws Exception {
+        // AgentBootstrap calls FirstTlsUse directly (no reflection): a class that fails to load must
+        // still be a message on stderr, never an exception in the application or a JVM abort.
+        Path broken = temp.resolve("broken-agent.jar");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(agentJar()));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(broken))) {
+            for (java.util.zip.ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                if (!entry.getName().equals("io/meshless/agent/FirstTlsUse.class")) {
+                    out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+
+        String output = runNoTlsProgram(javaHome, "-javaagent:" + broken + "=cert-dir=" + temp);
+
+        assertThat(output).contains("[meshless] agent not installed, the application continues without it:"
+                + " java.lang.NoClassDefFoundError: io/meshless/agent/FirstTlsUse");
+    }
 }

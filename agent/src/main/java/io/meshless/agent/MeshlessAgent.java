@@ -2,9 +2,6 @@ package io.meshless.agent;
 
 import io.meshless.agent.bridge.MeshlessBridge;
 import io.meshless.agent.config.AgentConfig;
-import io.meshless.agent.config.ConfigException;
-import io.meshless.agent.config.ConfigKey;
-import io.meshless.agent.config.Mode;
 import io.meshless.agent.instrumentation.Instrumentations;
 import io.meshless.agent.log.StderrServiceProvider;
 import io.meshless.agent.tls.ClientAuthPolicy;
@@ -17,6 +14,7 @@ import io.meshless.pki.reload.CredentialSource;
 import io.meshless.pki.reload.ReloadListener;
 import io.meshless.pki.reload.ReloadingKeyManager;
 import io.meshless.pki.reload.WatchedCertDirectory;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
@@ -40,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * Installs Meshless into this JVM: the workload credentials watcher, the {@code Meshless} JSSE
  * provider as the default key/trust manager algorithms, a default {@link SSLContext} over the
  * agent's managers, and the bytecode hooks for what configuration alone cannot reach.
- * Called reflectively by {@code AgentBootstrap}; never throws into the application.
+ * Started by {@link FirstTlsUse}; never throws into the application.
  */
 public final class MeshlessAgent {
 
@@ -86,61 +84,63 @@ public final class MeshlessAgent {
         return LoggerFactory.getLogger(MeshlessAgent.class);
     }
 
-    /** Entry point from the bootstrap class. */
-    public static void install(String agentArgument, Instrumentation instrumentation, boolean attached) {
-        AgentConfig config;
-        try {
-            config = AgentConfig.fromEnvironment(agentArgument);
-        } catch (ConfigException e) {
-            System.err.println("[meshless] configuration error, the agent installs nothing: " + e.getMessage());
-            return;
-        }
-        if (config.mode() == Mode.OFF) {
-            if (config.logLevel().allows(io.meshless.agent.config.LogLevel.INFO)) {
-                System.err.println("[meshless] mode=off (" + config.setting(ConfigKey.MODE).source()
-                        + "): installing nothing");
-            }
-            return;
-        }
+    /**
+     * Installs everything now: attach, or a JVM whose TLS classes were loaded before premain.
+     * {@link FirstTlsUse} has validated the configuration.
+     */
+    static void install(AgentConfig config, Instrumentation instrumentation, boolean attached) {
+        install(config, instrumentation, attached, true);
+    }
+
+    /**
+     * Installs at the first use of TLS, from {@link FirstTlsUse} while the first JSSE class the agent
+     * watches is being loaded.
+     *
+     * @return the Byte Buddy transformer for that class and the later ones, or null when there is none
+     */
+    static ClassFileTransformer installAtFirstUse(AgentConfig config, Instrumentation instrumentation) {
+        return install(config, instrumentation, false, false);
+    }
+
+    private static ClassFileTransformer install(AgentConfig config, Instrumentation instrumentation,
+                                                boolean attached, boolean eager) {
         StderrServiceProvider.setThreshold(config.logLevel());
         synchronized (LOCK) {
             if (installed != null) {
                 log().warn("the agent is already installed in this JVM; ignoring the second {}",
                         attached ? "attach" : "-javaagent");
-                return;
+                return null;
             }
             try {
                 MeshlessAgent agent = new MeshlessAgent(config, Clock.systemUTC(), instrumentation, attached);
-                agent.arm();
+                ClassFileTransformer hooks = agent.arm(eager);
                 installed = agent;
+                return hooks;
             } catch (Throwable t) {
                 log().error("the agent could not be installed; the application continues without it: {}", t.toString(), t);
+                return null;
             }
         }
     }
 
     /**
      * What must be in place before the application's first TLS use, and is cheap: the JSSE provider
-     * and default algorithms, and the bytecode hooks (installed for real only when a hooked JDK class
-     * loads). Certificates are loaded and the default context built on first use ({@link #ensureStarted}).
+     * and default algorithms, and the bytecode hooks (eagerly: installed and retransformed now; else
+     * returned, for the JSSE class being loaded and the later ones). Certificates are loaded and the
+     * default context built on first use ({@link #ensureStarted}), or now when eager.
      */
-    private void arm() {
+    private ClassFileTransformer arm(boolean eager) {
         if (config.logLevel().allows(io.meshless.agent.config.LogLevel.DEBUG)) {
             log().debug("configuration: {}", config);
         }
-        boolean eager = attached || Instrumentations.anyTargetLoaded(instrumentation);
-        if (eager) {
-            armSecurity();
-        }
+        armSecurity();
+        ClassFileTransformer hooks = null;
         try {
+            injectBridge();
             if (eager) {
-                injectBridge();
                 Instrumentations.install(instrumentation);
             } else {
-                Instrumentations.installLazily(instrumentation, () -> {
-                    armSecurity();
-                    injectBridge();
-                });
+                hooks = Instrumentations.transformer();
             }
         } catch (Throwable t) {
             log().warn("bytecode hooks not installed ({}); the default SSLContext and key/trust manager factories"
@@ -149,9 +149,10 @@ public final class MeshlessAgent {
         if (eager) {
             ensureStarted();
         } else if (config.logLevel().allows(io.meshless.agent.config.LogLevel.DEBUG)) {
-            log().debug("armed (mode={}, cert-dir={}); everything else happens at the first TLS use",
-                    config.mode().value(), config.certDir());
+            log().debug("armed at the first JSSE class (mode={}, cert-dir={}); certificates load at the first"
+                    + " TLS use", config.mode().value(), config.certDir());
         }
+        return hooks;
     }
 
     /**

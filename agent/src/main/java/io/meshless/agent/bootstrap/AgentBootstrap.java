@@ -1,7 +1,7 @@
 package io.meshless.agent.bootstrap;
 
+import io.meshless.agent.FirstTlsUse;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 
 /**
  * The {@code Premain-Class} and {@code Agent-Class} of the Meshless agent.
@@ -9,10 +9,14 @@ import java.lang.reflect.Method;
  * <p>Deliberately tiny and made of JDK types only: if anything goes wrong while the agent loads
  * its own classes, the application must still start. Every failure is reported on stderr and
  * swallowed; nothing is ever thrown into the application.
+ *
+ * <p>The one agent class it names, {@link FirstTlsUse}, is called directly, not through reflection:
+ * on JDK 18 and later {@code Method.invoke} spins method handles, ~30 ms of start-up on JDK 25. The
+ * verifier has no reason to load that class while linking this one (no value of its type passes
+ * through here), so it loads at the call, inside the {@code try}, where a missing or broken class
+ * is a {@link LinkageError} caught like any other failure.
  */
 public final class AgentBootstrap {
-
-    private static final String AGENT_CLASS = "io.meshless.agent.MeshlessAgent";
 
     private AgentBootstrap() {
     }
@@ -27,14 +31,10 @@ public final class AgentBootstrap {
 
     private static void start(String arguments, Instrumentation instrumentation, boolean attached) {
         try {
-            Class<?> agent = Class.forName(AGENT_CLASS, true, AgentBootstrap.class.getClassLoader());
-            Method install = agent.getMethod("install", String.class, Instrumentation.class, boolean.class);
-            install.invoke(null, arguments, instrumentation, attached);
+            FirstTlsUse.install(arguments, instrumentation, attached);
         } catch (Throwable t) {
-            Throwable cause = t instanceof java.lang.reflect.InvocationTargetException && t.getCause() != null
-                    ? t.getCause() : t;
             try {
-                System.err.println("[meshless] agent not installed, the application continues without it: " + cause);
+                System.err.println("[meshless] agent not installed, the application continues without it: " + t);
             } catch (Throwable ignored) {
                 // stderr itself is broken: there is nobody left to tell.
             }

@@ -48,9 +48,31 @@ public final class AgentConfig {
         this.logLevel = logLevel;
     }
 
-    /** Resolves from this JVM's system properties and environment. */
+    /**
+     * Resolves from this JVM's system properties and environment. Runs in premain: no lambdas or method
+     * references here (the first one bootstraps {@code java.lang.invoke}, milliseconds of start-up).
+     */
     public static AgentConfig fromEnvironment(String agentArgumentOrNull) throws ConfigException {
-        return resolve(agentArgumentOrNull, System::getProperty, System.getenv()::get);
+        return resolve(agentArgumentOrNull, SystemProperties.INSTANCE, Environment.INSTANCE);
+    }
+
+    private static final class SystemProperties implements Function<String, String> {
+        static final SystemProperties INSTANCE = new SystemProperties();
+
+        @Override
+        public String apply(String name) {
+            return System.getProperty(name);
+        }
+    }
+
+    /** One variable at a time: {@code System.getenv()} would copy the whole environment into a map. */
+    private static final class Environment implements Function<String, String> {
+        static final Environment INSTANCE = new Environment();
+
+        @Override
+        public String apply(String name) {
+            return System.getenv(name);
+        }
     }
 
     /**

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.security.ProtectionDomain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -125,18 +124,13 @@ public final class Instrumentations {
         return current;
     }
 
-    /** True when one of the instrumented JDK types is already loaded (attach, or another agent used TLS). */
-    public static boolean anyTargetLoaded(Instrumentation instrumentation) {
-        for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-            if (loaded.getClassLoader() == null) {
-                for (TypeInstrumentation type : TYPES) {
-                    if (type.typeName().equals(loaded.getName())) {
-                        return true;
-                    }
-                }
-            }
+    /** The JDK types transformed here, by binary name. */
+    public static List<String> typeNames() {
+        List<String> names = new java.util.ArrayList<>();
+        for (TypeInstrumentation type : TYPES) {
+            names.add(type.typeName());
         }
-        return false;
+        return names;
     }
 
     /** Installs now and retransforms the listed JDK types that are already loaded. */
@@ -145,61 +139,11 @@ public final class Instrumentations {
     }
 
     /**
-     * Installs on first need: a JDK-only transformer waits for one of the listed types to load and
-     * only then builds the Byte Buddy transformer (and runs {@code beforeFirstUse}, e.g. the bridge
-     * injection). A JVM that never touches TLS never loads Byte Buddy: start-up stays cheap.
+     * The same hooks as a plain transformer, not registered: for a caller that sees one of the listed
+     * types while it is being loaded (the agent's first-use trigger) and hands it, and the later ones, here.
      */
-    public static void installLazily(Instrumentation instrumentation, Runnable beforeFirstUse) {
-        java.util.Set<String> internalNames = new java.util.HashSet<>();
-        for (TypeInstrumentation type : TYPES) {
-            internalNames.add(type.typeName().replace('.', '/'));
-        }
-        // Loading these means TLS is about to be configured: a trigger, not transformed.
-        java.util.Set<String> triggers = new java.util.HashSet<>(internalNames);
-        triggers.add("javax/net/ssl/KeyManagerFactory");
-        triggers.add("javax/net/ssl/TrustManagerFactory");
-        instrumentation.addTransformer(new FirstUseTransformer(internalNames, triggers, beforeFirstUse), true);
-    }
-
-    private static final class FirstUseTransformer implements ClassFileTransformer {
-        private final java.util.Set<String> internalNames;
-        private final java.util.Set<String> triggers;
-        private final Runnable beforeFirstUse;
-        private volatile ClassFileTransformer byteBuddy;
-
-        FirstUseTransformer(java.util.Set<String> internalNames, java.util.Set<String> triggers,
-                            Runnable beforeFirstUse) {
-            this.internalNames = internalNames;
-            this.triggers = triggers;
-            this.beforeFirstUse = beforeFirstUse;
-        }
-
-        @Override
-        public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
-                                ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-            if (loader != null || className == null || !triggers.contains(className)) {
-                return null;
-            }
-            try {
-                ClassFileTransformer delegate = byteBuddy;
-                if (delegate == null) {
-                    synchronized (this) {
-                        delegate = byteBuddy;
-                        if (delegate == null) {
-                            beforeFirstUse.run();
-                            delegate = agentBuilder().makeRaw();
-                            byteBuddy = delegate;
-                        }
-                    }
-                }
-                return internalNames.contains(className)
-                        ? delegate.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer)
-                        : null;
-            } catch (Throwable t) {
-                log().warn("could not instrument {}: {}", className, t.toString());
-                return null;
-            }
-        }
+    public static ClassFileTransformer transformer() {
+        return agentBuilder().makeRaw();
     }
 
     /** Logs failed transformations; success is silent. */

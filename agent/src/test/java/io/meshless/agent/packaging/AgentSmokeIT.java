@@ -277,4 +277,70 @@ class AgentSmokeIT {
                 .contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient' from agent"
                         + " argument is not valid; expected one of strict, permissive, off");
     }
+
+    private String runNoTlsProgram(String javaHome, String agentOption, String... jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(javaHome, "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        command.add(agentOption);
+        command.add("-cp");
+        command.add(Paths.get(NoTlsProgram.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .toString());
+        command.add(NoTlsProgram.class.getName());
+        Path stderr = temp.resolve("no-tls-stderr-" + System.nanoTime() + ".log");
+        Process program = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        String stdout = new String(program.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(program.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(program.exitValue()).isZero();
+        assertThat(stdout).contains("hello");
+        return stdout + Files.readString(stderr);
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void badConfigurationIsReportedAtStartUpEvenWhenTheApplicationNeverUsesTls(String javaHome) throws Exception {
+        String output = runNoTlsProgram(javaHome, "-javaagent:" + agentJar() + "=mode=lenient");
+
+        assertThat(output).contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient'"
+                + " from agent argument is not valid; expected one of strict, permissive, off");
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aJvmThatNeverUsesTlsLoadsOnlyTheTriggerAndTheConfiguration(String javaHome) throws Exception {
+        String output = runNoTlsProgram(javaHome,
+                "-javaagent:" + agentJar() + "=cert-dir=" + temp.resolve("no-such-dir"), "-Xlog:class+load");
+
+        // Start-up cost: Byte Buddy, SLF4J, Bouncy Castle, pki and the TLS code wait for the first TLS use.
+        assertThat(output).contains("io.meshless.agent.FirstTlsUse ")
+                .doesNotContain("io.meshless.shaded.")
+                .doesNotContain("io.meshless.pki.")
+                .doesNotContain("io.meshless.agent.MeshlessAgent")
+                .doesNotContain("io.meshless.agent.tls.")
+                .doesNotContainPattern("io\\.meshless\\S*\\$\\$Lambda")
+                .doesNotContain("[meshless]");
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void anAgentJarMissingItsOwnClassesLeavesTheApplicationRunning(String javaHome) throws Exception {
+        // AgentBootstrap calls FirstTlsUse directly (no reflection): a class that fails to load must
+        // still be a message on stderr, never an exception in the application or a JVM abort.
+        Path broken = temp.resolve("broken-agent.jar");
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(agentJar()));
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(broken))) {
+            for (java.util.zip.ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                if (!entry.getName().equals("io/meshless/agent/FirstTlsUse.class")) {
+                    out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+
+        String output = runNoTlsProgram(javaHome, "-javaagent:" + broken + "=cert-dir=" + temp);
+
+        assertThat(output).contains("[meshless] agent not installed, the application continues without it:"
+                + " java.lang.NoClassDefFoundError: io/meshless/agent/FirstTlsUse");
+    }
 }

@@ -1,0 +1,130 @@
+package io.meshless.agent;
+
+import io.meshless.agent.config.AgentConfig;
+import io.meshless.agent.config.ConfigException;
+import io.meshless.agent.config.ConfigKey;
+import io.meshless.agent.config.LogLevel;
+import io.meshless.agent.config.Mode;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+
+/**
+ * All that premain does in a JVM that has not touched TLS yet: it validates the configuration (so a
+ * mistake is reported at start-up, not at the first handshake) and leaves this transformer waiting for
+ * the first JSSE class the agent cares about. Only when that class loads does {@link MeshlessAgent}
+ * load, and with it the JSSE provider, SLF4J, the certificates and Byte Buddy.
+ *
+ * <p>Everything here runs before the application's {@code main}, so it is written for start-up time:
+ * JDK types and the config classes only, no lambdas, method references or streams (the first one
+ * bootstraps {@code java.lang.invoke}, which the JVM otherwise never needs for a small program).
+ * Called reflectively by {@code AgentBootstrap}; never throws into the application.
+ */
+public final class FirstTlsUse implements ClassFileTransformer {
+
+    /** Internal names of the JDK types {@code Instrumentations} transforms (a test keeps the two in step). */
+    static final String[] INSTRUMENTED = {"javax/net/ssl/SSLContext", "javax/net/ssl/HttpsURLConnection"};
+
+    /** Loading one of these means TLS is about to be configured; they are not transformed themselves. */
+    private static final String[] ALSO_TRIGGERING = {
+        "javax/net/ssl/KeyManagerFactory", "javax/net/ssl/TrustManagerFactory"};
+
+    /** What the transformer delegates to after a failed start: nothing, and no second attempt. */
+    private static final ClassFileTransformer NOTHING = new ClassFileTransformer() {
+    };
+
+    private final AgentConfig config;
+    private final Instrumentation instrumentation;
+    private volatile ClassFileTransformer delegate;
+
+    private FirstTlsUse(AgentConfig config, Instrumentation instrumentation) {
+        this.config = config;
+        this.instrumentation = instrumentation;
+    }
+
+    /** Entry point from the bootstrap class, for {@code -javaagent} and for attach. */
+    public static void install(String agentArgument, Instrumentation instrumentation, boolean attached) {
+        AgentConfig config;
+        try {
+            config = AgentConfig.fromEnvironment(agentArgument);
+        } catch (ConfigException e) {
+            System.err.println("[meshless] configuration error, the agent installs nothing: " + e.getMessage());
+            return;
+        }
+        if (config.mode() == Mode.OFF) {
+            if (config.logLevel().allows(LogLevel.INFO)) {
+                System.err.println("[meshless] mode=off (" + config.setting(ConfigKey.MODE).source()
+                        + "): installing nothing");
+            }
+            return;
+        }
+        if (attached || anyInstrumentedTypeLoaded(instrumentation)) {
+            // Too late to wait: the JDK's TLS classes are in use already (attach, or another agent).
+            MeshlessAgent.install(config, instrumentation, attached);
+            return;
+        }
+        instrumentation.addTransformer(new FirstTlsUse(config, instrumentation), true);
+    }
+
+    private static boolean anyInstrumentedTypeLoaded(Instrumentation instrumentation) {
+        for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+            if (loaded.getClassLoader() == null && loaded.getName().startsWith("javax.net.ssl.")
+                    && contains(INSTRUMENTED, loaded.getName().replace('.', '/'))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(String[] names, String name) {
+        for (String n : names) {
+            if (n.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sees every class the JVM loads from now on, so the common case is one cheap test. On the first
+     * trigger it installs the agent, then hands this and every later instrumented type to Byte Buddy:
+     * the type that triggered is still being loaded, so it is transformed here rather than retransformed.
+     */
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (loader != null || className == null || !className.startsWith("javax/net/ssl/")) {
+            return null;
+        }
+        boolean instrumented = contains(INSTRUMENTED, className);
+        if (!instrumented && !contains(ALSO_TRIGGERING, className)) {
+            return null;
+        }
+        try {
+            ClassFileTransformer current = delegate;
+            if (current == null) {
+                synchronized (this) {
+                    current = delegate;
+                    if (current == null) {
+                        ClassFileTransformer byteBuddy = MeshlessAgent.installAtFirstUse(config, instrumentation);
+                        current = byteBuddy == null ? NOTHING : byteBuddy;
+                        delegate = current;
+                    }
+                }
+            }
+            return instrumented
+                    ? current.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer)
+                    : null;
+        } catch (Throwable t) {
+            if (delegate == null) {
+                delegate = NOTHING; // the agent did not start: never try again on a later class
+            }
+            try {
+                System.err.println("[meshless] could not instrument " + className + ": " + t);
+            } catch (Throwable ignored) {
+                // stderr itself is broken: there is nobody left to tell.
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.meshless.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.instrumentation.Instrumentations;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FirstTlsUseTest {
+
+    @Test
+    void waitsForExactlyTheTypesTheInstrumentationsTransform() {
+        // FirstTlsUse names them itself so that premain never loads Instrumentations (and Byte Buddy).
+        List<String> waitedFor = new ArrayList<>();
+        for (String internalName : FirstTlsUse.INSTRUMENTED) {
+            waitedFor.add(internalName.replace('/', '.'));
+        }
+        assertThat(waitedFor).containsExactlyInAnyOrderElementsOf(Instrumentations.typeNames());
+    }
+}

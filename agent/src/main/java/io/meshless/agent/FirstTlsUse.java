@@ -23,7 +23,8 @@ import java.security.ProtectionDomain;
 public final class FirstTlsUse implements ClassFileTransformer {
 
     /** Internal names of the JDK types {@code Instrumentations} transforms (a test keeps the two in step). */
-    static final String[] INSTRUMENTED = {"javax/net/ssl/SSLContext", "javax/net/ssl/HttpsURLConnection"};
+    static final String[] INSTRUMENTED = {
+        "javax/net/ssl/SSLContext", "javax/net/ssl/HttpsURLConnection", "sun/security/ssl/SSLSessionImpl"};
 
     /** Loading one of these means TLS is about to be configured; they are not transformed themselves. */
     private static final String[] ALSO_TRIGGERING = {
@@ -68,12 +69,18 @@ public final class FirstTlsUse implements ClassFileTransformer {
 
     private static boolean anyInstrumentedTypeLoaded(Instrumentation instrumentation) {
         for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-            if (loaded.getClassLoader() == null && loaded.getName().startsWith("javax.net.ssl.")
+            if (loaded.getClassLoader() == null && isTlsPackage(loaded.getName())
                     && contains(INSTRUMENTED, loaded.getName().replace('.', '/'))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Either separator: a cheap first test before the name lists are searched. */
+    private static boolean isTlsPackage(String name) {
+        return name.startsWith("javax") && (name.startsWith("javax/net/ssl/") || name.startsWith("javax.net.ssl."))
+                || name.startsWith("sun") && (name.startsWith("sun/security/ssl/") || name.startsWith("sun.security.ssl."));
     }
 
     private static boolean contains(String[] names, String name) {
@@ -93,7 +100,7 @@ public final class FirstTlsUse implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (loader != null || className == null || !className.startsWith("javax/net/ssl/")) {
+        if (loader != null || className == null || !isTlsPackage(className)) {
             return null;
         }
         boolean instrumented = contains(INSTRUMENTED, className);

@@ -26,6 +26,7 @@ import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocketFactory;
@@ -253,6 +254,7 @@ public final class MeshlessAgent {
             return ours != null && refuse(factory != ours, "HttpsURLConnection.setDefaultSSLSocketFactory");
         };
         MeshlessBridge.beforeGetDefault = this::ensureStarted;
+        MeshlessBridge.refuseResumption = session -> managed.refusesResumption((SSLSession) session);
     }
 
     private boolean refuse(boolean refuse, String what) {
@@ -328,10 +330,10 @@ public final class MeshlessAgent {
                 log().debug("serving {}", describe(current));
                 return;
             }
-            int sessions = managed.invalidateSessions();
-            log().info("rotated to {} (was serial {}); invalidated {} cached TLS sessions; open connections keep"
-                    + " the identity they handshook with until they reconnect", describe(current),
-                    previous.serialHex(), sessions);
+            int sessions = managed.retire(previous.identity().certificate());
+            log().info("rotated to {} (was serial {}); invalidated {} cached TLS sessions and resume none made"
+                    + " with the old certificate; open connections keep the identity they handshook with until"
+                    + " they reconnect", describe(current), previous.serialHex(), sessions);
         }
 
         @Override

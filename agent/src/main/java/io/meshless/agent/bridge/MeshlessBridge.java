@@ -28,6 +28,12 @@ public final class MeshlessBridge {
     /** SSLContext.getServerSocketFactory: (context, factory) → factory to return. */
     public static volatile BiFunction<Object, Object, Object> serverSocketFactory;
 
+    /**
+     * {@code sun.security.ssl.SSLSessionImpl.isRejoinable}, client and server side: the session (JSSE
+     * asked because it is about to resume it) → true to refuse, so the handshake is a full one.
+     */
+    public static volatile Predicate<Object> refuseResumption;
+
     private MeshlessBridge() {
     }
 }

@@ -33,7 +33,8 @@ public final class Instrumentations {
 
     private static final List<TypeInstrumentation> TYPES = Collections.unmodifiableList(Arrays.asList(
             new SslContextInstrumentation(),
-            new HttpsUrlConnectionInstrumentation()));
+            new HttpsUrlConnectionInstrumentation(),
+            new SslSessionImplInstrumentation()));
 
     private Instrumentations() {
     }

@@ -1,11 +1,16 @@
 package io.meshless.agent.tls;
 
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.WeakHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -26,6 +31,13 @@ public final class ManagedContexts {
     private final X509ExtendedTrustManager trustManager;
     private final ClientAuthPolicy clientAuth;
     private final Map<SSLContext, Boolean> contexts = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * Leaf certificates the agent presented before a rotation. Bounded: sessions time out within a day
+     * (the JDK default) and rotations are hours apart, so the newest few cover every live session.
+     */
+    private volatile Set<X509Certificate> retired = Collections.emptySet();
+    private static final int RETIRED_KEPT = 64;
 
     public ManagedContexts(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager,
                            ClientAuthPolicy clientAuth) {
@@ -92,12 +104,53 @@ public final class ManagedContexts {
     }
 
     /**
+     * After a rotation away from {@code leaf}: no session established with it is resumed from now on,
+     * whichever SSL context it lives in and whenever it was cached (see {@link #refusesResumption}),
+     * and the cached sessions of managed contexts are dropped at once.
+     *
+     * @return how many cached sessions were invalidated now
+     */
+    public int retire(X509Certificate leaf) {
+        synchronized (this) {
+            Set<X509Certificate> next = new LinkedHashSet<>(retired);
+            next.remove(leaf);
+            next.add(leaf);
+            Iterator<X509Certificate> oldest = next.iterator();
+            while (next.size() > RETIRED_KEPT) {
+                oldest.next();
+                oldest.remove();
+            }
+            retired = Collections.unmodifiableSet(next);
+        }
+        return invalidateSessions();
+    }
+
+    /**
+     * Asked by JSSE before it resumes any session: true (and the session invalidated) when the session
+     * was established with a certificate the agent has rotated away from, so the handshake becomes a
+     * full one with the current certificate. Sessions of the application's own key managers never
+     * carry a retired leaf and are left alone.
+     */
+    public boolean refusesResumption(SSLSession session) {
+        Set<X509Certificate> r = retired;
+        if (r.isEmpty()) {
+            return false;
+        }
+        Certificate[] local = session.getLocalCertificates();
+        if (local == null || local.length == 0 || !r.contains(local[0])) {
+            return false;
+        }
+        session.invalidate();
+        return true;
+    }
+
+    /**
      * After a rotation: invalidate every cached session of every managed context, client and server
      * side, so no resumed session outlives the identity it was established with.
      *
      * @return how many sessions were invalidated
      */
-    public int invalidateSessions() {
+    int invalidateSessions() {
         List<SSLContext> snapshot;
         synchronized (contexts) {
             snapshot = new ArrayList<>(contexts.keySet());

@@ -7,20 +7,24 @@ import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.agent.it.support.OpensslClient;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.SecretVolume;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -101,6 +105,48 @@ class ServerRotationIT {
             assertThat(failures).as("failed requests after a broken rotation").isEmpty();
             assertThat(server.isAlive()).isTrue();
         }
+    }
+
+    /**
+     * A client that saved its session before the rotation offers it again afterwards (openssl
+     * {@code -sess_in}): the server must not resume it, or the client would go on holding the
+     * replaced certificate as the server's identity. A full handshake shows the new one.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("jdksAndProtocols")
+    void refusesToResumeSessionsMadeWithTheReplacedCertificate(Jdk jdk, String protocol) {
+        SpiffeId serverId = MeshPki.id("shop", "orders");
+        HeldCertificate first = pki.workloadWithLoopbackNames(serverId);
+        HeldCertificate second = pki.workloadWithLoopbackNames(serverId);
+        String name = "resume-" + jdk + "-" + protocol;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        Path ca = MeshPki.pemFile(work, "ca-" + name, pki.bundle());
+        PemFiles client = MeshPki.pemFiles(work, "client-" + name, pki.workload(CLIENT));
+        Path saved = work.resolve(name + ".session");
+        Path again = work.resolve(name + "-again.session");
+        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
+            int port = server.awaitListening();
+            OpensslClient.Result before = OpensslClient.get(port, protocol, ca, client.cert(), client.key(), null, saved);
+            assertThat(before.servedHttp200()).as("%s", before).isTrue();
+            OpensslClient.Result resumed = OpensslClient.get(port, protocol, ca, client.cert(), client.key(), saved, again);
+            assertThat(resumed.session()).as("the server resumes sessions at all (else this test proves nothing)\n%s",
+                    resumed).contains("Reused");
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            server.awaitStderrLine(Pattern.compile(".*rotated to .*"), PICK_UP_BOUND);
+
+            // A resumed TLS 1.2 session is the saved one, and s_client writes no new file for it;
+            // TLS 1.3 resumption hands out a fresh ticket.
+            Path offered = Files.exists(again) ? again : saved;
+            OpensslClient.Result after = OpensslClient.get(port, protocol, ca, client.cert(), client.key(), offered, null);
+            assertThat(after.servedHttp200()).as("%s", after).isTrue();
+            assertThat(after.session()).as("%s\n%s", after, server.stderr()).contains("New");
+            assertThat(after.serverSerial()).contains(second.certificate().getSerialNumber());
+        }
+    }
+
+    static Stream<Arguments> jdksAndProtocols() {
+        return Jdk.both().stream().flatMap(jdk -> Stream.of(Arguments.of(jdk, "tls1_2"), Arguments.of(jdk, "tls1_3")));
     }
 
     private static BigInteger serverSerial(String url, Path ca, PemFiles client, List<String> failures) {

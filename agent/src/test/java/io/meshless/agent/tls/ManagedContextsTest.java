@@ -156,18 +156,38 @@ class ManagedContextsTest {
         ManagedContexts managed = managed(Mode.STRICT);
         SSLContext clientContext = context(keyManager(ME), meshTrust);
         managed.add(clientContext);
+        SSLSession session = handshakeAsClient(clientContext);
+        assertThat(Collections.list(clientContext.getClientSessionContext().getIds())).isNotEmpty();
+
+        int invalidated = managed.retire(ME.certificate());
+
+        assertThat(invalidated).isPositive();
+        assertThat(session.isValid()).isFalse();
+    }
+
+    @Test
+    void refusesResumingSessionsMadeWithARetiredCertificateInAnyContext() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+        // Not managed: a session cached after the sweep, or in a context the agent never saw.
+        SSLSession withOld = handshakeAsClient(context(keyManager(ME), meshTrust));
+        SSLSession withOther = handshakeAsClient(context(keyManager(PEER), meshTrust));
+        assertThat(managed.refusesResumption(withOld)).as("nothing retired yet").isFalse();
+
+        managed.retire(ME.certificate());
+
+        assertThat(managed.refusesResumption(withOld)).isTrue();
+        assertThat(withOld.isValid()).as("refused sessions are dropped from their cache").isFalse();
+        assertThat(managed.refusesResumption(withOther)).isFalse();
+        assertThat(withOther.isValid()).isTrue();
+    }
+
+    private SSLSession handshakeAsClient(SSLContext clientContext) throws Exception {
         SSLEngine client = clientContext.createSSLEngine("web", 443);
         client.setUseClientMode(true);
         SSLEngine server = context(keyManager(PEER), trusting(MESH)).createSSLEngine();
         server.setUseClientMode(false);
         server.setNeedClientAuth(true);
         assertThat(InMemoryHandshake.run(client, server)).isEmpty();
-        SSLSession session = client.getSession();
-        assertThat(Collections.list(clientContext.getClientSessionContext().getIds())).isNotEmpty();
-
-        int invalidated = managed.invalidateSessions();
-
-        assertThat(invalidated).isPositive();
-        assertThat(session.isValid()).isFalse();
+        return client.getSession();
     }
 }

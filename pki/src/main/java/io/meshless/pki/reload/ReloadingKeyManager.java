@@ -6,32 +6,49 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Presents the current identity of a {@link CredentialSource}, read afresh on every handshake, so
- * a rotated certificate is used by the next handshake without rebuilding any SSLContext. One alias,
- * {@value #ALIAS}. Without material, or when the key is not of the type a handshake asks for, the
- * choose methods return null and the handshake fails closed rather than going on without a
- * certificate.
+ * a rotated certificate is used by the next handshake without rebuilding any SSLContext. Without
+ * material, or when the key is not of the type a handshake asks for, the choose methods return
+ * null and the handshake fails closed rather than going on without a certificate.
  *
- * <p>This is on the handshake path: no locks, no copies beyond the chain array JSSE owns.
+ * <p>JSSE asks for an alias first and for the chain and the key by that alias afterwards. The alias
+ * names the certificate set it was chosen from ({@value #ALIAS_PREFIX} + serial), and the last few
+ * sets stay reachable by alias, so a rotation landing between those calls cannot pair the new key
+ * with the old chain: each handshake sees one snapshot, never a mix.
+ *
+ * <p>This is on the handshake path: no locks, and no allocation while the identity is unchanged.
  * Certificate authorities a peer names are not used to filter: peers in a mesh may trust several
  * CAs during a rotation, and the peer's own verification decides.
  */
 public final class ReloadingKeyManager extends X509ExtendedKeyManager {
-  public static final String ALIAS = "meshless";
+  public static final String ALIAS_PREFIX = "meshless-";
+
+  /** Enough for rotations far faster than any handshake; older aliases resolve to nothing. */
+  private static final int REMEMBERED_SETS = 4;
 
   private final CredentialSource source;
+
+  /** Newest first; replaced as a whole (copy on write), read without locks. */
+  private volatile Chosen[] recent = new Chosen[0];
 
   public ReloadingKeyManager(CredentialSource source) {
     this.source = Objects.requireNonNull(source, "source");
   }
 
+  /** The alias a handshake starting now would get, or empty without material. */
+  public Optional<String> currentAlias() {
+    return source.current().map(this::aliasOf);
+  }
+
   @Override
   public String[] getClientAliases(String keyType, Principal[] issuers) {
-    return matches(source.current().orElse(null), keyType) ? new String[] {ALIAS} : null;
+    WorkloadCredentials c = source.current().orElse(null);
+    return matches(c, keyType) ? new String[] {aliasOf(c)} : null;
   }
 
   @Override
@@ -51,24 +68,29 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
 
   @Override
   public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-    return matches(source.current().orElse(null), keyType) ? ALIAS : null;
+    return chooseOne(keyType);
   }
 
   @Override
   public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    return matches(source.current().orElse(null), keyType) ? ALIAS : null;
+    return chooseOne(keyType);
   }
 
   @Override
   public X509Certificate[] getCertificateChain(String alias) {
-    WorkloadCredentials c = ALIAS.equals(alias) ? source.current().orElse(null) : null;
+    WorkloadCredentials c = byAlias(alias);
     return c == null ? null : c.identity().chainArray();
   }
 
   @Override
   public PrivateKey getPrivateKey(String alias) {
-    WorkloadCredentials c = ALIAS.equals(alias) ? source.current().orElse(null) : null;
+    WorkloadCredentials c = byAlias(alias);
     return c == null ? null : c.identity().privateKey();
+  }
+
+  private String chooseOne(String keyType) {
+    WorkloadCredentials c = source.current().orElse(null);
+    return matches(c, keyType) ? aliasOf(c) : null;
   }
 
   private String choose(String[] keyTypes) {
@@ -78,10 +100,56 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     }
     for (String keyType : keyTypes) {
       if (matches(c, keyType)) {
-        return ALIAS;
+        return aliasOf(c);
       }
     }
     return null;
+  }
+
+  private String aliasOf(WorkloadCredentials c) {
+    Chosen[] known = recent;
+    for (Chosen chosen : known) {
+      if (chosen.credentials == c) {
+        return chosen.alias;
+      }
+    }
+    return remember(c);
+  }
+
+  private synchronized String remember(WorkloadCredentials c) {
+    Chosen[] known = recent;
+    for (Chosen chosen : known) {
+      if (chosen.credentials == c) {
+        return chosen.alias;
+      }
+    }
+    Chosen[] next = new Chosen[Math.min(known.length + 1, REMEMBERED_SETS)];
+    next[0] = new Chosen(ALIAS_PREFIX + c.serialHex(), c);
+    System.arraycopy(known, 0, next, 1, next.length - 1);
+    recent = next;
+    return next[0].alias;
+  }
+
+  private WorkloadCredentials byAlias(String alias) {
+    if (alias == null) {
+      return null;
+    }
+    for (Chosen chosen : recent) {
+      if (chosen.alias.equals(alias)) {
+        return chosen.credentials;
+      }
+    }
+    return null;
+  }
+
+  private static final class Chosen {
+    final String alias;
+    final WorkloadCredentials credentials;
+
+    Chosen(String alias, WorkloadCredentials credentials) {
+      this.alias = alias;
+      this.credentials = credentials;
+    }
   }
 
   /**

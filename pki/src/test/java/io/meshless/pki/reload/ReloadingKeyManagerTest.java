@@ -45,19 +45,53 @@ class ReloadingKeyManagerTest {
     assertThat(km.chooseServerAlias("EC", null, null)).isNull();
     assertThat(km.chooseClientAlias(new String[] {"EC", "RSA"}, null, null)).isNull();
     assertThat(km.getServerAliases("EC", null)).isNull();
-    assertThat(km.getCertificateChain(ReloadingKeyManager.ALIAS)).isNull();
-    assertThat(km.getPrivateKey(ReloadingKeyManager.ALIAS)).isNull();
+    assertThat(km.currentAlias()).isEmpty();
+    assertThat(km.getCertificateChain(ReloadingKeyManager.ALIAS_PREFIX)).isNull();
+    assertThat(km.getPrivateKey(ReloadingKeyManager.ALIAS_PREFIX)).isNull();
   }
 
   @Test
   void returnsNoAliasWhenKeyTypeDoesNotMatch() {
-    holder.set(creds(ca.issue(LeafSpec.builder().spiffeId(web).build())));
-    assertThat(km.chooseServerAlias("EC", null, null)).isEqualTo("meshless");
-    assertThat(km.chooseServerAlias("EC_EC", null, null)).isEqualTo("meshless");
+    WorkloadCredentials current = creds(ca.issue(LeafSpec.builder().spiffeId(web).build()));
+    holder.set(current);
+    String alias = "meshless-" + current.serialHex();
+    assertThat(km.chooseServerAlias("EC", null, null)).isEqualTo(alias);
+    assertThat(km.chooseServerAlias("EC_EC", null, null)).isEqualTo(alias);
     assertThat(km.chooseServerAlias("RSA", null, null)).isNull();
     assertThat(km.chooseEngineClientAlias(new String[] {"RSA", "RSASSA-PSS"}, null, null)).isNull();
-    assertThat(km.chooseEngineClientAlias(new String[] {"RSA", "EC"}, null, null)).isEqualTo("meshless");
+    assertThat(km.chooseEngineClientAlias(new String[] {"RSA", "EC"}, null, null)).isEqualTo(alias);
     assertThat(km.getCertificateChain("other")).isNull();
+    assertThat(km.getCertificateChain(null)).isNull();
+  }
+
+  @Test
+  void aliasChosenBeforeRotationStillYieldsThatSetsChainAndKey() {
+    WorkloadCredentials first = creds(ca.issue(LeafSpec.builder().spiffeId(web).build()));
+    WorkloadCredentials second = creds(ca.issue(LeafSpec.builder().spiffeId(web).build()));
+    holder.set(first);
+    String chosenBefore = km.chooseEngineServerAlias("EC", null, null);
+
+    holder.set(second); // the watcher swaps between JSSE's choose call and its chain/key calls
+
+    assertThat(km.getCertificateChain(chosenBefore)).containsExactly(first.identity().chainArray());
+    assertThat(km.getPrivateKey(chosenBefore)).isEqualTo(first.identity().privateKey());
+    String chosenAfter = km.chooseEngineServerAlias("EC", null, null);
+    assertThat(chosenAfter).isNotEqualTo(chosenBefore);
+    assertThat(km.getCertificateChain(chosenAfter)).containsExactly(second.identity().chainArray());
+    assertThat(km.getPrivateKey(chosenAfter)).isEqualTo(second.identity().privateKey());
+  }
+
+  @Test
+  void forgetsAliasesOfSetsRotatedAwayLongAgo() {
+    WorkloadCredentials oldest = creds(ca.issue(LeafSpec.builder().spiffeId(web).build()));
+    holder.set(oldest);
+    String oldestAlias = km.chooseServerAlias("EC", null, null);
+    for (int i = 0; i < 4; i++) {
+      holder.set(creds(ca.issue(LeafSpec.builder().spiffeId(web).build())));
+      assertThat(km.chooseServerAlias("EC", null, null)).isNotNull();
+    }
+    assertThat(km.getCertificateChain(oldestAlias)).isNull();
+    assertThat(km.getPrivateKey(oldestAlias)).isNull();
   }
 
   @Test

@@ -248,7 +248,7 @@ EOF
 bench() { # main-class args... : runs a load tool, raw output to $OUT/raw.txt, result line on stdout
   local cls="$1"; shift
   local line
-  line=$(timeout 120 java -cp "$BENCH_JAR" "io.meshless.benchmarks.process.$cls" "$@" 2>>"$OUT/stderr.txt" | tail -1) || true
+  line=$(timeout 120 java -cp "$TOOLS_CP" "io.meshless.benchmarks.process.$cls" "$@" 2>>"$OUT/stderr.txt" | tail -1) || true
   echo "$cls $* => $line" >>"$OUT/raw.txt"
   echo "$line"
 }
@@ -256,7 +256,7 @@ bench_with() { # jvm-options-array-name main-class args...
   local -n opts="$1"; shift
   local cls="$1"; shift
   local line
-  line=$(timeout 120 java "${opts[@]}" -cp "$BENCH_JAR" "io.meshless.benchmarks.process.$cls" "$@" 2>>"$OUT/stderr.txt" | tail -1) || true
+  line=$(timeout 120 java "${opts[@]}" -cp "$TOOLS_CP" "io.meshless.benchmarks.process.$cls" "$@" 2>>"$OUT/stderr.txt" | tail -1) || true
   echo "[${opts[*]}] $cls $* => $line" >>"$OUT/raw.txt"
   echo "$line"
 }
@@ -383,8 +383,8 @@ part_rotation() {
   log "4/6 rotation: $ROT_SWAPS kubelet-style swaps under load, server under the agent"
   local port pid line vol="$WORK/rot-volume"
   port=$(free_port)
-  java -cp "$BENCH_JAR" io.meshless.benchmarks.process.KubeletVolume "$vol" "$WORK/staged/00"
-  java "$(agent_opts "$vol")" -cp "$BENCH_JAR" io.meshless.benchmarks.process.HttpsHelloServer \
+  java -cp "$TOOLS_CP" io.meshless.benchmarks.process.KubeletVolume "$vol" "$WORK/staged/00"
+  java "$(agent_opts "$vol")" -cp "$TOOLS_CP" io.meshless.benchmarks.process.HttpsHelloServer \
     --port "$port" --max-seconds 200 >"$WORK/rot-server.log" 2>&1 &
   pid=$!; STARTED+=("$pid")
   if ! wait_port "$port" 60 "$pid"; then
@@ -418,7 +418,7 @@ part_webhook() {
     row "5 webhook" "failed: injector did not start (see stderr.txt)" "" "" "<= 5 ms at 500 rps" "missed"
     cat "$WORK/webhook.log" >>"$OUT/stderr.txt"; stop "$pid"; return
   fi
-  lines=$(timeout 150 java -cp "$BENCH_JAR" io.meshless.benchmarks.process.WebhookLoad \
+  lines=$(timeout 150 java -cp "$TOOLS_CP" io.meshless.benchmarks.process.WebhookLoad \
     --url "https://127.0.0.1:$port/mutate" --ca "$WORK/ca.crt" --pid "$pid" \
     --warmup-seconds "$WH_WARM" --seconds "$WH_SECS" --rates 100,500,1000 2>>"$OUT/stderr.txt") || true
   echo "WebhookLoad => $lines" >>"$OUT/raw.txt"
@@ -460,6 +460,11 @@ ensure_tools
 # Measure copies: a jar rebuilt half-way through a run would otherwise mix two builds.
 mkdir -p "$WORK/jars"
 cp "$BENCH_JAR" "$WORK/jars/benchmarks.jar"; BENCH_JAR="$WORK/jars/benchmarks.jar"
+# The load tools and servers run from their own classes only: benchmarks.jar also holds the pki and
+# agent classes (for JMH), and on a JVM's class path those would be found before the agent jar's
+# own and silently replace the code under test.
+TOOLS_CP="$WORK/tools"
+mkdir -p "$TOOLS_CP" && (cd "$TOOLS_CP" && unzip -q -o "$BENCH_JAR" 'io/meshless/benchmarks/process/*')
 if [ -f "$AGENT_JAR" ]; then cp "$AGENT_JAR" "$WORK/jars/meshless-agent.jar"; AGENT_JAR="$WORK/jars/meshless-agent.jar"; fi
 if [ -f "$INJECTOR_JAR" ]; then cp "$INJECTOR_JAR" "$WORK/jars/meshless-injector.jar"; INJECTOR_JAR="$WORK/jars/meshless-injector.jar"; fi
 cd "$WORK"   # crash files (hs_err_pid*.log) of a failing JVM land here, not in the work tree

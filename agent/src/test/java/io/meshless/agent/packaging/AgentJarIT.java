@@ -38,11 +38,15 @@ class AgentJarIT {
     }
 
     @Test
-    void relocatesByteBuddyBouncyCastleAndSlf4jUnderShaded() throws Exception {
+    void relocatesByteBuddyBouncyCastleSlf4jAndPkiUnderShaded() throws Exception {
         try (JarFile jar = new JarFile(agentJar().toFile())) {
             assertThat(jar.getEntry("io/meshless/shaded/net/bytebuddy/agent/builder/AgentBuilder.class")).isNotNull();
             assertThat(jar.getEntry("io/meshless/shaded/org/bouncycastle/asn1/ASN1Object.class")).isNotNull();
             assertThat(jar.getEntry("io/meshless/shaded/org/slf4j/LoggerFactory.class")).isNotNull();
+            // The agent's own pki as well, so an application's copy of meshless-pki cannot shadow it.
+            assertThat(jar.getEntry("io/meshless/shaded/pki/reload/WatchedCertDirectory.class")).isNotNull();
+            assertThat(Collections.list(jar.entries())).extracting(JarEntry::getName)
+                    .noneMatch(n -> n.startsWith("io/meshless/pki/"));
             // The relocated SLF4J finds the agent's own binding, and only it.
             JarEntry services = jar.getJarEntry("META-INF/services/io.meshless.shaded.org.slf4j.spi.SLF4JServiceProvider");
             assertThat(services).isNotNull();
@@ -80,7 +84,8 @@ class AgentJarIT {
         try (JarFile jar = new JarFile(agentJar().toFile())) {
             for (JarEntry entry : Collections.list(jar.entries())) {
                 String name = entry.getName();
-                if (name.endsWith(".class") && !name.startsWith("io/meshless/shaded/")) {
+                boolean thirdParty = name.startsWith("io/meshless/shaded/") && !name.startsWith("io/meshless/shaded/pki/");
+                if (name.endsWith(".class") && !thirdParty) {
                     try (DataInputStream in = new DataInputStream(jar.getInputStream(entry))) {
                         in.readInt();
                         in.readUnsignedShort();

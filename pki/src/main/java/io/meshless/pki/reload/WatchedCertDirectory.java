@@ -10,6 +10,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.security.MessageDigest;
@@ -172,7 +173,8 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
   private void watchLoop() {
     while (!closed) {
       try {
-        if (waitForChange()) {
+        Change change = waitForChange();
+        if (change == Change.FILES) {
           settle();
         }
         if (!closed) {
@@ -189,36 +191,64 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
     }
   }
 
-  /** Waits up to one poll interval; true when the watch service reported an event. */
-  private boolean waitForChange() throws InterruptedException {
+  /** What woke the watcher. */
+  private enum Change {
+    /** The poll interval passed (or nothing can be watched): look by content hash. */
+    NONE,
+    /** Files were written: wait until the writer is done before reading. */
+    FILES,
+    /**
+     * Kubelet renamed a complete new directory into {@code ..data}: the set is whole the moment
+     * the rename lands, so reading at once loses nothing and saves the settle time.
+     */
+    KUBELET_SWAP
+  }
+
+  /** Waits up to one poll interval for the watch service. */
+  private Change waitForChange() throws InterruptedException {
     ensureWatching();
     WatchService ws = watchService;
     if (ws == null || watchKey == null) {
       Thread.sleep(pollInterval.toMillis());
-      return false;
+      return Change.NONE;
     }
     WatchKey key = ws.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     if (key == null) {
-      return false;
+      return Change.NONE;
     }
-    key.pollEvents();
+    return drain(key);
+  }
+
+  /** Takes the key's events and re-arms it. */
+  private Change drain(WatchKey key) {
+    boolean dataSwapped = false;
+    for (WatchEvent<?> event : key.pollEvents()) {
+      dataSwapped |= event.kind() == StandardWatchEventKinds.ENTRY_CREATE
+          && CertDirectory.KUBELET_DATA.equals(String.valueOf(event.context()));
+    }
     if (!key.reset()) {
       watchKey = null; // directory gone; re-register when it comes back
     }
-    return true;
+    // When the set's own names do not exist yet (a volume being populated for the first time, the
+    // links to ..data still to come), the swap alone is not a whole set: settle as for any write.
+    return dataSwapped && setLinksExist() ? Change.KUBELET_SWAP : Change.FILES;
   }
 
-  /** Drains further events until the directory has been quiet for a moment (bounded). */
+  private boolean setLinksExist() {
+    return Files.exists(dir.resolve(CertDirectory.TLS_CRT)) && Files.exists(dir.resolve(CertDirectory.TLS_KEY))
+        && Files.exists(dir.resolve(CertDirectory.CA_CRT));
+  }
+
+  /**
+   * Drains further events until the directory has been quiet for a moment (bounded), or until
+   * kubelet's swap lands: kubelet writes its new directory first (the events that started the
+   * settling) and renames it into place last.
+   */
   private void settle() throws InterruptedException {
     WatchService ws = watchService;
-    for (int i = 0; i < 20 && ws != null; i++) {
+    for (int i = 0; i < 20 && ws != null && watchKey != null; i++) {
       WatchKey key = ws.poll(settleMillis, TimeUnit.MILLISECONDS);
-      if (key == null) {
-        return;
-      }
-      key.pollEvents();
-      if (!key.reset()) {
-        watchKey = null;
+      if (key == null || drain(key) == Change.KUBELET_SWAP) {
         return;
       }
     }

@@ -27,7 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Open-loop load on the admission webhook, shaped like the API server's: a fixed number of
- * keep-alive HTTPS connections (--connections, default 8), AdmissionReviews due at a fixed rate,
+ * keep-alive HTTPS connections (--connections, default 8) opened once and kept for every rate, AdmissionReviews due at a fixed rate,
  * latency counted from the moment each review was due (a stalled server cannot hide its queue:
  * no coordinated omission). A response is good only if it is 200 with `allowed` and a `patch`.
  * After each rate it reads the webhook's resident memory.
@@ -83,21 +83,31 @@ public final class WebhookLoad {
                 sequential.percentileMicros(100) / 1000, sequential.count(),
                 pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0));
 
-        run(tls, uri, connections, 100, Math.min(2, warmup), null);
+        // The API server keeps its connections to a webhook open: so do these, across all rates, so a
+        // window measures reviews and not the handshakes of connections opened at its start.
+        List<Worker> pool = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            Worker w = new Worker(tls, uri);
+            w.review();
+            pool.add(w);
+        }
+        run(pool, 100, Math.min(2, warmup), null);
         for (String rate : rates) {
             Stats latency = new Stats();
-            long[] counts = run(tls, uri, connections, Integer.parseInt(rate.trim()), seconds, latency);
+            long[] counts = run(pool, Integer.parseInt(rate.trim()), seconds, latency);
             String rss = pid.isEmpty() ? "n/a"
                     : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0);
             System.out.printf(Locale.ROOT, "rate=%s p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=%d rss_mb=%s%n",
                     rate.trim(), latency.percentileMicros(50) / 1000, latency.percentileMicros(99) / 1000,
                     latency.percentileMicros(100) / 1000, counts[0], counts[1], rss);
         }
+        pool.forEach(Worker::close);
     }
 
-    /** Reviews due at rate/s for the given seconds over a fixed set of connections; {sent, failed}. */
-    private static long[] run(SSLContext tls, URI uri, int connections, int rate, double seconds, Stats latency)
+    /** Reviews due at rate/s for the given seconds over the pool's connections; {sent, failed}. */
+    private static long[] run(List<Worker> pool, int rate, double seconds, Stats latency)
             throws InterruptedException {
+        int connections = pool.size();
         long total = (long) (rate * seconds);
         long period = 1_000_000_000L / rate;
         BlockingQueue<Long> due = new LinkedBlockingQueue<>();
@@ -106,8 +116,8 @@ public final class WebhookLoad {
         AtomicReference<String> firstFailure = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
+            Worker w = pool.get(i);
             Thread t = new Thread(() -> {
-                Worker w = new Worker(tls, uri);
                 try {
                     while (true) {
                         Long when = due.poll(100, TimeUnit.MILLISECONDS);
@@ -134,8 +144,6 @@ public final class WebhookLoad {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } finally {
-                    w.close();
                 }
             }, "webhook-load-" + i);
             t.setDaemon(true);

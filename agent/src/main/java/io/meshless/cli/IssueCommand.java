@@ -6,11 +6,13 @@ import io.meshless.pki.CredentialCheck;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyStoreWriter;
 import io.meshless.pki.LeafSpec;
+import io.meshless.pki.SecretVolumeWriter;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.TrustBundle;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,7 +119,15 @@ final class IssueCommand implements Command {
             files.put(CertDirectory.TLS_CRT, held.chainPem().getBytes(StandardCharsets.US_ASCII));
             files.put(CertDirectory.TLS_KEY, held.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
             files.put(CertDirectory.CA_CRT, bundle.toPem().getBytes(StandardCharsets.US_ASCII));
-            generation = new KubeletPublisher(clock).publish(dir, files);
+            for (String name : files.keySet()) {
+                Path visible = dir.resolve(name);
+                if (Files.exists(visible, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(visible)) {
+                    // kubelet never replaces a top-level entry; a regular file here would keep serving old content.
+                    throw new CommandFailedException(visible + ": is a regular file, not a symlink into ..data;"
+                            + " publish into an empty directory or one written with --kubelet, or omit --kubelet");
+                }
+            }
+            generation = new SecretVolumeWriter(dir, clock).publish(files);
         } else {
             CertDirectory.write(dir, held, bundle);
         }

@@ -1,20 +1,15 @@
 package io.meshless.testing;
 
+import io.meshless.pki.SecretVolumeWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,8 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A directory that is updated exactly the way kubelet updates a mounted Secret volume
@@ -38,19 +31,17 @@ import java.util.concurrent.ThreadLocalRandom;
  *   dir/tls.crt -> ..data/tls.crt                  created once, never rewritten
  * </pre>
  *
- * <p>Also offers the states a broken or naive publisher leaves behind, for negative tests:
+ * <p>The writing itself is pki's {@link SecretVolumeWriter}, the one the command line uses. This
+ * fixture also offers the states a broken or naive publisher leaves behind, for negative tests:
  * {@link #publishInterrupted} (kubelet stopped half-way) and {@link #rewriteInPlace}
  * (files overwritten one by one, as {@code cp} or a config-management tool does).
  */
 public final class SecretVolume {
 
     /** The symlink kubelet swaps; readers resolve every file through it. */
-    public static final String DATA_LINK = "..data";
+    public static final String DATA_LINK = SecretVolumeWriter.DATA_LINK;
     /** The temporary symlink kubelet renames over {@link #DATA_LINK}. */
-    public static final String DATA_TMP_LINK = "..data_tmp";
-
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss").withZone(ZoneOffset.UTC);
+    public static final String DATA_TMP_LINK = SecretVolumeWriter.DATA_TMP_LINK;
 
     /** Where kubelet stopped in {@link #publishInterrupted}. */
     public enum Interruption {
@@ -63,12 +54,12 @@ public final class SecretVolume {
     }
 
     private final Path dir;
-    private final Clock clock;
+    private final SecretVolumeWriter writer;
 
     /** @param dir the mount point; created if absent. @param clock names the generation directories. */
     public SecretVolume(Path dir, Clock clock) {
         this.dir = Objects.requireNonNull(dir, "dir");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.writer = new SecretVolumeWriter(dir, clock);
     }
 
     public static SecretVolume at(Path dir) {
@@ -82,15 +73,7 @@ public final class SecretVolume {
 
     /** The generation {@code ..data} points at now, if any. */
     public Optional<Path> currentGeneration() {
-        Path link = dir.resolve(DATA_LINK);
-        if (!Files.isSymbolicLink(link)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(dir.resolve(Files.readSymbolicLink(link)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return unchecked(writer::currentGeneration);
     }
 
     /** Every {@code ..<timestamp>} generation directory present, oldest name first. */
@@ -115,22 +98,14 @@ public final class SecretVolume {
     }
 
     /**
-     * Publishes {@code files} as the complete new content of the volume, the way kubelet does:
-     * new generation directory, {@code ..data_tmp} symlink to it, atomic rename over {@code ..data},
-     * top-level symlinks for new names, removal of names no longer present, removal of the old
-     * generation. Readers going through {@code ..data} never see a mix of generations.
+     * Publishes {@code files} as the complete new content of the volume, the way kubelet does
+     * ({@link SecretVolumeWriter#publish}). Readers going through {@code ..data} never see a mix of
+     * generations.
      *
      * @return the new generation directory
      */
     public Path publish(Map<String, byte[]> files) {
-        Optional<Path> old = currentGeneration();
-        Set<String> oldNames = old.map(SecretVolume::namesIn).orElse(Collections.emptySet());
-        Path generation = writeGeneration(files, files.keySet());
-        swapDataLink(generation);
-        createVisibleLinks(files.keySet());
-        removeVisibleLinks(oldNames, files.keySet());
-        old.filter(o -> !o.equals(generation)).ifPresent(SecretVolume::deleteTree);
-        return generation;
+        return unchecked(() -> writer.publish(files));
     }
 
     /**
@@ -146,21 +121,24 @@ public final class SecretVolume {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("publishInterrupted needs at least one file");
         }
-        Set<String> oldNames = currentGeneration().map(SecretVolume::namesIn).orElse(Collections.emptySet());
-        if (where == Interruption.PARTIAL_GENERATION) {
-            String first = files.containsKey("tls.crt") ? "tls.crt" : files.keySet().iterator().next();
-            return writeGeneration(files, Collections.singleton(first));
-        }
-        Path generation = writeGeneration(files, files.keySet());
-        if (where == Interruption.BEFORE_SWAP) {
-            createDataTmpLink(generation);
+        return unchecked(() -> {
+            Set<String> oldNames = writer.currentGeneration().isPresent()
+                    ? SecretVolumeWriter.namesIn(writer.currentGeneration().get()) : Collections.emptySet();
+            if (where == Interruption.PARTIAL_GENERATION) {
+                String first = files.containsKey("tls.crt") ? "tls.crt" : files.keySet().iterator().next();
+                return writer.writeGeneration(Collections.singletonMap(first, files.get(first)));
+            }
+            Path generation = writer.writeGeneration(files);
+            if (where == Interruption.BEFORE_SWAP) {
+                writer.linkDataTmp(generation);
+                return generation;
+            }
+            writer.swapDataLink(generation);
+            writer.linkVisibleNames(files.keySet());
+            writer.unlinkNamesNoLongerPublished(oldNames, files.keySet());
+            // BEFORE_CLEANUP: the old generation directory stays, as after a kubelet crash.
             return generation;
-        }
-        swapDataLink(generation);
-        createVisibleLinks(files.keySet());
-        removeVisibleLinks(oldNames, files.keySet());
-        // BEFORE_CLEANUP: the old generation directory stays, as after a kubelet crash.
-        return generation;
+        });
     }
 
     /**
@@ -171,10 +149,13 @@ public final class SecretVolume {
      * symlinks into the current generation.
      */
     public void rewriteInPlace(Map<String, byte[]> files) {
-        createMountPoint();
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
-            Path target = dir.resolve(checkName(file.getKey()));
+            Path target = dir.resolve(file.getKey());
+            if (file.getKey().isEmpty() || file.getKey().contains("/")) {
+                throw new IllegalArgumentException("not a file name: '" + file.getKey() + "'");
+            }
             try {
+                Files.createDirectories(dir);
                 Files.write(target, file.getValue(), StandardOpenOption.CREATE,
                         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
             } catch (IOException e) {
@@ -188,135 +169,15 @@ public final class SecretVolume {
         rewriteInPlace(utf8(files));
     }
 
-    private Path writeGeneration(Map<String, byte[]> files, Set<String> namesToWrite) {
-        createMountPoint();
-        for (String name : files.keySet()) {
-            checkName(name);
-        }
-        Path generation = newGenerationDirectory();
-        for (String name : namesToWrite) {
-            Path file = generation.resolve(name);
-            try {
-                Files.write(file, files.get(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                setPermissions(file, "rw-r--r--");
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file, e);
-            }
-        }
-        return generation;
+    private interface IoAction<T> {
+        T run() throws IOException;
     }
 
-    private Path newGenerationDirectory() {
-        // kubelet: os.MkdirTemp(dir, time.Now().UTC().Format("..2006_01_02_15_04_05.")), i.e. a
-        // timestamp plus a random suffix; the suffix keeps two publishes in one second apart.
-        String stamp = ".." + TIMESTAMP.format(Instant.now(clock)) + ".";
-        for (int attempt = 0; attempt < 100; attempt++) {
-            Path candidate = dir.resolve(stamp + ThreadLocalRandom.current().nextInt(100_000_000, 1_000_000_000));
-            try {
-                Files.createDirectory(candidate);
-                setPermissions(candidate, "rwxr-xr-x");
-                return candidate;
-            } catch (FileAlreadyExistsException e) {
-                // try another suffix
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + candidate, e);
-            }
-        }
-        throw new IllegalStateException("no free generation directory name under " + dir);
-    }
-
-    private Path createDataTmpLink(Path generation) {
-        Path tmp = dir.resolve(DATA_TMP_LINK);
+    private <T> T unchecked(IoAction<T> action) {
         try {
-            Files.deleteIfExists(tmp);
-            // Relative target, as kubelet writes it, so the volume can be mounted anywhere.
-            return Files.createSymbolicLink(tmp, generation.getFileName());
+            return action.run();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + tmp, e);
-        }
-    }
-
-    private void swapDataLink(Path generation) {
-        Path tmp = createDataTmpLink(generation);
-        try {
-            // rename(2) replaces the old symlink atomically: readers see old or new, never neither.
-            Files.move(tmp, dir.resolve(DATA_LINK), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot swap " + dir.resolve(DATA_LINK), e);
-        }
-    }
-
-    private void createVisibleLinks(Set<String> names) {
-        for (String name : names) {
-            Path visible = dir.resolve(name);
-            if (Files.exists(visible, LinkOption.NOFOLLOW_LINKS)) {
-                continue; // kubelet creates each user-visible link once and never touches it again
-            }
-            try {
-                Files.createSymbolicLink(visible, Path.of(DATA_LINK, name));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create " + visible, e);
-            }
-        }
-    }
-
-    private void removeVisibleLinks(Set<String> oldNames, Set<String> newNames) {
-        for (String name : oldNames) {
-            if (!newNames.contains(name)) {
-                try {
-                    Files.deleteIfExists(dir.resolve(name));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot remove " + dir.resolve(name), e);
-                }
-            }
-        }
-    }
-
-    private void createMountPoint() {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
-    }
-
-    private static String checkName(String name) {
-        if (name.isEmpty() || name.contains("/") || name.startsWith("..") || name.equals(".")) {
-            throw new IllegalArgumentException("not a Secret key usable as a file name: '" + name + "'");
-        }
-        return name;
-    }
-
-    private static Set<String> namesIn(Path generation) {
-        Set<String> names = new TreeSet<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(generation)) {
-            for (Path entry : entries) {
-                names.add(entry.getFileName().toString());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return names;
-    }
-
-    private static void deleteTree(Path root) {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-            for (Path entry : entries) {
-                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    deleteTree(entry);
-                } else {
-                    Files.delete(entry);
-                }
-            }
-            Files.delete(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + root, e);
-        }
-    }
-
-    private static void setPermissions(Path path, String permissions) throws IOException {
-        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+            throw new UncheckedIOException(dir + ": " + e, e);
         }
     }
 

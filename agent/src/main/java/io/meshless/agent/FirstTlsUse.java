@@ -12,7 +12,8 @@ import java.security.ProtectionDomain;
 /**
  * All that premain does in a JVM that has not touched TLS yet: it validates the configuration (so a
  * mistake is reported at start-up, not at the first handshake) and leaves this transformer waiting for
- * the first JSSE class the agent cares about. Only when that class loads does {@link MeshlessAgent}
+ * the first JSSE class the agent cares about (or HTTP library host-name verifier, see
+ * {@link #LIBRARY_VERIFIERS}). Only when that class loads does {@link MeshlessAgent}
  * load, and with it the JSSE provider, SLF4J, the certificates and Byte Buddy.
  *
  * <p>Everything here runs before the application's {@code main}, so it is written for start-up time:
@@ -22,9 +23,21 @@ import java.security.ProtectionDomain;
  */
 public final class FirstTlsUse implements ClassFileTransformer {
 
-    /** Internal names of the JDK types {@code Instrumentations} transforms (a test keeps the two in step). */
+    /**
+     * Internal names of the JDK types {@code Instrumentations} transforms; with {@link #LIBRARY_VERIFIERS}
+     * exactly its list (a test keeps them in step).
+     */
     static final String[] INSTRUMENTED = {
         "javax/net/ssl/SSLContext", "javax/net/ssl/HttpsURLConnection", "sun/security/ssl/SSLSessionImpl"};
+
+    /**
+     * Internal names of the HTTP libraries' host-name verifiers {@code Instrumentations} transforms, in
+     * whichever class loader they load. They also trigger the start: they may load before any JSSE class
+     * (OkHttp's client builder names its verifier first), and a library about to verify host names is
+     * about to use TLS.
+     */
+    static final String[] LIBRARY_VERIFIERS = {
+        "okhttp3/internal/tls/OkHostnameVerifier", "org/apache/hc/client5/http/ssl/DefaultHostnameVerifier"};
 
     /** Loading one of these means TLS is about to be configured; they are not transformed themselves. */
     private static final String[] ALSO_TRIGGERING = {
@@ -83,6 +96,11 @@ public final class FirstTlsUse implements ClassFileTransformer {
                 || name.startsWith("sun") && (name.startsWith("sun/security/ssl/") || name.startsWith("sun.security.ssl."));
     }
 
+    /** A cheap first test for application classes, before the verifier list is searched. */
+    private static boolean isHttpLibrary(String internalName) {
+        return internalName.startsWith("okhttp3/") || internalName.startsWith("org/apache/hc/client5/");
+    }
+
     private static boolean contains(String[] names, String name) {
         for (String n : names) {
             if (n.equals(name)) {
@@ -93,18 +111,29 @@ public final class FirstTlsUse implements ClassFileTransformer {
     }
 
     /**
-     * Sees every class the JVM loads from now on, so the common case is one cheap test. On the first
-     * trigger it installs the agent, then hands this and every later instrumented type to Byte Buddy:
-     * the type that triggered is still being loaded, so it is transformed here rather than retransformed.
+     * Sees every class the JVM loads from now on, so the common case is one or two cheap tests. On the
+     * first trigger it installs the agent, then hands this and every later instrumented type to Byte
+     * Buddy: the type that triggered is still being loaded, so it is transformed here rather than
+     * retransformed.
      */
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (loader != null || className == null || !isTlsPackage(className)) {
+        if (className == null) {
             return null;
         }
-        boolean instrumented = contains(INSTRUMENTED, className);
-        if (!instrumented && !contains(ALSO_TRIGGERING, className)) {
+        boolean instrumented;
+        if (loader == null) {
+            if (!isTlsPackage(className)) {
+                return null;
+            }
+            instrumented = contains(INSTRUMENTED, className);
+            if (!instrumented && !contains(ALSO_TRIGGERING, className)) {
+                return null;
+            }
+        } else if (isHttpLibrary(className) && contains(LIBRARY_VERIFIERS, className)) {
+            instrumented = true;
+        } else {
             return null;
         }
         try {

@@ -8,7 +8,9 @@ import io.meshless.agent.tls.ClientAuthPolicy;
 import io.meshless.agent.tls.ManagedContexts;
 import io.meshless.agent.tls.MeshTrustManager;
 import io.meshless.agent.tls.MeshlessProvider;
+import io.meshless.agent.tls.SecurelyNamedServers;
 import io.meshless.pki.PkiException;
+import io.meshless.pki.SpiffeId;
 import io.meshless.pki.WorkloadCredentials;
 import io.meshless.pki.reload.CredentialSource;
 import io.meshless.pki.reload.ReloadListener;
@@ -19,6 +21,7 @@ import java.lang.instrument.Instrumentation;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
 import java.security.Security;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -55,6 +58,7 @@ public final class MeshlessAgent {
     private final Clock clock;
     private volatile WatchedCertDirectory certificates;
     private final ManagedContexts managed;
+    private final SecurelyNamedServers securelyNamed = new SecurelyNamedServers();
     private final Object startLock = new Object();
     private volatile boolean started;
     private boolean starting;
@@ -75,7 +79,7 @@ public final class MeshlessAgent {
         Supplier<X509ExtendedTrustManager> systemTrust = config.trustSystemCas()
                 ? new Lazy<>(MeshTrustManager::systemDefault) : null;
         MeshTrustManager trustManager = new MeshTrustManager(current,
-                config.allowedPeers().orElse(null), systemTrust, config.certDir().toString());
+                config.allowedPeers().orElse(null), systemTrust, config.certDir().toString(), securelyNamed);
         this.managed = new ManagedContexts(new ReloadingKeyManager(current), trustManager,
                 new ClientAuthPolicy(config.mode()));
     }
@@ -255,6 +259,20 @@ public final class MeshlessAgent {
         };
         MeshlessBridge.beforeGetDefault = this::ensureStarted;
         MeshlessBridge.refuseResumption = session -> managed.refusesResumption((SSLSession) session);
+        MeshlessBridge.securelyNamed = this::overrulesHostNameCheck;
+    }
+
+    /** A library's host-name verifier refused {@code host}: secure naming overrules it for authorized leaves. */
+    private boolean overrulesHostNameCheck(String host, Object certificate) {
+        if (!securelyNamed.includes(certificate)) {
+            return false;
+        }
+        if (config.logLevel().allows(io.meshless.agent.config.LogLevel.DEBUG)) {
+            log().debug("the HTTP library's host-name check refused {} for {}; accepted by secure naming: the agent"
+                    + " authorized this server by SPIFFE ID during the handshake", host,
+                    SpiffeId.fromCertificate((X509Certificate) certificate).map(Object::toString).orElse("?"));
+        }
+        return true;
     }
 
     private boolean refuse(boolean refuse, String what) {

@@ -13,8 +13,10 @@ class FirstTlsUseTest {
     void waitsForExactlyTheTypesTheInstrumentationsTransform() {
         // FirstTlsUse names them itself so that premain never loads Instrumentations (and Byte Buddy).
         List<String> waitedFor = new ArrayList<>();
-        for (String internalName : FirstTlsUse.INSTRUMENTED) {
-            waitedFor.add(internalName.replace('/', '.'));
+        for (String[] names : new String[][] {FirstTlsUse.INSTRUMENTED, FirstTlsUse.LIBRARY_VERIFIERS}) {
+            for (String internalName : names) {
+                waitedFor.add(internalName.replace('/', '.'));
+            }
         }
         assertThat(waitedFor).containsExactlyInAnyOrderElementsOf(Instrumentations.typeNames());
     }

@@ -1,6 +1,7 @@
 package io.meshless.agent.bridge;
 
 import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /**
@@ -33,6 +34,13 @@ public final class MeshlessBridge {
      * asked because it is about to resume it) → true to refuse, so the handshake is a full one.
      */
     public static volatile Predicate<Object> refuseResumption;
+
+    /**
+     * A library's own host-name verifier (OkHttp's, Apache HttpClient 5's) has just refused a server:
+     * (host name, the server's leaf certificate) → true when the agent authorized that leaf by SPIFFE
+     * ID during the handshake, so the refusal is overruled by secure naming.
+     */
+    public static volatile BiPredicate<String, Object> securelyNamed;
 
     private MeshlessBridge() {
     }

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything the agent does with Byte Buddy, in one place: the bootstrap bridge and one
- * {@link AgentBuilder} that retransforms exactly the JDK types listed here, by name, without
- * class-format changes, ignoring every other class.
+ * {@link AgentBuilder} that retransforms exactly the types listed here, by name, without
+ * class-format changes, ignoring every other class. The JDK types are in the boot loader; the HTTP
+ * libraries' host-name verifiers load in the application's class loaders, under their exact names.
  */
 public final class Instrumentations {
     private static final String BRIDGE = "io.meshless.agent.bridge.MeshlessBridge";
@@ -34,7 +35,9 @@ public final class Instrumentations {
     private static final List<TypeInstrumentation> TYPES = Collections.unmodifiableList(Arrays.asList(
             new SslContextInstrumentation(),
             new HttpsUrlConnectionInstrumentation(),
-            new SslSessionImplInstrumentation()));
+            new SslSessionImplInstrumentation(),
+            HostnameVerifierInstrumentation.okHttp(),
+            HostnameVerifierInstrumentation.apacheHttpClient5()));
 
     private Instrumentations() {
     }
@@ -104,7 +107,7 @@ public final class Instrumentations {
         }
     }
 
-    /** The one AgentBuilder: exactly the listed JDK types, by name, retransformation, no class-format changes. */
+    /** The one AgentBuilder: exactly the listed types, by name, retransformation, no class-format changes. */
     private static AgentBuilder agentBuilder() {
         ElementMatcher.Junction<TypeDescription> ours = none();
         for (TypeInstrumentation type : TYPES) {
@@ -125,7 +128,7 @@ public final class Instrumentations {
         return current;
     }
 
-    /** The JDK types transformed here, by binary name. */
+    /** The types transformed here, by binary name. */
     public static List<String> typeNames() {
         List<String> names = new java.util.ArrayList<>();
         for (TypeInstrumentation type : TYPES) {
@@ -142,6 +145,7 @@ public final class Instrumentations {
     /**
      * The same hooks as a plain transformer, not registered: for a caller that sees one of the listed
      * types while it is being loaded (the agent's first-use trigger) and hands it, and the later ones, here.
+     * A listed type that loads before that trigger must itself be a trigger, or it stays untransformed.
      */
     public static ClassFileTransformer transformer() {
         return agentBuilder().makeRaw();

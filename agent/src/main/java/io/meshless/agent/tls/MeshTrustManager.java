@@ -29,7 +29,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * mesh chain without a SPIFFE ID gets host-name verification; a chain valid only against the
  * JDK's CAs (when {@code trust-system-cas}) gets ordinary host-name verification. Host names are
  * checked by the JDK's own PKIX trust manager through the engine/socket overloads, i.e. whenever
- * the caller set an endpoint identification algorithm (HTTPS clients do).
+ * the caller set an endpoint identification algorithm (HTTPS clients do). Leaves authorized by
+ * SPIFFE ID are recorded in {@link SecurelyNamedServers}, so that HTTP libraries checking host
+ * names again after the handshake accept what secure naming accepted, and nothing else.
  *
  * <p>Nothing is cached across snapshots: the PKIX validators are built once per snapshot and
  * replaced as a whole when the source hands out a new one.
@@ -40,6 +42,7 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
     private final PeerPolicy configuredPeers;
     private final Supplier<X509ExtendedTrustManager> systemTrust;
     private final String whereFrom;
+    private final SecurelyNamedServers securelyNamed;
     private volatile Validators validators;
 
     /**
@@ -51,10 +54,21 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
      */
     public MeshTrustManager(CredentialSource source, PeerPolicy configuredPeers,
                             Supplier<X509ExtendedTrustManager> systemTrust, String whereFrom) {
+        this(source, configuredPeers, systemTrust, whereFrom, new SecurelyNamedServers());
+    }
+
+    /**
+     * @param securelyNamed where the server leaves authorized by SPIFFE ID are recorded, for the
+     *                      host-name verifiers of HTTP libraries that run after the handshake
+     */
+    public MeshTrustManager(CredentialSource source, PeerPolicy configuredPeers,
+                            Supplier<X509ExtendedTrustManager> systemTrust, String whereFrom,
+                            SecurelyNamedServers securelyNamed) {
         this.source = Objects.requireNonNull(source);
         this.configuredPeers = configuredPeers;
         this.systemTrust = systemTrust;
         this.whereFrom = Objects.requireNonNull(whereFrom);
+        this.securelyNamed = Objects.requireNonNull(securelyNamed);
     }
 
     // ---- inbound clients ----
@@ -126,6 +140,7 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
                 Optional<SpiffeId> id = SpiffeId.fromCertificate(chain[0]);
                 if (id.isPresent()) {
                     authorize(v, chain[0], "server");
+                    securelyNamed.authorized(chain[0]);
                     return;
                 }
             } catch (PeerNotAllowedException e) {

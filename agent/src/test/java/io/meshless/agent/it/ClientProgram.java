@@ -9,39 +9,56 @@ import io.meshless.agent.apps.SocketClient;
 import io.meshless.agent.apps.UrlConnectionClient;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** The unmodified client programs of the coverage matrix. */
 enum ClientProgram {
-    HTTPS_URL_CONNECTION(UrlConnectionClient.class, "", true),
-    JDK_HTTP_CLIENT(JdkHttpClient.class, "", true),
-    SSL_SOCKET_FACTORY(SocketClient.class, "", true),
+    HTTPS_URL_CONNECTION(UrlConnectionClient.class, ""),
+    JDK_HTTP_CLIENT(JdkHttpClient.class, ""),
+    SSL_SOCKET_FACTORY(SocketClient.class, ""),
     /*
      * OkHttp and Apache HttpClient check the host name again with their own verifiers after the
-     * handshake; a certificate that names only a SPIFFE ID cannot satisfy them, whatever the agent
-     * decides during the handshake. Secure naming for them needs DNS/IP SANs in the certificate.
+     * handshake, which a certificate naming only a SPIFFE ID cannot satisfy. The agent's advice on
+     * those verifiers lets through exactly the leaves its trust manager authorized by SPIFFE ID, so
+     * secure naming reaches them; every other refusal of theirs stands (HostNameVerificationIT).
      */
-    OKHTTP(OkHttpClientApp.class, "", false),
-    APACHE_CREATE_DEFAULT(ApacheClientApp.class, "default", false),
-    APACHE_CREATE_SYSTEM(ApacheClientApp.class, "system", false),
-    NETTY_JDK_PROVIDER(NettyClientApp.class, "", true),
-    JETTY_CLIENT(JettyClientApp.class, "", true);
+    OKHTTP(OkHttpClientApp.class, ""),
+    APACHE_CREATE_DEFAULT(ApacheClientApp.class, "default"),
+    APACHE_CREATE_SYSTEM(ApacheClientApp.class, "system"),
+    /* HttpClient's own verifier is the only host-name check, as with OkHttp. */
+    APACHE_CLIENT_POLICY(ApacheClientApp.class, "client-policy"),
+    NETTY_JDK_PROVIDER(NettyClientApp.class, ""),
+    JETTY_CLIENT(JettyClientApp.class, "");
 
     private final Class<?> mainClass;
     private final String arg;
-    private final boolean secureNamingReachesIt;
 
-    ClientProgram(Class<?> mainClass, String arg, boolean secureNamingReachesIt) {
+    ClientProgram(Class<?> mainClass, String arg) {
         this.mainClass = mainClass;
         this.arg = arg;
-        this.secureNamingReachesIt = secureNamingReachesIt;
+    }
+
+    /**
+     * The JDK's client and the HTTP libraries whose own host-name verifiers the agent advises, each on
+     * JDK 17 and 25: for {@code @MethodSource} in the secure-naming negative tests.
+     */
+    static Stream<Arguments> hostNameCheckersOnBothJdks() {
+        return Jdk.both().stream().flatMap(jdk -> Stream.of(JDK_HTTP_CLIENT, OKHTTP, APACHE_CREATE_DEFAULT,
+                APACHE_CLIENT_POLICY).map(program -> Arguments.of(jdk, program)));
     }
 
     ChildJvm start(Jdk jdk, String agentArgs) {
+        return builder(jdk, agentArgs).start();
+    }
+
+    /** For a start with JVM options of its own. */
+    ChildJvm.Builder builder(Jdk jdk, String agentArgs) {
         ChildJvm.Builder builder = ChildJvm.builder(jdk, mainClass).agent(agentArgs);
         if (!arg.isEmpty()) {
             builder.args(arg);
         }
-        return builder.start();
+        return builder;
     }
 
     /**
@@ -53,8 +70,17 @@ enum ClientProgram {
         return this == HTTPS_URL_CONNECTION || this == SSL_SOCKET_FACTORY;
     }
 
-    /** Whether a server named only by its SPIFFE ID is accepted by this client under the agent. */
-    boolean secureNamingReachesIt() {
-        return secureNamingReachesIt;
+    /**
+     * Whether the library's own verifier is the only host-name check, after the handshake (so a wrong
+     * host surfaces as {@code SSLPeerUnverifiedException}); the others ask JSSE to check during the
+     * handshake ({@code SSLHandshakeException}).
+     */
+    boolean checksHostNamesAfterHandshake() {
+        return this == OKHTTP || this == APACHE_CLIENT_POLICY;
+    }
+
+    /** The exception a client under the agent reports for a server that does not name the host called. */
+    String wrongHostRefusal() {
+        return checksHostNamesAfterHandshake() ? "SSLPeerUnverifiedException" : "SSLHandshakeException";
     }
 }

@@ -35,10 +35,11 @@ class MeshTrustManagerTest {
     private static final HeldCertificate ME = leaf(MESH, ORDERS);
 
     private final AtomicReference<WorkloadCredentials> current = new AtomicReference<>(credentials(ME, MESH));
+    private final SecurelyNamedServers securelyNamed = new SecurelyNamedServers();
 
     private MeshTrustManager trustManager(PeerPolicy peers, boolean trustSystemCas) {
         return new MeshTrustManager(() -> Optional.ofNullable(current.get()), peers,
-                trustSystemCas ? () -> trusting(PUBLIC) : null, "/test/certs");
+                trustSystemCas ? () -> trusting(PUBLIC) : null, "/test/certs", securelyNamed);
     }
 
     /** The agent's side is the client calling {@code host}; the server presents {@code serverIdentity}. */
@@ -79,6 +80,37 @@ class MeshTrustManagerTest {
     void acceptsMeshServerBySpiffeIdAtAHostNameNoCertificateNames() throws Exception {
         assertThat(callServer(trustManager(null, true), leaf(MESH, PAYMENTS), "payments.pay.svc.cluster.local"))
                 .isEmpty();
+    }
+
+    @Test
+    void recordsServerAuthorizedBySpiffeIdForTheLibrariesHostNameChecks() throws Exception {
+        HeldCertificate payments = leaf(MESH, PAYMENTS);
+
+        assertThat(callServer(trustManager(null, true), payments, "payments.pay.svc.cluster.local")).isEmpty();
+
+        assertThat(securelyNamed.includes(payments.certificate())).isTrue();
+    }
+
+    @Test
+    void recordsNoServerThatKeepsHostNameVerification() throws Exception {
+        HeldCertificate legacy = dnsLeaf(MESH, "legacy.shop.svc");
+        HeldCertificate web = dnsLeaf(PUBLIC, "www.example.test");
+
+        assertThat(callServer(trustManager(null, true), legacy, "legacy.shop.svc")).isEmpty();
+        assertThat(callServer(trustManager(null, true), web, "www.example.test")).isEmpty();
+
+        assertThat(securelyNamed.size()).isZero();
+    }
+
+    @Test
+    void recordsNoServerOutsideAllowedPeersNorAnyClient() throws Exception {
+        MeshTrustManager ours = trustManager(PeerPolicy.parse("spiffe://cluster.local/ns/shop/*"), true);
+
+        assertThat(callServer(ours, leaf(MESH, PAYMENTS), "payments")).isPresent();
+        assertThat(callServer(ours, leaf(FOREIGN, ORDERS), "orders")).isPresent();
+        assertThat(acceptClient(ours, leaf(MESH, "spiffe://cluster.local/ns/shop/sa/cart"))).isEmpty();
+
+        assertThat(securelyNamed.size()).isZero();
     }
 
     @Test

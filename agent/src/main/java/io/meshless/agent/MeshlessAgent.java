@@ -348,6 +348,9 @@ public final class MeshlessAgent {
                 log().debug("serving {}", describe(current));
                 return;
             }
+            if (!previous.trustBundle().equals(current.trustBundle())) {
+                securelyNamed.forgetAll();
+            }
             int sessions = managed.retire(previous.identity().certificate());
             log().info("rotated to {} (was serial {}); invalidated {} cached TLS sessions and resume none made"
                     + " with the old certificate; open connections keep the identity they handshook with until"

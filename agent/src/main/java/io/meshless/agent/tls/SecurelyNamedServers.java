@@ -67,6 +67,16 @@ public final class SecurelyNamedServers {
         }
     }
 
+    /**
+     * After the trust bundle changed: a leaf authorized under the old bundle may chain to a CA that
+     * is gone, so none is vouched for until a new handshake authorizes it again.
+     */
+    public void forgetAll() {
+        synchronized (leaves) {
+            leaves.clear();
+        }
+    }
+
     /** How many leaves are held (for tests and status). */
     public int size() {
         synchronized (leaves) {

@@ -27,6 +27,19 @@ class SecurelyNamedServersTest {
     }
 
     @Test
+    void vouchesForNothingAfterForgetAll() {
+        SecurelyNamedServers servers = new SecurelyNamedServers();
+        servers.authorized(ORDERS);
+        servers.authorized(CART);
+
+        servers.forgetAll();
+
+        assertThat(servers.includes(ORDERS)).isFalse();
+        assertThat(servers.includes(CART)).isFalse();
+        assertThat(servers.size()).isZero();
+    }
+
+    @Test
     void includesNothingThatIsNotAnX509Certificate() {
         SecurelyNamedServers servers = new SecurelyNamedServers();
         servers.authorized(ORDERS);

@@ -85,6 +85,12 @@ echo "hello:    meshless.io/status=$(kubectl -n "$demo_ns" get pod "$hello_pod" 
 echo "outsider: meshless.io/status=$(kubectl -n "$demo_ns" get pod "$outsider_pod" -o jsonpath='{.metadata.annotations.meshless\.io/status}') (opted out: empty)"
 [ -z "$(kubectl -n "$demo_ns" get pod "$outsider_pod" -o jsonpath='{.metadata.annotations.meshless\.io/status}')" ] \
   || fail "the opted-out pod was injected"
+# The webhook also labels injected pods; the controller watches only those (label selector).
+echo "meshed pods (label meshless.io/injected=true):"
+kubectl get pods -A -l meshless.io/injected=true
+meshed="$(kubectl -n "$demo_ns" get pods -l meshless.io/injected=true -o name)"
+grep -qx "pod/$hello_pod" <<<"$meshed" || fail "the injected pod lacks the label meshless.io/injected=true"
+if grep -qx "pod/$outsider_pod" <<<"$meshed"; then fail "the opted-out pod carries the label meshless.io/injected=true"; fi
 
 inspect_hello() {
   kubectl -n "$demo_ns" exec deploy/hello -c hello -- \

@@ -110,8 +110,11 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
             @Override public void onDelete(Secret s, boolean unknownFinalState) { trigger(); }
         };
         long resync = config.resyncInterval().toMillis();
-        // Annotations cannot be selected server-side: the handler filters on meshless.io/status.
-        pods = client.pods().inAnyNamespace().inform(podEvents, resync);
+        // Only pods our webhook labelled are listed and watched: the API server filters, so the
+        // cache and the event stream do not grow with the cluster's pods. The annotation is still
+        // checked, since anyone can set a label (see injected(Pod)).
+        pods = client.pods().inAnyNamespace().withLabel(POD_INJECTED_LABEL, POD_INJECTED_LABEL_VALUE)
+                .inform(podEvents, resync);
         secrets = client.secrets().inAnyNamespace().withLabel(LABEL_MANAGED_BY, MANAGED_BY).inform(secretEvents, resync);
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
@@ -191,6 +194,12 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         return ca != null && caProblem == null
                 && (config.servingCertDir() == null || servingWritten.getCount() == 0)
                 && p != null && p.hasSynced() && s != null && s.hasSynced();
+    }
+
+    /** namespace/name of the pods in the informer's cache; for tests that check what is watched. */
+    List<String> cachedPods() {
+        SharedIndexInformer<Pod> p = pods;
+        return p == null ? List.of() : p.getStore().listKeys();
     }
 
     public boolean isLeader() {
@@ -590,9 +599,17 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
 
     // ---- helpers ------------------------------------------------------------------------------
 
+    /**
+     * Both marks the webhook sets: the label (which the informer selects on) and the annotation
+     * (the design's marker). A pod carrying only one did not come through our webhook. Pods
+     * injected before the label existed are not watched; their Secrets are still renewed, since
+     * every workload Secret in the Secret informer is reconciled.
+     */
     private static boolean injected(Pod pod) {
         Map<String, String> a = pod.getMetadata().getAnnotations();
-        return a != null && POD_STATUS_INJECTED.equals(a.get(POD_STATUS));
+        Map<String, String> l = pod.getMetadata().getLabels();
+        return a != null && POD_STATUS_INJECTED.equals(a.get(POD_STATUS))
+                && l != null && POD_INJECTED_LABEL_VALUE.equals(l.get(POD_INJECTED_LABEL));
     }
 
     private String caName() {

@@ -11,9 +11,15 @@ public final class MeshlessMetadata {
     /** Label on workload Secrets naming their service account, so a Secret maps back to its identity. */
     public static final String LABEL_SERVICE_ACCOUNT = "meshless.io/service-account";
 
-    /** Pod annotation the webhook sets on injected pods. */
+    /** Pod annotation the webhook sets on injected pods (the design's marker; re-injection checks it). */
     public static final String POD_STATUS = "meshless.io/status";
     public static final String POD_STATUS_INJECTED = "injected";
+    /**
+     * Pod label the webhook sets next to {@link #POD_STATUS}: labels can be selected by the API
+     * server, annotations cannot, so the controller lists and watches only the pods carrying it.
+     */
+    public static final String POD_INJECTED_LABEL = "meshless.io/injected";
+    public static final String POD_INJECTED_LABEL_VALUE = "true";
 
     // Workload Secret annotations: what was issued, so renewal decisions need no parsing.
     public static final String SPIFFE_ID = "meshless.io/spiffe-id";

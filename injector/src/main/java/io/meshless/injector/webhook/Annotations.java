@@ -1,5 +1,6 @@
 package io.meshless.injector.webhook;
 
+import io.meshless.injector.controller.MeshlessMetadata;
 import java.util.List;
 
 /** The {@code meshless.io/*} annotation and label keys the injector reads and writes. */
@@ -7,8 +8,12 @@ public final class Annotations {
   public static final String PREFIX = "meshless.io/";
   /** Pod annotation or label "true"/"false"; namespace label "enabled"/"disabled". */
   public static final String INJECT = PREFIX + "inject";
-  public static final String STATUS = PREFIX + "status";
-  public static final String STATUS_INJECTED = "injected";
+  // What the webhook writes is what the controller selects on: one definition for both halves.
+  public static final String STATUS = MeshlessMetadata.POD_STATUS;
+  public static final String STATUS_INJECTED = MeshlessMetadata.POD_STATUS_INJECTED;
+  /** Pod label set next to {@link #STATUS}; the controller watches only pods carrying it. */
+  public static final String INJECTED_LABEL = MeshlessMetadata.POD_INJECTED_LABEL;
+  public static final String INJECTED_LABEL_VALUE = MeshlessMetadata.POD_INJECTED_LABEL_VALUE;
   public static final String CONTAINERS = PREFIX + "containers";
 
   public static final String CERT_DIR = PREFIX + "cert-dir";

@@ -97,6 +97,11 @@ public final class PodInjector {
     Map<String, String> newAnnotations = new LinkedHashMap<>(annotations);
     newAnnotations.put(Annotations.STATUS, Annotations.STATUS_INJECTED);
     meta.setAnnotations(newAnnotations);
+    // The label lets the certificate controller watch only injected pods (label selector);
+    // the annotation stays the marker re-injection and the design rely on.
+    Map<String, String> newLabels = new LinkedHashMap<>(labels);
+    newLabels.put(Annotations.INJECTED_LABEL, Annotations.INJECTED_LABEL_VALUE);
+    meta.setLabels(newLabels);
     copy.setMetadata(meta);
 
     return new Injection(Injection.Outcome.INJECTED, copy, serviceAccount, warnings,

@@ -99,6 +99,44 @@ class CertificateControllerTest {
     }
 
     @Test
+    void watchesOnlyPodsOurWebhookLabelledAndNeedsBothMarks() {
+        // Every service account exists, so a missing Secret below can only mean "not counted as injected".
+        for (String sa : List.of("annotated", "labelled", "unrelated")) {
+            h.serviceAccount(APP_NS, sa);
+        }
+        Map<String, String> annotation = Map.of(MeshlessMetadata.POD_STATUS, MeshlessMetadata.POD_STATUS_INJECTED);
+        Map<String, String> label = Map.of(MeshlessMetadata.POD_INJECTED_LABEL, MeshlessMetadata.POD_INJECTED_LABEL_VALUE);
+        h.injectedPod(APP_NS, "orders-1", "orders");
+        // Annotated by hand or by other tooling, never admitted by our webhook: no label.
+        h.plainPod(APP_NS, "annotated-only", "annotated", Map.of(), annotation);
+        // Anyone may set a label: without the annotation it does not count either.
+        h.plainPod(APP_NS, "labelled-only", "labelled", label, Map.of());
+        for (int i = 0; i < 50; i++) {
+            h.plainPod(APP_NS, "unrelated-" + i, "unrelated", Map.of("app", "unrelated"), Map.of());
+        }
+        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+
+        // The same after the initial list: pods created while the informer watches.
+        h.plainPod(APP_NS, "annotated-later", "annotated", Map.of(), annotation);
+        for (int i = 0; i < 50; i++) {
+            h.plainPod(APP_NS, "unrelated-later-" + i, "unrelated", Map.of("app", "unrelated"), Map.of());
+        }
+        h.injectedPod(APP_NS, "orders-2", "orders");
+        // Watch events arrive in order: once orders-2 is cached, every pod created before it was
+        // either delivered too or filtered out by the API server.
+        ControllerHarness.await(Duration.ofSeconds(60), () -> controller.cachedPods().contains(APP_NS + "/orders-2"),
+                "the informer to see orders-2");
+        controller.reconcileNow();
+
+        assertThat(controller.cachedPods()).containsExactlyInAnyOrder(
+                APP_NS + "/orders-1", APP_NS + "/orders-2", APP_NS + "/labelled-only");
+        assertThat(h.secret(APP_NS, "meshless-orders")).isNotNull();
+        assertThat(h.secret(APP_NS, "meshless-annotated")).isNull();
+        assertThat(h.secret(APP_NS, "meshless-labelled")).isNull();
+        assertThat(h.secret(APP_NS, "meshless-unrelated")).isNull();
+    }
+
+    @Test
     void renewsAtTwoThirdsOfLifetimeButNotBefore() throws Exception {
         h.injectedPod(APP_NS, "orders-1", "orders");
         CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());

@@ -3,6 +3,7 @@ package io.meshless.injector.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -17,6 +18,11 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.util.HashMap;
+import io.meshless.injector.webhook.Injection;
+import io.meshless.injector.webhook.InjectionDenied;
+import io.meshless.injector.webhook.InjectionSettings;
+import io.meshless.injector.webhook.KubernetesJson;
+import io.meshless.injector.webhook.PodInjector;
 import io.meshless.pki.CertificateReader;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.PkiException;
@@ -105,13 +111,36 @@ final class ControllerHarness implements AutoCloseable {
                 .endMetadata().build()).create();
     }
 
+    /**
+     * A pod as our webhook admits it: an opted-in pod run through the real {@link PodInjector}, so
+     * the controller is tested against exactly the marks (label and annotation) the webhook sets.
+     */
     void injectedPod(String namespace, String name, String serviceAccount) {
-        admin.pods().inNamespace(namespace).resource(new PodBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name)
-                .addToAnnotations(MeshlessMetadata.POD_STATUS, MeshlessMetadata.POD_STATUS_INJECTED).endMetadata()
+        Pod optedIn = pod(namespace, name, serviceAccount).editMetadata()
+                .addToAnnotations("meshless.io/inject", "true").endMetadata().build();
+        Injection injection;
+        try {
+            injection = new PodInjector(InjectionSettings.defaults(), KubernetesJson.newMapper())
+                    .inject(optedIn, namespace, Map.of());
+        } catch (InjectionDenied e) {
+            throw new AssertionError("the webhook refused the test pod: " + e.getMessage(), e);
+        }
+        assertThat(injection.outcome()).isEqualTo(Injection.Outcome.INJECTED);
+        admin.pods().inNamespace(namespace).resource(injection.pod()).create();
+    }
+
+    /** A pod with the given extra labels and annotations that did not come through the webhook. */
+    void plainPod(String namespace, String name, String serviceAccount, Map<String, String> labels,
+            Map<String, String> annotations) {
+        admin.pods().inNamespace(namespace).resource(pod(namespace, name, serviceAccount).editMetadata()
+                .addToLabels(labels).addToAnnotations(annotations).endMetadata().build()).create();
+    }
+
+    private static PodBuilder pod(String namespace, String name, String serviceAccount) {
+        return new PodBuilder()
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
                 .withNewSpec().withServiceAccountName(serviceAccount)
-                .addNewContainer().withName("app").withImage("eclipse-temurin:21").endContainer().endSpec()
-                .build()).create();
+                .addNewContainer().withName("app").withImage("eclipse-temurin:21").endContainer().endSpec();
     }
 
     void webhookConfiguration() {

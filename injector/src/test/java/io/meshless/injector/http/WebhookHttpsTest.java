@@ -77,6 +77,11 @@ class WebhookHttpsTest {
     JsonObject annotations = pod.getJsonObject("metadata").getJsonObject("annotations");
     assertThat(annotations.getString("meshless.io/status")).isEqualTo("injected");
     assertThat(annotations.getString("kubectl.kubernetes.io/restartedAt")).isEqualTo("2026-11-23T10:00:00Z");
+    // The controller's label joins the pod's own labels, which stay as they were.
+    JsonObject labels = pod.getJsonObject("metadata").getJsonObject("labels");
+    assertThat(labels.getString("meshless.io/injected")).isEqualTo("true");
+    assertThat(labels.getString("app")).isEqualTo("orders");
+    assertThat(labels.getString("pod-template-hash")).isEqualTo("7d4b9c");
 
     JsonObject spec = pod.getJsonObject("spec");
     JsonObject certs = byName(spec.getJsonArray("volumes"), "meshless-certs");
@@ -119,6 +124,23 @@ class WebhookHttpsTest {
         .isEqualTo("-javaagent:/var/run/meshless/agent/meshless-agent.jar");
 
     assertThat(webhook.secretDemands).containsExactly("shop/orders");
+  }
+
+  @Test
+  void podWithoutLabelsGainsTheInjectedLabel() throws Exception {
+    JsonObject review = resource("pod-opted-in.json");
+    JsonObject request = review.getJsonObject("request");
+    JsonObject object = request.getJsonObject("object");
+    JsonObject unlabelled = Json.createObjectBuilder(review).add("request", Json.createObjectBuilder(request)
+        .add("object", Json.createObjectBuilder(object)
+            .add("metadata", Json.createObjectBuilder(object.getJsonObject("metadata")).remove("labels")))).build();
+
+    JsonObject reply = parse(webhook.post("/mutate", bytes(unlabelled)).body()).getJsonObject("response");
+    JsonObject pod = applyPatch(unlabelled.getJsonObject("request").getJsonObject("object"), reply.getString("patch"));
+
+    // No labels map to add a key to: the patch must create it (an add of the key alone would not apply).
+    assertThat(pod.getJsonObject("metadata").getJsonObject("labels"))
+        .isEqualTo(Json.createObjectBuilder().add("meshless.io/injected", "true").build());
   }
 
   @Test

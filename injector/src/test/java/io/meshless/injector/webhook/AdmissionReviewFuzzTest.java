@@ -36,6 +36,8 @@ class AdmissionReviewFuzzTest {
       JsonNode patch = JSON.readTree(Base64.getDecoder().decode(response.get("patch").asText()));
       JsonNode pod = JsonPatch.apply(patch, JSON.readTree(body).get("request").get("object"));
       assertThat(pod.at("/metadata/annotations").get("meshless.io/status").asText()).isEqualTo("injected");
+      // The label the controller selects on arrives with every patch, whether the pod had labels or not.
+      assertThat(pod.at("/metadata/labels").get("meshless.io/injected").asText()).isEqualTo("true");
     }
   }
 }

@@ -126,6 +126,50 @@ class PodInjectorTest {
   }
 
   @Test
+  void patchAddsTheInjectedLabelMapWhenThePodHasNoLabels() throws Exception {
+    Pod input = optedIn();
+    assertThat(input.getMetadata().getLabels()).isNullOrEmpty();
+
+    JsonNode patch = PodPatch.diff(json, input, injector.inject(input, "shop", Map.of()).pod());
+
+    assertThat(opsOn(patch, "/metadata/labels")).containsExactly(
+        json.readTree("{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"meshless.io/injected\":\"true\"}}"));
+  }
+
+  @Test
+  void patchAddsTheEscapedLabelKeyAndKeepsTheOtherLabels() throws Exception {
+    Pod input = pod().editMetadata().addToLabels("app", "orders").addToLabels("meshless.io/inject", "true").endMetadata()
+        .build();
+
+    JsonNode patch = PodPatch.diff(json, input, injector.inject(input, "shop", Map.of()).pod());
+
+    assertThat(opsOn(patch, "/metadata/labels")).containsExactly(
+        json.readTree("{\"op\":\"add\",\"path\":\"/metadata/labels/meshless.io~1injected\",\"value\":\"true\"}"));
+  }
+
+  @Test
+  void reinjectingTheInjectedPodChangesNothing() throws Exception {
+    Pod injected = injector.inject(optedIn(), "shop", Map.of()).pod();
+
+    Injection again = injector.inject(injected, "shop", Map.of());
+
+    assertThat(again.outcome()).isEqualTo(Injection.Outcome.ALREADY_INJECTED);
+    assertThat(PodPatch.diff(json, injected, again.pod())).isEmpty();
+  }
+
+  /** The operations of a patch whose path is the given one or below it. */
+  private static java.util.List<JsonNode> opsOn(JsonNode patch, String path) {
+    java.util.List<JsonNode> ops = new java.util.ArrayList<>();
+    for (JsonNode op : patch) {
+      String p = op.get("path").asText();
+      if (p.equals(path) || p.startsWith(path + "/")) {
+        ops.add(op);
+      }
+    }
+    return ops;
+  }
+
+  @Test
   void secretNameFollowsTheServiceAccount() throws Exception {
     Pod withSa = optedIn();
     withSa.getSpec().setServiceAccountName("billing");

@@ -24,7 +24,8 @@ public final class FirstTlsUse implements ClassFileTransformer {
 
     /** Internal names of the JDK types {@code Instrumentations} transforms (a test keeps the two in step). */
     static final String[] INSTRUMENTED = {
-        "javax/net/ssl/SSLContext", "javax/net/ssl/HttpsURLConnection", "sun/security/ssl/SSLSessionImpl"};
+        "javax/net/ssl/SSLContext", "javax/net/ssl/HttpsURLConnection", "sun/security/ssl/SSLSessionImpl",
+        "sun/security/ssl/SSLServerSocketImpl", "sun/security/ssl/SSLSocketImpl"};
 
     /** Loading one of these means TLS is about to be configured; they are not transformed themselves. */
     private static final String[] ALSO_TRIGGERING = {

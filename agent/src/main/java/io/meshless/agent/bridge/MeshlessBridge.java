@@ -1,5 +1,6 @@
 package io.meshless.agent.bridge;
 
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
@@ -33,6 +34,15 @@ public final class MeshlessBridge {
      * asked because it is about to resume it) → true to refuse, so the handshake is a full one.
      */
     public static volatile Predicate<Object> refuseResumption;
+
+    /**
+     * {@code sun.security.ssl.SSLServerSocketImpl} and {@code SSLSocketImpl}, after a setter that can change
+     * client authentication: (socket, method name).
+     */
+    public static volatile BiConsumer<Object, String> socketClientAuthSet;
+
+    /** {@code sun.security.ssl.SSLServerSocketImpl.accept}: (server socket, accepted socket). */
+    public static volatile BiConsumer<Object, Object> socketAccepted;
 
     private MeshlessBridge() {
     }

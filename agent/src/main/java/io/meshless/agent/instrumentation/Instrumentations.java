@@ -35,7 +35,9 @@ public final class Instrumentations {
     private static final List<TypeInstrumentation> TYPES = Collections.unmodifiableList(Arrays.asList(
             new SslContextInstrumentation(),
             new HttpsUrlConnectionInstrumentation(),
-            new SslSessionImplInstrumentation()));
+            new SslSessionImplInstrumentation(),
+            SslSocketImplInstrumentation.serverSockets(),
+            SslSocketImplInstrumentation.sockets()));
 
     private Instrumentations() {
     }

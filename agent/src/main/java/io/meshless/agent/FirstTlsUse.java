@@ -28,7 +28,8 @@ public final class FirstTlsUse implements ClassFileTransformer {
      * exactly its list (a test keeps them in step).
      */
     static final String[] INSTRUMENTED = {
-        "javax/net/ssl/SSLContext", "javax/net/ssl/HttpsURLConnection", "sun/security/ssl/SSLSessionImpl"};
+        "javax/net/ssl/SSLContext", "javax/net/ssl/HttpsURLConnection", "sun/security/ssl/SSLSessionImpl",
+        "sun/security/ssl/SSLServerSocketImpl", "sun/security/ssl/SSLSocketImpl"};
 
     /**
      * Internal names of the HTTP libraries' host-name verifiers {@code Instrumentations} transforms, in

@@ -4,6 +4,7 @@ import io.meshless.agent.bridge.MeshlessBridge;
 import io.meshless.agent.config.AgentConfig;
 import io.meshless.agent.instrumentation.Instrumentations;
 import io.meshless.agent.log.StderrServiceProvider;
+import io.meshless.agent.tls.CallSite;
 import io.meshless.agent.tls.ClientAuthPolicy;
 import io.meshless.agent.tls.ManagedContexts;
 import io.meshless.agent.tls.MeshTrustManager;
@@ -260,6 +261,8 @@ public final class MeshlessAgent {
         MeshlessBridge.beforeGetDefault = this::ensureStarted;
         MeshlessBridge.refuseResumption = session -> managed.refusesResumption((SSLSession) session);
         MeshlessBridge.securelyNamed = this::overrulesHostNameCheck;
+        MeshlessBridge.socketClientAuthSet = managed.sockets()::onClientAuthSet;
+        MeshlessBridge.socketAccepted = managed.sockets()::onAccepted;
     }
 
     /** A library's host-name verifier refused {@code host}: secure naming overrules it for authorized leaves. */
@@ -278,19 +281,9 @@ public final class MeshlessAgent {
     private boolean refuse(boolean refuse, String what) {
         if (refuse) {
             log().warn("refused {} from {}: the Meshless agent owns this JVM's default TLS configuration",
-                    what, caller());
+                    what, CallSite.ofApplication());
         }
         return refuse;
-    }
-
-    private static String caller() {
-        return StackWalker.getInstance().walk(frames -> frames
-                .map(StackWalker.StackFrame::toStackTraceElement)
-                .filter(f -> !f.getClassName().startsWith("io.meshless.")
-                        && !f.getClassName().startsWith("javax.net.ssl."))
-                .findFirst()
-                .map(StackTraceElement::toString)
-                .orElse("(unknown caller)"));
     }
 
     private static SSLContext newTlsContext() throws NoSuchAlgorithmException {

@@ -1,5 +1,6 @@
 package io.meshless.agent.bridge;
 
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
@@ -41,6 +42,15 @@ public final class MeshlessBridge {
      * ID during the handshake, so the refusal is overruled by secure naming.
      */
     public static volatile BiPredicate<String, Object> securelyNamed;
+
+    /**
+     * {@code sun.security.ssl.SSLServerSocketImpl} and {@code SSLSocketImpl}, after a setter that can change
+     * client authentication: (socket, method name).
+     */
+    public static volatile BiConsumer<Object, String> socketClientAuthSet;
+
+    /** {@code sun.security.ssl.SSLServerSocketImpl.accept}: (server socket, accepted socket). */
+    public static volatile BiConsumer<Object, Object> socketAccepted;
 
     private MeshlessBridge() {
     }

@@ -31,13 +31,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class Instrumentations {
     private static final String BRIDGE = "io.meshless.agent.bridge.MeshlessBridge";
+    private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
 
     private static final List<TypeInstrumentation> TYPES = Collections.unmodifiableList(Arrays.asList(
             new SslContextInstrumentation(),
             new HttpsUrlConnectionInstrumentation(),
             new SslSessionImplInstrumentation(),
             HostnameVerifierInstrumentation.okHttp(),
-            HostnameVerifierInstrumentation.apacheHttpClient5()));
+            HostnameVerifierInstrumentation.apacheHttpClient5(),
+            SslSocketImplInstrumentation.serverSockets(),
+            SslSocketImplInstrumentation.sockets()));
 
     private Instrumentations() {
     }
@@ -56,11 +59,13 @@ public final class Instrumentations {
         byte[] bytes = readOwnClass(BRIDGE);
         // Preferred: define the class straight in the boot loader. Appending a jar to the boot class
         // path instead makes the JVM print a CDS warning and turn class-data sharing off for the
-        // application's classes, which costs start-up time; it remains the fallback.
-        ClassInjector.UsingUnsafe.Factory unsafe = ClassInjector.UsingUnsafe.Factory.resolve(instrumentation);
-        if (unsafe.isAvailable()) {
-            unsafe.make(null).injectRaw(Collections.singletonMap(BRIDGE, bytes));
-        } else {
+        // application's classes, which costs start-up time; it remains the fallback. Byte Buddy's
+        // UsingUnsafe is not used: JDK 24+ prints a warning on stderr for sun.misc.Unsafe, and so
+        // does merely probing it with isAvailable().
+        try {
+            BootClassDefiner.define(instrumentation, BRIDGE, bytes);
+        } catch (RuntimeException | ReflectiveOperationException | LinkageError e) {
+            log().debug("defining the bridge through JavaLangAccess failed ({}); appending it to the boot class path", e.toString());
             Path folder = Files.createTempDirectory("meshless-bridge");
             ClassInjector.UsingInstrumentation
                     .of(folder.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
@@ -112,6 +117,13 @@ public final class Instrumentations {
         ElementMatcher.Junction<TypeDescription> ours = none();
         for (TypeInstrumentation type : TYPES) {
             ours = ours.or(named(type.typeName()));
+        }
+        // AgentBuilder.Default's constructor probes Byte Buddy's Nexus, which reaches for sun.misc.Unsafe
+        // (a warning on stderr on JDK 24+) to inject a class into the system class loader. The agent
+        // never uses the Nexus (InitializationStrategy.NoOp below). Relocated with Byte Buddy in the
+        // agent jar, so the application's own Byte Buddy does not see this property.
+        if (System.getProperty(NEXUS_DISABLED) == null) {
+            System.setProperty(NEXUS_DISABLED, "true");
         }
         AgentBuilder current = new AgentBuilder.Default()
                 .disableClassFormatChanges()

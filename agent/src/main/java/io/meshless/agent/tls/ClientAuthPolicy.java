@@ -1,13 +1,15 @@
 package io.meshless.agent.tls;
 
 import io.meshless.agent.config.Mode;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
- * What a server-mode engine or server socket of a managed context must ask of clients:
- * {@code strict} requires a certificate, {@code permissive} requests one (an application that
- * itself requires one keeps requiring it).
+ * What a server-mode engine, server socket or accepted socket of a managed context must ask of clients:
+ * {@code strict} requires a certificate, {@code permissive} requests one (an application that itself
+ * requires one keeps requiring it). The one place that decides; engines and sockets only re-apply it.
  */
 public final class ClientAuthPolicy {
     private final boolean require;
@@ -23,24 +25,38 @@ public final class ClientAuthPolicy {
         return require;
     }
 
-    void apply(SSLEngine engine) {
-        if (engine.getUseClientMode()) {
-            return;
-        }
-        if (require) {
-            if (!engine.getNeedClientAuth()) {
-                engine.setNeedClientAuth(true);
-            }
-        } else if (!engine.getNeedClientAuth() && !engine.getWantClientAuth()) {
-            engine.setWantClientAuth(true);
-        }
+    /** For log lines: what the mode demands. */
+    String demand() {
+        return require ? "mode=strict requires a client certificate" : "mode=permissive requests a client certificate";
     }
 
-    void apply(SSLServerSocket socket) {
-        if (require) {
-            socket.setNeedClientAuth(true);
-        } else if (!socket.getNeedClientAuth()) {
-            socket.setWantClientAuth(true);
+    /** @return true when the engine asked less than the mode demands and was raised */
+    boolean apply(SSLEngine engine) {
+        return !engine.getUseClientMode() && raise(engine.getNeedClientAuth(), engine.getWantClientAuth(),
+                engine::setNeedClientAuth, engine::setWantClientAuth);
+    }
+
+    /** @return true when the server socket asked less than the mode demands and was raised */
+    boolean apply(SSLServerSocket socket) {
+        return !socket.getUseClientMode() && raise(socket.getNeedClientAuth(), socket.getWantClientAuth(),
+                socket::setNeedClientAuth, socket::setWantClientAuth);
+    }
+
+    /** @return true when the socket asked less than the mode demands and was raised */
+    boolean apply(SSLSocket socket) {
+        return !socket.getUseClientMode() && raise(socket.getNeedClientAuth(), socket.getWantClientAuth(),
+                socket::setNeedClientAuth, socket::setWantClientAuth);
+    }
+
+    private boolean raise(boolean need, boolean want, Consumer<Boolean> setNeed, Consumer<Boolean> setWant) {
+        if (need || !require && want) {
+            return false;
         }
+        if (require) {
+            setNeed.accept(true);
+        } else {
+            setWant.accept(true);
+        }
+        return true;
     }
 }

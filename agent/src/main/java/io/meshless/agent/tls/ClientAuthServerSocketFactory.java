@@ -8,22 +8,21 @@ import javax.net.ssl.SSLServerSocketFactory;
 
 /**
  * The server socket factory of a managed context: every server socket starts with the mode's
- * client-auth demand. Accepted sockets inherit it. Not covered: an application that lowers it
- * afterwards on the server socket itself ({@code setNeedClientAuth(false)}, {@code setSSLParameters})
- * wins, since server sockets are not wrapped.
+ * client-auth demand and is enrolled in {@link ClientAuthSockets}, which keeps it (and the sockets it
+ * accepts, which inherit it) there when the application lowers it later.
  */
 final class ClientAuthServerSocketFactory extends SSLServerSocketFactory {
     private final SSLServerSocketFactory delegate;
-    private final ClientAuthPolicy policy;
+    private final ClientAuthSockets sockets;
 
-    ClientAuthServerSocketFactory(SSLServerSocketFactory delegate, ClientAuthPolicy policy) {
+    ClientAuthServerSocketFactory(SSLServerSocketFactory delegate, ClientAuthSockets sockets) {
         this.delegate = delegate;
-        this.policy = policy;
+        this.sockets = sockets;
     }
 
     private ServerSocket enforce(ServerSocket socket) {
         if (socket instanceof SSLServerSocket) {
-            policy.apply((SSLServerSocket) socket);
+            sockets.enroll((SSLServerSocket) socket);
         }
         return socket;
     }

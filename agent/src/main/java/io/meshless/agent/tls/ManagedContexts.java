@@ -30,6 +30,7 @@ public final class ManagedContexts {
     private final X509ExtendedKeyManager keyManager;
     private final X509ExtendedTrustManager trustManager;
     private final ClientAuthPolicy clientAuth;
+    private final ClientAuthSockets sockets;
     private final Map<SSLContext, Boolean> contexts = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
@@ -44,6 +45,7 @@ public final class ManagedContexts {
         this.keyManager = Objects.requireNonNull(keyManager);
         this.trustManager = Objects.requireNonNull(trustManager);
         this.clientAuth = Objects.requireNonNull(clientAuth);
+        this.sockets = new ClientAuthSockets(clientAuth);
     }
 
     public X509ExtendedKeyManager keyManager() {
@@ -95,12 +97,17 @@ public final class ManagedContexts {
         return new ClientAuthEnforcingEngine(engine, clientAuth);
     }
 
-    /** Server sockets of managed contexts start with the mode's client-auth demand. */
+    /** The server sockets of managed contexts and the sockets they accept, for the socket hooks. */
+    public ClientAuthSockets sockets() {
+        return sockets;
+    }
+
+    /** Server sockets of managed contexts start with, and keep, the mode's client-auth demand. */
     public SSLServerSocketFactory onServerSocketFactory(SSLContext context, SSLServerSocketFactory factory) {
         if (factory == null || factory instanceof ClientAuthServerSocketFactory || !isManaged(context)) {
             return factory;
         }
-        return new ClientAuthServerSocketFactory(factory, clientAuth);
+        return new ClientAuthServerSocketFactory(factory, sockets);
     }
 
     /**

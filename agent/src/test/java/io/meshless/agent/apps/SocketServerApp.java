@@ -4,20 +4,40 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocket;
 
-/** A hand-written HTTP/1.0 server on SSLServerSocketFactory.getDefault(). */
+/**
+ * A hand-written HTTP/1.0 server on SSLServerSocketFactory.getDefault(). An optional argument makes it
+ * turn client authentication off the way applications do: {@code server-need-false} and
+ * {@code server-ssl-parameters} on the server socket, {@code accepted-want-false} on every accepted
+ * socket before its handshake.
+ */
 public final class SocketServerApp {
     public static void main(String[] args) throws Exception {
-        ServerSocket server = SSLServerSocketFactory.getDefault().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        String lowering = args.length > 0 ? args[0] : "none";
+        SSLServerSocket server = (SSLServerSocket) SSLServerSocketFactory.getDefault()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        if (lowering.equals("server-need-false")) {
+            server.setNeedClientAuth(false);
+        } else if (lowering.equals("server-ssl-parameters")) {
+            SSLParameters parameters = server.getSSLParameters();
+            parameters.setNeedClientAuth(false);
+            parameters.setWantClientAuth(false);
+            server.setSSLParameters(parameters);
+        }
+        boolean lowerAccepted = lowering.equals("accepted-want-false");
         Thread acceptor = new Thread(() -> {
             while (true) {
                 try {
                     Socket socket = server.accept();
+                    if (lowerAccepted) {
+                        ((SSLSocket) socket).setWantClientAuth(false);
+                    }
                     new Thread(() -> serve(socket)).start();
                 } catch (Exception e) {
                     return;

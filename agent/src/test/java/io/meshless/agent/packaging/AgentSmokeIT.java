@@ -278,6 +278,76 @@ class AgentSmokeIT {
                         + " argument is not valid; expected one of strict, permissive, off");
     }
 
+    /** The probe's classes as a jar: class-data sharing archives application classes from jars only. */
+    private Path probeJar() throws IOException {
+        Path jar = temp.resolve("probe.jar");
+        Path classes = Paths.get(TlsProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        String prefix = TlsProbe.class.getName().replace('.', '/');
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> files = Files.walk(classes.resolve(prefix).getParent())) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = classes.relativize(file).toString().replace('\\', '/');
+                if (name.equals(prefix + ".class") || name.startsWith(prefix + "$")) {
+                    out.putNextEntry(new java.util.jar.JarEntry(name));
+                    out.write(Files.readAllBytes(file));
+                    out.closeEntry();
+                }
+            }
+        }
+        return jar;
+    }
+
+    /** Runs {@code TlsProbe self-call} to its end; returns stdout and stderr. */
+    private String[] runSelfCall(String javaHome, Path probeJar, String... jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(javaHome, "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        command.add("-cp");
+        command.add(probeJar.toString());
+        command.add(TlsProbe.class.getName());
+        command.add("self-call");
+        Path stderr = temp.resolve("self-call-stderr-" + System.nanoTime() + ".log");
+        Process program = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        String stdout = new String(program.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(program.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(stderr);
+        assertThat(program.exitValue()).as("exit value\n%s\n%s", stdout, err).isZero();
+        return new String[] {stdout, err};
+    }
+
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void aTlsProgramGetsNoJvmWarningKeepsClassDataSharingAndTheBridgeInTheBootLoader(String javaHome)
+            throws Exception {
+        SecretVolume volume = SecretVolume.at(temp.resolve("certs"));
+        publishWorkload(volume);
+        Path jar = probeJar();
+        // The application's own class-data sharing archive, made without the agent, as a user would.
+        Path archive = temp.resolve("probe.jsa");
+        runSelfCall(javaHome, jar, "-XX:ArchiveClassesAtExit=" + archive);
+        assertThat(archive).isRegularFile();
+
+        String[] run = runSelfCall(javaHome, jar, "-XX:SharedArchiveFile=" + archive, "-Xshare:auto",
+                "-Xlog:class+load=info:stdout", "-javaagent:" + agentJar() + "=cert-dir=" + volume.directory());
+        String stdout = run[0];
+        String stderr = run[1];
+
+        assertThat(stdout).as("a handshake under the agent").containsPattern("SELF-CALL TLSv1\\.[23] hello");
+        // JDK 24+ warns on stderr for sun.misc.Unsafe (and other terminally deprecated or restricted
+        // calls), HotSpot itself as "... VM warning: ..." (JDK 17 does so for an appended boot class path);
+        // the agent must never be the reason an application's stderr changes.
+        assertThat(stderr.lines().filter(line -> line.startsWith("WARNING:") || line.contains("VM warning:")))
+                .as("JVM warnings on stderr:\n%s", stderr).isEmpty();
+        assertThat(stdout).contains("BRIDGE bootstrap");
+        // How the bridge got there must not open java.base's internals to the application's classes.
+        assertThat(stdout).contains("INTERNALS closed");
+        // A boot class path appended at run time turns sharing off for the application's classes: the
+        // class the probe loads after its first TLS use must still come from its archive.
+        assertThat(stdout.lines().filter(line -> line.contains(TlsProbe.AfterTls.class.getName() + " ")))
+                .as("class loading of the class loaded after the first TLS use\n%s", stdout)
+                .singleElement().asString().contains("source: shared objects file");
+    }
+
     private String runNoTlsProgram(String javaHome, String agentOption, String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(javaHome, "bin", "java").toString());

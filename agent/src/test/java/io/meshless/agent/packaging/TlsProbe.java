@@ -20,6 +20,9 @@ import javax.net.ssl.SSLSocketFactory;
  *   <li>{@code serve-after-attach}: touches the JDK default context, waits for a line on stdin, then serves;</li>
  *   <li>{@code call <port>}: connects (SSLSocketFactory.getDefault()), prints {@code SERVER <serial hex>} and
  *       the server's line.</li>
+ *   <li>{@code self-call}: one handshake with itself over the default factories, prints {@code SELF-CALL ...},
+ *       then loads a class of its own ({@link AfterTls}), prints which loader holds the agent's bridge and
+ *       whether it may call JDK internals.</li>
  * </ul>
  */
 public final class TlsProbe {
@@ -37,8 +40,56 @@ public final class TlsProbe {
                 // wait for "go"
             }
             serve();
+        } else if (args[0].equals("self-call")) {
+            selfCall();
         } else {
             call(Integer.parseInt(args[1]));
+        }
+    }
+
+    /** Loaded only after the first TLS use, when the agent has put its bridge into the boot loader. */
+    static final class AfterTls {
+        static String greeting() {
+            return "AFTER-TLS loaded";
+        }
+    }
+
+    private static void selfCall() throws Exception {
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) SSLServerSocketFactory.getDefault()
+                .createServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try (SSLSocket accepted = (SSLSocket) server.accept()) {
+                    accepted.startHandshake();
+                    new PrintWriter(accepted.getOutputStream(), true, StandardCharsets.UTF_8).println("hello");
+                } catch (Exception e) {
+                    System.err.println("probe: server side failed: " + e);
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            try (SSLSocket socket = (SSLSocket) SSLSocketFactory.getDefault()
+                    .createSocket(server.getInetAddress(), server.getLocalPort())) {
+                socket.setSoTimeout(20_000);
+                socket.startHandshake();
+                String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                System.out.println("SELF-CALL " + socket.getSession().getProtocol() + " " + line);
+            } catch (Exception e) {
+                System.out.println("SELF-CALL failed " + e);
+            }
+        }
+        System.out.println(AfterTls.greeting());
+        try {
+            Class<?> bridge = Class.forName("io.meshless.agent.bridge.MeshlessBridge");
+            System.out.println("BRIDGE " + (bridge.getClassLoader() == null ? "bootstrap" : bridge.getClassLoader()));
+        } catch (ClassNotFoundException e) {
+            System.out.println("BRIDGE absent");
+        }
+        try {
+            Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangAccess").invoke(null);
+            System.out.println("INTERNALS open");
+        } catch (IllegalAccessException e) {
+            System.out.println("INTERNALS closed");
         }
     }
 

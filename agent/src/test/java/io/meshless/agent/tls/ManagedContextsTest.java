@@ -130,11 +130,8 @@ class ManagedContextsTest {
     @Test
     void strictServerSocketsRequireClientCertificates() throws Exception {
         ManagedContexts managed = managed(Mode.STRICT);
-        SSLContext context = context(keyManager(ME), meshTrust);
-        managed.add(context);
 
-        try (SSLServerSocket socket = (SSLServerSocket) managed.onServerSocketFactory(context,
-                context.getServerSocketFactory()).createServerSocket(0)) {
+        try (SSLServerSocket socket = managedServerSocket(managed)) {
             assertThat(socket.getNeedClientAuth()).isTrue();
         }
     }
@@ -142,12 +139,60 @@ class ManagedContextsTest {
     @Test
     void permissiveServerSocketsRequestClientCertificates() throws Exception {
         ManagedContexts managed = managed(Mode.PERMISSIVE);
+
+        try (SSLServerSocket socket = managedServerSocket(managed)) {
+            assertThat(socket.getWantClientAuth()).isTrue();
+        }
+    }
+
+    private SSLServerSocket managedServerSocket(ManagedContexts managed) throws Exception {
         SSLContext context = context(keyManager(ME), meshTrust);
         managed.add(context);
+        return (SSLServerSocket) managed.onServerSocketFactory(context, context.getServerSocketFactory())
+                .createServerSocket(0);
+    }
 
-        try (SSLServerSocket socket = (SSLServerSocket) managed.onServerSocketFactory(context,
-                context.getServerSocketFactory()).createServerSocket(0)) {
+    // The JDK hooks call ClientAuthSockets after every client-auth setter; here the test calls it in their place.
+
+    @Test
+    void strictServerSocketsKeepRequiringClientCertificatesWhenTheApplicationLowersThem() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+
+        try (SSLServerSocket socket = managedServerSocket(managed)) {
+            socket.setWantClientAuth(true);
+            managed.sockets().onClientAuthSet(socket, "setWantClientAuth");
+            assertThat(socket.getNeedClientAuth()).isTrue();
+
+            socket.setSSLParameters(new SSLParameters());
+            managed.sockets().onClientAuthSet(socket, "setSSLParameters");
+            assertThat(socket.getNeedClientAuth()).isTrue();
+        }
+    }
+
+    @Test
+    void permissiveServerSocketsMayRaiseToRequiredButNotLowerBelowRequested() throws Exception {
+        ManagedContexts managed = managed(Mode.PERMISSIVE);
+
+        try (SSLServerSocket socket = managedServerSocket(managed)) {
+            socket.setNeedClientAuth(true);
+            managed.sockets().onClientAuthSet(socket, "setNeedClientAuth");
+            assertThat(socket.getNeedClientAuth()).isTrue();
+
+            socket.setNeedClientAuth(false);
+            managed.sockets().onClientAuthSet(socket, "setNeedClientAuth");
             assertThat(socket.getWantClientAuth()).isTrue();
+        }
+    }
+
+    @Test
+    void serverSocketsOfTheApplicationsOwnContextsAreLeftAlone() throws Exception {
+        ManagedContexts managed = managed(Mode.STRICT);
+        SSLContext own = context(keyManager(PEER), trusting(MESH));
+
+        try (SSLServerSocket socket = (SSLServerSocket) own.getServerSocketFactory().createServerSocket(0)) {
+            managed.sockets().onClientAuthSet(socket, "setNeedClientAuth");
+            assertThat(socket.getNeedClientAuth()).isFalse();
+            assertThat(socket.getWantClientAuth()).isFalse();
         }
     }
 

@@ -21,6 +21,11 @@ public final class HttpsHelloServer {
         int port = Integer.parseInt(args.required("port"));
         int maxSeconds = args.intValue("max-seconds", 600);
         byte[] body = "ok\n".getBytes(StandardCharsets.US_ASCII);
+        // The JDK server writes headers and body in two segments; with Nagle on, every response waits
+        // ~40 ms for the client's delayed ACK, and that wait would be counted as rotation pickup.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
 
         HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 128);
         server.setHttpsConfigurator(new HttpsConfigurator(SSLContext.getDefault()));

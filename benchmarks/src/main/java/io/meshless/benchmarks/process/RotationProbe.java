@@ -25,7 +25,8 @@ import javax.net.ssl.TrustManagerFactory;
  * Rotates the certificate of a server running under the agent and watches from outside:
  * kubelet-style swaps of the server's Secret volume (`--staged DIR` holds 01, 02, … each with
  * tls.crt, tls.key, ca.crt), then new handshakes until the server presents the new serial.
- * Meanwhile load threads make requests on new connections and count every failure.
+ * Meanwhile load threads make requests on new connections and count every failure; they start
+ * --warmup-seconds (default 3) before the first swap.
  *
  * <p>Prints one line: {@code pickup_p50_ms=… pickup_max_ms=… swaps=… missed=… requests=… failed=…}.
  */
@@ -42,6 +43,7 @@ public final class RotationProbe {
         int loadThreads = args.intValue("load-threads", 1);
         double timeoutSeconds = args.doubleValue("timeout-seconds", 10);
         long gapMillis = args.intValue("gap-ms", 200);
+        double warmupSeconds = args.doubleValue("warmup-seconds", 3);
         char[] password = args.get("password", "changeit").toCharArray();
         SSLSocketFactory factory = clientContext(Path.of(args.required("keystore")),
                 Path.of(args.required("truststore")), password).getSocketFactory();
@@ -72,17 +74,25 @@ public final class RotationProbe {
         Stats pickup = new Stats();
         int missed = 0;
         try {
+            // A server rotates after hours of serving, not in its first second: let both JVMs compile
+            // the handshake path under load first, so the first swap is not timed against the JIT.
+            Thread.sleep((long) (warmupSeconds * 1000));
             for (int i = 1; i <= swaps; i++) {
                 Path source = staged.resolve(String.format(Locale.ROOT, "%02d", i));
                 BigInteger expected = leafSerial(source.resolve("tls.crt"));
                 long t0 = System.nanoTime();
+                java.time.Instant published = java.time.Instant.now();
                 kubelet.publish(source);
                 long deadline = t0 + (long) (timeoutSeconds * 1e9);
                 boolean seen = false;
                 while (System.nanoTime() < deadline) {
                     try {
                         if (expected.equals(request(factory, host, port))) {
-                            pickup.add(System.nanoTime() - t0);
+                            long took = System.nanoTime() - t0;
+                            pickup.add(took);
+                            // Per swap, with wall-clock time to line up with the server's log.
+                            System.err.printf(Locale.ROOT, "swap %d published %s, new serial seen after %.1f ms%n",
+                                    i, published, took / 1e6);
                             seen = true;
                             break;
                         }

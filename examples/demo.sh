@@ -95,10 +95,12 @@ wait_for_line() {
 }
 
 # call_checkout: the unmodified java.net.http client under the agent, as spiffe://.../sa/orders.
+# Keeps the output in $WORK/last-call.txt, to read the server serial the client was shown.
 call_checkout() {
   show env TARGET_URL="https://localhost:$PORT/" COUNT=1 \
-    java -javaagent:"$JAR"=cert-dir="$WORK/orders" "$EXAMPLES/JdkHttpClientApp.java"
+    java -javaagent:"$JAR"=cert-dir="$WORK/orders" "$EXAMPLES/JdkHttpClientApp.java" | tee "$WORK/last-call.txt"
 }
+seen_serial() { sed -n 's/.*server certificate: serial \([0-9a-f]*\).*/\1/p' "$WORK/last-call.txt"; }
 
 agent_demo() {
   PORT="${MESHLESS_DEMO_PORT:-18443}"
@@ -115,6 +117,7 @@ agent_demo() {
   step "7. An unmodified client (java.net.http) under the agent, as orders: mTLS, the server names the caller"
   echo "(it calls https://localhost:$PORT/; no certificate names that host for the mesh: secure naming by SPIFFE ID)"
   call_checkout
+  local before; before=$(seen_serial)
   grep "installed" "$WORK/server.log" | sed 's/^/server log: /'
 
   step "8. Kubelet-style rotation of the server's certificate (atomic ..data swap), server keeps running"
@@ -122,6 +125,12 @@ agent_demo() {
   wait_for_line "$WORK/server.log" "rotated to"
   grep "rotated to" "$WORK/server.log" | sed 's/^/server log: /'
   call_checkout
+  local after; after=$(seen_serial)
+  if [ -z "$after" ] || [ "$after" = "$before" ]; then
+    echo "demo: the next call still saw server serial '${after}' (before the rotation: '$before')" >&2
+    exit 1
+  fi
+  echo "(the next call saw the new server certificate: serial $after, was $before; no restart)"
 
   step "9. The same client WITHOUT the agent is refused (no mesh trust, no client certificate)"
   if show env TARGET_URL="https://localhost:$PORT/" COUNT=1 java "$EXAMPLES/JdkHttpClientApp.java"; then

@@ -5,7 +5,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * An ordinary client on {@code java.net.http}: {@link HttpClient#newHttpClient()} with the JVM's
@@ -31,6 +37,7 @@ public final class JdkHttpClientApp {
       try {
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         System.out.print("java.net.http -> " + target + ": " + response.statusCode() + " " + response.body());
+        System.out.println("  server certificate: " + describePeer(response));
         if (response.statusCode() != 200) {
           failures++;
         }
@@ -43,5 +50,20 @@ public final class JdkHttpClientApp {
       }
     }
     System.exit(failures == 0 ? 0 : 1);
+  }
+
+  /** What any client can see of its server: the serial and names of the certificate it was shown. */
+  private static String describePeer(HttpResponse<?> response) {
+    try {
+      if (response.sslSession().isEmpty()) {
+        return "none (plain HTTP)";
+      }
+      X509Certificate leaf = (X509Certificate) response.sslSession().get().getPeerCertificates()[0];
+      Collection<List<?>> names = leaf.getSubjectAlternativeNames();
+      return "serial " + leaf.getSerialNumber().toString(16) + ", names " + (names == null ? "none"
+          : names.stream().map(name -> String.valueOf(name.get(1))).collect(Collectors.joining(", ")));
+    } catch (SSLPeerUnverifiedException | CertificateParsingException e) {
+      return "unknown (" + e + ")";
+    }
   }
 }

@@ -66,7 +66,7 @@ public final class SecretVolumeWriter {
    */
   public Path publish(Map<String, byte[]> files) throws IOException {
     Optional<Path> old = currentGeneration();
-    Set<String> oldNames = old.isPresent() ? namesIn(old.get()) : Collections.emptySet();
+    Set<String> oldNames = currentNames();
     Path generation = writeGeneration(files);
     swapDataLink(generation);
     linkVisibleNames(files.keySet());
@@ -81,6 +81,12 @@ public final class SecretVolumeWriter {
   public Optional<Path> currentGeneration() throws IOException {
     Path link = dir.resolve(DATA_LINK);
     return Files.isSymbolicLink(link) ? Optional.of(dir.resolve(Files.readSymbolicLink(link))) : Optional.empty();
+  }
+
+  /** The file names of the generation {@code ..data} points at now; empty when there is none. */
+  public Set<String> currentNames() throws IOException {
+    Optional<Path> current = currentGeneration();
+    return current.isPresent() ? namesIn(current.get()) : Collections.emptySet();
   }
 
   /**

@@ -122,8 +122,7 @@ public final class SecretVolume {
             throw new IllegalArgumentException("publishInterrupted needs at least one file");
         }
         return unchecked(() -> {
-            Set<String> oldNames = writer.currentGeneration().isPresent()
-                    ? SecretVolumeWriter.namesIn(writer.currentGeneration().get()) : Collections.emptySet();
+            Set<String> oldNames = writer.currentNames();
             if (where == Interruption.PARTIAL_GENERATION) {
                 String first = files.containsKey("tls.crt") ? "tls.crt" : files.keySet().iterator().next();
                 return writer.writeGeneration(Collections.singletonMap(first, files.get(first)));

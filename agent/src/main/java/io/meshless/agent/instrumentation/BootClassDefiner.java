@@ -1,6 +1,5 @@
 package io.meshless.agent.instrumentation;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -32,7 +31,7 @@ final class BootClassDefiner {
     static Class<?> define(Instrumentation instrumentation, String name, byte[] bytes)
             throws IOException, ReflectiveOperationException {
         String definerName = JavaLangAccessDefiner.class.getName();
-        Class<?> isolated = Class.forName(definerName, true, new SingleClassLoader(definerName, definerBytes()));
+        Class<?> isolated = Class.forName(definerName, true, new SingleClassLoader(definerName, ownClassBytes(definerName)));
         Module javaBase = Object.class.getModule();
         String accessPackage = null;
         for (String candidate : JavaLangAccessDefiner.ACCESS_PACKAGES) {
@@ -53,17 +52,14 @@ final class BootClassDefiner {
         return definer.apply(name, bytes);
     }
 
-    private static byte[] definerBytes() throws IOException {
-        try (InputStream in = BootClassDefiner.class.getResourceAsStream("JavaLangAccessDefiner.class")) {
+    /** The class file of one of the agent's own classes, as the agent jar holds it. */
+    static byte[] ownClassBytes(String name) throws IOException {
+        String resource = name.replace('.', '/') + ".class";
+        try (InputStream in = BootClassDefiner.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IOException("the agent jar lacks " + JavaLangAccessDefiner.class.getName());
+                throw new IOException("the agent jar lacks " + resource);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
+            return in.readAllBytes();
         }
     }
 

@@ -6,8 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.meshless.agent.bridge.MeshlessBridge;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.ByteArrayOutputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
@@ -56,7 +54,7 @@ public final class Instrumentations {
      * touches the bridge, so that the system class loader resolves it to the bootstrap copy.
      */
     public static void injectBridge(Instrumentation instrumentation) throws IOException, ClassNotFoundException {
-        byte[] bytes = readOwnClass(BRIDGE);
+        byte[] bytes = BootClassDefiner.ownClassBytes(BRIDGE);
         // Preferred: define the class straight in the boot loader. Appending a jar to the boot class
         // path instead makes the JVM print a CDS warning and turn class-data sharing off for the
         // application's classes, which costs start-up time; it remains the fallback. Byte Buddy's
@@ -94,21 +92,6 @@ public final class Instrumentations {
         }
         if (!folder.toFile().delete()) {
             folder.toFile().deleteOnExit();
-        }
-    }
-
-    private static byte[] readOwnClass(String name) throws IOException {
-        String resource = name.replace('.', '/') + ".class";
-        try (InputStream in = Instrumentations.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IOException("the agent jar lacks " + resource);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buffer = new byte[4096];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                out.write(buffer, 0, n);
-            }
-            return out.toByteArray();
         }
     }
 

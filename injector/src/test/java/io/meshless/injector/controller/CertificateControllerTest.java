@@ -180,17 +180,31 @@ class CertificateControllerTest {
     @Test
     void reissuesDamagedWorkloadSecret() throws Exception {
         h.injectedPod(APP_NS, "orders-1", "orders");
-        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        h.startLeader("replica-a", h.config("replica-a", servingDir).build());
         Secret original = h.awaitSecret(APP_NS, "meshless-orders");
 
         String truncated = text(original, "tls.crt").substring(0, 100);
         h.admin.secrets().inNamespace(APP_NS).resource(new SecretBuilder(original)
                 .addToData("tls.crt", Base64.getEncoder().encodeToString(truncated.getBytes(StandardCharsets.US_ASCII)))
                 .build()).update();
-        controller.reconcileNow();
 
+        // The edit reaches the controller as a watch event, and that event drives the repair: an
+        // explicit pass right after the update may still see the informer's older, intact copy.
+        ControllerHarness.await(Duration.ofSeconds(30), () -> usable(h.secret(APP_NS, "meshless-orders")),
+                "the damaged Secret to be reissued");
         Secret repaired = h.secret(APP_NS, "meshless-orders");
+        assertThat(certificates(repaired, "tls.crt").get(0).getSerialNumber())
+                .isNotEqualTo(certificates(original, "tls.crt").get(0).getSerialNumber());
         CredentialCheck.verify(ControllerHarness.held(repaired), TrustBundle.of(certificates(repaired, "ca.crt")), h.clock, 4);
+    }
+
+    private boolean usable(Secret secret) {
+        try {
+            CredentialCheck.verify(ControllerHarness.held(secret), TrustBundle.of(certificates(secret, "ca.crt")), h.clock, 4);
+            return true;
+        } catch (PkiException e) {
+            return false;
+        }
     }
 
     @Test

@@ -86,8 +86,8 @@ final class ControllerHarness implements AutoCloseable {
                 .bundlePropagationDelay(Duration.ofMinutes(5))
                 // Only explicit passes and events drive the tests; the resync never fires during one.
                 .resyncInterval(Duration.ofHours(1))
-                .leaseDuration(Duration.ofSeconds(3))
-                .renewDeadline(Duration.ofSeconds(2))
+                .leaseDuration(Duration.ofSeconds(15))
+                .renewDeadline(Duration.ofSeconds(10))
                 .retryPeriod(Duration.ofMillis(200));
     }
 

@@ -18,12 +18,21 @@ import javax.net.ssl.SSLSession;
 final class ClientAuthEnforcingEngine extends SSLEngine {
     private final SSLEngine delegate;
     private final ClientAuthPolicy policy;
+    private final ClientAuthOverrides overrides;
 
-    ClientAuthEnforcingEngine(SSLEngine delegate, ClientAuthPolicy policy) {
+    ClientAuthEnforcingEngine(SSLEngine delegate, ClientAuthPolicy policy, ClientAuthOverrides overrides) {
         super(delegate.getPeerHost(), delegate.getPeerPort());
         this.delegate = delegate;
         this.policy = policy;
+        this.overrides = overrides;
         policy.apply(delegate);
+    }
+
+    /** The application lowered client auth and the policy raised it again: worth telling, once per site. */
+    private void reapplyAfter(String method) {
+        if (policy.apply(delegate)) {
+            overrides.overrode("SSLEngine", method);
+        }
     }
 
     SSLEngine delegate() {
@@ -33,25 +42,26 @@ final class ClientAuthEnforcingEngine extends SSLEngine {
     @Override
     public void setUseClientMode(boolean mode) {
         delegate.setUseClientMode(mode);
+        // Turning into a server lowers nothing the application chose: the demand is set silently, as at creation.
         policy.apply(delegate);
     }
 
     @Override
     public void setNeedClientAuth(boolean need) {
         delegate.setNeedClientAuth(need);
-        policy.apply(delegate);
+        reapplyAfter("setNeedClientAuth");
     }
 
     @Override
     public void setWantClientAuth(boolean want) {
         delegate.setWantClientAuth(want);
-        policy.apply(delegate);
+        reapplyAfter("setWantClientAuth");
     }
 
     @Override
     public void setSSLParameters(SSLParameters params) {
         delegate.setSSLParameters(params);
-        policy.apply(delegate);
+        reapplyAfter("setSSLParameters");
     }
 
     @Override

@@ -2,12 +2,9 @@ package io.meshless.agent.tls;
 
 import java.util.Collections;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
-import org.slf4j.LoggerFactory;
 
 /**
  * The server sockets of managed contexts, and the sockets they accept, keep the {@link ClientAuthPolicy}
@@ -16,15 +13,13 @@ import org.slf4j.LoggerFactory;
  * JDK's socket classes report every such call here; sockets are held weakly.
  */
 public final class ClientAuthSockets {
-    /** Distinct call sites reported; an application has few, this only bounds a pathological one. */
-    private static final int CALL_SITES_REPORTED = 256;
-
     private final ClientAuthPolicy policy;
     private final Map<Object, Boolean> enforced = Collections.synchronizedMap(new WeakHashMap<>());
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final ClientAuthOverrides overrides;
 
-    ClientAuthSockets(ClientAuthPolicy policy) {
+    ClientAuthSockets(ClientAuthPolicy policy, ClientAuthOverrides overrides) {
         this.policy = policy;
+        this.overrides = overrides;
     }
 
     /** A new server socket of a managed context: from now on it keeps the policy. */
@@ -48,17 +43,7 @@ public final class ClientAuthSockets {
         boolean raised = socket instanceof SSLServerSocket ? policy.apply((SSLServerSocket) socket)
                 : socket instanceof SSLSocket && policy.apply((SSLSocket) socket);
         if (raised) {
-            report(socket instanceof SSLServerSocket ? "SSLServerSocket" : "accepted SSLSocket", method);
-        }
-    }
-
-    /** Once per call site: a server that lowers client auth on every connection must not log per connection. */
-    private void report(String what, String method) {
-        String site = CallSite.ofApplication();
-        if (reported.size() < CALL_SITES_REPORTED && reported.add(method + " " + site)) {
-            LoggerFactory.getLogger(ClientAuthSockets.class).warn(
-                    "kept client authentication on an {} after {} from {}: {} (further calls from there are not logged)",
-                    what, method, site, policy.demand());
+            overrides.overrode(socket instanceof SSLServerSocket ? "SSLServerSocket" : "accepted SSLSocket", method);
         }
     }
 }

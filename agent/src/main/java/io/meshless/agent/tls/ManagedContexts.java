@@ -30,6 +30,7 @@ public final class ManagedContexts {
     private final X509ExtendedKeyManager keyManager;
     private final X509ExtendedTrustManager trustManager;
     private final ClientAuthPolicy clientAuth;
+    private final ClientAuthOverrides overrides;
     private final ClientAuthSockets sockets;
     private final Map<SSLContext, Boolean> contexts = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -42,10 +43,16 @@ public final class ManagedContexts {
 
     public ManagedContexts(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager,
                            ClientAuthPolicy clientAuth) {
+        this(keyManager, trustManager, clientAuth, new ClientAuthOverrides(clientAuth));
+    }
+
+    ManagedContexts(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager,
+                    ClientAuthPolicy clientAuth, ClientAuthOverrides overrides) {
         this.keyManager = Objects.requireNonNull(keyManager);
         this.trustManager = Objects.requireNonNull(trustManager);
         this.clientAuth = Objects.requireNonNull(clientAuth);
-        this.sockets = new ClientAuthSockets(clientAuth);
+        this.overrides = Objects.requireNonNull(overrides);
+        this.sockets = new ClientAuthSockets(clientAuth, overrides);
     }
 
     public X509ExtendedKeyManager keyManager() {
@@ -94,7 +101,7 @@ public final class ManagedContexts {
         if (engine == null || engine instanceof ClientAuthEnforcingEngine || !isManaged(context)) {
             return engine;
         }
-        return new ClientAuthEnforcingEngine(engine, clientAuth);
+        return new ClientAuthEnforcingEngine(engine, clientAuth, overrides);
     }
 
     /** The server sockets of managed contexts and the sockets they accept, for the socket hooks. */

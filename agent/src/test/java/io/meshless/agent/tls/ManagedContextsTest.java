@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshless.agent.config.Mode;
 import io.meshless.pki.HeldCertificate;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -77,6 +79,30 @@ class ManagedContextsTest {
         assertThat(InMemoryHandshake.run(client(PEER), withCertificate)).isEmpty();
         assertThat(withCertificate.getSession().getPeerCertificates()[0])
                 .isEqualTo(PEER.certificate());
+    }
+
+    @Test
+    void saysOncePerCallSiteThatItKeptClientAuthOnAnEngineTheApplicationLowered() throws Exception {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        ManagedContexts managed = new ManagedContexts(keyManager(ME), meshTrust, new ClientAuthPolicy(Mode.STRICT),
+                new ClientAuthOverrides(new ClientAuthPolicy(Mode.STRICT), warnings::add));
+        SSLContext context = context(keyManager(ME), meshTrust);
+        managed.add(context);
+
+        for (int connection = 0; connection < 3; connection++) {
+            serverWithoutClientAuth(managed, context);
+        }
+        // Creating a server engine and raising a demand nobody lowered is the default, not an override.
+        SSLEngine quiet = managed.onEngineCreated(context, context.createSSLEngine());
+        quiet.setUseClientMode(false);
+        quiet.setNeedClientAuth(true);
+
+        assertThat(warnings).as("one per lowering call in serverWithoutClientAuth, not one per engine").hasSize(2);
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("SSLEngine after setNeedClientAuth from "
+                + ManagedContextsTest.class.getName() + ".serverWithoutClientAuth"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("after setSSLParameters from "
+                + ManagedContextsTest.class.getName() + ".serverWithoutClientAuth"));
+        assertThat(warnings).allSatisfy(w -> assertThat(w).contains("mode=strict requires a client certificate"));
     }
 
     @Test

@@ -38,7 +38,8 @@ public final class FirstTlsUse implements ClassFileTransformer {
      * about to use TLS.
      */
     static final String[] LIBRARY_VERIFIERS = {
-        "okhttp3/internal/tls/OkHostnameVerifier", "org/apache/hc/client5/http/ssl/DefaultHostnameVerifier"};
+        "okhttp3/internal/tls/OkHostnameVerifier", "org/apache/hc/client5/http/ssl/DefaultHostnameVerifier",
+        "org/apache/http/conn/ssl/DefaultHostnameVerifier", "org/apache/http/conn/ssl/AbstractVerifier"};
 
     /** Loading one of these means TLS is about to be configured; they are not transformed themselves. */
     private static final String[] ALSO_TRIGGERING = {
@@ -98,8 +99,9 @@ public final class FirstTlsUse implements ClassFileTransformer {
     }
 
     /** A cheap first test for application classes, before the verifier list is searched. */
-    private static boolean isHttpLibrary(String internalName) {
-        return internalName.startsWith("okhttp3/") || internalName.startsWith("org/apache/hc/client5/");
+    static boolean isHttpLibrary(String internalName) {
+        return internalName.startsWith("okhttp3/") || internalName.startsWith("org/apache/")
+                && (internalName.startsWith("org/apache/hc/client5/") || internalName.startsWith("org/apache/http/conn/"));
     }
 
     private static boolean contains(String[] names, String name) {

@@ -46,6 +46,26 @@ final class HostnameVerifierInstrumentation implements TypeInstrumentation {
                 HostnameMismatchAdvice.class, void.class);
     }
 
+    /**
+     * Apache HttpClient 4.5: {@code SSLConnectionSocketFactory} checks the host name only through its
+     * verifier, after the handshake; {@code DefaultHostnameVerifier.verify(String, SSLSession)} catches
+     * the {@code SSLException} of {@code verify(String, X509Certificate)} and returns false.
+     */
+    static HostnameVerifierInstrumentation apacheHttpClient4() {
+        return new HostnameVerifierInstrumentation("org.apache.http.conn.ssl.DefaultHostnameVerifier",
+                HostnameMismatchAdvice.class, void.class);
+    }
+
+    /**
+     * Apache HttpClient 4.x's deprecated verifiers ({@code BrowserCompatHostnameVerifier}, the default of
+     * the old {@code SSLSocketFactory}, and {@code StrictHostnameVerifier}): their common base's final
+     * {@code verify(String, X509Certificate)}, to which its socket and session entry points delegate.
+     */
+    static HostnameVerifierInstrumentation apacheHttpClient4Legacy() {
+        return new HostnameVerifierInstrumentation("org.apache.http.conn.ssl.AbstractVerifier",
+                HostnameMismatchAdvice.class, void.class);
+    }
+
     @Override
     public String typeName() {
         return typeName;

@@ -37,6 +37,8 @@ public final class Instrumentations {
             new SslSessionImplInstrumentation(),
             HostnameVerifierInstrumentation.okHttp(),
             HostnameVerifierInstrumentation.apacheHttpClient5(),
+            HostnameVerifierInstrumentation.apacheHttpClient4(),
+            HostnameVerifierInstrumentation.apacheHttpClient4Legacy(),
             SslSocketImplInstrumentation.serverSockets(),
             SslSocketImplInstrumentation.sockets()));
 

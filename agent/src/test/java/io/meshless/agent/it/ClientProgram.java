@@ -1,5 +1,6 @@
 package io.meshless.agent.it;
 
+import io.meshless.agent.apps.Apache4ClientApp;
 import io.meshless.agent.apps.ApacheClientApp;
 import io.meshless.agent.apps.JdkHttpClient;
 import io.meshless.agent.apps.JettyClientApp;
@@ -28,6 +29,10 @@ enum ClientProgram {
     APACHE_CREATE_SYSTEM(ApacheClientApp.class, "system"),
     /* HttpClient's own verifier is the only host-name check, as with OkHttp. */
     APACHE_CLIENT_POLICY(ApacheClientApp.class, "client-policy"),
+    /* HttpClient 4.5 checks host names only with its own verifier, after the handshake. */
+    APACHE4_CREATE_DEFAULT(Apache4ClientApp.class, "default"),
+    APACHE4_CREATE_SYSTEM(Apache4ClientApp.class, "system"),
+    APACHE4_LEGACY_VERIFIER(Apache4ClientApp.class, "legacy"),
     NETTY_JDK_PROVIDER(NettyClientApp.class, ""),
     JETTY_CLIENT(JettyClientApp.class, "");
 
@@ -45,7 +50,8 @@ enum ClientProgram {
      */
     static Stream<Arguments> hostNameCheckersOnBothJdks() {
         return Jdk.both().stream().flatMap(jdk -> Stream.of(JDK_HTTP_CLIENT, OKHTTP, APACHE_CREATE_DEFAULT,
-                APACHE_CLIENT_POLICY).map(program -> Arguments.of(jdk, program)));
+                APACHE_CLIENT_POLICY, APACHE4_CREATE_DEFAULT, APACHE4_LEGACY_VERIFIER)
+                .map(program -> Arguments.of(jdk, program)));
     }
 
     ChildJvm start(Jdk jdk, String agentArgs) {
@@ -76,7 +82,8 @@ enum ClientProgram {
      * handshake ({@code SSLHandshakeException}).
      */
     boolean checksHostNamesAfterHandshake() {
-        return this == OKHTTP || this == APACHE_CLIENT_POLICY;
+        return this == OKHTTP || this == APACHE_CLIENT_POLICY || this == APACHE4_CREATE_DEFAULT
+                || this == APACHE4_CREATE_SYSTEM || this == APACHE4_LEGACY_VERIFIER;
     }
 
     /** The exception a client under the agent reports for a server that does not name the host called. */

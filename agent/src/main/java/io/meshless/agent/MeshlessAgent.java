@@ -242,7 +242,8 @@ public final class MeshlessAgent {
         }
         MeshlessBridge.contextInit = (context, managers) -> {
             ensureStarted();
-            return managed.onInit((SSLContext) context, (KeyManager[]) managers[0], (TrustManager[]) managers[1]);
+            return managed.onInit((SSLContext) context, managers.length > 2 ? managers[2] : null,
+                    (KeyManager[]) managers[0], (TrustManager[]) managers[1]);
         };
         MeshlessBridge.engineCreated = (context, engine) -> managed.onEngineCreated((SSLContext) context,
                 (SSLEngine) engine);
@@ -263,6 +264,7 @@ public final class MeshlessAgent {
         MeshlessBridge.securelyNamed = this::overrulesHostNameCheck;
         MeshlessBridge.socketClientAuthSet = managed.sockets()::onClientAuthSet;
         MeshlessBridge.socketAccepted = managed.sockets()::onAccepted;
+        MeshlessBridge.layeredServerSocket = managed::onLayeredServerSocket;
     }
 
     /** A library's host-name verifier refused {@code host}: secure naming overrules it for authorized leaves. */

@@ -12,7 +12,10 @@ import java.util.function.Predicate;
  */
 public final class MeshlessBridge {
 
-    /** SSLContext.init: (context, {KeyManager[], TrustManager[]}) → {KeyManager[], TrustManager[]}. */
+    /**
+     * SSLContext.init: (context, {KeyManager[], TrustManager[], the context's SSLContextSpi}) →
+     * {KeyManager[], TrustManager[]}.
+     */
     public static volatile BiFunction<Object, Object[], Object[]> contextInit;
 
     /** SSLContext.getDefault, before it reads the default: lets the agent install its default on first use. */
@@ -51,6 +54,13 @@ public final class MeshlessBridge {
 
     /** {@code sun.security.ssl.SSLServerSocketImpl.accept}: (server socket, accepted socket). */
     public static volatile BiConsumer<Object, Object> socketAccepted;
+
+    /**
+     * {@code sun.security.ssl.SSLSocketImpl}'s server-side layering constructor, behind
+     * {@code SSLSocketFactory.createSocket(Socket, InputStream, boolean)}: (the SSLContextSpi the socket
+     * belongs to, the new server-mode socket).
+     */
+    public static volatile BiConsumer<Object, Object> layeredServerSocket;
 
     private MeshlessBridge() {
     }

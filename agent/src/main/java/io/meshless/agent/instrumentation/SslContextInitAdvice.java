@@ -12,12 +12,12 @@ final class SslContextInitAdvice {
     }
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object context,
+    static void enter(@Advice.This Object context, @Advice.FieldValue("contextSpi") Object implementation,
                       @Advice.Argument(value = 0, readOnly = false) KeyManager[] keyManagers,
                       @Advice.Argument(value = 1, readOnly = false) TrustManager[] trustManagers) {
         BiFunction<Object, Object[], Object[]> hook = MeshlessBridge.contextInit;
         if (hook != null) {
-            Object[] replaced = hook.apply(context, new Object[] {keyManagers, trustManagers});
+            Object[] replaced = hook.apply(context, new Object[] {keyManagers, trustManagers, implementation});
             if (replaced != null) {
                 keyManagers = (KeyManager[]) replaced[0];
                 trustManagers = (TrustManager[]) replaced[1];

@@ -1,8 +1,13 @@
 package io.meshless.agent.instrumentation;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import java.io.InputStream;
+import java.net.Socket;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -55,7 +60,8 @@ final class SslSocketImplInstrumentation implements TypeInstrumentation {
             builder = builder.visit(Advice.to(SocketClientAuthAdvice.class).on(clientAuthSetters));
             return accepts
                     ? builder.visit(Advice.to(ServerSocketAcceptAdvice.class).on(named("accept").and(takesArguments(0))))
-                    : builder;
+                    : builder.visit(Advice.to(LayeredServerSocketAdvice.class).on(isConstructor().and(takesArguments(4))
+                            .and(takesArgument(1, Socket.class)).and(takesArgument(2, InputStream.class))));
         };
     }
 }

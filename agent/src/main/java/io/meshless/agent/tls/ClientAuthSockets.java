@@ -28,6 +28,15 @@ public final class ClientAuthSockets {
         policy.apply(socket);
     }
 
+    /**
+     * A server-mode socket layered over an accepted plain socket
+     * ({@code SSLSocketFactory.createSocket(Socket, InputStream, boolean)}) of a managed context.
+     */
+    void enroll(SSLSocket socket) {
+        enforced.put(socket, Boolean.TRUE);
+        policy.apply(socket);
+    }
+
     /** {@code SSLServerSocketImpl.accept}: a socket accepted by an enrolled server socket keeps the policy too. */
     public void onAccepted(Object server, Object accepted) {
         if (accepted != null && enforced.containsKey(server)) {

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -33,6 +34,11 @@ public final class ManagedContexts {
     private final ClientAuthOverrides overrides;
     private final ClientAuthSockets sockets;
     private final Map<SSLContext, Boolean> contexts = Collections.synchronizedMap(new WeakHashMap<>());
+    /**
+     * The {@code SSLContextSpi}s behind managed contexts: a JDK socket knows only its implementation,
+     * not the {@code SSLContext} facade it was made through.
+     */
+    private final Map<Object, Boolean> implementations = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * Leaf certificates the agent presented before a rotation. Bounded: sessions time out within a day
@@ -70,11 +76,20 @@ public final class ManagedContexts {
      * @return {key managers, trust managers} to initialize the context with
      */
     public Object[] onInit(SSLContext context, KeyManager[] keyManagers, TrustManager[] trustManagers) {
+        return onInit(context, null, keyManagers, trustManagers);
+    }
+
+    /** As above, also knowing the context's implementation ({@code SSLContextSpi}), when the hook sees it. */
+    public Object[] onInit(SSLContext context, Object implementation, KeyManager[] keyManagers,
+                           TrustManager[] trustManagers) {
         KeyManager[] km = keyManagers == null || keyManagers.length == 0
                 ? new KeyManager[] {keyManager} : keyManagers;
         TrustManager[] tm = trustManagers == null ? new TrustManager[] {trustManager} : trustManagers;
         if (contains(km, keyManager) || contains(tm, trustManager)) {
             contexts.put(context, Boolean.TRUE);
+            if (implementation != null) {
+                implementations.put(implementation, Boolean.TRUE);
+            }
         }
         return new Object[] {km, tm};
     }
@@ -102,6 +117,13 @@ public final class ManagedContexts {
             return engine;
         }
         return new ClientAuthEnforcingEngine(engine, clientAuth, overrides);
+    }
+
+    /** A server-mode socket layered over a plain one by a context's socket factory; the JDK hook reports it. */
+    public void onLayeredServerSocket(Object implementation, Object socket) {
+        if (socket instanceof SSLSocket && implementations.containsKey(implementation)) {
+            sockets.enroll((SSLSocket) socket);
+        }
     }
 
     /** The server sockets of managed contexts and the sockets they accept, for the socket hooks. */

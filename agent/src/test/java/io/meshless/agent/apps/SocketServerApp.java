@@ -4,22 +4,30 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A hand-written HTTP/1.0 server on SSLServerSocketFactory.getDefault(). An optional argument makes it
  * turn client authentication off the way applications do: {@code server-need-false} and
  * {@code server-ssl-parameters} on the server socket, {@code accepted-want-false} on every accepted
- * socket before its handshake.
+ * socket before its handshake. {@code layered-need-false} accepts plain TCP and layers TLS over each
+ * connection with {@code SSLSocketFactory.createSocket(Socket, InputStream, boolean)}, as STARTTLS-style
+ * servers do, then turns client authentication off on the layered socket.
  */
 public final class SocketServerApp {
     public static void main(String[] args) throws Exception {
         String lowering = args.length > 0 ? args[0] : "none";
+        if (lowering.equals("layered-need-false")) {
+            layered();
+            return;
+        }
         SSLServerSocket server = (SSLServerSocket) SSLServerSocketFactory.getDefault()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         if (lowering.equals("server-need-false")) {
@@ -49,6 +57,27 @@ public final class SocketServerApp {
         ClientLoop.listening(server.getLocalPort());
         ClientLoop.awaitStdinClosed();
         server.close();
+    }
+
+    private static void layered() throws Exception {
+        ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        SSLSocketFactory tls = (SSLSocketFactory) SSLSocketFactory.getDefault();
+        Thread acceptor = new Thread(() -> {
+            while (true) {
+                try {
+                    SSLSocket socket = (SSLSocket) tls.createSocket(plain.accept(), null, true);
+                    socket.setNeedClientAuth(false);
+                    new Thread(() -> serve(socket)).start();
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        ClientLoop.listening(plain.getLocalPort());
+        ClientLoop.awaitStdinClosed();
+        plain.close();
     }
 
     private static void serve(Socket socket) {

@@ -81,14 +81,14 @@ class InboundServersIT {
 
     static Stream<Arguments> loweringServers() {
         return Jdk.both().stream().flatMap(jdk -> Stream.of("server-need-false", "server-ssl-parameters",
-                "accepted-want-false").flatMap(lowering -> Stream.of("strict", "permissive")
+                "accepted-want-false", "layered-need-false").flatMap(lowering -> Stream.of("strict", "permissive")
                 .map(mode -> Arguments.of(jdk, lowering, mode))));
     }
 
     /**
      * An unmodified SSLServerSocket server that turns client authentication off after the agent set it
-     * (on the server socket, or on each accepted socket) still gets the mode's demand, and the agent says
-     * once, naming the application's line, that it overrode the call.
+     * (on the server socket, on each accepted socket, or on a socket layered over a plain one) still gets
+     * the mode's demand, and the agent says once, naming the application's line, that it overrode the call.
      */
     @ParameterizedTest(name = "{1} {2} on {0}")
     @MethodSource("loweringServers")

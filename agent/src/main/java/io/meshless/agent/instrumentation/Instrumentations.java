@@ -106,11 +106,21 @@ public final class Instrumentations {
         // AgentBuilder.Default's constructor probes Byte Buddy's Nexus, which reaches for sun.misc.Unsafe
         // (a warning on stderr on JDK 24+) to inject a class into the system class loader. The agent
         // never uses the Nexus (InitializationStrategy.NoOp below). Relocated with Byte Buddy in the
-        // agent jar, so the application's own Byte Buddy does not see this property.
-        if (System.getProperty(NEXUS_DISABLED) == null) {
+        // agent jar, so the application's own Byte Buddy does not see this property; and taken back
+        // once read (Byte Buddy reads it once, into a static), so the application never sees it at all.
+        boolean setHere = System.getProperty(NEXUS_DISABLED) == null;
+        if (setHere) {
             System.setProperty(NEXUS_DISABLED, "true");
         }
-        AgentBuilder current = new AgentBuilder.Default()
+        AgentBuilder.Default builder;
+        try {
+            builder = new AgentBuilder.Default();
+        } finally {
+            if (setHere) {
+                System.clearProperty(NEXUS_DISABLED);
+            }
+        }
+        AgentBuilder current = builder
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)

@@ -341,6 +341,8 @@ class AgentSmokeIT {
         assertThat(stdout).contains("BRIDGE bootstrap");
         // How the bridge got there must not open java.base's internals to the application's classes.
         assertThat(stdout).contains("INTERNALS closed");
+        // Nor leave system properties behind (Byte Buddy's Nexus switch is read once, then taken back).
+        assertThat(stdout).contains("PROPERTIES none");
         // A boot class path appended at run time turns sharing off for the application's classes: the
         // class the probe loads after its first TLS use must still come from its archive.
         assertThat(stdout.lines().filter(line -> line.contains(TlsProbe.AfterTls.class.getName() + " ")))

@@ -85,6 +85,13 @@ public final class TlsProbe {
         } catch (ClassNotFoundException e) {
             System.out.println("BRIDGE absent");
         }
+        StringBuilder agentProperties = new StringBuilder();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.contains("meshless") || name.contains("bytebuddy")) {
+                agentProperties.append(' ').append(name);
+            }
+        }
+        System.out.println("PROPERTIES" + (agentProperties.length() == 0 ? " none" : agentProperties));
         try {
             Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangAccess").invoke(null);
             System.out.println("INTERNALS open");

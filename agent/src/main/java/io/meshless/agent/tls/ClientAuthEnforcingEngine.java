@@ -31,7 +31,7 @@ final class ClientAuthEnforcingEngine extends SSLEngine {
     /** The application lowered client auth and the policy raised it again: worth telling, once per site. */
     private void reapplyAfter(String method) {
         if (policy.apply(delegate)) {
-            overrides.overrode("SSLEngine", method);
+            overrides.overrode("an SSLEngine", method);
         }
     }
 

@@ -28,11 +28,11 @@ final class ClientAuthOverrides {
         this.warnings = warnings;
     }
 
-    /** After the policy raised what {@code method} lowered on {@code what} (an engine, a socket). */
+    /** After the policy raised what {@code method} lowered on {@code what} ("an SSLEngine", ...). */
     void overrode(String what, String method) {
         String site = CallSite.ofApplication();
         if (reported.size() < CALL_SITES_REPORTED && reported.add(what + " " + method + " " + site)) {
-            warnings.accept("kept client authentication on an " + what + " after " + method + " from " + site
+            warnings.accept("kept client authentication on " + what + " after " + method + " from " + site
                     + ": " + policy.demand() + " (further calls from there are not logged)");
         }
     }

@@ -7,9 +7,10 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The server sockets of managed contexts, and the sockets they accept, keep the {@link ClientAuthPolicy}
- * whatever the application sets on them later ({@code setNeedClientAuth(false)}, {@code setSSLParameters}
- * without need, ...), as {@link ClientAuthEnforcingEngine} does for engines. The bytecode hooks on the
+ * The server sockets of managed contexts, the sockets they accept, and server-mode sockets layered over
+ * plain ones keep the {@link ClientAuthPolicy} whatever the application sets on them later
+ * ({@code setNeedClientAuth(false)}, {@code setSSLParameters} without need, ...), as
+ * {@link ClientAuthEnforcingEngine} does for engines. The bytecode hooks on the
  * JDK's socket classes report every such call here; sockets are held weakly.
  */
 public final class ClientAuthSockets {
@@ -52,7 +53,7 @@ public final class ClientAuthSockets {
         boolean raised = socket instanceof SSLServerSocket ? policy.apply((SSLServerSocket) socket)
                 : socket instanceof SSLSocket && policy.apply((SSLSocket) socket);
         if (raised) {
-            overrides.overrode(socket instanceof SSLServerSocket ? "SSLServerSocket" : "accepted SSLSocket", method);
+            overrides.overrode(socket instanceof SSLServerSocket ? "an SSLServerSocket" : "a server-mode SSLSocket", method);
         }
     }
 }

@@ -98,11 +98,6 @@ public final class FirstTlsUse implements ClassFileTransformer {
                 || name.startsWith("sun") && (name.startsWith("sun/security/ssl/") || name.startsWith("sun.security.ssl."));
     }
 
-    /** A cheap first test for application classes, before the verifier list is searched. */
-    static boolean isHttpLibrary(String internalName) {
-        return internalName.startsWith("okhttp3/") || internalName.startsWith("org/apache/")
-                && (internalName.startsWith("org/apache/hc/client5/") || internalName.startsWith("org/apache/http/conn/"));
-    }
 
     private static boolean contains(String[] names, String name) {
         for (String n : names) {
@@ -134,7 +129,9 @@ public final class FirstTlsUse implements ClassFileTransformer {
             if (!instrumented && !contains(ALSO_TRIGGERING, className)) {
                 return null;
             }
-        } else if (isHttpLibrary(className) && contains(LIBRARY_VERIFIERS, className)) {
+        } else if (contains(LIBRARY_VERIFIERS, className)) {
+            // No package pre-filter: String.equals rejects most names on their length, and a second list
+            // of prefixes is one more place a new verifier would have to be added.
             instrumented = true;
         } else {
             return null;

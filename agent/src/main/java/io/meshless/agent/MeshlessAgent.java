@@ -242,8 +242,8 @@ public final class MeshlessAgent {
         }
         MeshlessBridge.contextInit = (context, managers) -> {
             ensureStarted();
-            return managed.onInit((SSLContext) context, managers.length > 2 ? managers[2] : null,
-                    (KeyManager[]) managers[0], (TrustManager[]) managers[1]);
+            return managed.onInit((SSLContext) context, managers[2], (KeyManager[]) managers[0],
+                    (TrustManager[]) managers[1]);
         };
         MeshlessBridge.engineCreated = (context, engine) -> managed.onEngineCreated((SSLContext) context,
                 (SSLEngine) engine);

@@ -71,15 +71,11 @@ public final class ManagedContexts {
 
     /**
      * {@code SSLContext.init}: null or empty key managers become the agent's key manager, null trust
-     * managers the agent's trust manager; a context that ends up with either is managed.
+     * managers the agent's trust manager; a context that ends up with either is managed, and so is its
+     * implementation ({@code SSLContextSpi}, null when unknown), for the sockets that know only that.
      *
      * @return {key managers, trust managers} to initialize the context with
      */
-    public Object[] onInit(SSLContext context, KeyManager[] keyManagers, TrustManager[] trustManagers) {
-        return onInit(context, null, keyManagers, trustManagers);
-    }
-
-    /** As above, also knowing the context's implementation ({@code SSLContextSpi}), when the hook sees it. */
     public Object[] onInit(SSLContext context, Object implementation, KeyManager[] keyManagers,
                            TrustManager[] trustManagers) {
         KeyManager[] km = keyManagers == null || keyManagers.length == 0

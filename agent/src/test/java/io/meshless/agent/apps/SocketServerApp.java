@@ -39,34 +39,35 @@ public final class SocketServerApp {
             server.setSSLParameters(parameters);
         }
         boolean lowerAccepted = lowering.equals("accepted-want-false");
-        Thread acceptor = new Thread(() -> {
-            while (true) {
-                try {
-                    Socket socket = server.accept();
-                    if (lowerAccepted) {
-                        ((SSLSocket) socket).setWantClientAuth(false);
-                    }
-                    new Thread(() -> serve(socket)).start();
-                } catch (Exception e) {
-                    return;
-                }
+        serveUntilStdinCloses(server, () -> {
+            SSLSocket socket = (SSLSocket) server.accept();
+            if (lowerAccepted) {
+                socket.setWantClientAuth(false);
             }
+            return socket;
         });
-        acceptor.setDaemon(true);
-        acceptor.start();
-        ClientLoop.listening(server.getLocalPort());
-        ClientLoop.awaitStdinClosed();
-        server.close();
     }
 
     private static void layered() throws Exception {
         ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         SSLSocketFactory tls = (SSLSocketFactory) SSLSocketFactory.getDefault();
+        serveUntilStdinCloses(plain, () -> {
+            SSLSocket socket = (SSLSocket) tls.createSocket(plain.accept(), null, true);
+            socket.setNeedClientAuth(false);
+            return socket;
+        });
+    }
+
+    /** The next TLS connection, as the mode under test produces it. */
+    private interface NextConnection {
+        SSLSocket accept() throws Exception;
+    }
+
+    private static void serveUntilStdinCloses(ServerSocket listener, NextConnection next) throws Exception {
         Thread acceptor = new Thread(() -> {
             while (true) {
                 try {
-                    SSLSocket socket = (SSLSocket) tls.createSocket(plain.accept(), null, true);
-                    socket.setNeedClientAuth(false);
+                    SSLSocket socket = next.accept();
                     new Thread(() -> serve(socket)).start();
                 } catch (Exception e) {
                     return;
@@ -75,9 +76,9 @@ public final class SocketServerApp {
         });
         acceptor.setDaemon(true);
         acceptor.start();
-        ClientLoop.listening(plain.getLocalPort());
+        ClientLoop.listening(listener.getLocalPort());
         ClientLoop.awaitStdinClosed();
-        plain.close();
+        listener.close();
     }
 
     private static void serve(Socket socket) {

@@ -121,7 +121,7 @@ class ManagedContextsTest {
         ManagedContexts managed = managed(Mode.STRICT);
         SSLContext context = SSLContext.getInstance("TLS");
 
-        Object[] replaced = managed.onInit(context, null, null);
+        Object[] replaced = managed.onInit(context, null, null, null);
 
         assertThat((KeyManager[]) replaced[0]).containsExactly(managed.keyManager());
         assertThat((TrustManager[]) replaced[1]).containsExactly(managed.trustManager());
@@ -135,7 +135,7 @@ class ManagedContextsTest {
         KeyManager[] own = {keyManager(PEER)};
         TrustManager[] ownTrust = {trusting(MESH)};
 
-        Object[] replaced = managed.onInit(context, own, ownTrust);
+        Object[] replaced = managed.onInit(context, null, own, ownTrust);
 
         assertThat(replaced[0]).isSameAs(own);
         assertThat(replaced[1]).isSameAs(ownTrust);
@@ -147,7 +147,7 @@ class ManagedContextsTest {
         ManagedContexts managed = managed(Mode.STRICT);
         SSLContext context = SSLContext.getInstance("TLS");
 
-        Object[] replaced = managed.onInit(context, new KeyManager[0], new TrustManager[] {trusting(MESH)});
+        Object[] replaced = managed.onInit(context, null, new KeyManager[0], new TrustManager[] {trusting(MESH)});
 
         assertThat((KeyManager[]) replaced[0]).containsExactly(managed.keyManager());
         assertThat(managed.isManaged(context)).isTrue();

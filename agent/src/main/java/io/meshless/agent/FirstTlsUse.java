@@ -28,8 +28,12 @@ public final class FirstTlsUse implements ClassFileTransformer {
      * exactly its list (a test keeps them in step).
      */
     static final String[] INSTRUMENTED = {
-        "javax/net/ssl/SSLContext", "javax/net/ssl/HttpsURLConnection", "sun/security/ssl/SSLSessionImpl",
-        "sun/security/ssl/SSLServerSocketImpl", "sun/security/ssl/SSLSocketImpl"};
+        "javax/net/ssl/SSLContext",
+        "javax/net/ssl/HttpsURLConnection",
+        "sun/security/ssl/SSLSessionImpl",
+        "sun/security/ssl/SSLServerSocketImpl",
+        "sun/security/ssl/SSLSocketImpl"
+    };
 
     /**
      * Internal names of the HTTP libraries' host-name verifiers {@code Instrumentations} transforms, in
@@ -39,15 +43,16 @@ public final class FirstTlsUse implements ClassFileTransformer {
      */
     static final String[] LIBRARY_VERIFIERS = {
         "okhttp3/internal/tls/OkHostnameVerifier", "org/apache/hc/client5/http/ssl/DefaultHostnameVerifier",
-        "org/apache/http/conn/ssl/DefaultHostnameVerifier", "org/apache/http/conn/ssl/AbstractVerifier"};
+        "org/apache/http/conn/ssl/DefaultHostnameVerifier", "org/apache/http/conn/ssl/AbstractVerifier"
+    };
 
     /** Loading one of these means TLS is about to be configured; they are not transformed themselves. */
     private static final String[] ALSO_TRIGGERING = {
-        "javax/net/ssl/KeyManagerFactory", "javax/net/ssl/TrustManagerFactory"};
+        "javax/net/ssl/KeyManagerFactory", "javax/net/ssl/TrustManagerFactory"
+    };
 
     /** What the transformer delegates to after a failed start: nothing, and no second attempt. */
-    private static final ClassFileTransformer NOTHING = new ClassFileTransformer() {
-    };
+    private static final ClassFileTransformer NOTHING = new ClassFileTransformer() {};
 
     private final AgentConfig config;
     private final Instrumentation instrumentation;
@@ -69,8 +74,8 @@ public final class FirstTlsUse implements ClassFileTransformer {
         }
         if (config.mode() == Mode.OFF) {
             if (config.logLevel().allows(LogLevel.INFO)) {
-                System.err.println("[meshless] mode=off (" + config.setting(ConfigKey.MODE).source()
-                        + "): installing nothing");
+                System.err.println(
+                        "[meshless] mode=off (" + config.setting(ConfigKey.MODE).source() + "): installing nothing");
             }
             return;
         }
@@ -84,7 +89,8 @@ public final class FirstTlsUse implements ClassFileTransformer {
 
     private static boolean anyInstrumentedTypeLoaded(Instrumentation instrumentation) {
         for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-            if (loaded.getClassLoader() == null && isTlsPackage(loaded.getName())
+            if (loaded.getClassLoader() == null
+                    && isTlsPackage(loaded.getName())
                     && contains(INSTRUMENTED, loaded.getName().replace('.', '/'))) {
                 return true;
             }
@@ -95,9 +101,9 @@ public final class FirstTlsUse implements ClassFileTransformer {
     /** Either separator: a cheap first test before the name lists are searched. */
     private static boolean isTlsPackage(String name) {
         return name.startsWith("javax") && (name.startsWith("javax/net/ssl/") || name.startsWith("javax.net.ssl."))
-                || name.startsWith("sun") && (name.startsWith("sun/security/ssl/") || name.startsWith("sun.security.ssl."));
+                || name.startsWith("sun")
+                        && (name.startsWith("sun/security/ssl/") || name.startsWith("sun.security.ssl."));
     }
-
 
     private static boolean contains(String[] names, String name) {
         for (String n : names) {
@@ -115,8 +121,12 @@ public final class FirstTlsUse implements ClassFileTransformer {
      * retransformed.
      */
     @Override
-    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
-                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+    public byte[] transform(
+            ClassLoader loader,
+            String className,
+            Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain,
+            byte[] classfileBuffer) {
         if (className == null) {
             return null;
         }

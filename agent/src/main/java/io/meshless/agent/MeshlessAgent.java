@@ -30,9 +30,9 @@ import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -77,12 +77,16 @@ public final class MeshlessAgent {
             WatchedCertDirectory watcher = certificates;
             return watcher == null ? Optional.empty() : watcher.current();
         };
-        Supplier<X509ExtendedTrustManager> systemTrust = config.trustSystemCas()
-                ? new Lazy<>(MeshTrustManager::systemDefault) : null;
-        MeshTrustManager trustManager = new MeshTrustManager(current,
-                config.allowedPeers().orElse(null), systemTrust, config.certDir().toString(), securelyNamed);
-        this.managed = new ManagedContexts(new ReloadingKeyManager(current), trustManager,
-                new ClientAuthPolicy(config.mode()));
+        Supplier<X509ExtendedTrustManager> systemTrust =
+                config.trustSystemCas() ? new Lazy<>(MeshTrustManager::systemDefault) : null;
+        MeshTrustManager trustManager = new MeshTrustManager(
+                current,
+                config.allowedPeers().orElse(null),
+                systemTrust,
+                config.certDir().toString(),
+                securelyNamed);
+        this.managed = new ManagedContexts(
+                new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode()));
     }
 
     /** Created on first use: SLF4J is not initialized at all in a JVM that never uses TLS. */
@@ -108,13 +112,14 @@ public final class MeshlessAgent {
         return install(config, instrumentation, false, false);
     }
 
-    private static ClassFileTransformer install(AgentConfig config, Instrumentation instrumentation,
-                                                boolean attached, boolean eager) {
+    private static ClassFileTransformer install(
+            AgentConfig config, Instrumentation instrumentation, boolean attached, boolean eager) {
         StderrServiceProvider.setThreshold(config.logLevel());
         synchronized (LOCK) {
             if (installed != null) {
-                log().warn("the agent is already installed in this JVM; ignoring the second {}",
-                        attached ? "attach" : "-javaagent");
+                log().warn(
+                                "the agent is already installed in this JVM; ignoring the second {}",
+                                attached ? "attach" : "-javaagent");
                 return null;
             }
             try {
@@ -123,7 +128,10 @@ public final class MeshlessAgent {
                 installed = agent;
                 return hooks;
             } catch (Throwable t) {
-                log().error("the agent could not be installed; the application continues without it: {}", t.toString(), t);
+                log().error(
+                                "the agent could not be installed; the application continues without it: {}",
+                                t.toString(),
+                                t);
                 return null;
             }
         }
@@ -149,14 +157,19 @@ public final class MeshlessAgent {
                 hooks = Instrumentations.transformer();
             }
         } catch (Throwable t) {
-            log().warn("bytecode hooks not installed ({}); the default SSLContext and key/trust manager factories"
-                    + " still carry the workload identity", t.toString());
+            log().warn(
+                            "bytecode hooks not installed ({}); the default SSLContext and key/trust manager factories"
+                                    + " still carry the workload identity",
+                            t.toString());
         }
         if (eager) {
             ensureStarted();
         } else if (config.logLevel().allows(io.meshless.agent.config.LogLevel.DEBUG)) {
-            log().debug("armed at the first JSSE class (mode={}, cert-dir={}); certificates load at the first"
-                    + " TLS use", config.mode().value(), config.certDir());
+            log().debug(
+                            "armed at the first JSSE class (mode={}, cert-dir={}); certificates load at the first"
+                                    + " TLS use",
+                            config.mode().value(),
+                            config.certDir());
         }
         return hooks;
     }
@@ -180,7 +193,8 @@ public final class MeshlessAgent {
                     ensureStarted();
                     return managed.trustManager();
                 },
-                platformKeyAlgorithm, platformTrustAlgorithm));
+                platformKeyAlgorithm,
+                platformTrustAlgorithm));
         Security.setProperty("ssl.KeyManagerFactory.algorithm", MeshlessProvider.NAME);
         Security.setProperty("ssl.TrustManagerFactory.algorithm", MeshlessProvider.NAME);
     }
@@ -202,7 +216,10 @@ public final class MeshlessAgent {
             try {
                 start();
             } catch (Throwable t) {
-                log().error("the agent could not install its TLS defaults; the application continues: {}", t.toString(), t);
+                log().error(
+                                "the agent could not install its TLS defaults; the application continues: {}",
+                                t.toString(),
+                                t);
             } finally {
                 started = true;
                 starting = false;
@@ -225,12 +242,15 @@ public final class MeshlessAgent {
             HttpsURLConnection.setDefaultSSLSocketFactory(defaultSocketFactory);
         }
         Optional<WorkloadCredentials> now = certificates.current();
-        log().info("installed (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}); {}",
-                config.mode().value(), config.certDir(),
-                config.allowedPeers().map(Object::toString).orElse("own trust domain"),
-                config.trustSystemCas(),
-                now.map(MeshlessAgent::describe).orElse("no usable workload credentials yet: TLS handshakes fail"
-                        + " closed until they appear"));
+        log().info(
+                        "installed (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}); {}",
+                        config.mode().value(),
+                        config.certDir(),
+                        config.allowedPeers().map(Object::toString).orElse("own trust domain"),
+                        config.trustSystemCas(),
+                        now.map(MeshlessAgent::describe)
+                                .orElse("no usable workload credentials yet: TLS handshakes fail"
+                                        + " closed until they appear"));
     }
 
     /** Puts the bridge into the boot loader and points its hooks at this agent. */
@@ -242,13 +262,13 @@ public final class MeshlessAgent {
         }
         MeshlessBridge.contextInit = (context, managers) -> {
             ensureStarted();
-            return managed.onInit((SSLContext) context, managers[2], (KeyManager[]) managers[0],
-                    (TrustManager[]) managers[1]);
+            return managed.onInit(
+                    (SSLContext) context, managers[2], (KeyManager[]) managers[0], (TrustManager[]) managers[1]);
         };
-        MeshlessBridge.engineCreated = (context, engine) -> managed.onEngineCreated((SSLContext) context,
-                (SSLEngine) engine);
-        MeshlessBridge.serverSocketFactory = (context, factory) -> managed.onServerSocketFactory(
-                (SSLContext) context, (SSLServerSocketFactory) factory);
+        MeshlessBridge.engineCreated =
+                (context, engine) -> managed.onEngineCreated((SSLContext) context, (SSLEngine) engine);
+        MeshlessBridge.serverSocketFactory = (context, factory) ->
+                managed.onServerSocketFactory((SSLContext) context, (SSLServerSocketFactory) factory);
         MeshlessBridge.refuseDefaultContext = context -> {
             ensureStarted();
             SSLContext ours = defaultContext;
@@ -273,17 +293,23 @@ public final class MeshlessAgent {
             return false;
         }
         if (config.logLevel().allows(io.meshless.agent.config.LogLevel.DEBUG)) {
-            log().debug("the HTTP library's host-name check refused {} for {}; accepted by secure naming: the agent"
-                    + " authorized this server by SPIFFE ID during the handshake", host,
-                    SpiffeId.fromCertificate((X509Certificate) certificate).map(Object::toString).orElse("?"));
+            log().debug(
+                            "the HTTP library's host-name check refused {} for {}; accepted by secure naming: the agent"
+                                    + " authorized this server by SPIFFE ID during the handshake",
+                            host,
+                            SpiffeId.fromCertificate((X509Certificate) certificate)
+                                    .map(Object::toString)
+                                    .orElse("?"));
         }
         return true;
     }
 
     private boolean refuse(boolean refuse, String what) {
         if (refuse) {
-            log().warn("refused {} from {}: the Meshless agent owns this JVM's default TLS configuration",
-                    what, CallSite.ofApplication());
+            log().warn(
+                            "refused {} from {}: the Meshless agent owns this JVM's default TLS configuration",
+                            what,
+                            CallSite.ofApplication());
         }
         return refuse;
     }
@@ -329,8 +355,16 @@ public final class MeshlessAgent {
     }
 
     static String describe(WorkloadCredentials credentials) {
-        return "identity " + credentials.spiffeId().map(Object::toString)
-                .orElse("'" + credentials.identity().certificate().getSubjectX500Principal().getName() + "' (no SPIFFE ID)")
+        return "identity "
+                + credentials
+                        .spiffeId()
+                        .map(Object::toString)
+                        .orElse("'"
+                                + credentials
+                                        .identity()
+                                        .certificate()
+                                        .getSubjectX500Principal()
+                                        .getName() + "' (no SPIFFE ID)")
                 + ", serial " + credentials.serialHex() + ", valid until " + credentials.notAfter();
     }
 
@@ -347,20 +381,27 @@ public final class MeshlessAgent {
                 securelyNamed.forgetAll();
             }
             int sessions = managed.retire(previous.identity().certificate());
-            log().info("rotated to {} (was serial {}); invalidated {} cached TLS sessions and resume none made"
-                    + " with the old certificate; open connections keep the identity they handshook with until"
-                    + " they reconnect", describe(current), previous.serialHex(), sessions);
+            log().info(
+                            "rotated to {} (was serial {}); invalidated {} cached TLS sessions and resume none made"
+                                    + " with the old certificate; open connections keep the identity they handshook with until"
+                                    + " they reconnect",
+                            describe(current),
+                            previous.serialHex(),
+                            sessions);
         }
 
         @Override
         public void rejected(PkiException problem) {
             WatchedCertDirectory watcher = certificates;
-            if ((watcher != null && watcher.current().isPresent()) || problem.getMessage().equals(lastProblem)) {
+            if ((watcher != null && watcher.current().isPresent())
+                    || problem.getMessage().equals(lastProblem)) {
                 return; // pki logged it, and the last good set keeps serving
             }
             lastProblem = problem.getMessage();
-            log().warn("no usable workload credentials in {}: TLS handshakes fail closed until valid material"
-                    + " appears (the JVM keeps running)", config.certDir());
+            log().warn(
+                            "no usable workload credentials in {}: TLS handshakes fail closed until valid material"
+                                    + " appears (the JVM keeps running)",
+                            config.certDir());
         }
     }
 

@@ -21,9 +21,15 @@ final class CaCreateCommand implements Command {
     private final Clock clock;
     private final Options options = new Options()
             .value("--out", "DIR", "directory to write ca.crt and ca.key into (created if absent)")
-            .value("--name", "CN", "common name of the CA (default \"Meshless Root CA\", or \"Meshless Intermediate CA\")")
+            .value(
+                    "--name",
+                    "CN",
+                    "common name of the CA (default \"Meshless Root CA\", or \"Meshless Intermediate CA\")")
             .value("--key-type", "TYPE", "ec-p256 (default), ec-p384, rsa-2048, rsa-3072, rsa-4096, ed25519")
-            .value("--days", "N", "validity in days (default " + ROOT_DAYS + ", intermediate " + INTERMEDIATE_DAYS + ")")
+            .value(
+                    "--days",
+                    "N",
+                    "validity in days (default " + ROOT_DAYS + ", intermediate " + INTERMEDIATE_DAYS + ")")
             .flag("--intermediate", "create an intermediate CA signed by the CA in --ca")
             .value("--ca", "DIR", "with --intermediate: the signing CA's directory (ca.crt, ca.key)")
             .value("--ca-password", "P", "password of an encrypted --ca key")
@@ -94,7 +100,8 @@ final class CaCreateCommand implements Command {
 
         CertificateAuthority ca;
         if (intermediate) {
-            char[] password = args.value("--ca-password").map(String::toCharArray).orElse(null);
+            char[] password =
+                    args.value("--ca-password").map(String::toCharArray).orElse(null);
             CertificateAuthority parent = CaDirectory.load(parentDir.get(), password, clock);
             ca = parent.createIntermediate(name, Duration.ofDays(days), keyType);
         } else {
@@ -115,13 +122,19 @@ final class CaCreateCommand implements Command {
             return;
         }
         StringBuilder b = new StringBuilder();
-        b.append("Created ").append(intermediate ? "intermediate" : "root").append(" CA \"").append(name).append("\"\n");
-        CertificateFacts.print(b, java.util.Arrays.asList(
-                new String[] {"certificate", certFile.toString()},
-                new String[] {"private key", keyFile + " (keep it secret)"},
-                new String[] {"key type", facts.keyType()},
-                new String[] {"serial", facts.serial()},
-                new String[] {"valid until", facts.notAfter() + " (" + facts.timeLeft() + ")"}));
+        b.append("Created ")
+                .append(intermediate ? "intermediate" : "root")
+                .append(" CA \"")
+                .append(name)
+                .append("\"\n");
+        CertificateFacts.print(
+                b,
+                java.util.Arrays.asList(
+                        new String[] {"certificate", certFile.toString()},
+                        new String[] {"private key", keyFile + " (keep it secret)"},
+                        new String[] {"key type", facts.keyType()},
+                        new String[] {"serial", facts.serial()},
+                        new String[] {"valid until", facts.notAfter() + " (" + facts.timeLeft() + ")"}));
         out.print(b);
     }
 

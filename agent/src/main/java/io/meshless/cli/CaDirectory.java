@@ -29,8 +29,7 @@ final class CaDirectory {
     static final String CA_CRT = "ca.crt";
     static final String CA_KEY = "ca.key";
 
-    private CaDirectory() {
-    }
+    private CaDirectory() {}
 
     static CertificateAuthority load(Path dir, char[] keyPasswordOrNull, Clock clock)
             throws PkiException, CommandFailedException {
@@ -44,12 +43,16 @@ final class CaDirectory {
         PrivateKey key = PrivateKeyReader.read(keyFile, keyPasswordOrNull);
         X509Certificate ca = chain.get(0);
         if (ca.getBasicConstraints() < 0) {
-            throw new PkiException(certFile.toString(), "certificate #1 (" + ca.getSubjectX500Principal().getName()
-                    + ") is not a CA certificate (basicConstraints CA:FALSE), so it cannot issue certificates");
+            throw new PkiException(
+                    certFile.toString(),
+                    "certificate #1 (" + ca.getSubjectX500Principal().getName()
+                            + ") is not a CA certificate (basicConstraints CA:FALSE), so it cannot issue certificates");
         }
         if (!keyMatches(key, ca)) {
-            throw new PkiException(keyFile.toString(), "this key does not belong to the CA certificate in " + certFile
-                    + " (" + ca.getSubjectX500Principal().getName() + ")");
+            throw new PkiException(
+                    keyFile.toString(),
+                    "this key does not belong to the CA certificate in " + certFile + " ("
+                            + ca.getSubjectX500Principal().getName() + ")");
         }
         return new CertificateAuthority(new HeldCertificate(key, chain), clock);
     }

@@ -36,8 +36,12 @@ final class InspectCommand implements Command {
 
     private final Clock clock;
     private final Options options = new Options()
-            .operands("PATH", 1, 1, "a certificate directory (tls.crt, tls.key, ca.crt), a PEM or DER certificate\n"
-                    + "file, or a PKCS#12 / JKS keystore")
+            .operands(
+                    "PATH",
+                    1,
+                    1,
+                    "a certificate directory (tls.crt, tls.key, ca.crt), a PEM or DER certificate\n"
+                            + "file, or a PKCS#12 / JKS keystore")
             .value("--password", "P", "keystore password (PKCS#12, JKS)")
             .value("--alias", "NAME", "keystore entry to inspect (default: the first key entry)")
             .value("--bundle", "FILE", "for a file or keystore: check the chain against this CA bundle")
@@ -79,8 +83,8 @@ final class InspectCommand implements Command {
     public void execute(Arguments args, PrintStream out) throws Exception {
         Path path = Arguments.toPath("PATH", args.operands().get(0));
         if (!Files.exists(path)) {
-            throw new CommandFailedException(path + ": " + (Files.isSymbolicLink(path)
-                    ? "symbolic link points to nothing" : "no such file or directory"));
+            throw new CommandFailedException(path + ": "
+                    + (Files.isSymbolicLink(path) ? "symbolic link points to nothing" : "no such file or directory"));
         }
         Report report;
         if (Files.isDirectory(path)) {
@@ -152,7 +156,10 @@ final class InspectCommand implements Command {
 
         StringBuilder b = new StringBuilder(dir + " (certificate directory, " + layout(dir) + ")\n");
         List<String[]> rows = new ArrayList<>();
-        Json json = Json.object().put("path", dir.toString()).put("kind", "directory").put("layout", layout(dir));
+        Json json = Json.object()
+                .put("path", dir.toString())
+                .put("kind", "directory")
+                .put("layout", layout(dir));
         if (chain != null) {
             CertificateFacts leaf = new CertificateFacts(chain.get(0), now);
             rows.addAll(leaf.rows());
@@ -162,7 +169,8 @@ final class InspectCommand implements Command {
         }
         if (chain != null && key != null) {
             boolean matches = CaDirectory.keyMatches(key, chain.get(0));
-            rows.add(new String[] {"private key", matches ? "matches the certificate" : "DOES NOT MATCH the certificate"});
+            rows.add(new String[] {"private key", matches ? "matches the certificate" : "DOES NOT MATCH the certificate"
+            });
             json.put("keyMatches", matches);
         }
         if (bundle != null) {
@@ -211,24 +219,31 @@ final class InspectCommand implements Command {
         if (problem == null && bundle != null) {
             problem = chainProblem(file, chain, bundle, now);
         }
-        StringBuilder b = new StringBuilder(file + " (" + chain.size() + " certificate" + (chain.size() == 1 ? "" : "s") + ")\n");
+        StringBuilder b =
+                new StringBuilder(file + " (" + chain.size() + " certificate" + (chain.size() == 1 ? "" : "s") + ")\n");
         CertificateFacts leaf = new CertificateFacts(chain.get(0), now);
         List<String[]> rows = new ArrayList<>(leaf.rows());
         if (chain.size() > 1) {
             rows.add(new String[] {"chain", describeChain(chain)});
         }
-        rows.add(new String[] {"trust bundle", bundle == null ? "none given (--bundle FILE checks the chain)"
-                : describeBundle(bundle)});
+        rows.add(new String[] {
+            "trust bundle", bundle == null ? "none given (--bundle FILE checks the chain)" : describeBundle(bundle)
+        });
         rows.add(new String[] {"check", problem == null ? "OK" : "FAILED: " + problem});
         CertificateFacts.print(b, rows);
-        Json json = Json.object().put("path", file.toString()).put("kind", "certificates")
-                .put("certificate", leaf.json()).put("chain", subjects(chain))
+        Json json = Json.object()
+                .put("path", file.toString())
+                .put("kind", "certificates")
+                .put("certificate", leaf.json())
+                .put("chain", subjects(chain))
                 .put("trustBundle", bundle == null ? null : subjects(bundle))
-                .put("ok", problem == null).put("problem", problem);
+                .put("ok", problem == null)
+                .put("problem", problem);
         return new Report(b.toString(), json, problem);
     }
 
-    private Report keyStore(Path file, char[] password, String alias, List<X509Certificate> extraBundle) throws Exception {
+    private Report keyStore(Path file, char[] password, String alias, List<X509Certificate> extraBundle)
+            throws Exception {
         Instant now = clock.instant();
         HeldCertificate held = KeyStoreReader.readKeyEntry(file, password, alias);
         List<X509Certificate> trusted = new ArrayList<>();
@@ -247,7 +262,8 @@ final class InspectCommand implements Command {
                 problem = file + " " + e.getMessage();
             }
         } else {
-            problem = CaDirectory.keyMatches(held.privateKey(), held.certificate()) ? validity(file, held.chain(), now)
+            problem = CaDirectory.keyMatches(held.privateKey(), held.certificate())
+                    ? validity(file, held.chain(), now)
                     : file + ": private key does not match certificate #1";
         }
         StringBuilder b = new StringBuilder(file + " (keystore)\n");
@@ -256,14 +272,23 @@ final class InspectCommand implements Command {
         boolean matches = CaDirectory.keyMatches(held.privateKey(), held.certificate());
         rows.add(new String[] {"chain", describeChain(held.chain())});
         rows.add(new String[] {"private key", matches ? "matches the certificate" : "DOES NOT MATCH the certificate"});
-        rows.add(new String[] {"trust bundle", bundle == null ? "none in the keystore (--bundle FILE checks the chain)"
-                : (extraBundle != null ? "" : "trusted entries: ") + describeBundle(bundle)});
+        rows.add(new String[] {
+            "trust bundle",
+            bundle == null
+                    ? "none in the keystore (--bundle FILE checks the chain)"
+                    : (extraBundle != null ? "" : "trusted entries: ") + describeBundle(bundle)
+        });
         rows.add(new String[] {"check", problem == null ? "OK" : "FAILED: " + problem});
         CertificateFacts.print(b, rows);
-        Json json = Json.object().put("path", file.toString()).put("kind", "keystore")
-                .put("certificate", leaf.json()).put("chain", subjects(held.chain())).put("keyMatches", matches)
+        Json json = Json.object()
+                .put("path", file.toString())
+                .put("kind", "keystore")
+                .put("certificate", leaf.json())
+                .put("chain", subjects(held.chain()))
+                .put("keyMatches", matches)
                 .put("trustBundle", bundle == null ? null : subjects(bundle))
-                .put("ok", problem == null).put("problem", problem);
+                .put("ok", problem == null)
+                .put("problem", problem);
         return new Report(b.toString(), json, problem);
     }
 
@@ -271,8 +296,8 @@ final class InspectCommand implements Command {
     private static String validity(Path file, List<X509Certificate> chain, Instant now) {
         for (int i = 0; i < chain.size(); i++) {
             CertificateFacts facts = new CertificateFacts(chain.get(i), now);
-            String label = file + ": certificate #" + (i + 1) + " (" + (facts.identity() != null ? facts.identity()
-                    : facts.subject()) + ")";
+            String label = file + ": certificate #" + (i + 1) + " ("
+                    + (facts.identity() != null ? facts.identity() : facts.subject()) + ")";
             if (now.isAfter(facts.notAfter())) {
                 return label + " expired on " + facts.notAfter() + " (" + facts.timeLeft() + ")";
             }
@@ -284,7 +309,8 @@ final class InspectCommand implements Command {
     }
 
     /** PKIX validation of a chain without its key, at the clock's time. */
-    private static String chainProblem(Path file, List<X509Certificate> chain, List<X509Certificate> bundle, Instant now) {
+    private static String chainProblem(
+            Path file, List<X509Certificate> chain, List<X509Certificate> bundle, Instant now) {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             List<X509Certificate> path = new ArrayList<>(chain);
@@ -293,7 +319,8 @@ final class InspectCommand implements Command {
                 path.remove(path.size() - 1);
             }
             CertPath certPath = factory.generateCertPath(path);
-            PKIXParameters parameters = new PKIXParameters(TrustBundle.of(bundle).trustAnchors());
+            PKIXParameters parameters =
+                    new PKIXParameters(TrustBundle.of(bundle).trustAnchors());
             parameters.setRevocationEnabled(false);
             parameters.setDate(Date.from(now));
             CertPathValidator.getInstance("PKIX").validate(certPath, parameters);
@@ -317,10 +344,17 @@ final class InspectCommand implements Command {
 
     private static boolean isKeyStore(Path file, byte[] data) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        boolean jksMagic = data.length >= 4 && (data[0] & 0xff) == 0xfe && (data[1] & 0xff) == 0xed
-                && (data[2] & 0xff) == 0xfe && (data[3] & 0xff) == 0xed;
-        return jksMagic || name.endsWith(".p12") || name.endsWith(".pfx") || name.endsWith(".jks")
-                || name.endsWith(".keystore") || name.endsWith(".truststore");
+        boolean jksMagic = data.length >= 4
+                && (data[0] & 0xff) == 0xfe
+                && (data[1] & 0xff) == 0xed
+                && (data[2] & 0xff) == 0xfe
+                && (data[3] & 0xff) == 0xed;
+        return jksMagic
+                || name.endsWith(".p12")
+                || name.endsWith(".pfx")
+                || name.endsWith(".jks")
+                || name.endsWith(".keystore")
+                || name.endsWith(".truststore");
     }
 
     private static boolean looksLikePem(byte[] data) {
@@ -351,7 +385,8 @@ final class InspectCommand implements Command {
     }
 
     private static String describeBundle(List<X509Certificate> bundle) {
-        return bundle.size() + " certificate" + (bundle.size() == 1 ? "" : "s") + ": " + String.join("; ", subjects(bundle));
+        return bundle.size() + " certificate" + (bundle.size() == 1 ? "" : "s") + ": "
+                + String.join("; ", subjects(bundle));
     }
 
     private static List<String> subjects(List<X509Certificate> certificates) {
@@ -361,5 +396,4 @@ final class InspectCommand implements Command {
         }
         return result;
     }
-
 }

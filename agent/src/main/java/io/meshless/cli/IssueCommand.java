@@ -132,7 +132,8 @@ final class IssueCommand implements Command {
             CertDirectory.write(dir, held, bundle);
         }
         if (pkcs12.isPresent()) {
-            KeyStoreWriter.writePkcs12(pkcs12.get(), held, bundle, password.get().toCharArray());
+            KeyStoreWriter.writePkcs12(
+                    pkcs12.get(), held, bundle, password.get().toCharArray());
         }
         if (jks.isPresent()) {
             KeyStoreWriter.writeJks(jks.get(), held, bundle, password.get().toCharArray());
@@ -149,7 +150,9 @@ final class IssueCommand implements Command {
             out.println(Json.object()
                     .put("identity", id.toString())
                     .put("files", written)
-                    .put("generation", generation == null ? null : generation.getFileName().toString())
+                    .put(
+                            "generation",
+                            generation == null ? null : generation.getFileName().toString())
                     .put("chainLength", held.chain().size())
                     .put("certificate", facts.json()));
             return;
@@ -192,8 +195,10 @@ final class IssueCommand implements Command {
             throw new UsageException("missing identity: give --spiffe-id ID, or --namespace NS --service-account SA");
         }
         if (!namespace.isPresent() || !serviceAccount.isPresent()) {
-            throw new UsageException(namespace.isPresent() ? "--namespace needs --service-account SA"
-                    : "--service-account needs --namespace NS");
+            throw new UsageException(
+                    namespace.isPresent()
+                            ? "--namespace needs --service-account SA"
+                            : "--service-account needs --namespace NS");
         }
         String trustDomain = args.value("--trust-domain").orElse("cluster.local");
         try {

@@ -41,8 +41,8 @@ public final class MeshlessCommand {
         return standard(Clock.systemUTC(), System::getProperty, System.getenv()::get);
     }
 
-    static MeshlessCommand standard(Clock clock, Function<String, String> systemProperty,
-                                    Function<String, String> environment) {
+    static MeshlessCommand standard(
+            Clock clock, Function<String, String> systemProperty, Function<String, String> environment) {
         return new MeshlessCommand(Arrays.asList(
                 new CaCreateCommand(clock),
                 new IssueCommand(clock),
@@ -89,8 +89,8 @@ public final class MeshlessCommand {
             command.execute(arguments, out);
             return OK;
         } catch (UsageException e) {
-            err.println(PROGRAM + " " + command.name() + ": " + oneLine(e.getMessage())
-                    + " (see '" + PROGRAM + " " + command.name() + " --help')");
+            err.println(PROGRAM + " " + command.name() + ": " + oneLine(e.getMessage()) + " (see '" + PROGRAM + " "
+                    + command.name() + " --help')");
             return USAGE;
         } catch (Exception e) {
             err.println(PROGRAM + " " + command.name() + ": " + oneLine(reason(e)));
@@ -127,14 +127,17 @@ public final class MeshlessCommand {
 
     /** Messages from exceptions may span lines; stderr gets exactly one. */
     static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        return message == null
+                ? ""
+                : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
     }
 
     private Command find(List<String> args) {
         Command best = null;
         for (Command command : commands) {
             List<String> words = Arrays.asList(command.name().split(" "));
-            if (args.size() >= words.size() && args.subList(0, words.size()).equals(words)
+            if (args.size() >= words.size()
+                    && args.subList(0, words.size()).equals(words)
                     && (best == null || words.size() > best.name().split(" ").length)) {
                 best = command;
             }
@@ -147,8 +150,8 @@ public final class MeshlessCommand {
         String group = args.get(0);
         List<Command> members = group(group);
         if (members.isEmpty()) {
-            err.println(PROGRAM + ": unknown command '" + group + "'; expected one of " + names()
-                    + " (see '" + PROGRAM + " --help')");
+            err.println(PROGRAM + ": unknown command '" + group + "'; expected one of " + names() + " (see '" + PROGRAM
+                    + " --help')");
             return USAGE;
         }
         if (Options.wantsHelp(args.subList(1, args.size()))) {
@@ -201,17 +204,26 @@ public final class MeshlessCommand {
                 .append("keystores, and show what the agent would load.\n\n")
                 .append("Commands:\n");
         for (Command command : commands) {
-            b.append("  ").append(pad(command.name(), 12)).append(command.summary()).append('\n');
+            b.append("  ")
+                    .append(pad(command.name(), 12))
+                    .append(command.summary())
+                    .append('\n');
         }
-        b.append("\nRun '").append(PROGRAM).append(" <command> --help' for a command's options.\n")
+        b.append("\nRun '")
+                .append(PROGRAM)
+                .append(" <command> --help' for a command's options.\n")
                 .append("Exit codes: 0 success, 1 failure, 2 bad usage; the reason is one line on stderr.\n");
         return b.toString();
     }
 
     private static String groupHelp(String group, List<Command> members) {
-        StringBuilder b = new StringBuilder("Usage: " + PROGRAM + " " + group + " <subcommand> [options]\n\nSubcommands:\n");
+        StringBuilder b =
+                new StringBuilder("Usage: " + PROGRAM + " " + group + " <subcommand> [options]\n\nSubcommands:\n");
         for (Command member : members) {
-            b.append("  ").append(pad(member.name(), 12)).append(member.summary()).append('\n');
+            b.append("  ")
+                    .append(pad(member.name(), 12))
+                    .append(member.summary())
+                    .append('\n');
         }
         return b.toString();
     }

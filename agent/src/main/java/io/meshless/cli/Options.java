@@ -104,8 +104,8 @@ final class Options {
             String name = eq > 0 ? arg.substring(0, eq) : arg;
             Option option = options.get(name);
             if (option == null) {
-                throw new UsageException("unknown option " + name + (options.isEmpty() ? ""
-                        : "; expected one of " + String.join(", ", options.keySet())));
+                throw new UsageException("unknown option " + name
+                        + (options.isEmpty() ? "" : "; expected one of " + String.join(", ", options.keySet())));
             }
             String value;
             if (option.isFlag()) {
@@ -127,10 +127,11 @@ final class Options {
             list.add(value);
         }
         if (operands.size() > maxOperands) {
-            throw new UsageException(maxOperands == 0
-                    ? "unexpected argument '" + operands.get(0) + "'"
-                    : "too many arguments, expected at most " + maxOperands + " " + operandName
-                            + ", got '" + String.join("' '", operands) + "'");
+            throw new UsageException(
+                    maxOperands == 0
+                            ? "unexpected argument '" + operands.get(0) + "'"
+                            : "too many arguments, expected at most " + maxOperands + " " + operandName + ", got '"
+                                    + String.join("' '", operands) + "'");
         }
         if (operands.size() < minOperands) {
             throw new UsageException("missing " + operandName);
@@ -174,6 +175,8 @@ final class Options {
             b.append('\n');
             pad = 28;
         }
-        b.append(String.join("", Collections.nCopies(pad, " "))).append(help.replace("\n", "\n" + String.join("", Collections.nCopies(28, " ")))).append('\n');
+        b.append(String.join("", Collections.nCopies(pad, " ")))
+                .append(help.replace("\n", "\n" + String.join("", Collections.nCopies(28, " "))))
+                .append('\n');
     }
 }

@@ -10,8 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 /** Writes output files whole: a temporary file in the same directory renamed into place. */
 final class OutputFiles {
 
-    private OutputFiles() {
-    }
+    private OutputFiles() {}
 
     /** A private key: readable by the owner only, from the moment the file exists. */
     static void writePrivate(Path file, byte[] content) throws IOException {
@@ -27,7 +26,9 @@ final class OutputFiles {
         Files.createDirectories(dir);
         boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
         FileAttribute<?>[] attributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))}
+                ? new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))
+                }
                 : new FileAttribute<?>[0];
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp", attributes);
         try {

@@ -79,8 +79,8 @@ final class StatusCommand implements Command {
             throw new CommandFailedException("configuration: " + e.getMessage());
         }
         boolean json = args.flag("--json");
-        StringBuilder b = new StringBuilder("Configuration (first wins: agent argument, system property,"
-                + " environment, default)\n");
+        StringBuilder b = new StringBuilder(
+                "Configuration (first wins: agent argument, system property," + " environment, default)\n");
         List<String[]> rows = new ArrayList<>();
         Map<String, Object> settings = new LinkedHashMap<>();
         for (Setting s : config.settings().values()) {
@@ -99,7 +99,11 @@ final class StatusCommand implements Command {
         }
 
         Path dir = config.certDir();
-        b.append("\nCertificates in ").append(dir).append(" (").append(layout(dir)).append(")\n");
+        b.append("\nCertificates in ")
+                .append(dir)
+                .append(" (")
+                .append(layout(dir))
+                .append(")\n");
         rows = new ArrayList<>();
         String problem = null;
         try {
@@ -107,33 +111,56 @@ final class StatusCommand implements Command {
             X509Certificate leaf = credentials.identity().certificate();
             CertificateFacts facts = new CertificateFacts(leaf, clock.instant());
             Optional<SpiffeId> id = credentials.spiffeId();
-            rows.add(new String[] {"identity", id.map(SpiffeId::toString).orElse("(no SPIFFE ID: peers fall back"
-                    + " to host-name verification)")});
+            rows.add(new String[] {
+                "identity",
+                id.map(SpiffeId::toString).orElse("(no SPIFFE ID: peers fall back" + " to host-name verification)")
+            });
             rows.add(new String[] {"serial", credentials.serialHex()});
             rows.add(new String[] {"valid until", facts.notAfter() + " (" + facts.timeLeft() + ")"});
             rows.add(new String[] {"key type", facts.keyType()});
-            rows.add(new String[] {"trust bundle", credentials.trustBundle().certificates().size()
-                    + " CA certificate(s) from " + CertDirectory.CA_CRT});
-            rows.add(new String[] {"inbound", credentials.clientTrustBundle().isPresent()
-                    ? "clients verified against " + CertDirectory.CLIENT_CA_CRT
-                    : "clients verified against " + CertDirectory.CA_CRT});
-            String peers = config.allowedPeers().map(Object::toString).orElse(id.isPresent()
-                    ? "every ID in trust domain " + id.get().trustDomain() + " (default)"
-                    : "every ID in the own trust domain (default)");
+            rows.add(new String[] {
+                "trust bundle",
+                credentials.trustBundle().certificates().size() + " CA certificate(s) from " + CertDirectory.CA_CRT
+            });
+            rows.add(new String[] {
+                "inbound",
+                credentials.clientTrustBundle().isPresent()
+                        ? "clients verified against " + CertDirectory.CLIENT_CA_CRT
+                        : "clients verified against " + CertDirectory.CA_CRT
+            });
+            String peers = config.allowedPeers()
+                    .map(Object::toString)
+                    .orElse(
+                            id.isPresent()
+                                    ? "every ID in trust domain " + id.get().trustDomain() + " (default)"
+                                    : "every ID in the own trust domain (default)");
             rows.add(new String[] {"allowed peers", peers});
-            rows.add(new String[] {"servers", config.mode() == Mode.STRICT
-                    ? "require a client certificate (strict)" : "ask for a client certificate, accept none (permissive)"});
-            rows.add(new String[] {"non-mesh peers", config.trustSystemCas()
-                    ? "verified against the JDK's CAs with host-name verification" : "refused (trust-system-cas=false)"});
+            rows.add(new String[] {
+                "servers",
+                config.mode() == Mode.STRICT
+                        ? "require a client certificate (strict)"
+                        : "ask for a client certificate, accept none (permissive)"
+            });
+            rows.add(new String[] {
+                "non-mesh peers",
+                config.trustSystemCas()
+                        ? "verified against the JDK's CAs with host-name verification"
+                        : "refused (trust-system-cas=false)"
+            });
             result.put("certificate", facts.json()).put("allowedPeers", peers);
         } catch (PkiException e) {
             problem = e.getMessage();
             rows.add(new String[] {"problem", problem});
-            rows.add(new String[] {"effect", "the agent would log this once, fail TLS handshakes closed and"
-                    + " load the material when it appears"});
+            rows.add(new String[] {
+                "effect",
+                "the agent would log this once, fail TLS handshakes closed and" + " load the material when it appears"
+            });
         }
         CertificateFacts.print(b, rows);
-        result.put("installs", true).put("certDir", dir.toString()).put("ok", problem == null).put("problem", problem);
+        result.put("installs", true)
+                .put("certDir", dir.toString())
+                .put("ok", problem == null)
+                .put("problem", problem);
         out.print(json ? result + "\n" : b.toString());
         if (problem != null) {
             throw new CommandFailedException("the agent would have no usable certificate: " + problem);

@@ -33,7 +33,8 @@ class InspectCommandTest {
         assertThat(cli.out)
                 .contains("identity:     spiffe://cluster.local/ns/shop/sa/orders")
                 .contains("issuer:       CN=Mesh CA")
-                .contains("serial:       " + orders.certificate().getSerialNumber().toString(16))
+                .contains("serial:       "
+                        + orders.certificate().getSerialNumber().toString(16))
                 .contains("key type:     EC P-256")
                 .containsPattern("valid: +\\S+ to \\S+ \\(23h 59m left\\)|valid: +\\S+ to \\S+ \\(1d 0h left\\)")
                 .contains("private key:  matches the certificate")
@@ -52,7 +53,8 @@ class InspectCommandTest {
     void expiredCertificateFailsWithTheDates() {
         Path dir = MESH.writeCertDir(tmp.resolve("old"), MESH.expiredLeaf(ORDERS));
 
-        Cli cli = Cli.run("inspect", dir.toString()).failedWith(dir.resolve("tls.crt").toString(), "expired");
+        Cli cli = Cli.run("inspect", dir.toString())
+                .failedWith(dir.resolve("tls.crt").toString(), "expired");
 
         assertThat(cli.out).contains("expired 1h 0m ago").contains("check:        FAILED");
     }
@@ -77,7 +79,8 @@ class InspectCommandTest {
         Path dir = MESH.writeCertDir(tmp.resolve("mixed"), MESH.leaf(ORDERS));
         Files.write(dir.resolve("tls.key"), MESH.leaf(ORDERS).privateKeyPem().getBytes(StandardCharsets.US_ASCII));
 
-        Cli cli = Cli.run("inspect", dir.toString()).failedWith(dir.resolve("tls.key").toString());
+        Cli cli = Cli.run("inspect", dir.toString())
+                .failedWith(dir.resolve("tls.key").toString());
 
         assertThat(cli.out).contains("DOES NOT MATCH");
     }
@@ -114,13 +117,15 @@ class InspectCommandTest {
         SecretVolume volume = SecretVolume.at(tmp.resolve("volume"));
         HeldCertificate current = MESH.leaf(ORDERS);
         MESH.publish(volume, current);
-        volume.publishInterrupted(TestPki.secretFiles(MESH.leaf(ORDERS), MESH.bundle(), null),
-                SecretVolume.Interruption.BEFORE_SWAP);
+        volume.publishInterrupted(
+                TestPki.secretFiles(MESH.leaf(ORDERS), MESH.bundle(), null), SecretVolume.Interruption.BEFORE_SWAP);
 
         Cli cli = Cli.run("inspect", volume.directory().toString()).succeeded();
 
-        assertThat(cli.out).contains("kubelet volume, ..data -> ..")
-                .contains("serial:       " + current.certificate().getSerialNumber().toString(16));
+        assertThat(cli.out)
+                .contains("kubelet volume, ..data -> ..")
+                .contains("serial:       "
+                        + current.certificate().getSerialNumber().toString(16));
     }
 
     @Test
@@ -128,14 +133,20 @@ class InspectCommandTest {
         HeldCertificate orders = MESH.leaf(ORDERS);
         Path pem = Files.writeString(tmp.resolve("orders.pem"), orders.chainPem());
         Path bundle = Files.writeString(tmp.resolve("bundle.pem"), MESH.bundle().toPem());
-        Path foreignBundle = Files.writeString(tmp.resolve("foreign.pem"), MESH.foreign().bundle().toPem());
+        Path foreignBundle = Files.writeString(
+                tmp.resolve("foreign.pem"), MESH.foreign().bundle().toPem());
 
         assertThat(Cli.run("inspect", pem.toString()).succeeded().out)
-                .contains("spiffe://cluster.local/ns/shop/sa/orders").contains("none given");
-        assertThat(Cli.run("inspect", pem.toString(), "--bundle", bundle.toString()).succeeded().out)
+                .contains("spiffe://cluster.local/ns/shop/sa/orders")
+                .contains("none given");
+        assertThat(Cli.run("inspect", pem.toString(), "--bundle", bundle.toString())
+                        .succeeded()
+                        .out)
                 .contains("check:        OK");
         Cli.run("inspect", pem.toString(), "--bundle", foreignBundle.toString())
-                .failedWith(pem + ": is not signed by any CA in the bundle", "issued by CN=Mesh CA",
+                .failedWith(
+                        pem + ": is not signed by any CA in the bundle",
+                        "issued by CN=Mesh CA",
                         "the bundle holds CN=Foreign Test CA");
     }
 
@@ -145,14 +156,17 @@ class InspectCommandTest {
         Path der = Files.write(tmp.resolve("orders.der"), orders.certificate().getEncoded());
 
         assertThat(Cli.run("inspect", der.toString()).succeeded().out)
-                .contains("serial:       " + orders.certificate().getSerialNumber().toString(16));
+                .contains("serial:       "
+                        + orders.certificate().getSerialNumber().toString(16));
     }
 
     @Test
     void expiredCertificateFileFails() throws Exception {
-        Path pem = Files.writeString(tmp.resolve("old.pem"), MESH.expiredLeaf(ORDERS).chainPem());
+        Path pem = Files.writeString(
+                tmp.resolve("old.pem"), MESH.expiredLeaf(ORDERS).chainPem());
 
-        Cli.run("inspect", pem.toString()).failedWith(pem + ": certificate #1 (spiffe://cluster.local/ns/shop/sa/orders) expired on");
+        Cli.run("inspect", pem.toString())
+                .failedWith(pem + ": certificate #1 (spiffe://cluster.local/ns/shop/sa/orders) expired on");
     }
 
     @Test
@@ -161,17 +175,36 @@ class InspectCommandTest {
         Cli.run("ca", "create", "--out", ca.toString()).succeeded();
         Path p12 = tmp.resolve("orders.p12");
         Path jks = tmp.resolve("orders.jks");
-        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", ORDERS.toString(), "--out", tmp.resolve("o").toString(),
-                "--pkcs12", p12.toString(), "--jks", jks.toString(), "--password", "changeit").succeeded();
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--spiffe-id",
+                        ORDERS.toString(),
+                        "--out",
+                        tmp.resolve("o").toString(),
+                        "--pkcs12",
+                        p12.toString(),
+                        "--jks",
+                        jks.toString(),
+                        "--password",
+                        "changeit")
+                .succeeded();
 
         for (Path store : new Path[] {p12, jks}) {
-            assertThat(Cli.run("inspect", store.toString(), "--password", "changeit").succeeded().out).as(store.toString())
-                    .contains("(keystore)").contains(ORDERS.toString()).contains("matches the certificate")
+            assertThat(Cli.run("inspect", store.toString(), "--password", "changeit")
+                            .succeeded()
+                            .out)
+                    .as(store.toString())
+                    .contains("(keystore)")
+                    .contains(ORDERS.toString())
+                    .contains("matches the certificate")
                     .contains("check:        OK");
             Cli.run("inspect", store.toString(), "--password", "wrong").failedWith(store.toString());
         }
         // Real peers read them too.
-        Openssl.run(tmp, "pkcs12", "-in", p12.toString(), "-passin", "pass:changeit", "-nokeys").succeeded();
+        Openssl.run(tmp, "pkcs12", "-in", p12.toString(), "-passin", "pass:changeit", "-nokeys")
+                .succeeded();
     }
 
     @Test
@@ -179,12 +212,32 @@ class InspectCommandTest {
         HeldCertificate orders = MESH.leaf(ORDERS);
         Files.writeString(tmp.resolve("tls.crt"), orders.chainPem());
         Files.writeString(tmp.resolve("tls.key"), orders.privateKeyPem());
-        Openssl.run(tmp, "pkcs12", "-export", "-in", "tls.crt", "-inkey", "tls.key", "-passout", "pass:pw",
-                "-out", "made-by-openssl.p12").succeeded();
+        Openssl.run(
+                        tmp,
+                        "pkcs12",
+                        "-export",
+                        "-in",
+                        "tls.crt",
+                        "-inkey",
+                        "tls.key",
+                        "-passout",
+                        "pass:pw",
+                        "-out",
+                        "made-by-openssl.p12")
+                .succeeded();
         Path bundle = Files.writeString(tmp.resolve("bundle.pem"), MESH.bundle().toPem());
 
-        assertThat(Cli.run("inspect", tmp.resolve("made-by-openssl.p12").toString(), "--password", "pw",
-                "--bundle", bundle.toString()).succeeded().out).contains(ORDERS.toString()).contains("check:        OK");
+        assertThat(Cli.run(
+                                "inspect",
+                                tmp.resolve("made-by-openssl.p12").toString(),
+                                "--password",
+                                "pw",
+                                "--bundle",
+                                bundle.toString())
+                        .succeeded()
+                        .out)
+                .contains(ORDERS.toString())
+                .contains("check:        OK");
     }
 
     @Test
@@ -194,14 +247,19 @@ class InspectCommandTest {
         Cli cli = Cli.run("inspect", dir.toString(), "--json");
 
         assertThat(cli.code).isEqualTo(1);
-        assertThat(cli.out.trim()).startsWith("{\"path\":").contains("\"ok\":false")
-                .contains("\"identity\":\"spiffe://cluster.local/ns/shop/sa/orders\"").contains("expired").endsWith("}");
+        assertThat(cli.out.trim())
+                .startsWith("{\"path\":")
+                .contains("\"ok\":false")
+                .contains("\"identity\":\"spiffe://cluster.local/ns/shop/sa/orders\"")
+                .contains("expired")
+                .endsWith("}");
     }
 
     @Test
     void keystoreOptionsOnADirectoryAreBadUsage() {
         Path dir = MESH.writeCertDir(tmp.resolve("orders"), MESH.leaf(ORDERS));
-        Cli.run("inspect", dir.toString(), "--bundle", "x.pem").badUsage("a directory is checked against its own ca.crt");
+        Cli.run("inspect", dir.toString(), "--bundle", "x.pem")
+                .badUsage("a directory is checked against its own ca.crt");
         Cli.run("inspect").badUsage("missing PATH");
         Cli.run("inspect", "a", "b").badUsage("too many arguments");
     }
@@ -211,6 +269,7 @@ class InspectCommandTest {
         TrustBundle both = MESH.bundle().merge(MESH.foreign().bundle());
         Path dir = TestPki.writeCertDir(tmp.resolve("rotating"), MESH.leaf(ORDERS), both, null);
 
-        assertThat(Cli.run("inspect", dir.toString()).succeeded().out).contains("ca.crt: 2 certificates: CN=Mesh CA; CN=Foreign Test CA");
+        assertThat(Cli.run("inspect", dir.toString()).succeeded().out)
+                .contains("ca.crt: 2 certificates: CN=Mesh CA; CN=Foreign Test CA");
     }
 }

@@ -22,64 +22,116 @@ class IssueCommandTest {
 
     @TempDir
     Path tmp;
+
     Path ca;
 
     @BeforeEach
     void createCa() {
         ca = tmp.resolve("ca");
-        Cli.run("ca", "create", "--out", ca.toString(), "--name", "Test Mesh CA").succeeded();
+        Cli.run("ca", "create", "--out", ca.toString(), "--name", "Test Mesh CA")
+                .succeeded();
     }
 
     @Test
     void issuesSecretLayoutTheAgentLoads() throws Exception {
         Path out = tmp.resolve("orders");
 
-        Cli cli = Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://cluster.local/ns/shop/sa/orders",
-                "--dns", "orders.shop.svc", "--ip", "127.0.0.1", "--out", out.toString()).succeeded();
+        Cli cli = Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/shop/sa/orders",
+                        "--dns",
+                        "orders.shop.svc",
+                        "--ip",
+                        "127.0.0.1",
+                        "--out",
+                        out.toString())
+                .succeeded();
 
         WorkloadCredentials loaded = CertDirectory.load(out, Clock.systemUTC());
         X509Certificate leaf = loaded.identity().certificate();
         assertThat(loaded.spiffeId()).contains(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/orders"));
         assertThat(KeyType.describe(leaf.getPublicKey())).isEqualTo("EC P-256");
-        assertThat(Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant())).isEqualTo(Duration.ofHours(24));
+        assertThat(Duration.between(
+                        leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()))
+                .isEqualTo(Duration.ofHours(24));
         assertThat(leaf.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
-        assertThat(new CertificateFacts(leaf, Clock.systemUTC().instant()).dnsNames()).containsExactly("orders.shop.svc");
-        assertThat(new CertificateFacts(leaf, Clock.systemUTC().instant()).ipAddresses()).containsExactly("127.0.0.1");
-        assertThat(cli.out).contains("Issued spiffe://cluster.local/ns/shop/sa/orders").contains(loaded.serialHex());
+        assertThat(new CertificateFacts(leaf, Clock.systemUTC().instant()).dnsNames())
+                .containsExactly("orders.shop.svc");
+        assertThat(new CertificateFacts(leaf, Clock.systemUTC().instant()).ipAddresses())
+                .containsExactly("127.0.0.1");
+        assertThat(cli.out)
+                .contains("Issued spiffe://cluster.local/ns/shop/sa/orders")
+                .contains(loaded.serialHex());
         assertThat(cli.out).doesNotContain("PRIVATE KEY");
     }
 
     @Test
     void buildsTheIdFromNamespaceAndServiceAccount() throws Exception {
         Path out = tmp.resolve("checkout");
-        Cli.run("issue", "--ca", ca.toString(), "--namespace", "shop", "--service-account", "checkout",
-                "--trust-domain", "prod.example", "--key-type", "rsa-2048", "--hours", "2", "--out", out.toString()).succeeded();
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--namespace",
+                        "shop",
+                        "--service-account",
+                        "checkout",
+                        "--trust-domain",
+                        "prod.example",
+                        "--key-type",
+                        "rsa-2048",
+                        "--hours",
+                        "2",
+                        "--out",
+                        out.toString())
+                .succeeded();
 
         WorkloadCredentials loaded = CertDirectory.load(out, Clock.systemUTC());
         assertThat(loaded.spiffeId()).contains(SpiffeId.parse("spiffe://prod.example/ns/shop/sa/checkout"));
-        assertThat(KeyType.describe(loaded.identity().certificate().getPublicKey())).isEqualTo("RSA 2048");
+        assertThat(KeyType.describe(loaded.identity().certificate().getPublicKey()))
+                .isEqualTo("RSA 2048");
     }
 
     @Test
     void leafFromIntermediateCarriesTheIntermediateAndTrustsTheRoot() throws Exception {
         Path intermediate = tmp.resolve("intermediate");
-        Cli.run("ca", "create", "--intermediate", "--ca", ca.toString(), "--out", intermediate.toString()).succeeded();
+        Cli.run("ca", "create", "--intermediate", "--ca", ca.toString(), "--out", intermediate.toString())
+                .succeeded();
         Path out = tmp.resolve("leaf");
 
-        Cli.run("issue", "--ca", intermediate.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b",
-                "--out", out.toString()).succeeded();
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        intermediate.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/a/sa/b",
+                        "--out",
+                        out.toString())
+                .succeeded();
 
         WorkloadCredentials loaded = CertDirectory.load(out, Clock.systemUTC());
         assertThat(loaded.identity().chain()).hasSize(2);
-        assertThat(loaded.trustBundle().certificates()).extracting(c -> c.getSubjectX500Principal().getName())
+        assertThat(loaded.trustBundle().certificates())
+                .extracting(c -> c.getSubjectX500Principal().getName())
                 .containsExactly("CN=Test Mesh CA");
     }
 
     @Test
     void kubeletModeSwapsDataLinkAndRemovesTheOldGeneration() throws Exception {
         Path out = tmp.resolve("volume");
-        String[] issue = {"issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://cluster.local/ns/shop/sa/orders",
-                "--out", out.toString(), "--kubelet"};
+        String[] issue = {
+            "issue",
+            "--ca",
+            ca.toString(),
+            "--spiffe-id",
+            "spiffe://cluster.local/ns/shop/sa/orders",
+            "--out",
+            out.toString(),
+            "--kubelet"
+        };
         Cli.run(issue).succeeded();
         Path first = out.resolve(Files.readSymbolicLink(out.resolve("..data")));
         String firstSerial = CertDirectory.load(out, Clock.systemUTC()).serialHex();
@@ -98,20 +150,50 @@ class IssueCommandTest {
     @Test
     void kubeletModeRefusesADirectoryOfRegularFiles() {
         Path out = tmp.resolve("plain");
-        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b", "--out", out.toString())
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/a/sa/b",
+                        "--out",
+                        out.toString())
                 .succeeded();
 
-        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b", "--out", out.toString(),
-                "--kubelet").failedWith(out.resolve("tls.crt") + ": is a regular file");
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/a/sa/b",
+                        "--out",
+                        out.toString(),
+                        "--kubelet")
+                .failedWith(out.resolve("tls.crt") + ": is a regular file");
     }
 
     @Test
     void plainModeRefusesAKubeletVolume() {
         Path out = tmp.resolve("volume");
-        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b", "--out", out.toString(),
-                "--kubelet").succeeded();
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/a/sa/b",
+                        "--out",
+                        out.toString(),
+                        "--kubelet")
+                .succeeded();
 
-        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b", "--out", out.toString())
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/a/sa/b",
+                        "--out",
+                        out.toString())
                 .failedWith("kubelet-style volume", "--kubelet");
         assertThat(Files.isSymbolicLink(out.resolve("tls.crt"))).isTrue();
     }
@@ -119,16 +201,26 @@ class IssueCommandTest {
     @Test
     void whatIssueWritesPassesOpensslVerifyAndShowsTheSpiffeUri() {
         Path out = tmp.resolve("orders");
-        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://cluster.local/ns/shop/sa/orders",
-                "--out", out.toString()).succeeded();
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/shop/sa/orders",
+                        "--out",
+                        out.toString())
+                .succeeded();
 
-        Openssl verify = Openssl.run(out, "verify", "-CAfile", "ca.crt", "-purpose", "sslserver", "tls.crt").succeeded();
+        Openssl verify = Openssl.run(out, "verify", "-CAfile", "ca.crt", "-purpose", "sslserver", "tls.crt")
+                .succeeded();
         assertThat(verify.output).contains("tls.crt: OK");
-        Openssl.run(out, "verify", "-CAfile", "ca.crt", "-purpose", "sslclient", "tls.crt").succeeded();
+        Openssl.run(out, "verify", "-CAfile", "ca.crt", "-purpose", "sslclient", "tls.crt")
+                .succeeded();
         assertThat(Openssl.run(out, "x509", "-in", "tls.crt", "-noout", "-text").succeeded().output)
                 .contains("URI:spiffe://cluster.local/ns/shop/sa/orders");
         // openssl reads the PKCS#8 key and agrees it belongs to the certificate.
-        String certKey = Openssl.run(out, "x509", "-in", "tls.crt", "-noout", "-pubkey").succeeded().output;
+        String certKey =
+                Openssl.run(out, "x509", "-in", "tls.crt", "-noout", "-pubkey").succeeded().output;
         String keyKey = Openssl.run(out, "pkey", "-in", "tls.key", "-pubout").succeeded().output;
         assertThat(keyKey).isEqualTo(certKey);
     }
@@ -136,43 +228,95 @@ class IssueCommandTest {
     @Test
     void opensslVerifyRefusesWhatIssueWritesAgainstAForeignCa() {
         Path foreign = tmp.resolve("foreign");
-        Cli.run("ca", "create", "--out", foreign.toString(), "--name", "Foreign CA").succeeded();
+        Cli.run("ca", "create", "--out", foreign.toString(), "--name", "Foreign CA")
+                .succeeded();
         Path out = tmp.resolve("orders");
-        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://cluster.local/ns/shop/sa/orders",
-                "--out", out.toString()).succeeded();
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/shop/sa/orders",
+                        "--out",
+                        out.toString())
+                .succeeded();
 
-        Openssl verify = Openssl.run(out, "verify", "-CAfile", foreign.resolve("ca.crt").toString(), "tls.crt");
+        Openssl verify =
+                Openssl.run(out, "verify", "-CAfile", foreign.resolve("ca.crt").toString(), "tls.crt");
         assertThat(verify.code).isNotZero();
     }
 
     @Test
     void intermediateChainPassesOpensslVerify() {
         Path intermediate = tmp.resolve("intermediate");
-        Cli.run("ca", "create", "--intermediate", "--ca", ca.toString(), "--out", intermediate.toString()).succeeded();
+        Cli.run("ca", "create", "--intermediate", "--ca", ca.toString(), "--out", intermediate.toString())
+                .succeeded();
         Path out = tmp.resolve("leaf");
-        Cli.run("issue", "--ca", intermediate.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b",
-                "--out", out.toString()).succeeded();
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        intermediate.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/a/sa/b",
+                        "--out",
+                        out.toString())
+                .succeeded();
 
         // tls.crt is leaf + intermediate: openssl takes the intermediate from -untrusted.
-        Openssl.run(out, "verify", "-CAfile", "ca.crt", "-untrusted", "tls.crt", "tls.crt").succeeded();
+        Openssl.run(out, "verify", "-CAfile", "ca.crt", "-untrusted", "tls.crt", "tls.crt")
+                .succeeded();
     }
 
     @Test
     void issuesFromAnOpensslMadeCaWithAnEncryptedRsaKey() throws Exception {
         Path opensslCa = Files.createDirectories(tmp.resolve("openssl-ca"));
-        Openssl.run(opensslCa, "genrsa", "-aes256", "-passout", "pass:secret", "-out", "ca.key", "2048").succeeded();
-        Openssl.run(opensslCa, "req", "-new", "-x509", "-key", "ca.key", "-passin", "pass:secret", "-days", "30",
-                "-subj", "/CN=Openssl CA", "-out", "ca.crt").succeeded();
+        Openssl.run(opensslCa, "genrsa", "-aes256", "-passout", "pass:secret", "-out", "ca.key", "2048")
+                .succeeded();
+        Openssl.run(
+                        opensslCa,
+                        "req",
+                        "-new",
+                        "-x509",
+                        "-key",
+                        "ca.key",
+                        "-passin",
+                        "pass:secret",
+                        "-days",
+                        "30",
+                        "-subj",
+                        "/CN=Openssl CA",
+                        "-out",
+                        "ca.crt")
+                .succeeded();
         Path out = tmp.resolve("leaf");
 
         Cli.run("issue", "--ca", opensslCa.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b")
                 .badUsage("missing --out DIR");
-        Cli.run("issue", "--ca", opensslCa.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b",
-                "--out", out.toString()).failedWith(opensslCa.resolve("ca.key").toString());
-        Cli.run("issue", "--ca", opensslCa.toString(), "--ca-password", "secret",
-                "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b", "--out", out.toString()).succeeded();
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        opensslCa.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/a/sa/b",
+                        "--out",
+                        out.toString())
+                .failedWith(opensslCa.resolve("ca.key").toString());
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        opensslCa.toString(),
+                        "--ca-password",
+                        "secret",
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/a/sa/b",
+                        "--out",
+                        out.toString())
+                .succeeded();
 
-        assertThat(CertificateReader.read(out.resolve("ca.crt")).get(0).getSubjectX500Principal().getName())
+        assertThat(CertificateReader.read(out.resolve("ca.crt"))
+                        .get(0)
+                        .getSubjectX500Principal()
+                        .getName())
                 .isEqualTo("CN=Openssl CA");
         Openssl.run(out, "verify", "-CAfile", "ca.crt", "tls.crt").succeeded();
     }
@@ -185,7 +329,8 @@ class IssueCommandTest {
                 .badUsage("--spiffe-id 'http://cluster.local/ns/a/sa/b'");
         Cli.run("issue", "--ca", ca.toString(), "--out", out, "--spiffe-id", "spiffe://td/x", "--namespace", "a")
                 .badUsage("either --spiffe-id or --namespace/--service-account");
-        Cli.run("issue", "--ca", ca.toString(), "--out", out, "--namespace", "a").badUsage("--namespace needs --service-account");
+        Cli.run("issue", "--ca", ca.toString(), "--out", out, "--namespace", "a")
+                .badUsage("--namespace needs --service-account");
         Cli.run("issue", "--ca", ca.toString(), "--out", out, "--spiffe-id", "spiffe://td/x", "--ip", "localhost")
                 .badUsage("--ip 'localhost'");
         Cli.run("issue", "--ca", ca.toString(), "--out", out, "--spiffe-id", "spiffe://td/x", "--hours", "-3")
@@ -198,35 +343,70 @@ class IssueCommandTest {
     @Test
     void missingOrBrokenCaFailsNamingTheFile() throws Exception {
         Path missing = tmp.resolve("missing");
-        Cli.run("issue", "--ca", missing.toString(), "--spiffe-id", "spiffe://td/x", "--out", tmp.resolve("o").toString())
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        missing.toString(),
+                        "--spiffe-id",
+                        "spiffe://td/x",
+                        "--out",
+                        tmp.resolve("o").toString())
                 .failedWith(missing + ": no such directory");
 
         Path broken = Files.createDirectories(tmp.resolve("broken"));
         Files.copy(ca.resolve("ca.crt"), broken.resolve("ca.crt"));
-        Cli.run("issue", "--ca", broken.toString(), "--spiffe-id", "spiffe://td/x", "--out", tmp.resolve("o").toString())
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        broken.toString(),
+                        "--spiffe-id",
+                        "spiffe://td/x",
+                        "--out",
+                        tmp.resolve("o").toString())
                 .failedWith(broken.resolve("ca.key").toString());
 
         Path other = tmp.resolve("other");
         Cli.run("ca", "create", "--out", other.toString()).succeeded();
         Files.copy(other.resolve("ca.key"), broken.resolve("ca.key"));
-        Cli.run("issue", "--ca", broken.toString(), "--spiffe-id", "spiffe://td/x", "--out", tmp.resolve("o").toString())
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        broken.toString(),
+                        "--spiffe-id",
+                        "spiffe://td/x",
+                        "--out",
+                        tmp.resolve("o").toString())
                 .failedWith(broken.resolve("ca.key") + ": this key does not belong to the CA certificate");
     }
 
     @Test
     void aLeafCannotActAsCa() {
         Path leaf = tmp.resolve("leaf");
-        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://td/x", "--out", leaf.toString()).succeeded();
+        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://td/x", "--out", leaf.toString())
+                .succeeded();
         Path fakeCa = tmp.resolve("fake-ca");
         Cli.run("ca", "create", "--out", fakeCa.toString()).succeeded();
         try {
-            Files.copy(leaf.resolve("tls.crt"), fakeCa.resolve("ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(leaf.resolve("tls.key"), fakeCa.resolve("ca.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    leaf.resolve("tls.crt"),
+                    fakeCa.resolve("ca.crt"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    leaf.resolve("tls.key"),
+                    fakeCa.resolve("ca.key"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
 
-        Cli.run("issue", "--ca", fakeCa.toString(), "--spiffe-id", "spiffe://td/y", "--out", tmp.resolve("o").toString())
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        fakeCa.toString(),
+                        "--spiffe-id",
+                        "spiffe://td/y",
+                        "--out",
+                        tmp.resolve("o").toString())
                 .failedWith("is not a CA certificate");
     }
 }

@@ -10,8 +10,12 @@ class MeshlessCommandTest {
     void helpListsEveryCommand() {
         for (String help : new String[] {"--help", "-h", "help"}) {
             Cli cli = Cli.run(help).succeeded();
-            assertThat(cli.out).contains("Usage: java -jar meshless-agent.jar <command>")
-                    .contains("ca create").contains("issue").contains("inspect").contains("status");
+            assertThat(cli.out)
+                    .contains("Usage: java -jar meshless-agent.jar <command>")
+                    .contains("ca create")
+                    .contains("issue")
+                    .contains("inspect")
+                    .contains("status");
         }
     }
 
@@ -25,7 +29,11 @@ class MeshlessCommandTest {
 
             Cli cli = Cli.run(args).succeeded();
 
-            assertThat(cli.out).as(name).startsWith("Usage: meshless " + name + " ").contains("Options:").contains("--help");
+            assertThat(cli.out)
+                    .as(name)
+                    .startsWith("Usage: meshless " + name + " ")
+                    .contains("Options:")
+                    .contains("--help");
         }
         assertThat(Cli.run("help", "issue").succeeded().out).startsWith("Usage: meshless issue ");
         assertThat(Cli.run("help", "ca", "create").succeeded().out).startsWith("Usage: meshless ca create ");
@@ -33,7 +41,8 @@ class MeshlessCommandTest {
 
     @Test
     void helpWinsOverOtherwiseBadArguments() {
-        assertThat(Cli.run("issue", "--no-such-option", "--help").succeeded().out).startsWith("Usage: meshless issue");
+        assertThat(Cli.run("issue", "--no-such-option", "--help").succeeded().out)
+                .startsWith("Usage: meshless issue");
     }
 
     @Test
@@ -55,7 +64,8 @@ class MeshlessCommandTest {
 
     @Test
     void unknownOptionIsBadUsagePointingAtTheCommandsHelp() {
-        Cli.run("inspect", "--colour", "x").badUsage("meshless inspect: unknown option --colour", "meshless inspect --help");
+        Cli.run("inspect", "--colour", "x")
+                .badUsage("meshless inspect: unknown option --colour", "meshless inspect --help");
     }
 
     @Test

@@ -39,12 +39,17 @@ class MeshlessJarIT {
         try {
             File out = Files.createTempFile("meshless-out", ".txt").toFile();
             File err = Files.createTempFile("meshless-err", ".txt").toFile();
-            process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start();
+            process = new ProcessBuilder(command)
+                    .redirectOutput(out)
+                    .redirectError(err)
+                    .start();
             process.getOutputStream().close();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 return fail("did not finish: " + command);
             }
-            Run run = new Run(process.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+            Run run = new Run(
+                    process.exitValue(),
+                    Files.readString(out.toPath(), StandardCharsets.UTF_8),
                     Files.readString(err.toPath(), StandardCharsets.UTF_8));
             out.delete();
             err.delete();
@@ -80,14 +85,24 @@ class MeshlessJarIT {
         Path orders = tmp.resolve("orders");
 
         Run create = meshless("ca", "create", "--out", ca.toString());
-        Run issue = meshless("issue", "--ca", ca.toString(), "--namespace", "shop", "--service-account", "orders",
-                "--out", orders.toString());
+        Run issue = meshless(
+                "issue",
+                "--ca",
+                ca.toString(),
+                "--namespace",
+                "shop",
+                "--service-account",
+                "orders",
+                "--out",
+                orders.toString());
         Run inspect = meshless("inspect", orders.toString());
 
         assertThat(create.code).as(create.err).isZero();
         assertThat(issue.code).as(issue.err).isZero();
         assertThat(inspect.code).as(inspect.err).isZero();
-        assertThat(inspect.out).contains("spiffe://cluster.local/ns/shop/sa/orders").contains("check:        OK");
+        assertThat(inspect.out)
+                .contains("spiffe://cluster.local/ns/shop/sa/orders")
+                .contains("check:        OK");
         // Nothing else chatters on stderr (no logging binding warnings from the shaded libraries).
         assertThat(create.err + issue.err + inspect.err).isEmpty();
         Openssl.run(orders, "verify", "-CAfile", "ca.crt", "tls.crt").succeeded();
@@ -97,13 +112,18 @@ class MeshlessJarIT {
     void exitCodesAndOneLineReasons() {
         Run help = meshless("--help");
         assertThat(help.code).isZero();
-        assertThat(help.out).contains("ca create").contains("issue").contains("inspect").contains("status");
+        assertThat(help.out)
+                .contains("ca create")
+                .contains("issue")
+                .contains("inspect")
+                .contains("status");
 
         Run usage = meshless("issue", "--bogus");
         assertThat(usage.code).isEqualTo(2);
-        assertThat(usage.err.trim()).isEqualTo("meshless issue: unknown option --bogus; expected one of --ca, --ca-password,"
-                + " --spiffe-id, --namespace, --service-account, --trust-domain, --dns, --ip, --key-type, --hours, --out,"
-                + " --kubelet, --pkcs12, --jks, --password, --json (see 'meshless issue --help')");
+        assertThat(usage.err.trim())
+                .isEqualTo("meshless issue: unknown option --bogus; expected one of --ca, --ca-password,"
+                        + " --spiffe-id, --namespace, --service-account, --trust-domain, --dns, --ip, --key-type, --hours, --out,"
+                        + " --kubelet, --pkcs12, --jks, --password, --json (see 'meshless issue --help')");
 
         Path missing = tmp.resolve("missing");
         Run failure = meshless("inspect", missing.toString());
@@ -119,8 +139,16 @@ class MeshlessJarIT {
         Path leaf = tmp.resolve("leaf");
 
         Run create = onJdk(java(jdk25), "ca", "create", "--out", ca.toString());
-        Run issue = onJdk(java(jdk25), "issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b",
-                "--out", leaf.toString(), "--json");
+        Run issue = onJdk(
+                java(jdk25),
+                "issue",
+                "--ca",
+                ca.toString(),
+                "--spiffe-id",
+                "spiffe://cluster.local/ns/a/sa/b",
+                "--out",
+                leaf.toString(),
+                "--json");
 
         assertThat(create.code).as(create.err).isZero();
         assertThat(issue.code).as(issue.err).isZero();

@@ -27,10 +27,14 @@ final class Openssl {
         command.addAll(Arrays.asList(args));
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            return fail("openssl is required for this test and could not be started (install it: apt-get install openssl): "
-                    + e.getMessage());
+            return fail(
+                    "openssl is required for this test and could not be started (install it: apt-get install openssl): "
+                            + e.getMessage());
         }
         try {
             process.getOutputStream().close();

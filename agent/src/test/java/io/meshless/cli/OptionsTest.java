@@ -35,7 +35,8 @@ class OptionsTest {
     void valueMayStartWithASingleDashButNotLookLikeAnOption() throws UsageException {
         assertThat(options.parse(List.of("--out", "-")).value("--out")).contains("-");
         assertThatThrownBy(() -> options.parse(List.of("--out", "--force")))
-                .isInstanceOf(UsageException.class).hasMessage("--out needs a value (DIR)");
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--out needs a value (DIR)");
     }
 
     @Test
@@ -48,37 +49,47 @@ class OptionsTest {
     @Test
     void refusesRepeatingASingleValuedOption() {
         assertThatThrownBy(() -> options.parse(List.of("--out", "a", "--out", "b")))
-                .isInstanceOf(UsageException.class).hasMessage("--out is given more than once");
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--out is given more than once");
     }
 
     @Test
     void refusesValueOnAFlagAndMissingTrailingValue() {
         assertThatThrownBy(() -> options.parse(List.of("--force=yes")))
-                .isInstanceOf(UsageException.class).hasMessage("--force takes no value, got 'yes'");
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--force takes no value, got 'yes'");
         assertThatThrownBy(() -> options.parse(List.of("--hours")))
-                .isInstanceOf(UsageException.class).hasMessage("--hours needs a value (N)");
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--hours needs a value (N)");
     }
 
     @Test
     void refusesExtraOperands() {
         assertThatThrownBy(() -> options.parse(List.of("a", "b")))
-                .isInstanceOf(UsageException.class).hasMessageContaining("too many arguments").hasMessageContaining("'a' 'b'");
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("too many arguments")
+                .hasMessageContaining("'a' 'b'");
     }
 
     @Test
     void numbersAreCheckedForFormAndRange() throws UsageException {
         assertThat(options.parse(List.of()).number("--hours", 1, 10, 5)).isEqualTo(5);
-        assertThat(options.parse(List.of("--hours", "7")).number("--hours", 1, 10, 5)).isEqualTo(7);
+        assertThat(options.parse(List.of("--hours", "7")).number("--hours", 1, 10, 5))
+                .isEqualTo(7);
         assertThatThrownBy(() -> options.parse(List.of("--hours", "soon")).number("--hours", 1, 10, 5))
-                .isInstanceOf(UsageException.class).hasMessage("--hours 'soon' is not a whole number");
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--hours 'soon' is not a whole number");
         assertThatThrownBy(() -> options.parse(List.of("--hours", "0")).number("--hours", 1, 10, 5))
-                .isInstanceOf(UsageException.class).hasMessage("--hours 0 is out of range, expected 1 to 10");
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--hours 0 is out of range, expected 1 to 10");
     }
 
     @Test
     void requiredOptionMissingIsNamedWithItsValue() throws UsageException {
         Arguments args = options.parse(List.of());
-        assertThatThrownBy(() -> args.required("--out")).isInstanceOf(UsageException.class).hasMessage("missing --out DIR");
+        assertThatThrownBy(() -> args.required("--out"))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("missing --out DIR");
     }
 
     @Test

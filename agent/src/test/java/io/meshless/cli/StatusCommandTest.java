@@ -25,16 +25,22 @@ class StatusCommandTest {
         HeldCertificate orders = MESH.workload("shop", "orders");
         MESH.publish(volume, orders);
 
-        Cli cli = Cli.run(Clock.systemUTC(), Map.of("meshless.mode", "permissive"),
-                Map.of("MESHLESS_CERT_DIR", volume.directory().toString()), "status").succeeded();
+        Cli cli = Cli.run(
+                        Clock.systemUTC(),
+                        Map.of("meshless.mode", "permissive"),
+                        Map.of("MESHLESS_CERT_DIR", volume.directory().toString()),
+                        "status")
+                .succeeded();
 
         assertThat(cli.out)
-                .containsPattern("cert-dir: +" + Pattern.quote(volume.directory() + "  [environment MESHLESS_CERT_DIR]"))
+                .containsPattern(
+                        "cert-dir: +" + Pattern.quote(volume.directory() + "  [environment MESHLESS_CERT_DIR]"))
                 .containsPattern("mode: +permissive  \\[system property meshless.mode]")
                 .containsPattern("trust-system-cas: +true  \\[default]")
                 .contains("kubelet volume, ..data -> ..")
                 .containsPattern("identity: +spiffe://cluster.local/ns/shop/sa/orders")
-                .containsPattern("serial: +" + orders.certificate().getSerialNumber().toString(16))
+                .containsPattern(
+                        "serial: +" + orders.certificate().getSerialNumber().toString(16))
                 .contains("every ID in trust domain cluster.local (default)")
                 .contains("ask for a client certificate");
     }
@@ -43,10 +49,17 @@ class StatusCommandTest {
     void agentArgumentWinsOverSystemPropertyAndEnvironment() {
         Path dir = MESH.writeCertDir(tmp.resolve("certs"), MESH.workload("shop", "orders"));
 
-        Cli cli = Cli.run(Clock.systemUTC(), Map.of("meshless.cert-dir", "/nowhere"), Map.of("MESHLESS_MODE", "permissive"),
-                "status", "--agent-args", "cert-dir=" + dir + ",allowed-peers=spiffe://cluster.local/ns/shop/*").succeeded();
+        Cli cli = Cli.run(
+                        Clock.systemUTC(),
+                        Map.of("meshless.cert-dir", "/nowhere"),
+                        Map.of("MESHLESS_MODE", "permissive"),
+                        "status",
+                        "--agent-args",
+                        "cert-dir=" + dir + ",allowed-peers=spiffe://cluster.local/ns/shop/*")
+                .succeeded();
 
-        assertThat(cli.out).containsPattern("cert-dir: +" + Pattern.quote(dir + "  [agent argument]"))
+        assertThat(cli.out)
+                .containsPattern("cert-dir: +" + Pattern.quote(dir + "  [agent argument]"))
                 .containsPattern("mode: +permissive  \\[environment MESHLESS_MODE]")
                 .containsPattern("allowed peers: +spiffe://cluster.local/ns/shop/\\*");
     }
@@ -65,7 +78,8 @@ class StatusCommandTest {
     void expiredMaterialFails() {
         Path dir = MESH.writeCertDir(tmp.resolve("certs"), MESH.expiredLeaf(MESH.spiffeId("shop", "orders")));
 
-        Cli.runWithEnvironment(Map.of("MESHLESS_CERT_DIR", dir.toString()), "status").failedWith("expired");
+        Cli.runWithEnvironment(Map.of("MESHLESS_CERT_DIR", dir.toString()), "status")
+                .failedWith("expired");
     }
 
     @Test
@@ -86,9 +100,13 @@ class StatusCommandTest {
     void jsonForScripts() {
         Path dir = MESH.writeCertDir(tmp.resolve("certs"), MESH.workload("shop", "orders"));
 
-        Cli cli = Cli.runWithEnvironment(Map.of("MESHLESS_CERT_DIR", dir.toString()), "status", "--json").succeeded();
+        Cli cli = Cli.runWithEnvironment(Map.of("MESHLESS_CERT_DIR", dir.toString()), "status", "--json")
+                .succeeded();
 
-        assertThat(cli.out.trim()).startsWith("{\"settings\":{\"cert-dir\":{\"value\":\"" + dir + "\",\"source\":\"environment MESHLESS_CERT_DIR\"}")
-                .contains("\"ok\":true").contains("\"identity\":\"spiffe://cluster.local/ns/shop/sa/orders\"");
+        assertThat(cli.out.trim())
+                .startsWith("{\"settings\":{\"cert-dir\":{\"value\":\"" + dir
+                        + "\",\"source\":\"environment MESHLESS_CERT_DIR\"}")
+                .contains("\"ok\":true")
+                .contains("\"identity\":\"spiffe://cluster.local/ns/shop/sa/orders\"");
     }
 }

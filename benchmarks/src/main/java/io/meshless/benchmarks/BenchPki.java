@@ -25,18 +25,21 @@ final class BenchPki {
         this.bundle = TrustBundle.of(ca.held().certificate());
         this.server = ca.issue(LeafSpec.builder()
                 .spiffeId(SpiffeId.forServiceAccount("cluster.local", "bench", "server"))
-                .dnsName("localhost").keyType(keyType).build());
+                .dnsName("localhost")
+                .keyType(keyType)
+                .build());
         this.client = ca.issue(LeafSpec.builder()
                 .spiffeId(SpiffeId.forServiceAccount("cluster.local", "bench", "client"))
-                .keyType(keyType).build());
+                .keyType(keyType)
+                .build());
     }
 
     /** The identity as a JDK key store would hold it after `javax.net.ssl.keyStore=…p12`. */
     static KeyStore keyStore(HeldCertificate identity) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("identity", identity.privateKey(), PASSWORD,
-                identity.chain().toArray(new X509Certificate[0]));
+        ks.setKeyEntry(
+                "identity", identity.privateKey(), PASSWORD, identity.chain().toArray(new X509Certificate[0]));
         return ks;
     }
 

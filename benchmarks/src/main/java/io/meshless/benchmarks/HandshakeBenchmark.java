@@ -90,7 +90,8 @@ public class HandshakeBenchmark {
                 return new KeyManager[] {new ReloadingKeyManager(() -> Optional.of(credentials))};
             case "sunx509":
             case "pkix":
-                KeyManagerFactory kmf = KeyManagerFactory.getInstance("sunx509".equals(keyManager) ? "SunX509" : "PKIX");
+                KeyManagerFactory kmf =
+                        KeyManagerFactory.getInstance("sunx509".equals(keyManager) ? "SunX509" : "PKIX");
                 kmf.init(BenchPki.keyStore(identity), BenchPki.PASSWORD);
                 return kmf.getKeyManagers();
             default:
@@ -170,8 +171,9 @@ public class HandshakeBenchmark {
                     SSLEngineResult unwrapped = engine.unwrap(in, app);
                     in.compact();
                     if (unwrapped.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
-                            || (unwrapped.bytesConsumed() == 0 && unwrapped.bytesProduced() == 0
-                                && unwrapped.getHandshakeStatus() == status)) {
+                            || (unwrapped.bytesConsumed() == 0
+                                    && unwrapped.bytesProduced() == 0
+                                    && unwrapped.getHandshakeStatus() == status)) {
                         return progressed;
                     }
                     check(unwrapped);

@@ -44,8 +44,8 @@ public class IssuanceBenchmark {
 
     @Setup
     public void setUp() {
-        ca = CertificateAuthority.createRoot("bench mesh CA", Duration.ofDays(2), KeyType.valueOf(caKeyType),
-                Clock.systemUTC());
+        ca = CertificateAuthority.createRoot(
+                "bench mesh CA", Duration.ofDays(2), KeyType.valueOf(caKeyType), Clock.systemUTC());
         spec = LeafSpec.builder()
                 .spiffeId(SpiffeId.forServiceAccount("cluster.local", "shop", "orders"))
                 .keyType(KeyType.valueOf(keyType))

@@ -30,51 +30,50 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 public final class HelloServer {
 
-  private HelloServer() {
-  }
+    private HelloServer() {}
 
-  public static void main(String[] args) throws IOException, NoSuchAlgorithmException {
-    int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8443"));
-    HttpsServer server = HttpsServer.create(new InetSocketAddress(port), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(SSLContext.getDefault()));
-    server.createContext("/", HelloServer::hello);
-    server.setExecutor(Executors.newFixedThreadPool(4));
-    server.start();
-    System.out.println("hello-server listening on https://0.0.0.0:" + port + "/");
-  }
-
-  private static void hello(HttpExchange exchange) throws IOException {
-    String caller = caller((HttpsExchange) exchange);
-    System.out.println(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " from " + caller);
-    byte[] body = ("hello " + caller + "\n").getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(200, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+    public static void main(String[] args) throws IOException, NoSuchAlgorithmException {
+        int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8443"));
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(port), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(SSLContext.getDefault()));
+        server.createContext("/", HelloServer::hello);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+        System.out.println("hello-server listening on https://0.0.0.0:" + port + "/");
     }
-  }
 
-  /** The caller's SPIFFE ID (URI SAN) or subject, or "anonymous" when it sent no certificate. */
-  private static String caller(HttpsExchange exchange) {
-    Certificate[] chain;
-    try {
-      chain = exchange.getSSLSession().getPeerCertificates();
-    } catch (SSLPeerUnverifiedException e) {
-      return "anonymous (no client certificate)";
-    }
-    X509Certificate leaf = (X509Certificate) chain[0];
-    try {
-      Collection<List<?>> names = leaf.getSubjectAlternativeNames();
-      if (names != null) {
-        for (List<?> name : names) {
-          if (Integer.valueOf(6).equals(name.get(0))) { // 6 = uniformResourceIdentifier
-            return String.valueOf(name.get(1));
-          }
+    private static void hello(HttpExchange exchange) throws IOException {
+        String caller = caller((HttpsExchange) exchange);
+        System.out.println(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " from " + caller);
+        byte[] body = ("hello " + caller + "\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
         }
-      }
-    } catch (CertificateParsingException e) {
-      // fall through to the subject
     }
-    return leaf.getSubjectX500Principal().getName();
-  }
+
+    /** The caller's SPIFFE ID (URI SAN) or subject, or "anonymous" when it sent no certificate. */
+    private static String caller(HttpsExchange exchange) {
+        Certificate[] chain;
+        try {
+            chain = exchange.getSSLSession().getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            return "anonymous (no client certificate)";
+        }
+        X509Certificate leaf = (X509Certificate) chain[0];
+        try {
+            Collection<List<?>> names = leaf.getSubjectAlternativeNames();
+            if (names != null) {
+                for (List<?> name : names) {
+                    if (Integer.valueOf(6).equals(name.get(0))) { // 6 = uniformResourceIdentifier
+                        return String.valueOf(name.get(1));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            // fall through to the subject
+        }
+        return leaf.getSubjectX500Principal().getName();
+    }
 }

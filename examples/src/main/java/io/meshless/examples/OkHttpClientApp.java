@@ -16,33 +16,33 @@ import okhttp3.ResponseBody;
  */
 public final class OkHttpClientApp {
 
-  private OkHttpClientApp() {
-  }
+    private OkHttpClientApp() {}
 
-  public static void main(String[] args) throws InterruptedException {
-    String target = System.getenv().getOrDefault("TARGET_URL", "https://hello:8443/");
-    long interval = Long.parseLong(System.getenv().getOrDefault("INTERVAL_SECONDS", "5"));
-    long count = Long.parseLong(System.getenv().getOrDefault("COUNT", "0"));
-    OkHttpClient client = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
-    int failures = 0;
-    for (long i = 1; count == 0 || i <= count; i++) {
-      Request request = new Request.Builder().url(target).build();
-      try (Response response = client.newCall(request).execute()) {
-        ResponseBody body = response.body();
-        System.out.print("okhttp -> " + target + ": " + response.code() + " " + body.string());
-        if (response.code() != 200) {
-          failures++;
+    public static void main(String[] args) throws InterruptedException {
+        String target = System.getenv().getOrDefault("TARGET_URL", "https://hello:8443/");
+        long interval = Long.parseLong(System.getenv().getOrDefault("INTERVAL_SECONDS", "5"));
+        long count = Long.parseLong(System.getenv().getOrDefault("COUNT", "0"));
+        OkHttpClient client =
+                new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(10)).build();
+        int failures = 0;
+        for (long i = 1; count == 0 || i <= count; i++) {
+            Request request = new Request.Builder().url(target).build();
+            try (Response response = client.newCall(request).execute()) {
+                ResponseBody body = response.body();
+                System.out.print("okhttp -> " + target + ": " + response.code() + " " + body.string());
+                if (response.code() != 200) {
+                    failures++;
+                }
+            } catch (IOException e) {
+                failures++;
+                System.out.println("okhttp -> " + target + ": failed: " + e);
+            }
+            if (count == 0 || i < count) {
+                Thread.sleep(Duration.ofSeconds(interval).toMillis());
+            }
         }
-      } catch (IOException e) {
-        failures++;
-        System.out.println("okhttp -> " + target + ": failed: " + e);
-      }
-      if (count == 0 || i < count) {
-        Thread.sleep(Duration.ofSeconds(interval).toMillis());
-      }
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+        System.exit(failures == 0 ? 0 : 1);
     }
-    client.dispatcher().executorService().shutdown();
-    client.connectionPool().evictAll();
-    System.exit(failures == 0 ? 0 : 1);
-  }
 }

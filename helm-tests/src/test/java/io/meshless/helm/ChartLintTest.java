@@ -9,82 +9,89 @@ import org.junit.jupiter.api.Test;
 
 class ChartLintTest {
 
-  private final Chart chart = Chart.underTest();
+    private final Chart chart = Chart.underTest();
 
-  @Test
-  void lintsStrictWithDefaultValues() {
-    assertClean(chart.lintStrict(Map.of()));
-  }
+    @Test
+    void lintsStrictWithDefaultValues() {
+        assertClean(chart.lintStrict(Map.of()));
+    }
 
-  @Test
-  void lintsStrictInCertManagerModeWithEverythingOptionalOn() {
-    assertClean(chart.lintStrict(Map.of(
-        "webhook.certificate.mode", "cert-manager",
-        "webhook.annotationOptIn.enabled", true,
-        "networkPolicy.enabled", true,
-        "serviceMonitor.enabled", true,
-        "webhook.failurePolicy", "Ignore",
-        "replicaCount", 1)));
-  }
+    @Test
+    void lintsStrictInCertManagerModeWithEverythingOptionalOn() {
+        assertClean(chart.lintStrict(Map.of(
+                "webhook.certificate.mode",
+                "cert-manager",
+                "webhook.annotationOptIn.enabled",
+                true,
+                "networkPolicy.enabled",
+                true,
+                "serviceMonitor.enabled",
+                true,
+                "webhook.failurePolicy",
+                "Ignore",
+                "replicaCount",
+                1)));
+    }
 
-  @Test
-  void lintsStrictInUserSecretMode() {
-    assertClean(chart.lintStrict(Map.of(
-        "webhook.certificate.mode", "secret",
-        "webhook.certificate.secret.name", "my-webhook-tls",
-        "webhook.certificate.secret.caBundle", "TUVTSExFU1MtVEVTVC1DQQ==")));
-  }
+    @Test
+    void lintsStrictInUserSecretMode() {
+        assertClean(chart.lintStrict(Map.of(
+                "webhook.certificate.mode", "secret",
+                "webhook.certificate.secret.name", "my-webhook-tls",
+                "webhook.certificate.secret.caBundle", "TUVTSExFU1MtVEVTVC1DQQ==")));
+    }
 
-  @Test
-  void lintFailsOnValuesTheSchemaRejects() {
-    LintResult result = chart.lintStrict(Map.of("webhook.timeoutSeconds", 30));
-    assertThat(result.isFailed()).isTrue();
-    assertThat(String.join("\n", result.getMessages())).contains("timeoutSeconds");
-  }
+    @Test
+    void lintFailsOnValuesTheSchemaRejects() {
+        LintResult result = chart.lintStrict(Map.of("webhook.timeoutSeconds", 30));
+        assertThat(result.isFailed()).isTrue();
+        assertThat(String.join("\n", result.getMessages())).contains("timeoutSeconds");
+    }
 
-  @Test
-  void schemaRejectsAnUnknownFailurePolicy() {
-    assertThatThrownBy(() -> chart.render(Map.of("webhook.failurePolicy", "Sometimes")))
-        .hasMessageContaining("failurePolicy")
-        .hasMessageContaining("Fail");
-  }
+    @Test
+    void schemaRejectsAnUnknownFailurePolicy() {
+        assertThatThrownBy(() -> chart.render(Map.of("webhook.failurePolicy", "Sometimes")))
+                .hasMessageContaining("failurePolicy")
+                .hasMessageContaining("Fail");
+    }
 
-  @Test
-  void schemaRejectsATimeoutAboveTenSeconds() {
-    assertThatThrownBy(() -> chart.render(Map.of("webhook.timeoutSeconds", 11)))
-        .hasMessageContaining("timeoutSeconds");
-  }
+    @Test
+    void schemaRejectsATimeoutAboveTenSeconds() {
+        assertThatThrownBy(() -> chart.render(Map.of("webhook.timeoutSeconds", 11)))
+                .hasMessageContaining("timeoutSeconds");
+    }
 
-  @Test
-  void schemaRejectsZeroReplicas() {
-    assertThatThrownBy(() -> chart.render(Map.of("replicaCount", 0)))
-        .hasMessageContaining("replicaCount");
-  }
+    @Test
+    void schemaRejectsZeroReplicas() {
+        assertThatThrownBy(() -> chart.render(Map.of("replicaCount", 0))).hasMessageContaining("replicaCount");
+    }
 
-  @Test
-  void schemaRejectsAnUnknownCertificateMode() {
-    assertThatThrownBy(() -> chart.render(Map.of("webhook.certificate.mode", "generated")))
-        .hasMessageContaining("mode");
-  }
+    @Test
+    void schemaRejectsAnUnknownCertificateMode() {
+        assertThatThrownBy(() -> chart.render(Map.of("webhook.certificate.mode", "generated")))
+                .hasMessageContaining("mode");
+    }
 
-  @Test
-  void schemaRejectsAMisspelledKey() {
-    assertThatThrownBy(() -> chart.render(Map.of("webhook.failurPolicy", "Fail")))
-        .hasMessageContaining("failurPolicy");
-  }
+    @Test
+    void schemaRejectsAMisspelledKey() {
+        assertThatThrownBy(() -> chart.render(Map.of("webhook.failurPolicy", "Fail")))
+                .hasMessageContaining("failurPolicy");
+    }
 
-  @Test
-  void userSecretModeWithoutCaBundleFailsWithTheValueToSet() {
-    assertThatThrownBy(() -> chart.render(Map.of(
-            "webhook.certificate.mode", "secret",
-            "webhook.certificate.secret.name", "my-webhook-tls")))
-        .hasMessageContaining("webhook.certificate.secret.caBundle is required");
-  }
+    @Test
+    void userSecretModeWithoutCaBundleFailsWithTheValueToSet() {
+        assertThatThrownBy(() -> chart.render(Map.of(
+                        "webhook.certificate.mode", "secret",
+                        "webhook.certificate.secret.name", "my-webhook-tls")))
+                .hasMessageContaining("webhook.certificate.secret.caBundle is required");
+    }
 
-  private static void assertClean(LintResult result) {
-    assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
-    assertThat(result.getMessages())
-        .as("strict lint reported")
-        .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
-  }
+    private static void assertClean(LintResult result) {
+        assertThat(result.isFailed())
+                .as("lint failed: %s", result.getMessages())
+                .isFalse();
+        assertThat(result.getMessages())
+                .as("strict lint reported")
+                .noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
 }

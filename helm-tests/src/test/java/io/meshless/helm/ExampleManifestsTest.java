@@ -25,93 +25,122 @@ import org.junit.jupiter.api.Test;
  */
 class ExampleManifestsTest {
 
-  private static List<HasMetadata> objects;
+    private static List<HasMetadata> objects;
 
-  @BeforeAll
-  static void parse() throws IOException {
-    Path dir = Path.of(System.getProperty("meshless.chart.dir", "../helm/meshless"))
-        .resolve("../../examples/k8s").normalize();
-    List<HasMetadata> parsed = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        parsed.addAll(Chart.Rendered.parse(Files.readString(file)).objects);
-      }
+    @BeforeAll
+    static void parse() throws IOException {
+        Path dir = Path.of(System.getProperty("meshless.chart.dir", "../helm/meshless"))
+                .resolve("../../examples/k8s")
+                .normalize();
+        List<HasMetadata> parsed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                parsed.addAll(Chart.Rendered.parse(Files.readString(file)).objects);
+            }
+        }
+        objects = List.copyOf(parsed);
     }
-    objects = List.copyOf(parsed);
-  }
 
-  @Test
-  void namespaceOptsInByLabel() {
-    List<Namespace> namespaces = ofType(Namespace.class);
-    assertThat(namespaces).singleElement().satisfies(ns ->
-        assertThat(ns.getMetadata().getLabels()).containsEntry("meshless.io/inject", "enabled"));
-    String name = namespaces.get(0).getMetadata().getName();
-    assertThat(objects).filteredOn(o -> !(o instanceof Namespace))
-        .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(name));
-  }
-
-  @Test
-  void exactlyTheOutsiderOptsOutByAnnotation() {
-    Map<String, String> optOuts = ofType(Deployment.class).stream()
-        .collect(Collectors.toMap(d -> d.getMetadata().getName(),
-            d -> annotationsOf(d.getSpec().getTemplate()).getOrDefault("meshless.io/inject", "")));
-    assertThat(optOuts).containsEntry("outsider", "false")
-        .containsEntry("hello", "").containsEntry("jdk-client", "").containsEntry("okhttp-client", "");
-  }
-
-  @Test
-  void eachAppHasItsOwnServiceAccountSoItsOwnIdentity() {
-    List<String> accounts = ofType(Deployment.class).stream()
-        .map(d -> d.getSpec().getTemplate().getSpec().getServiceAccountName()).toList();
-    assertThat(accounts).doesNotContainNull().doesNotHaveDuplicates()
-        .containsExactlyInAnyOrder("hello", "jdk-client", "okhttp-client", "outsider");
-    assertThat(objects).filteredOn(o -> o.getKind().equals("ServiceAccount"))
-        .extracting(o -> o.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(accounts);
-  }
-
-  @Test
-  void appsCarryNoTlsConfigurationOfTheirOwn() {
-    for (Deployment deployment : ofType(Deployment.class)) {
-      var pod = deployment.getSpec().getTemplate().getSpec();
-      assertThat(pod.getVolumes()).as(deployment.getMetadata().getName())
-          .allSatisfy(v -> assertThat(v.getSecret()).isNull());
-      pod.getContainers().forEach(c -> {
-        assertThat(c.getEnv()).noneMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS"));
-        assertThat(String.join(" ", c.getArgs())).doesNotContain("javax.net.ssl").doesNotContain("-javaagent");
-      });
+    @Test
+    void namespaceOptsInByLabel() {
+        List<Namespace> namespaces = ofType(Namespace.class);
+        assertThat(namespaces).singleElement().satisfies(ns -> assertThat(
+                        ns.getMetadata().getLabels())
+                .containsEntry("meshless.io/inject", "enabled"));
+        String name = namespaces.get(0).getMetadata().getName();
+        assertThat(objects)
+                .filteredOn(o -> !(o instanceof Namespace))
+                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(name));
     }
-  }
 
-  @Test
-  void clientsCallHelloThroughItsService() {
-    Service hello = ofType(Service.class).stream()
-        .filter(s -> s.getMetadata().getName().equals("hello")).findFirst().orElseThrow();
-    String url = "https://hello." + hello.getMetadata().getNamespace() + ".svc.cluster.local:"
-        + hello.getSpec().getPorts().get(0).getPort() + "/";
-    assertThat(ofType(Deployment.class)).filteredOn(d -> !d.getMetadata().getName().equals("hello"))
-        .allSatisfy(d -> assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
-            .anySatisfy(e -> {
-              assertThat(e.getName()).isEqualTo("TARGET_URL");
-              assertThat(e.getValue()).isEqualTo(url);
-            }));
-  }
+    @Test
+    void exactlyTheOutsiderOptsOutByAnnotation() {
+        Map<String, String> optOuts = ofType(Deployment.class).stream()
+                .collect(Collectors.toMap(
+                        d -> d.getMetadata().getName(),
+                        d -> annotationsOf(d.getSpec().getTemplate()).getOrDefault("meshless.io/inject", "")));
+        assertThat(optOuts)
+                .containsEntry("outsider", "false")
+                .containsEntry("hello", "")
+                .containsEntry("jdk-client", "")
+                .containsEntry("okhttp-client", "");
+    }
 
-  @Test
-  void appImagesCarryTheTagImagesBuildShAndTheChartUse() throws IOException {
-    Path chartYaml = Path.of(System.getProperty("meshless.chart.dir", "../helm/meshless")).resolve("Chart.yaml");
-    String appVersion = Files.readAllLines(chartYaml).stream().filter(l -> l.startsWith("appVersion:"))
-        .map(l -> l.substring("appVersion:".length()).trim().replace("\"", "")).findFirst().orElseThrow();
-    assertThat(ofType(Deployment.class)).allSatisfy(d ->
-        assertThat(d.getSpec().getTemplate().getSpec().getContainers())
-            .allSatisfy(c -> assertThat(c.getImage()).isEqualTo("ghcr.io/meshless/meshless-examples:" + appVersion)));
-  }
+    @Test
+    void eachAppHasItsOwnServiceAccountSoItsOwnIdentity() {
+        List<String> accounts = ofType(Deployment.class).stream()
+                .map(d -> d.getSpec().getTemplate().getSpec().getServiceAccountName())
+                .toList();
+        assertThat(accounts)
+                .doesNotContainNull()
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder("hello", "jdk-client", "okhttp-client", "outsider");
+        assertThat(objects)
+                .filteredOn(o -> o.getKind().equals("ServiceAccount"))
+                .extracting(o -> o.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(accounts);
+    }
 
-  private static Map<String, String> annotationsOf(PodTemplateSpec template) {
-    Map<String, String> annotations = template.getMetadata().getAnnotations();
-    return annotations == null ? Map.of() : annotations;
-  }
+    @Test
+    void appsCarryNoTlsConfigurationOfTheirOwn() {
+        for (Deployment deployment : ofType(Deployment.class)) {
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getVolumes())
+                    .as(deployment.getMetadata().getName())
+                    .allSatisfy(v -> assertThat(v.getSecret()).isNull());
+            pod.getContainers().forEach(c -> {
+                assertThat(c.getEnv()).noneMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS"));
+                assertThat(String.join(" ", c.getArgs()))
+                        .doesNotContain("javax.net.ssl")
+                        .doesNotContain("-javaagent");
+            });
+        }
+    }
 
-  private static <T> List<T> ofType(Class<T> type) {
-    return objects.stream().filter(type::isInstance).map(type::cast).toList();
-  }
+    @Test
+    void clientsCallHelloThroughItsService() {
+        Service hello = ofType(Service.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("hello"))
+                .findFirst()
+                .orElseThrow();
+        String url = "https://hello." + hello.getMetadata().getNamespace() + ".svc.cluster.local:"
+                + hello.getSpec().getPorts().get(0).getPort() + "/";
+        assertThat(ofType(Deployment.class))
+                .filteredOn(d -> !d.getMetadata().getName().equals("hello"))
+                .allSatisfy(d -> assertThat(d.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getEnv())
+                        .anySatisfy(e -> {
+                            assertThat(e.getName()).isEqualTo("TARGET_URL");
+                            assertThat(e.getValue()).isEqualTo(url);
+                        }));
+    }
+
+    @Test
+    void appImagesCarryTheTagImagesBuildShAndTheChartUse() throws IOException {
+        Path chartYaml = Path.of(System.getProperty("meshless.chart.dir", "../helm/meshless"))
+                .resolve("Chart.yaml");
+        String appVersion = Files.readAllLines(chartYaml).stream()
+                .filter(l -> l.startsWith("appVersion:"))
+                .map(l -> l.substring("appVersion:".length()).trim().replace("\"", ""))
+                .findFirst()
+                .orElseThrow();
+        assertThat(ofType(Deployment.class))
+                .allSatisfy(d -> assertThat(d.getSpec().getTemplate().getSpec().getContainers())
+                        .allSatisfy(c -> assertThat(c.getImage())
+                                .isEqualTo("ghcr.io/meshless/meshless-examples:" + appVersion)));
+    }
+
+    private static Map<String, String> annotationsOf(PodTemplateSpec template) {
+        Map<String, String> annotations = template.getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+    }
+
+    private static <T> List<T> ofType(Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).toList();
+    }
 }

@@ -25,162 +25,168 @@ import java.util.List;
  * produce a mix of old and new files.
  */
 public final class CertDirectory {
-  public static final String TLS_CRT = "tls.crt";
-  public static final String TLS_KEY = "tls.key";
-  public static final String CA_CRT = "ca.crt";
-  public static final String CLIENT_CA_CRT = "client-ca.crt";
-  /** The symlink kubelet swaps atomically to publish a new set. */
-  public static final String KUBELET_DATA = "..data";
+    public static final String TLS_CRT = "tls.crt";
+    public static final String TLS_KEY = "tls.key";
+    public static final String CA_CRT = "ca.crt";
+    public static final String CLIENT_CA_CRT = "client-ca.crt";
+    /** The symlink kubelet swaps atomically to publish a new set. */
+    public static final String KUBELET_DATA = "..data";
 
-  private CertDirectory() {}
+    private CertDirectory() {}
 
-  /** Reads and fully validates the set (see {@link CredentialCheck}); the exception names the file. */
-  public static WorkloadCredentials load(Path dir, Clock clock) throws PkiException {
-    Path base = resolve(dir);
-    Path crtFile = dir.resolve(TLS_CRT);
-    Path keyFile = dir.resolve(TLS_KEY);
-    Path caFile = dir.resolve(CA_CRT);
-    Path clientCaFile = dir.resolve(CLIENT_CA_CRT);
+    /** Reads and fully validates the set (see {@link CredentialCheck}); the exception names the file. */
+    public static WorkloadCredentials load(Path dir, Clock clock) throws PkiException {
+        Path base = resolve(dir);
+        Path crtFile = dir.resolve(TLS_CRT);
+        Path keyFile = dir.resolve(TLS_KEY);
+        Path caFile = dir.resolve(CA_CRT);
+        Path clientCaFile = dir.resolve(CLIENT_CA_CRT);
 
-    byte[] crt = Files2.read(inBase(base, dir, TLS_CRT), crtFile.toString());
-    byte[] key = Files2.read(inBase(base, dir, TLS_KEY), keyFile.toString());
-    byte[] ca = Files2.read(inBase(base, dir, CA_CRT), caFile.toString());
-    Path clientCaPath = inBase(base, dir, CLIENT_CA_CRT);
-    byte[] clientCa = Files.exists(clientCaPath) || Files.isSymbolicLink(clientCaPath)
-        ? Files2.read(clientCaPath, clientCaFile.toString()) : null;
+        byte[] crt = Files2.read(inBase(base, dir, TLS_CRT), crtFile.toString());
+        byte[] key = Files2.read(inBase(base, dir, TLS_KEY), keyFile.toString());
+        byte[] ca = Files2.read(inBase(base, dir, CA_CRT), caFile.toString());
+        Path clientCaPath = inBase(base, dir, CLIENT_CA_CRT);
+        byte[] clientCa = Files.exists(clientCaPath) || Files.isSymbolicLink(clientCaPath)
+                ? Files2.read(clientCaPath, clientCaFile.toString())
+                : null;
 
-    List<X509Certificate> chain = CertificateReader.parse(crt, crtFile.toString());
-    PrivateKey privateKey = PrivateKeyReader.parse(key, null, keyFile.toString());
-    TrustBundle bundle = TrustBundle.of(CertificateReader.parse(ca, caFile.toString()));
-    TrustBundle clientBundle = clientCa == null ? null
-        : TrustBundle.of(CertificateReader.parse(clientCa, clientCaFile.toString()));
+        List<X509Certificate> chain = CertificateReader.parse(crt, crtFile.toString());
+        PrivateKey privateKey = PrivateKeyReader.parse(key, null, keyFile.toString());
+        TrustBundle bundle = TrustBundle.of(CertificateReader.parse(ca, caFile.toString()));
+        TrustBundle clientBundle =
+                clientCa == null ? null : TrustBundle.of(CertificateReader.parse(clientCa, clientCaFile.toString()));
 
-    HeldCertificate identity = new HeldCertificate(privateKey, chain);
-    // Our own leaf may come from the server-side or the client-side CA: accept either bundle.
-    TrustBundle anchors = clientBundle == null ? bundle : bundle.merge(clientBundle);
-    try {
-      CredentialCheck.verify(identity, anchors, clock, CredentialCheck.DEFAULT_MAX_DEPTH);
-    } catch (PkiException e) {
-      String file;
-      if (e.source().equals("private key")) {
-        file = keyFile.toString();
-      } else if (e.source().startsWith("trust bundle")) {
-        file = caFile.toString();
-      } else {
-        file = crtFile.toString();
-      }
-      String reason = e.source().equals("private key")
-          ? "private key " + e.reason().replace("certificate #1", "the certificate in " + crtFile.getFileName())
-          : e.getMessage();
-      if (e.reason().startsWith("is not signed by any CA")) {
-        reason = e.getMessage() + " from " + (clientBundle == null ? caFile.getFileName()
-            : caFile.getFileName() + " and " + clientCaFile.getFileName());
-      }
-      throw new PkiException(file, reason, e);
-    }
-    return new WorkloadCredentials(identity, bundle, clientBundle);
-  }
-
-  /**
-   * Writes {@code tls.crt} (leaf and chain), {@code tls.key} (PKCS#8, owner-only where the file
-   * system supports it) and {@code ca.crt}. Each file is replaced atomically; readers of the set as a
-   * whole rely on validation (a new certificate with the old key is refused as a mismatch).
-   */
-  public static void write(Path dir, HeldCertificate identity, TrustBundle bundle) throws PkiException {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new PkiException(dir.toString(), "cannot create directory: " + e.getMessage(), e);
-    }
-    writeAtomically(dir.resolve(TLS_KEY), identity.privateKeyPem(), true);
-    writeAtomically(dir.resolve(TLS_CRT), identity.chainPem(), false);
-    writeAtomically(dir.resolve(CA_CRT), bundle.toPem(), false);
-  }
-
-  private static void writeAtomically(Path file, String content, boolean secret) throws PkiException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    try {
-      Files.deleteIfExists(tmp);
-      Files.createFile(tmp);
-      if (secret) {
+        HeldCertificate identity = new HeldCertificate(privateKey, chain);
+        // Our own leaf may come from the server-side or the client-side CA: accept either bundle.
+        TrustBundle anchors = clientBundle == null ? bundle : bundle.merge(clientBundle);
         try {
-          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-          // Windows: the directory's ACL applies.
+            CredentialCheck.verify(identity, anchors, clock, CredentialCheck.DEFAULT_MAX_DEPTH);
+        } catch (PkiException e) {
+            String file;
+            if (e.source().equals("private key")) {
+                file = keyFile.toString();
+            } else if (e.source().startsWith("trust bundle")) {
+                file = caFile.toString();
+            } else {
+                file = crtFile.toString();
+            }
+            String reason = e.source().equals("private key")
+                    ? "private key "
+                            + e.reason().replace("certificate #1", "the certificate in " + crtFile.getFileName())
+                    : e.getMessage();
+            if (e.reason().startsWith("is not signed by any CA")) {
+                reason = e.getMessage() + " from "
+                        + (clientBundle == null
+                                ? caFile.getFileName()
+                                : caFile.getFileName() + " and " + clientCaFile.getFileName());
+            }
+            throw new PkiException(file, reason, e);
         }
-      }
-      Files.write(tmp, content.getBytes(StandardCharsets.US_ASCII));
-      try {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (AccessDeniedException e) {
-      throw new PkiException(file.toString(), "permission denied", e);
-    } catch (IOException e) {
-      throw new PkiException(file.toString(), "cannot write: " + e.getMessage(), e);
+        return new WorkloadCredentials(identity, bundle, clientBundle);
     }
-  }
 
-  /** The directory to read from: the target of {@code ..data} when present, else {@code dir} itself. */
-  private static Path resolve(Path dir) throws PkiException {
-    if (!Files.exists(dir)) {
-      throw new PkiException(dir.toString(), "directory does not exist");
+    /**
+     * Writes {@code tls.crt} (leaf and chain), {@code tls.key} (PKCS#8, owner-only where the file
+     * system supports it) and {@code ca.crt}. Each file is replaced atomically; readers of the set as a
+     * whole rely on validation (a new certificate with the old key is refused as a mismatch).
+     */
+    public static void write(Path dir, HeldCertificate identity, TrustBundle bundle) throws PkiException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new PkiException(dir.toString(), "cannot create directory: " + e.getMessage(), e);
+        }
+        writeAtomically(dir.resolve(TLS_KEY), identity.privateKeyPem(), true);
+        writeAtomically(dir.resolve(TLS_CRT), identity.chainPem(), false);
+        writeAtomically(dir.resolve(CA_CRT), bundle.toPem(), false);
     }
-    if (!Files.isDirectory(dir)) {
-      throw new PkiException(dir.toString(), "is not a directory");
-    }
-    if (!Files.isReadable(dir)) {
-      throw new PkiException(dir.toString(), "directory is not readable (permission denied)");
-    }
-    Path data = dir.resolve(KUBELET_DATA);
-    if (Files.isSymbolicLink(data)) {
-      try {
-        return data.toRealPath();
-      } catch (NoSuchFileException e) {
-        throw new PkiException(data.toString(), "symbolic link points to a missing directory (rotation in progress?)",
-            e);
-      } catch (IOException e) {
-        throw new PkiException(data.toString(), "cannot resolve: " + e.getMessage(), e);
-      }
-    }
-    return null;
-  }
 
-  /**
-   * Where a file of the set is read from. In a kubelet volume the top-level names are symlinks into
-   * {@code ..data}; reading through the resolved {@code ..data} target pins one generation.
-   */
-  private static Path inBase(Path base, Path dir, String name) {
-    Path top = dir.resolve(name);
-    if (base == null) {
-      return top;
+    private static void writeAtomically(Path file, String content, boolean secret) throws PkiException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        try {
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp);
+            if (secret) {
+                try {
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException notPosix) {
+                    // Windows: the directory's ACL applies.
+                }
+            }
+            Files.write(tmp, content.getBytes(StandardCharsets.US_ASCII));
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (AccessDeniedException e) {
+            throw new PkiException(file.toString(), "permission denied", e);
+        } catch (IOException e) {
+            throw new PkiException(file.toString(), "cannot write: " + e.getMessage(), e);
+        }
     }
-    try {
-      if (Files.isSymbolicLink(top)) {
-        Path target = Files.readSymbolicLink(top);
-        if (!target.isAbsolute() && target.getNameCount() == 2 && target.getName(0).toString().equals(KUBELET_DATA)) {
-          return base.resolve(target.getName(1));
+
+    /** The directory to read from: the target of {@code ..data} when present, else {@code dir} itself. */
+    private static Path resolve(Path dir) throws PkiException {
+        if (!Files.exists(dir)) {
+            throw new PkiException(dir.toString(), "directory does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new PkiException(dir.toString(), "is not a directory");
+        }
+        if (!Files.isReadable(dir)) {
+            throw new PkiException(dir.toString(), "directory is not readable (permission denied)");
+        }
+        Path data = dir.resolve(KUBELET_DATA);
+        if (Files.isSymbolicLink(data)) {
+            try {
+                return data.toRealPath();
+            } catch (NoSuchFileException e) {
+                throw new PkiException(
+                        data.toString(), "symbolic link points to a missing directory (rotation in progress?)", e);
+            } catch (IOException e) {
+                throw new PkiException(data.toString(), "cannot resolve: " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where a file of the set is read from. In a kubelet volume the top-level names are symlinks into
+     * {@code ..data}; reading through the resolved {@code ..data} target pins one generation.
+     */
+    private static Path inBase(Path base, Path dir, String name) {
+        Path top = dir.resolve(name);
+        if (base == null) {
+            return top;
+        }
+        try {
+            if (Files.isSymbolicLink(top)) {
+                Path target = Files.readSymbolicLink(top);
+                if (!target.isAbsolute()
+                        && target.getNameCount() == 2
+                        && target.getName(0).toString().equals(KUBELET_DATA)) {
+                    return base.resolve(target.getName(1));
+                }
+                return top;
+            }
+        } catch (IOException e) {
+            return top;
+        }
+        if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
+            return base.resolve(name);
         }
         return top;
-      }
-    } catch (IOException e) {
-      return top;
     }
-    if (!Files.exists(top, LinkOption.NOFOLLOW_LINKS)) {
-      return base.resolve(name);
-    }
-    return top;
-  }
 
-  /** Lists the set's files present, for diagnostics. */
-  static List<String> present(Path dir) {
-    List<String> out = new ArrayList<>();
-    for (String n : new String[] {TLS_CRT, TLS_KEY, CA_CRT, CLIENT_CA_CRT}) {
-      if (Files.exists(dir.resolve(n))) {
-        out.add(n);
-      }
+    /** Lists the set's files present, for diagnostics. */
+    static List<String> present(Path dir) {
+        List<String> out = new ArrayList<>();
+        for (String n : new String[] {TLS_CRT, TLS_KEY, CA_CRT, CLIENT_CA_CRT}) {
+            if (Files.exists(dir.resolve(n))) {
+                out.add(n);
+            }
+        }
+        return out;
     }
-    return out;
-  }
 }

@@ -25,140 +25,143 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
  * DER PKCS#7 certificate bundles ({@code .p7b}). Everything that is not that is a {@link PkiException}.
  */
 public final class CertificateReader {
-  private CertificateReader() {}
+    private CertificateReader() {}
 
-  public static List<X509Certificate> read(Path file) throws PkiException {
-    return parse(Files2.read(file), file.toString());
-  }
-
-  public static List<X509Certificate> parse(byte[] data, String source) throws PkiException {
-    PemBlock.checkSize(data, source);
-    if (PemBlock.looksLikePem(data)) {
-      return parsePem(data, source);
+    public static List<X509Certificate> read(Path file) throws PkiException {
+        return parse(Files2.read(file), file.toString());
     }
-    return parseDer(data, source);
-  }
 
-  private static List<X509Certificate> parsePem(byte[] data, String source) throws PkiException {
-    List<PemBlock> blocks = PemBlock.parseAll(data, source);
-    List<X509Certificate> out = new ArrayList<>();
-    Set<String> others = new LinkedHashSet<>();
-    for (PemBlock block : blocks) {
-      String type = block.type();
-      if (type.equals("CERTIFICATE") || type.equals("X509 CERTIFICATE") || type.equals("TRUSTED CERTIFICATE")) {
-        String where = source + " certificate #" + (out.size() + 1);
-        byte[] der = block.der();
-        if (type.equals("TRUSTED CERTIFICATE")) {
-          // OpenSSL's trusted form appends trust settings after the certificate; keep the certificate.
-          der = firstObject(der, where);
+    public static List<X509Certificate> parse(byte[] data, String source) throws PkiException {
+        PemBlock.checkSize(data, source);
+        if (PemBlock.looksLikePem(data)) {
+            return parsePem(data, source);
         }
-        out.add(single(der, where, "PEM block on line " + block.line()));
-      } else {
-        others.add(type);
-      }
+        return parseDer(data, source);
     }
-    if (out.isEmpty()) {
-      throw new PkiException(source, others.isEmpty() ? "contains no PEM block"
-          : "contains no CERTIFICATE block (found " + String.join(", ", others) + ")");
-    }
-    return Collections.unmodifiableList(out);
-  }
 
-  private static List<X509Certificate> parseDer(byte[] data, String source) throws PkiException {
-    ASN1Primitive top = asn1(data, source, "is neither PEM (no '-----BEGIN' line) nor a DER certificate");
-    // PKCS#7 SignedData (.p7b) carries a bundle; anything else must be one certificate.
-    if (top instanceof ASN1Sequence && ((ASN1Sequence) top).size() == 2) {
-      try {
-        ContentInfo ci = ContentInfo.getInstance(top);
-        if (PKCSObjectIdentifiers.signedData.equals(ci.getContentType())) {
-          return pkcs7(data, source);
+    private static List<X509Certificate> parsePem(byte[] data, String source) throws PkiException {
+        List<PemBlock> blocks = PemBlock.parseAll(data, source);
+        List<X509Certificate> out = new ArrayList<>();
+        Set<String> others = new LinkedHashSet<>();
+        for (PemBlock block : blocks) {
+            String type = block.type();
+            if (type.equals("CERTIFICATE") || type.equals("X509 CERTIFICATE") || type.equals("TRUSTED CERTIFICATE")) {
+                String where = source + " certificate #" + (out.size() + 1);
+                byte[] der = block.der();
+                if (type.equals("TRUSTED CERTIFICATE")) {
+                    // OpenSSL's trusted form appends trust settings after the certificate; keep the certificate.
+                    der = firstObject(der, where);
+                }
+                out.add(single(der, where, "PEM block on line " + block.line()));
+            } else {
+                others.add(type);
+            }
         }
-      } catch (RuntimeException notPkcs7) {
-        // fall through: not a ContentInfo
-      }
+        if (out.isEmpty()) {
+            throw new PkiException(
+                    source,
+                    others.isEmpty()
+                            ? "contains no PEM block"
+                            : "contains no CERTIFICATE block (found " + String.join(", ", others) + ")");
+        }
+        return Collections.unmodifiableList(out);
     }
-    return Collections.singletonList(single(data, source, "DER data"));
-  }
 
-  private static List<X509Certificate> pkcs7(byte[] data, String source) throws PkiException {
-    try {
-      Collection<? extends Certificate> certs =
-          CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(data));
-      List<X509Certificate> out = new ArrayList<>();
-      for (Certificate c : certs) {
-        out.add((X509Certificate) c);
-      }
-      if (out.isEmpty()) {
-        throw new PkiException(source, "PKCS#7 bundle contains no certificate");
-      }
-      return Collections.unmodifiableList(out);
-    } catch (PkiException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new PkiException(source, "damaged PKCS#7 certificate bundle: " + e.getMessage(), e);
+    private static List<X509Certificate> parseDer(byte[] data, String source) throws PkiException {
+        ASN1Primitive top = asn1(data, source, "is neither PEM (no '-----BEGIN' line) nor a DER certificate");
+        // PKCS#7 SignedData (.p7b) carries a bundle; anything else must be one certificate.
+        if (top instanceof ASN1Sequence && ((ASN1Sequence) top).size() == 2) {
+            try {
+                ContentInfo ci = ContentInfo.getInstance(top);
+                if (PKCSObjectIdentifiers.signedData.equals(ci.getContentType())) {
+                    return pkcs7(data, source);
+                }
+            } catch (RuntimeException notPkcs7) {
+                // fall through: not a ContentInfo
+            }
+        }
+        return Collections.singletonList(single(data, source, "DER data"));
     }
-  }
 
-  /** Checks the DER structure with Bouncy Castle first (bounded, strict), then lets the JDK build it. */
-  static X509Certificate single(byte[] der, String source, String what) throws PkiException {
-    ASN1Primitive p = asn1(der, source, what + " is not valid DER");
-    try {
-      org.bouncycastle.asn1.x509.Certificate.getInstance(p);
-    } catch (RuntimeException e) {
-      throw new PkiException(source, what + " is DER but not an X.509 certificate (" + e.getMessage() + ")", e);
+    private static List<X509Certificate> pkcs7(byte[] data, String source) throws PkiException {
+        try {
+            Collection<? extends Certificate> certs =
+                    CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(data));
+            List<X509Certificate> out = new ArrayList<>();
+            for (Certificate c : certs) {
+                out.add((X509Certificate) c);
+            }
+            if (out.isEmpty()) {
+                throw new PkiException(source, "PKCS#7 bundle contains no certificate");
+            }
+            return Collections.unmodifiableList(out);
+        } catch (PkiException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PkiException(source, "damaged PKCS#7 certificate bundle: " + e.getMessage(), e);
+        }
     }
-    try {
-      Certificate c = CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
-      if (!(c instanceof X509Certificate)) {
-        throw new PkiException(source, what + " is not an X.509 certificate");
-      }
-      return (X509Certificate) c;
-    } catch (PkiException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new PkiException(source, what + " is not a valid X.509 certificate: " + e.getMessage(), e);
-    }
-  }
 
-  private static byte[] firstObject(byte[] der, String source) throws PkiException {
-    try (ASN1InputStream in = new ASN1InputStream(der)) {
-      ASN1Primitive p = in.readObject();
-      if (p == null) {
-        throw new PkiException(source, "TRUSTED CERTIFICATE block is empty");
-      }
-      return p.getEncoded();
-    } catch (PkiException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new PkiException(source, "TRUSTED CERTIFICATE block is not valid DER (" + e.getMessage() + ")", e);
+    /** Checks the DER structure with Bouncy Castle first (bounded, strict), then lets the JDK build it. */
+    static X509Certificate single(byte[] der, String source, String what) throws PkiException {
+        ASN1Primitive p = asn1(der, source, what + " is not valid DER");
+        try {
+            org.bouncycastle.asn1.x509.Certificate.getInstance(p);
+        } catch (RuntimeException e) {
+            throw new PkiException(source, what + " is DER but not an X.509 certificate (" + e.getMessage() + ")", e);
+        }
+        try {
+            Certificate c = CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+            if (!(c instanceof X509Certificate)) {
+                throw new PkiException(source, what + " is not an X.509 certificate");
+            }
+            return (X509Certificate) c;
+        } catch (PkiException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PkiException(source, what + " is not a valid X.509 certificate: " + e.getMessage(), e);
+        }
     }
-  }
 
-  static ASN1Primitive asn1(byte[] der, String source, String complaint) throws PkiException {
-    if (der.length < 2 || der[0] != 0x30) {
-      throw new PkiException(source, complaint + " (starts with " + hex(der) + ")");
+    private static byte[] firstObject(byte[] der, String source) throws PkiException {
+        try (ASN1InputStream in = new ASN1InputStream(der)) {
+            ASN1Primitive p = in.readObject();
+            if (p == null) {
+                throw new PkiException(source, "TRUSTED CERTIFICATE block is empty");
+            }
+            return p.getEncoded();
+        } catch (PkiException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PkiException(source, "TRUSTED CERTIFICATE block is not valid DER (" + e.getMessage() + ")", e);
+        }
     }
-    try (ASN1InputStream in = new ASN1InputStream(der)) {
-      ASN1Primitive p = in.readObject();
-      if (p == null) {
-        throw new PkiException(source, complaint);
-      }
-      if (in.available() > 0 || in.readObject() != null) {
-        throw new PkiException(source, complaint + " (trailing data after the DER structure)");
-      }
-      return p;
-    } catch (PkiException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new PkiException(source, complaint + " (" + e.getMessage() + ")", e);
-    }
-  }
 
-  private static String hex(byte[] data) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < Math.min(4, data.length); i++) {
-      sb.append(String.format("%02x", data[i] & 0xff));
+    static ASN1Primitive asn1(byte[] der, String source, String complaint) throws PkiException {
+        if (der.length < 2 || der[0] != 0x30) {
+            throw new PkiException(source, complaint + " (starts with " + hex(der) + ")");
+        }
+        try (ASN1InputStream in = new ASN1InputStream(der)) {
+            ASN1Primitive p = in.readObject();
+            if (p == null) {
+                throw new PkiException(source, complaint);
+            }
+            if (in.available() > 0 || in.readObject() != null) {
+                throw new PkiException(source, complaint + " (trailing data after the DER structure)");
+            }
+            return p;
+        } catch (PkiException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PkiException(source, complaint + " (" + e.getMessage() + ")", e);
+        }
     }
-    return sb.length() == 0 ? "nothing" : "0x" + sb;
-  }
+
+    private static String hex(byte[] data) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(4, data.length); i++) {
+            sb.append(String.format("%02x", data[i] & 0xff));
+        }
+        return sb.length() == 0 ? "nothing" : "0x" + sb;
+    }
 }

@@ -10,51 +10,54 @@ import java.util.Optional;
  * Immutable, so TLS code can read it per handshake without locking.
  */
 public final class WorkloadCredentials {
-  private final HeldCertificate identity;
-  private final TrustBundle trustBundle;
-  private final TrustBundle clientTrustBundle;
+    private final HeldCertificate identity;
+    private final TrustBundle trustBundle;
+    private final TrustBundle clientTrustBundle;
 
-  public WorkloadCredentials(HeldCertificate identity, TrustBundle trustBundle, TrustBundle clientTrustBundleOrNull) {
-    this.identity = Objects.requireNonNull(identity, "identity");
-    this.trustBundle = Objects.requireNonNull(trustBundle, "trustBundle");
-    this.clientTrustBundle = clientTrustBundleOrNull;
-  }
+    public WorkloadCredentials(HeldCertificate identity, TrustBundle trustBundle, TrustBundle clientTrustBundleOrNull) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.trustBundle = Objects.requireNonNull(trustBundle, "trustBundle");
+        this.clientTrustBundle = clientTrustBundleOrNull;
+    }
 
-  public HeldCertificate identity() {
-    return identity;
-  }
+    public HeldCertificate identity() {
+        return identity;
+    }
 
-  /** Verifies peers (servers we call, and clients unless {@link #clientTrustBundle()} is present). */
-  public TrustBundle trustBundle() {
-    return trustBundle;
-  }
+    /** Verifies peers (servers we call, and clients unless {@link #clientTrustBundle()} is present). */
+    public TrustBundle trustBundle() {
+        return trustBundle;
+    }
 
-  /** From {@code client-ca.crt}: verifies inbound clients instead of {@link #trustBundle()}. */
-  public Optional<TrustBundle> clientTrustBundle() {
-    return Optional.ofNullable(clientTrustBundle);
-  }
+    /** From {@code client-ca.crt}: verifies inbound clients instead of {@link #trustBundle()}. */
+    public Optional<TrustBundle> clientTrustBundle() {
+        return Optional.ofNullable(clientTrustBundle);
+    }
 
-  /** The bundle inbound clients are verified against. */
-  public TrustBundle inboundTrustBundle() {
-    return clientTrustBundle != null ? clientTrustBundle : trustBundle;
-  }
+    /** The bundle inbound clients are verified against. */
+    public TrustBundle inboundTrustBundle() {
+        return clientTrustBundle != null ? clientTrustBundle : trustBundle;
+    }
 
-  public Optional<SpiffeId> spiffeId() {
-    return identity.spiffeId();
-  }
+    public Optional<SpiffeId> spiffeId() {
+        return identity.spiffeId();
+    }
 
-  public Instant notAfter() {
-    return identity.certificate().getNotAfter().toInstant();
-  }
+    public Instant notAfter() {
+        return identity.certificate().getNotAfter().toInstant();
+    }
 
-  public String serialHex() {
-    return identity.certificate().getSerialNumber().toString(16);
-  }
+    public String serialHex() {
+        return identity.certificate().getSerialNumber().toString(16);
+    }
 
-  @Override
-  public String toString() {
-    return "WorkloadCredentials{" + identity + ", trust " + trustBundle.certificates().size() + " CA(s)"
-        + (clientTrustBundle != null ? ", client trust " + clientTrustBundle.certificates().size() + " CA(s)" : "")
-        + "}";
-  }
+    @Override
+    public String toString() {
+        return "WorkloadCredentials{" + identity + ", trust "
+                + trustBundle.certificates().size() + " CA(s)"
+                + (clientTrustBundle != null
+                        ? ", client trust " + clientTrustBundle.certificates().size() + " CA(s)"
+                        : "")
+                + "}";
+    }
 }

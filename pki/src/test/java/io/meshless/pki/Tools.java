@@ -14,66 +14,67 @@ import java.util.concurrent.TimeUnit;
  * openssl; keytool comes with the JDK running the tests): these tests must never be skipped.
  */
 final class Tools {
-  private Tools() {}
+    private Tools() {}
 
-  static String openssl(Path workDir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("openssl");
-    cmd.addAll(Arrays.asList(args));
-    return run(workDir, cmd, true);
-  }
-
-  /** Runs openssl and returns its output even when it fails (for commands expected to fail). */
-  static Result opensslResult(Path workDir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("openssl");
-    cmd.addAll(Arrays.asList(args));
-    return exec(workDir, cmd);
-  }
-
-  static String keytool(Path workDir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString());
-    cmd.addAll(Arrays.asList(args));
-    return run(workDir, cmd, true);
-  }
-
-  static final class Result {
-    final int exit;
-    final String output;
-
-    Result(int exit, String output) {
-      this.exit = exit;
-      this.output = output;
+    static String openssl(Path workDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("openssl");
+        cmd.addAll(Arrays.asList(args));
+        return run(workDir, cmd, true);
     }
-  }
 
-  private static String run(Path workDir, List<String> cmd, boolean mustSucceed) throws Exception {
-    Result r = exec(workDir, cmd);
-    if (mustSucceed && r.exit != 0) {
-      throw new AssertionError(String.join(" ", cmd) + " exited " + r.exit + ":\n" + r.output);
+    /** Runs openssl and returns its output even when it fails (for commands expected to fail). */
+    static Result opensslResult(Path workDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("openssl");
+        cmd.addAll(Arrays.asList(args));
+        return exec(workDir, cmd);
     }
-    return r.output;
-  }
 
-  private static Result exec(Path workDir, List<String> cmd) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new AssertionError("cannot run " + cmd.get(0) + " (install it: CI runs 'apt-get install openssl'): "
-          + e.getMessage(), e);
+    static String keytool(Path workDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString());
+        cmd.addAll(Arrays.asList(args));
+        return run(workDir, cmd, true);
     }
-    try {
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        throw new AssertionError(String.join(" ", cmd) + " did not finish");
-      }
-      return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    } finally {
-      p.destroyForcibly();
+
+    static final class Result {
+        final int exit;
+        final String output;
+
+        Result(int exit, String output) {
+            this.exit = exit;
+            this.output = output;
+        }
     }
-  }
+
+    private static String run(Path workDir, List<String> cmd, boolean mustSucceed) throws Exception {
+        Result r = exec(workDir, cmd);
+        if (mustSucceed && r.exit != 0) {
+            throw new AssertionError(String.join(" ", cmd) + " exited " + r.exit + ":\n" + r.output);
+        }
+        return r.output;
+    }
+
+    private static Result exec(Path workDir, List<String> cmd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new AssertionError(
+                    "cannot run " + cmd.get(0) + " (install it: CI runs 'apt-get install openssl'): " + e.getMessage(),
+                    e);
+        }
+        try {
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError(String.join(" ", cmd) + " did not finish");
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }

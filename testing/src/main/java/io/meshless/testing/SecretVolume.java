@@ -124,7 +124,9 @@ public final class SecretVolume {
         return unchecked(() -> {
             Set<String> oldNames = writer.currentNames();
             if (where == Interruption.PARTIAL_GENERATION) {
-                String first = files.containsKey("tls.crt") ? "tls.crt" : files.keySet().iterator().next();
+                String first = files.containsKey("tls.crt")
+                        ? "tls.crt"
+                        : files.keySet().iterator().next();
                 return writer.writeGeneration(Collections.singletonMap(first, files.get(first)));
             }
             Path generation = writer.writeGeneration(files);
@@ -155,8 +157,12 @@ public final class SecretVolume {
             }
             try {
                 Files.createDirectories(dir);
-                Files.write(target, file.getValue(), StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                Files.write(
+                        target,
+                        file.getValue(),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot rewrite " + target, e);
             }

@@ -93,13 +93,17 @@ public final class TestPki {
     /** A certificate for {@code id} that expired an hour ago (valid for the day before). */
     public HeldCertificate expiredLeaf(SpiffeId id) {
         Instant now = clock.instant();
-        return issue(spec(id).notBefore(now.minus(Duration.ofHours(25))).lifetime(Duration.ofHours(24)).build());
+        return issue(spec(id).notBefore(now.minus(Duration.ofHours(25)))
+                .lifetime(Duration.ofHours(24))
+                .build());
     }
 
     /** A certificate for {@code id} that becomes valid in an hour. */
     public HeldCertificate notYetValidLeaf(SpiffeId id) {
         Instant now = clock.instant();
-        return issue(spec(id).notBefore(now.plus(Duration.ofHours(1))).lifetime(Duration.ofHours(24)).build());
+        return issue(spec(id).notBefore(now.plus(Duration.ofHours(1)))
+                .lifetime(Duration.ofHours(24))
+                .build());
     }
 
     /** A certificate for {@code id} with the given lifetime from now (short ones for renewal tests). */
@@ -119,12 +123,20 @@ public final class TestPki {
 
     /** An unrelated CA in the same trust domain: certificates from it must be refused by this PKI's peers. */
     public TestPki foreign() {
-        return builder().name("Foreign Test CA").trustDomain(trustDomain).clock(clock).build();
+        return builder()
+                .name("Foreign Test CA")
+                .trustDomain(trustDomain)
+                .clock(clock)
+                .build();
     }
 
     /** A separate CA for client certificates (the {@code client-ca.crt} case), same trust domain. */
     public TestPki clientCa() {
-        return builder().name("Client Test CA").trustDomain(trustDomain).clock(clock).build();
+        return builder()
+                .name("Client Test CA")
+                .trustDomain(trustDomain)
+                .clock(clock)
+                .build();
     }
 
     /** Writes {@code tls.crt}, {@code tls.key} and {@code ca.crt} (this PKI's bundle) into {@code dir}. */
@@ -136,11 +148,14 @@ public final class TestPki {
      * Writes the Secret layout with an explicit bundle, and {@code client-ca.crt} when
      * {@code clientBundleOrNull} is given.
      */
-    public static Path writeCertDir(Path dir, HeldCertificate identity, TrustBundle bundle, TrustBundle clientBundleOrNull) {
+    public static Path writeCertDir(
+            Path dir, HeldCertificate identity, TrustBundle bundle, TrustBundle clientBundleOrNull) {
         try {
             CertDirectory.write(dir, identity, bundle);
             if (clientBundleOrNull != null) {
-                Files.write(dir.resolve(CertDirectory.CLIENT_CA_CRT), clientBundleOrNull.toPem().getBytes(StandardCharsets.US_ASCII));
+                Files.write(
+                        dir.resolve(CertDirectory.CLIENT_CA_CRT),
+                        clientBundleOrNull.toPem().getBytes(StandardCharsets.US_ASCII));
             }
         } catch (PkiException e) {
             throw new IllegalStateException(e.getMessage(), e);
@@ -156,7 +171,8 @@ public final class TestPki {
     }
 
     /** The files of a {@code kubernetes.io/tls} Secret (plus {@code client-ca.crt} when given), by name. */
-    public static Map<String, byte[]> secretFiles(HeldCertificate identity, TrustBundle bundle, TrustBundle clientBundleOrNull) {
+    public static Map<String, byte[]> secretFiles(
+            HeldCertificate identity, TrustBundle bundle, TrustBundle clientBundleOrNull) {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(CertDirectory.TLS_CRT, identity.chainPem().getBytes(StandardCharsets.US_ASCII));
         files.put(CertDirectory.TLS_KEY, identity.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
@@ -175,8 +191,7 @@ public final class TestPki {
         private Clock clock = Clock.systemUTC();
         private String intermediateName;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder name(String commonName) {
             this.name = Objects.requireNonNull(commonName);
@@ -209,10 +224,12 @@ public final class TestPki {
             // and the check that fails is the leaf's, as in production.
             Clock past = Clock.offset(clock, Duration.ofDays(-30));
             CertificateAuthority root = CertificateAuthority.createRoot(name, Duration.ofDays(3650), keyType, past);
-            CertificateAuthority issuing = intermediateName == null ? root
+            CertificateAuthority issuing = intermediateName == null
+                    ? root
                     : root.createIntermediate(intermediateName, Duration.ofDays(1825), keyType);
             List<java.security.cert.X509Certificate> rootOnly = Collections.singletonList(root.certificate());
-            return new TestPki(new CertificateAuthority(issuing.held(), clock), TrustBundle.of(rootOnly), trustDomain, clock);
+            return new TestPki(
+                    new CertificateAuthority(issuing.held(), clock), TrustBundle.of(rootOnly), trustDomain, clock);
         }
     }
 }

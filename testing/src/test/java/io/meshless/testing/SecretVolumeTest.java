@@ -48,7 +48,8 @@ class SecretVolumeTest {
         for (String name : new String[] {"tls.crt", "tls.key", "ca.crt"}) {
             assertThat(Files.isSymbolicLink(dir.resolve(name))).as(name).isTrue();
             assertThat(Files.readSymbolicLink(dir.resolve(name))).isEqualTo(Path.of("..data", name));
-            assertThat(Files.isRegularFile(generation.resolve(name), LinkOption.NOFOLLOW_LINKS)).isTrue();
+            assertThat(Files.isRegularFile(generation.resolve(name), LinkOption.NOFOLLOW_LINKS))
+                    .isTrue();
         }
         assertThat(read(dir.resolve("tls.key"))).isEqualTo("key one");
         assertThat(dir.resolve("..data_tmp")).doesNotExist();
@@ -59,8 +60,9 @@ class SecretVolumeTest {
         Path dir = tmp.resolve("certs");
         SecretVolume volume = new SecretVolume(dir, CLOCK);
         Path first = volume.publishText(set("one"));
-        Object linkKey = Files.readAttributes(dir.resolve("tls.crt"), BasicFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS).fileKey();
+        Object linkKey = Files.readAttributes(
+                        dir.resolve("tls.crt"), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
 
         Path second = volume.publishText(set("two"));
 
@@ -71,8 +73,9 @@ class SecretVolumeTest {
         assertThat(read(dir.resolve("tls.crt"))).isEqualTo("crt two");
         assertThat(read(dir.resolve("ca.crt"))).isEqualTo("ca two");
         // The user-visible symlink is the same file-system object: only ..data moved.
-        assertThat(Files.readAttributes(dir.resolve("tls.crt"), BasicFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS).fileKey()).isEqualTo(linkKey);
+        assertThat(Files.readAttributes(dir.resolve("tls.crt"), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                        .fileKey())
+                .isEqualTo(linkKey);
     }
 
     @Test
@@ -86,7 +89,8 @@ class SecretVolumeTest {
 
         volume.publishText(set("two"));
 
-        assertThat(Files.exists(dir.resolve("client-ca.crt"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Files.exists(dir.resolve("client-ca.crt"), LinkOption.NOFOLLOW_LINKS))
+                .isFalse();
     }
 
     @Test
@@ -136,7 +140,8 @@ class SecretVolumeTest {
         Path dir = tmp.resolve("plain");
         SecretVolume volume = SecretVolume.at(dir);
         volume.rewriteInPlaceText(set("one"));
-        Object inode = Files.readAttributes(dir.resolve("tls.crt"), BasicFileAttributes.class).fileKey();
+        Object inode = Files.readAttributes(dir.resolve("tls.crt"), BasicFileAttributes.class)
+                .fileKey();
 
         Map<String, String> onlyCert = new LinkedHashMap<>();
         onlyCert.put("tls.crt", "crt two");
@@ -145,7 +150,9 @@ class SecretVolumeTest {
         assertThat(Files.isSymbolicLink(dir.resolve("tls.crt"))).isFalse();
         assertThat(read(dir.resolve("tls.crt"))).isEqualTo("crt two");
         assertThat(read(dir.resolve("tls.key"))).isEqualTo("key one");
-        assertThat(Files.readAttributes(dir.resolve("tls.crt"), BasicFileAttributes.class).fileKey()).isEqualTo(inode);
+        assertThat(Files.readAttributes(dir.resolve("tls.crt"), BasicFileAttributes.class)
+                        .fileKey())
+                .isEqualTo(inode);
     }
 
     @Test
@@ -154,7 +161,8 @@ class SecretVolumeTest {
         for (String bad : new String[] {"../evil", "..data", "sub/file", ""}) {
             Map<String, String> files = new LinkedHashMap<>();
             files.put(bad, "x");
-            assertThatThrownBy(() -> volume.publishText(files)).as(bad)
+            assertThatThrownBy(() -> volume.publishText(files))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'" + bad + "'");
         }

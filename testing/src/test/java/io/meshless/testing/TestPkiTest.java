@@ -24,7 +24,8 @@ class TestPkiTest {
     void workloadCertificateLoadsAsAValidCertDirectory() throws PkiException {
         HeldCertificate orders = MESH.workload("shop", "orders");
 
-        WorkloadCredentials loaded = CertDirectory.load(MESH.writeCertDir(tmp.resolve("orders"), orders), Clock.systemUTC());
+        WorkloadCredentials loaded =
+                CertDirectory.load(MESH.writeCertDir(tmp.resolve("orders"), orders), Clock.systemUTC());
 
         assertThat(loaded.spiffeId()).contains(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/orders"));
         assertThat(loaded.identity().certificate()).isEqualTo(orders.certificate());
@@ -65,21 +66,28 @@ class TestPkiTest {
 
     @Test
     void intermediatePkiPutsTheIntermediateIntoLeafChains() throws PkiException {
-        TestPki withIntermediate = TestPki.builder().name("Root").intermediate("Issuing CA").build();
+        TestPki withIntermediate =
+                TestPki.builder().name("Root").intermediate("Issuing CA").build();
         HeldCertificate leaf = withIntermediate.workload("shop", "checkout");
 
         assertThat(leaf.chain()).hasSize(2);
         assertThat(leaf.chain().get(1).getSubjectX500Principal().getName()).isEqualTo("CN=Issuing CA");
         assertThat(withIntermediate.bundle().certificates()).hasSize(1);
-        assertThat(withIntermediate.bundle().certificates().get(0).getSubjectX500Principal().getName()).isEqualTo("CN=Root");
+        assertThat(withIntermediate
+                        .bundle()
+                        .certificates()
+                        .get(0)
+                        .getSubjectX500Principal()
+                        .getName())
+                .isEqualTo("CN=Root");
         CertDirectory.load(withIntermediate.writeCertDir(tmp.resolve("checkout"), leaf), Clock.systemUTC());
     }
 
     @Test
     void clientCaBundleIsWrittenAsClientCaCrt() throws PkiException {
         TestPki clients = MESH.clientCa();
-        Path dir = TestPki.writeCertDir(tmp.resolve("server"), MESH.workload("shop", "orders"), MESH.bundle(),
-                clients.bundle());
+        Path dir = TestPki.writeCertDir(
+                tmp.resolve("server"), MESH.workload("shop", "orders"), MESH.bundle(), clients.bundle());
 
         WorkloadCredentials loaded = CertDirectory.load(dir, Clock.systemUTC());
 

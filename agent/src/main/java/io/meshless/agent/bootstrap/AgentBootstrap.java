@@ -18,8 +18,7 @@ import java.lang.instrument.Instrumentation;
  */
 public final class AgentBootstrap {
 
-    private AgentBootstrap() {
-    }
+    private AgentBootstrap() {}
 
     public static void premain(String arguments, Instrumentation instrumentation) {
         start(arguments, instrumentation, false);

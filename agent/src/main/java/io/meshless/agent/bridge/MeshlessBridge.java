@@ -62,6 +62,5 @@ public final class MeshlessBridge {
      */
     public static volatile BiConsumer<Object, Object> layeredServerSocket;
 
-    private MeshlessBridge() {
-    }
+    private MeshlessBridge() {}
 }

@@ -38,8 +38,13 @@ public final class AgentConfig {
     private final boolean trustSystemCas;
     private final LogLevel logLevel;
 
-    private AgentConfig(Map<ConfigKey, Setting> settings, Path certDir, Mode mode, PeerPolicy allowedPeers,
-                        boolean trustSystemCas, LogLevel logLevel) {
+    private AgentConfig(
+            Map<ConfigKey, Setting> settings,
+            Path certDir,
+            Mode mode,
+            PeerPolicy allowedPeers,
+            boolean trustSystemCas,
+            LogLevel logLevel) {
         this.settings = Collections.unmodifiableMap(new EnumMap<>(settings));
         this.certDir = certDir;
         this.mode = mode;
@@ -82,8 +87,9 @@ public final class AgentConfig {
      * @param systemProperty looks up a system property, null when unset
      * @param environment    looks up an environment variable, null when unset
      */
-    public static AgentConfig resolve(String agentArgument, Function<String, String> systemProperty,
-                                      Function<String, String> environment) throws ConfigException {
+    public static AgentConfig resolve(
+            String agentArgument, Function<String, String> systemProperty, Function<String, String> environment)
+            throws ConfigException {
         Objects.requireNonNull(systemProperty);
         Objects.requireNonNull(environment);
         Map<ConfigKey, String> fromArgument = parseAgentArgument(agentArgument);
@@ -137,8 +143,8 @@ public final class AgentConfig {
                         + " expected key=value with key one of " + ConfigKey.allKeys());
             } else {
                 String name = eq > 0 ? piece.substring(0, eq).trim() : piece.trim();
-                throw new ConfigException("agent argument: unknown key '" + name + "'; expected key=value with key one of "
-                        + ConfigKey.allKeys());
+                throw new ConfigException("agent argument: unknown key '" + name
+                        + "'; expected key=value with key one of " + ConfigKey.allKeys());
             }
         }
         return values;
@@ -169,14 +175,18 @@ public final class AgentConfig {
         }
         String list = s.value().replace(';', ',').trim();
         if (list.isEmpty() || list.replace(",", "").trim().isEmpty()) {
-            throw invalid(s, "comma-separated SPIFFE IDs or prefixes ending in /* (leave the key unset for"
-                    + " every ID in the own trust domain)");
+            throw invalid(
+                    s,
+                    "comma-separated SPIFFE IDs or prefixes ending in /* (leave the key unset for"
+                            + " every ID in the own trust domain)");
         }
         try {
             return PeerPolicy.parse(list);
         } catch (IllegalArgumentException e) {
-            throw invalid(s, "comma-separated SPIFFE IDs or prefixes ending in /*, e.g."
-                    + " spiffe://cluster.local/ns/shop/* (" + e.getMessage() + ")");
+            throw invalid(
+                    s,
+                    "comma-separated SPIFFE IDs or prefixes ending in /*, e.g." + " spiffe://cluster.local/ns/shop/* ("
+                            + e.getMessage() + ")");
         }
     }
 
@@ -200,8 +210,8 @@ public final class AgentConfig {
     }
 
     private static ConfigException invalid(Setting s, String allowed) {
-        return new ConfigException(s.key().key() + " = '" + s.value() + "' from " + s.source()
-                + " is not valid; expected " + allowed);
+        return new ConfigException(
+                s.key().key() + " = '" + s.value() + "' from " + s.source() + " is not valid; expected " + allowed);
     }
 
     public Path certDir() {
@@ -241,8 +251,10 @@ public final class AgentConfig {
             if (b.length() > 0) {
                 b.append(", ");
             }
-            b.append(s.key() == ConfigKey.ALLOWED_PEERS && s.value() == null
-                    ? "allowed-peers=(own trust domain) (default)" : s.toString());
+            b.append(
+                    s.key() == ConfigKey.ALLOWED_PEERS && s.value() == null
+                            ? "allowed-peers=(own trust domain) (default)"
+                            : s.toString());
         }
         return b.toString();
     }

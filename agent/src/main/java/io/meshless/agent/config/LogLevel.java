@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** Threshold of the agent's own stderr log. */
 public enum LogLevel {
-    TRACE, DEBUG, INFO, WARN, ERROR, OFF;
+    TRACE,
+    DEBUG,
+    INFO,
+    WARN,
+    ERROR,
+    OFF;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT);

@@ -20,8 +20,7 @@ import java.util.function.BiFunction;
  */
 final class BootClassDefiner {
 
-    private BootClassDefiner() {
-    }
+    private BootClassDefiner() {}
 
     /**
      * Defines {@code name} from {@code bytes} in the bootstrap class loader.
@@ -31,7 +30,8 @@ final class BootClassDefiner {
     static Class<?> define(Instrumentation instrumentation, String name, byte[] bytes)
             throws IOException, ReflectiveOperationException {
         String definerName = JavaLangAccessDefiner.class.getName();
-        Class<?> isolated = Class.forName(definerName, true, new SingleClassLoader(definerName, ownClassBytes(definerName)));
+        Class<?> isolated =
+                Class.forName(definerName, true, new SingleClassLoader(definerName, ownClassBytes(definerName)));
         Module javaBase = Object.class.getModule();
         String accessPackage = null;
         for (String candidate : JavaLangAccessDefiner.ACCESS_PACKAGES) {
@@ -41,14 +41,19 @@ final class BootClassDefiner {
             }
         }
         if (accessPackage == null) {
-            throw new ClassNotFoundException("java.base has none of " + Arrays.toString(JavaLangAccessDefiner.ACCESS_PACKAGES));
+            throw new ClassNotFoundException(
+                    "java.base has none of " + Arrays.toString(JavaLangAccessDefiner.ACCESS_PACKAGES));
         }
-        instrumentation.redefineModule(javaBase, Collections.emptySet(),
+        instrumentation.redefineModule(
+                javaBase,
+                Collections.emptySet(),
                 Collections.singletonMap(accessPackage, Collections.singleton(isolated.getModule())),
-                Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+                Collections.emptyMap(),
+                Collections.emptySet(),
+                Collections.emptyMap());
         @SuppressWarnings("unchecked")
-        BiFunction<String, byte[], Class<?>> definer =
-                (BiFunction<String, byte[], Class<?>>) isolated.getDeclaredConstructor().newInstance();
+        BiFunction<String, byte[], Class<?>> definer = (BiFunction<String, byte[], Class<?>>)
+                isolated.getDeclaredConstructor().newInstance();
         return definer.apply(name, bytes);
     }
 

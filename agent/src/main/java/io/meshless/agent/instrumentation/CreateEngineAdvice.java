@@ -7,8 +7,7 @@ import net.bytebuddy.asm.Advice;
 
 /** Inlined at the end of both {@code SSLContext.createSSLEngine} methods. */
 final class CreateEngineAdvice {
-    private CreateEngineAdvice() {
-    }
+    private CreateEngineAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object context, @Advice.Return(readOnly = false) SSLEngine engine) {

@@ -6,8 +6,7 @@ import net.bytebuddy.asm.Advice;
 
 /** Inlined into {@code HttpsURLConnection.setDefaultSSLSocketFactory}: the agent's factory stays. */
 final class DefaultSocketFactoryAdvice {
-    private DefaultSocketFactoryAdvice() {
-    }
+    private DefaultSocketFactoryAdvice() {}
 
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
     static boolean enter(@Advice.Argument(0) Object factory) {

@@ -11,12 +11,13 @@ import net.bytebuddy.asm.Advice;
  * Other throwables pass untouched.
  */
 final class HostnameMismatchAdvice {
-    private HostnameMismatchAdvice() {
-    }
+    private HostnameMismatchAdvice() {}
 
     @Advice.OnMethodExit(onThrowable = SSLException.class, suppress = Throwable.class)
-    static void exit(@Advice.Argument(0) String host, @Advice.Argument(1) Object leaf,
-                     @Advice.Thrown(readOnly = false) Throwable refusal) {
+    static void exit(
+            @Advice.Argument(0) String host,
+            @Advice.Argument(1) Object leaf,
+            @Advice.Thrown(readOnly = false) Throwable refusal) {
         if (refusal instanceof SSLException) {
             BiPredicate<String, Object> securelyNamed = MeshlessBridge.securelyNamed;
             if (securelyNamed != null && securelyNamed.test(host, leaf)) {

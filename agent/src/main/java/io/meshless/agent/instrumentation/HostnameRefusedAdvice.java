@@ -9,12 +9,13 @@ import net.bytebuddy.asm.Advice;
  * a refusal stands unless the agent authorized that very leaf by SPIFFE ID.
  */
 final class HostnameRefusedAdvice {
-    private HostnameRefusedAdvice() {
-    }
+    private HostnameRefusedAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.Argument(0) String host, @Advice.Argument(1) Object leaf,
-                     @Advice.Return(readOnly = false) boolean verified) {
+    static void exit(
+            @Advice.Argument(0) String host,
+            @Advice.Argument(1) Object leaf,
+            @Advice.Return(readOnly = false) boolean verified) {
         if (!verified) {
             BiPredicate<String, Object> securelyNamed = MeshlessBridge.securelyNamed;
             if (securelyNamed != null && securelyNamed.test(host, leaf)) {

@@ -32,8 +32,8 @@ final class HostnameVerifierInstrumentation implements TypeInstrumentation {
      * the same IP address).
      */
     static HostnameVerifierInstrumentation okHttp() {
-        return new HostnameVerifierInstrumentation("okhttp3.internal.tls.OkHostnameVerifier",
-                HostnameRefusedAdvice.class, boolean.class);
+        return new HostnameVerifierInstrumentation(
+                "okhttp3.internal.tls.OkHostnameVerifier", HostnameRefusedAdvice.class, boolean.class);
     }
 
     /**
@@ -42,8 +42,8 @@ final class HostnameVerifierInstrumentation implements TypeInstrumentation {
      * {@code verify(String, SSLSession)} delegates to it.
      */
     static HostnameVerifierInstrumentation apacheHttpClient5() {
-        return new HostnameVerifierInstrumentation("org.apache.hc.client5.http.ssl.DefaultHostnameVerifier",
-                HostnameMismatchAdvice.class, void.class);
+        return new HostnameVerifierInstrumentation(
+                "org.apache.hc.client5.http.ssl.DefaultHostnameVerifier", HostnameMismatchAdvice.class, void.class);
     }
 
     /**
@@ -52,8 +52,8 @@ final class HostnameVerifierInstrumentation implements TypeInstrumentation {
      * the {@code SSLException} of {@code verify(String, X509Certificate)} and returns false.
      */
     static HostnameVerifierInstrumentation apacheHttpClient4() {
-        return new HostnameVerifierInstrumentation("org.apache.http.conn.ssl.DefaultHostnameVerifier",
-                HostnameMismatchAdvice.class, void.class);
+        return new HostnameVerifierInstrumentation(
+                "org.apache.http.conn.ssl.DefaultHostnameVerifier", HostnameMismatchAdvice.class, void.class);
     }
 
     /**
@@ -62,8 +62,8 @@ final class HostnameVerifierInstrumentation implements TypeInstrumentation {
      * {@code verify(String, X509Certificate)}, to which its socket and session entry points delegate.
      */
     static HostnameVerifierInstrumentation apacheHttpClient4Legacy() {
-        return new HostnameVerifierInstrumentation("org.apache.http.conn.ssl.AbstractVerifier",
-                HostnameMismatchAdvice.class, void.class);
+        return new HostnameVerifierInstrumentation(
+                "org.apache.http.conn.ssl.AbstractVerifier", HostnameMismatchAdvice.class, void.class);
     }
 
     @Override
@@ -73,9 +73,9 @@ final class HostnameVerifierInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return (builder, type, classLoader, module, protectionDomain) -> builder
-                .visit(Advice.to(advice)
-                        .on(named("verify").and(takesArguments(String.class, X509Certificate.class))
-                                .and(returns(returnType))));
+        return (builder, type, classLoader, module, protectionDomain) -> builder.visit(Advice.to(advice)
+                .on(named("verify")
+                        .and(takesArguments(String.class, X509Certificate.class))
+                        .and(returns(returnType))));
     }
 }

@@ -16,8 +16,8 @@ final class HttpsUrlConnectionInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return (builder, type, classLoader, module, protectionDomain) -> builder
-                .visit(Advice.to(DefaultSocketFactoryAdvice.class)
+        return (builder, type, classLoader, module, protectionDomain) ->
+                builder.visit(Advice.to(DefaultSocketFactoryAdvice.class)
                         .on(named("setDefaultSSLSocketFactory").and(isStatic())));
     }
 }

@@ -42,8 +42,7 @@ public final class Instrumentations {
             SslSocketImplInstrumentation.serverSockets(),
             SslSocketImplInstrumentation.sockets()));
 
-    private Instrumentations() {
-    }
+    private Instrumentations() {}
 
     /** Looked up when needed, so a JVM that never uses TLS never initializes the agent's SLF4J. */
     private static Logger log() {
@@ -65,10 +64,12 @@ public final class Instrumentations {
         try {
             BootClassDefiner.define(instrumentation, BRIDGE, bytes);
         } catch (RuntimeException | ReflectiveOperationException | LinkageError e) {
-            log().debug("defining the bridge through JavaLangAccess failed ({}); appending it to the boot class path", e.toString());
+            log().debug(
+                            "defining the bridge through JavaLangAccess failed ({}); appending it to the boot class path",
+                            e.toString());
             Path folder = Files.createTempDirectory("meshless-bridge");
-            ClassInjector.UsingInstrumentation
-                    .of(folder.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
+            ClassInjector.UsingInstrumentation.of(
+                            folder.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
                     .injectRaw(Collections.singletonMap(BRIDGE, bytes));
             // The boot loader keeps the jar open once the class is loaded: leave no file behind.
             Class.forName(BRIDGE, false, null);
@@ -79,8 +80,13 @@ public final class Instrumentations {
             throw new IllegalStateException(BRIDGE + " was loaded by " + MeshlessBridge.class.getClassLoader()
                     + " before it reached the bootstrap class loader");
         }
-        instrumentation.redefineModule(Object.class.getModule(), Collections.singleton(bridgeModule),
-                Collections.emptyMap(), Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+        instrumentation.redefineModule(
+                Object.class.getModule(),
+                Collections.singleton(bridgeModule),
+                Collections.emptyMap(),
+                Collections.emptyMap(),
+                Collections.emptySet(),
+                Collections.emptyMap());
     }
 
     private static void deleteQuietly(Path folder) {
@@ -120,8 +126,7 @@ public final class Instrumentations {
                 System.clearProperty(NEXUS_DISABLED);
             }
         }
-        AgentBuilder current = builder
-                .disableClassFormatChanges()
+        AgentBuilder current = builder.disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 // Describe types from their class files only: the lazy path transforms SSLContext while
@@ -161,14 +166,18 @@ public final class Instrumentations {
     /** Logs failed transformations; success is silent. */
     private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
         @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
-                            Throwable throwable) {
+        public void onError(
+                String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
             log().warn("could not instrument {}: {}", typeName, throwable.toString());
         }
 
         @Override
-        public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module,
-                                     boolean loaded, net.bytebuddy.dynamic.DynamicType dynamicType) {
+        public void onTransformation(
+                TypeDescription type,
+                ClassLoader classLoader,
+                JavaModule module,
+                boolean loaded,
+                net.bytebuddy.dynamic.DynamicType dynamicType) {
             log().debug("instrumented {}", type.getName());
         }
     }

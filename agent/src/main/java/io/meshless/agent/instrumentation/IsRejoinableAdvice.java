@@ -6,8 +6,7 @@ import net.bytebuddy.asm.Advice;
 
 /** Inlined at the end of {@code SSLSessionImpl.isRejoinable()}: the agent may veto a resumption. */
 final class IsRejoinableAdvice {
-    private IsRejoinableAdvice() {
-    }
+    private IsRejoinableAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object session, @Advice.Return(readOnly = false) boolean rejoinable) {

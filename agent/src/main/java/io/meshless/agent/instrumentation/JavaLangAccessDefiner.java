@@ -25,8 +25,13 @@ public final class JavaLangAccessDefiner implements BiFunction<String, byte[], C
             Class<?> secrets = sharedSecrets();
             Object javaLangAccess = secrets.getMethod("getJavaLangAccess").invoke(null);
             Method define = Class.forName(secrets.getPackageName() + ".JavaLangAccess", false, null)
-                    .getMethod("defineClass", ClassLoader.class, String.class, byte[].class,
-                            ProtectionDomain.class, String.class);
+                    .getMethod(
+                            "defineClass",
+                            ClassLoader.class,
+                            String.class,
+                            byte[].class,
+                            ProtectionDomain.class,
+                            String.class);
             return (Class<?>) define.invoke(javaLangAccess, null, name, bytes, null, "meshless-agent");
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("JavaLangAccess.defineClass is not usable on this JDK: " + e, e);

@@ -10,8 +10,7 @@ import net.bytebuddy.asm.Advice;
  * accept plain sockets and layer TLS on them): such a socket of a managed context keeps the mode's demand.
  */
 final class LayeredServerSocketAdvice {
-    private LayeredServerSocketAdvice() {
-    }
+    private LayeredServerSocketAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object socket, @Advice.Argument(0) Object contextImplementation) {

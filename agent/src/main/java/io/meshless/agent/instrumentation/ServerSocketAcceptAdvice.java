@@ -6,8 +6,7 @@ import net.bytebuddy.asm.Advice;
 
 /** Inlined at the end of {@code SSLServerSocketImpl.accept}: accepted sockets keep their server's demand. */
 final class ServerSocketAcceptAdvice {
-    private ServerSocketAcceptAdvice() {
-    }
+    private ServerSocketAcceptAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object server, @Advice.Return Object accepted) {

@@ -9,8 +9,7 @@ import net.bytebuddy.asm.Advice;
  * the agent re-applies the mode's demand to sockets of managed contexts.
  */
 final class SocketClientAuthAdvice {
-    private SocketClientAuthAdvice() {
-    }
+    private SocketClientAuthAdvice() {}
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object socket, @Advice.Origin("#m") String method) {

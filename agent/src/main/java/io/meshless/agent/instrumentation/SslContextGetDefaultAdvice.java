@@ -5,8 +5,7 @@ import net.bytebuddy.asm.Advice;
 
 /** Inlined into {@code SSLContext.getDefault}: the agent's default is in place before it is read. */
 final class SslContextGetDefaultAdvice {
-    private SslContextGetDefaultAdvice() {
-    }
+    private SslContextGetDefaultAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter() {

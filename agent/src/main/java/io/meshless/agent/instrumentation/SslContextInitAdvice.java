@@ -8,13 +8,14 @@ import net.bytebuddy.asm.Advice;
 
 /** Inlined at the start of {@code SSLContext.init(KeyManager[], TrustManager[], SecureRandom)}. */
 final class SslContextInitAdvice {
-    private SslContextInitAdvice() {
-    }
+    private SslContextInitAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.This Object context, @Advice.FieldValue("contextSpi") Object implementation,
-                      @Advice.Argument(value = 0, readOnly = false) KeyManager[] keyManagers,
-                      @Advice.Argument(value = 1, readOnly = false) TrustManager[] trustManagers) {
+    static void enter(
+            @Advice.This Object context,
+            @Advice.FieldValue("contextSpi") Object implementation,
+            @Advice.Argument(value = 0, readOnly = false) KeyManager[] keyManagers,
+            @Advice.Argument(value = 1, readOnly = false) TrustManager[] trustManagers) {
         BiFunction<Object, Object[], Object[]> hook = MeshlessBridge.contextInit;
         if (hook != null) {
             Object[] replaced = hook.apply(context, new Object[] {keyManagers, trustManagers, implementation});

@@ -22,15 +22,14 @@ final class SslContextInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return (builder, type, classLoader, module, protectionDomain) -> builder
-                .visit(Advice.to(SslContextInitAdvice.class)
-                        .on(named("init").and(takesArguments(3)).and(isPublic())))
+        return (builder, type, classLoader, module, protectionDomain) -> builder.visit(
+                        Advice.to(SslContextInitAdvice.class)
+                                .on(named("init").and(takesArguments(3)).and(isPublic())))
                 .visit(Advice.to(SslContextGetDefaultAdvice.class)
                         .on(named("getDefault").and(isStatic()).and(takesArguments(0))))
                 .visit(Advice.to(SslContextSetDefaultAdvice.class)
                         .on(named("setDefault").and(isStatic()).and(takesArguments(1))))
-                .visit(Advice.to(CreateEngineAdvice.class)
-                        .on(named("createSSLEngine")))
+                .visit(Advice.to(CreateEngineAdvice.class).on(named("createSSLEngine")))
                 .visit(Advice.to(ServerSocketFactoryAdvice.class)
                         .on(named("getServerSocketFactory").and(takesArguments(0))));
     }

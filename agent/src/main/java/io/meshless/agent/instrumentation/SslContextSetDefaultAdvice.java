@@ -6,8 +6,7 @@ import net.bytebuddy.asm.Advice;
 
 /** Inlined into {@code SSLContext.setDefault}: once the agent installed its default, it stays. */
 final class SslContextSetDefaultAdvice {
-    private SslContextSetDefaultAdvice() {
-    }
+    private SslContextSetDefaultAdvice() {}
 
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
     static boolean enter(@Advice.Argument(0) Object context) {

@@ -29,8 +29,8 @@ final class SslSessionImplInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return (builder, type, classLoader, module, protectionDomain) -> builder
-                .visit(Advice.to(IsRejoinableAdvice.class)
+        return (builder, type, classLoader, module, protectionDomain) ->
+                builder.visit(Advice.to(IsRejoinableAdvice.class)
                         .on(named("isRejoinable").and(takesArguments(0)).and(returns(boolean.class))));
     }
 }

@@ -8,7 +8,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import java.io.InputStream;
 import java.net.Socket;
-
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -52,16 +51,23 @@ final class SslSocketImplInstrumentation implements TypeInstrumentation {
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        ElementMatcher.Junction<MethodDescription> clientAuthSetters = isPublic().and(takesArguments(1))
-                .and(named("setNeedClientAuth").or(named("setWantClientAuth"))
-                        .or(named("setSSLParameters")).or(named("setUseClientMode")));
+        ElementMatcher.Junction<MethodDescription> clientAuthSetters = isPublic()
+                .and(takesArguments(1))
+                .and(named("setNeedClientAuth")
+                        .or(named("setWantClientAuth"))
+                        .or(named("setSSLParameters"))
+                        .or(named("setUseClientMode")));
         boolean accepts = serverSocket;
         return (builder, type, classLoader, module, protectionDomain) -> {
             builder = builder.visit(Advice.to(SocketClientAuthAdvice.class).on(clientAuthSetters));
             return accepts
-                    ? builder.visit(Advice.to(ServerSocketAcceptAdvice.class).on(named("accept").and(takesArguments(0))))
-                    : builder.visit(Advice.to(LayeredServerSocketAdvice.class).on(isConstructor().and(takesArguments(4))
-                            .and(takesArgument(1, Socket.class)).and(takesArgument(2, InputStream.class))));
+                    ? builder.visit(Advice.to(ServerSocketAcceptAdvice.class)
+                            .on(named("accept").and(takesArguments(0))))
+                    : builder.visit(Advice.to(LayeredServerSocketAdvice.class)
+                            .on(isConstructor()
+                                    .and(takesArguments(4))
+                                    .and(takesArgument(1, Socket.class))
+                                    .and(takesArgument(2, InputStream.class))));
         };
     }
 }

@@ -59,12 +59,17 @@ final class StderrLogger extends LegacyAbstractLogger {
     }
 
     @Override
-    protected void handleNormalizedLoggingCall(Level level, Marker marker, String messagePattern, Object[] arguments,
-                                               Throwable throwable) {
+    protected void handleNormalizedLoggingCall(
+            Level level, Marker marker, String messagePattern, Object[] arguments, Throwable throwable) {
         String message = MessageFormatter.basicArrayFormat(messagePattern, arguments);
         StringBuilder line = new StringBuilder(64 + message.length())
-                .append(Instant.now()).append(" [meshless] ").append(level).append(' ')
-                .append(shortName).append(": ").append(message);
+                .append(Instant.now())
+                .append(" [meshless] ")
+                .append(level)
+                .append(' ')
+                .append(shortName)
+                .append(": ")
+                .append(message);
         PrintStream err = System.err;
         synchronized (err) {
             err.println(line);

@@ -12,12 +12,10 @@ public final class CallSite {
     private static final CodeSource AGENT = codeSource(CallSite.class);
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-    private CallSite() {
-    }
+    private CallSite() {}
 
     public static String ofApplication() {
-        return WALKER.walk(frames -> frames
-                .filter(f -> !isAgentOrJsse(f.getDeclaringClass()))
+        return WALKER.walk(frames -> frames.filter(f -> !isAgentOrJsse(f.getDeclaringClass()))
                 .findFirst()
                 .map(f -> f.toStackTraceElement().toString())
                 .orElse("(unknown caller)"));
@@ -25,8 +23,10 @@ public final class CallSite {
 
     private static boolean isAgentOrJsse(Class<?> type) {
         String name = type.getName();
-        return name.startsWith("javax.net.ssl.") || name.startsWith("sun.security.ssl.")
-                || name.startsWith("io.meshless.agent.bridge.") || Objects.equals(codeSource(type), AGENT);
+        return name.startsWith("javax.net.ssl.")
+                || name.startsWith("sun.security.ssl.")
+                || name.startsWith("io.meshless.agent.bridge.")
+                || Objects.equals(codeSource(type), AGENT);
     }
 
     private static CodeSource codeSource(Class<?> type) {

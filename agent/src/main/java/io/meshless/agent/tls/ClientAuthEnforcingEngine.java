@@ -225,8 +225,8 @@ final class ClientAuthEnforcingEngine extends SSLEngine {
     @Override
     public void setHandshakeApplicationProtocolSelector(BiFunction<SSLEngine, List<String>, String> selector) {
         // The selector is called with the inner engine; give the application back its own engine.
-        delegate.setHandshakeApplicationProtocolSelector(selector == null ? null
-                : (engine, protocols) -> selector.apply(this, protocols));
+        delegate.setHandshakeApplicationProtocolSelector(
+                selector == null ? null : (engine, protocols) -> selector.apply(this, protocols));
     }
 
     @Override

@@ -20,7 +20,8 @@ final class ClientAuthOverrides {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     ClientAuthOverrides(ClientAuthPolicy policy) {
-        this(policy, message -> LoggerFactory.getLogger(ClientAuthOverrides.class).warn(message));
+        this(policy, message -> LoggerFactory.getLogger(ClientAuthOverrides.class)
+                .warn(message));
     }
 
     ClientAuthOverrides(ClientAuthPolicy policy, Consumer<String> warnings) {
@@ -32,8 +33,8 @@ final class ClientAuthOverrides {
     void overrode(String what, String method) {
         String site = CallSite.ofApplication();
         if (reported.size() < CALL_SITES_REPORTED && reported.add(what + " " + method + " " + site)) {
-            warnings.accept("kept client authentication on " + what + " after " + method + " from " + site
-                    + ": " + policy.demand() + " (further calls from there are not logged)");
+            warnings.accept("kept client authentication on " + what + " after " + method + " from " + site + ": "
+                    + policy.demand() + " (further calls from there are not logged)");
         }
     }
 }

@@ -32,20 +32,32 @@ public final class ClientAuthPolicy {
 
     /** @return true when the engine asked less than the mode demands and was raised */
     boolean apply(SSLEngine engine) {
-        return !engine.getUseClientMode() && raise(engine.getNeedClientAuth(), engine.getWantClientAuth(),
-                engine::setNeedClientAuth, engine::setWantClientAuth);
+        return !engine.getUseClientMode()
+                && raise(
+                        engine.getNeedClientAuth(),
+                        engine.getWantClientAuth(),
+                        engine::setNeedClientAuth,
+                        engine::setWantClientAuth);
     }
 
     /** @return true when the server socket asked less than the mode demands and was raised */
     boolean apply(SSLServerSocket socket) {
-        return !socket.getUseClientMode() && raise(socket.getNeedClientAuth(), socket.getWantClientAuth(),
-                socket::setNeedClientAuth, socket::setWantClientAuth);
+        return !socket.getUseClientMode()
+                && raise(
+                        socket.getNeedClientAuth(),
+                        socket.getWantClientAuth(),
+                        socket::setNeedClientAuth,
+                        socket::setWantClientAuth);
     }
 
     /** @return true when the socket asked less than the mode demands and was raised */
     boolean apply(SSLSocket socket) {
-        return !socket.getUseClientMode() && raise(socket.getNeedClientAuth(), socket.getWantClientAuth(),
-                socket::setNeedClientAuth, socket::setWantClientAuth);
+        return !socket.getUseClientMode()
+                && raise(
+                        socket.getNeedClientAuth(),
+                        socket.getWantClientAuth(),
+                        socket::setNeedClientAuth,
+                        socket::setWantClientAuth);
     }
 
     private boolean raise(boolean need, boolean want, Consumer<Boolean> setNeed, Consumer<Boolean> setWant) {

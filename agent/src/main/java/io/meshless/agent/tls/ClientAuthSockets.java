@@ -50,10 +50,12 @@ public final class ClientAuthSockets {
         if (!enforced.containsKey(socket)) {
             return;
         }
-        boolean raised = socket instanceof SSLServerSocket ? policy.apply((SSLServerSocket) socket)
+        boolean raised = socket instanceof SSLServerSocket
+                ? policy.apply((SSLServerSocket) socket)
                 : socket instanceof SSLSocket && policy.apply((SSLSocket) socket);
         if (raised) {
-            overrides.overrode(socket instanceof SSLServerSocket ? "an SSLServerSocket" : "a server-mode SSLSocket", method);
+            overrides.overrode(
+                    socket instanceof SSLServerSocket ? "an SSLServerSocket" : "a server-mode SSLSocket", method);
         }
     }
 }

@@ -17,8 +17,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -45,15 +45,19 @@ public final class ManagedContexts {
      * (the JDK default) and rotations are hours apart, so the newest few cover every live session.
      */
     private volatile Set<X509Certificate> retired = Collections.emptySet();
+
     private static final int RETIRED_KEPT = 64;
 
-    public ManagedContexts(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager,
-                           ClientAuthPolicy clientAuth) {
+    public ManagedContexts(
+            X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager, ClientAuthPolicy clientAuth) {
         this(keyManager, trustManager, clientAuth, new ClientAuthOverrides(clientAuth));
     }
 
-    ManagedContexts(X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager,
-                    ClientAuthPolicy clientAuth, ClientAuthOverrides overrides) {
+    ManagedContexts(
+            X509ExtendedKeyManager keyManager,
+            X509ExtendedTrustManager trustManager,
+            ClientAuthPolicy clientAuth,
+            ClientAuthOverrides overrides) {
         this.keyManager = Objects.requireNonNull(keyManager);
         this.trustManager = Objects.requireNonNull(trustManager);
         this.clientAuth = Objects.requireNonNull(clientAuth);
@@ -76,10 +80,9 @@ public final class ManagedContexts {
      *
      * @return {key managers, trust managers} to initialize the context with
      */
-    public Object[] onInit(SSLContext context, Object implementation, KeyManager[] keyManagers,
-                           TrustManager[] trustManagers) {
-        KeyManager[] km = keyManagers == null || keyManagers.length == 0
-                ? new KeyManager[] {keyManager} : keyManagers;
+    public Object[] onInit(
+            SSLContext context, Object implementation, KeyManager[] keyManagers, TrustManager[] trustManagers) {
+        KeyManager[] km = keyManagers == null || keyManagers.length == 0 ? new KeyManager[] {keyManager} : keyManagers;
         TrustManager[] tm = trustManagers == null ? new TrustManager[] {trustManager} : trustManagers;
         if (contains(km, keyManager) || contains(tm, trustManager)) {
             contexts.put(context, Boolean.TRUE);

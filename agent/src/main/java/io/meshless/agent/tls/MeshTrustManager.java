@@ -52,8 +52,11 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
      *                        {@code trust-system-cas=false}
      * @param whereFrom       where the credentials come from, for error messages (e.g. the cert dir)
      */
-    public MeshTrustManager(CredentialSource source, PeerPolicy configuredPeers,
-                            Supplier<X509ExtendedTrustManager> systemTrust, String whereFrom) {
+    public MeshTrustManager(
+            CredentialSource source,
+            PeerPolicy configuredPeers,
+            Supplier<X509ExtendedTrustManager> systemTrust,
+            String whereFrom) {
         this(source, configuredPeers, systemTrust, whereFrom, new SecurelyNamedServers());
     }
 
@@ -61,9 +64,12 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
      * @param securelyNamed where the server leaves authorized by SPIFFE ID are recorded, for the
      *                      host-name verifiers of HTTP libraries that run after the handshake
      */
-    public MeshTrustManager(CredentialSource source, PeerPolicy configuredPeers,
-                            Supplier<X509ExtendedTrustManager> systemTrust, String whereFrom,
-                            SecurelyNamedServers securelyNamed) {
+    public MeshTrustManager(
+            CredentialSource source,
+            PeerPolicy configuredPeers,
+            Supplier<X509ExtendedTrustManager> systemTrust,
+            String whereFrom,
+            SecurelyNamedServers securelyNamed) {
         this.source = Objects.requireNonNull(source);
         this.configuredPeers = configuredPeers;
         this.systemTrust = systemTrust;
@@ -96,8 +102,10 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
         try {
             v.clients.checkClientTrusted(chain, authType);
         } catch (CertificateException e) {
-            throw new CertificateException("client certificate " + describe(chain[0]) + " is not trusted: it does not"
-                    + " chain to the " + v.clientBundleName + " bundle (" + e.getMessage() + ")", e);
+            throw new CertificateException(
+                    "client certificate " + describe(chain[0]) + " is not trusted: it does not" + " chain to the "
+                            + v.clientBundleName + " bundle (" + e.getMessage() + ")",
+                    e);
         }
         authorize(v, chain[0], "client");
     }
@@ -168,8 +176,10 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
         try {
             withEndpoint.check(systemTrust.get());
         } catch (CertificateException e) {
-            throw new CertificateException("server certificate " + describe(chain[0]) + " is not trusted: "
-                    + meshProblem + ", nor is it accepted by the JDK's CAs (" + e.getMessage() + ")", e);
+            throw new CertificateException(
+                    "server certificate " + describe(chain[0]) + " is not trusted: " + meshProblem
+                            + ", nor is it accepted by the JDK's CAs (" + e.getMessage() + ")",
+                    e);
         }
     }
 
@@ -248,8 +258,12 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
         final String clientBundleName;
         final PeerPolicy peers;
 
-        private Validators(WorkloadCredentials snapshot, X509ExtendedTrustManager servers,
-                           X509ExtendedTrustManager clients, String clientBundleName, PeerPolicy peers) {
+        private Validators(
+                WorkloadCredentials snapshot,
+                X509ExtendedTrustManager servers,
+                X509ExtendedTrustManager clients,
+                String clientBundleName,
+                PeerPolicy peers) {
             this.snapshot = snapshot;
             this.servers = servers;
             this.clients = clients;
@@ -260,10 +274,14 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
         static Validators build(WorkloadCredentials snapshot, PeerPolicy configuredPeers) {
             X509ExtendedTrustManager servers = pkix(snapshot.trustBundle().certificates());
             X509ExtendedTrustManager clients = snapshot.clientTrustBundle()
-                    .map(b -> pkix(b.certificates())).orElse(servers);
+                    .map(b -> pkix(b.certificates()))
+                    .orElse(servers);
             String clientBundleName = snapshot.clientTrustBundle().isPresent() ? "client-ca.crt" : "ca.crt";
-            PeerPolicy peers = configuredPeers != null ? configuredPeers
-                    : snapshot.spiffeId().map(id -> PeerPolicy.sameTrustDomain(id.trustDomain())).orElse(null);
+            PeerPolicy peers = configuredPeers != null
+                    ? configuredPeers
+                    : snapshot.spiffeId()
+                            .map(id -> PeerPolicy.sameTrustDomain(id.trustDomain()))
+                            .orElse(null);
             return new Validators(snapshot, servers, clients, clientBundleName, peers);
         }
     }

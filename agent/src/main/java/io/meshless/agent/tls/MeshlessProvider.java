@@ -6,6 +6,7 @@ import java.security.KeyStoreException;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
 import java.security.UnrecoverableKeyException;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.KeyManagerFactorySpi;
@@ -15,7 +16,6 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.TrustManagerFactorySpi;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import java.util.function.Supplier;
 
 /**
  * A JSSE provider named {@code Meshless} with one {@code KeyManagerFactory} and one
@@ -38,9 +38,11 @@ public final class MeshlessProvider extends Provider {
      * @param platformKeyAlgorithm the JVM's key manager algorithm before the agent (usually SunX509)
      * @param platformTrustAlgorithm the JVM's trust manager algorithm before the agent (usually PKIX)
      */
-    public MeshlessProvider(Supplier<X509ExtendedKeyManager> keyManager,
-                            Supplier<X509ExtendedTrustManager> trustManager,
-                            String platformKeyAlgorithm, String platformTrustAlgorithm) {
+    public MeshlessProvider(
+            Supplier<X509ExtendedKeyManager> keyManager,
+            Supplier<X509ExtendedTrustManager> trustManager,
+            String platformKeyAlgorithm,
+            String platformTrustAlgorithm) {
         super(NAME, "1.0", "Meshless workload identity: key and trust managers over the mounted certificates");
         putService(new Service(this, "KeyManagerFactory", NAME, KeyFactorySpi.class.getName(), null, null) {
             @Override

@@ -15,8 +15,10 @@ import org.apache.http.util.EntityUtils;
 public final class Apache4ClientApp {
     public static void main(String[] args) throws Exception {
         try (CloseableHttpClient client = create(args[0])) {
-            ClientLoop.run(url -> client.execute(new HttpGet(url), response ->
-                    response.getStatusLine().getStatusCode() + " " + EntityUtils.toString(response.getEntity())));
+            ClientLoop.run(url -> client.execute(
+                    new HttpGet(url),
+                    response -> response.getStatusLine().getStatusCode() + " "
+                            + EntityUtils.toString(response.getEntity())));
         }
     }
 
@@ -26,8 +28,10 @@ public final class Apache4ClientApp {
             case "system":
                 return HttpClients.createSystem();
             case "legacy":
-                return HttpClients.custom().setSSLSocketFactory(new SSLConnectionSocketFactory(
-                        SSLContexts.createDefault(), SSLConnectionSocketFactory.BROWSER_COMPATIBLE_HOSTNAME_VERIFIER))
+                return HttpClients.custom()
+                        .setSSLSocketFactory(new SSLConnectionSocketFactory(
+                                SSLContexts.createDefault(),
+                                SSLConnectionSocketFactory.BROWSER_COMPATIBLE_HOSTNAME_VERIFIER))
                         .build();
             default:
                 return HttpClients.createDefault();

@@ -16,7 +16,8 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 public final class ApacheClientApp {
     public static void main(String[] args) throws Exception {
         try (CloseableHttpClient client = create(args[0])) {
-            ClientLoop.run(url -> client.execute(new HttpGet(url),
+            ClientLoop.run(url -> client.execute(
+                    new HttpGet(url),
                     response -> response.getCode() + " " + EntityUtils.toString(response.getEntity())));
         }
     }

@@ -15,8 +15,7 @@ final class ClientLoop {
         String get(String url) throws Exception;
     }
 
-    private ClientLoop() {
-    }
+    private ClientLoop() {}
 
     static void run(Get client) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

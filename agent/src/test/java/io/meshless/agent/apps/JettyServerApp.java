@@ -27,10 +27,15 @@ public final class JettyServerApp {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
-                EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+                EndPoint endPoint =
+                        request.getConnectionMetaData().getConnection().getEndPoint();
                 String peer = endPoint instanceof SslConnection.SslEndPoint
-                        ? PeerIdentity.body("jetty", ((SslConnection.SslEndPoint) endPoint).getSslConnection()
-                                .getSSLEngine().getSession())
+                        ? PeerIdentity.body(
+                                "jetty",
+                                ((SslConnection.SslEndPoint) endPoint)
+                                        .getSslConnection()
+                                        .getSSLEngine()
+                                        .getSession())
                         : "hello from jetty peer=unknown\n";
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 response.write(true, ByteBuffer.wrap(peer.getBytes(StandardCharsets.UTF_8)), callback);

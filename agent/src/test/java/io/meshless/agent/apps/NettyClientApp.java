@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 /** Netty 4.1 HTTP client, JDK SSL provider, {@code SslContextBuilder.forClient()} defaults. */
 public final class NettyClientApp {
     public static void main(String[] args) throws Exception {
-        SslContext ssl = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).build();
+        SslContext ssl =
+                SslContextBuilder.forClient().sslProvider(SslProvider.JDK).build();
         EventLoopGroup group = new NioEventLoopGroup(1);
         try {
             ClientLoop.run(url -> get(ssl, group, URI.create(url)));
@@ -38,31 +39,39 @@ public final class NettyClientApp {
 
     private static String get(SslContext ssl, EventLoopGroup group, URI uri) throws Exception {
         CompletableFuture<String> result = new CompletableFuture<>();
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(ssl.newHandler(channel.alloc(), uri.getHost(), uri.getPort()),
-                                new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
-                                new SimpleChannelInboundHandler<FullHttpResponse>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-                                        result.complete(response.status().code() + " "
-                                                + response.content().toString(StandardCharsets.UTF_8));
-                                        ctx.close();
-                                    }
+                        channel.pipeline()
+                                .addLast(
+                                        ssl.newHandler(channel.alloc(), uri.getHost(), uri.getPort()),
+                                        new HttpClientCodec(),
+                                        new HttpObjectAggregator(1 << 20),
+                                        new SimpleChannelInboundHandler<FullHttpResponse>() {
+                                            @Override
+                                            protected void channelRead0(
+                                                    ChannelHandlerContext ctx, FullHttpResponse response) {
+                                                result.complete(response.status()
+                                                                .code() + " "
+                                                        + response.content().toString(StandardCharsets.UTF_8));
+                                                ctx.close();
+                                            }
 
-                                    @Override
-                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                        result.completeExceptionally(cause);
-                                        ctx.close();
-                                    }
+                                            @Override
+                                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                                result.completeExceptionally(cause);
+                                                ctx.close();
+                                            }
 
-                                    @Override
-                                    public void channelInactive(ChannelHandlerContext ctx) {
-                                        result.completeExceptionally(new IllegalStateException("connection closed"));
-                                    }
-                                });
+                                            @Override
+                                            public void channelInactive(ChannelHandlerContext ctx) {
+                                                result.completeExceptionally(
+                                                        new IllegalStateException("connection closed"));
+                                            }
+                                        });
                     }
                 });
         Channel channel = bootstrap.connect(uri.getHost(), uri.getPort()).sync().channel();

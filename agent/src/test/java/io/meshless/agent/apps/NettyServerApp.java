@@ -36,36 +36,52 @@ public final class NettyServerApp {
     public static void main(String[] args) throws Exception {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(null, null);
-        SslContext ssl = SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).build();
+        SslContext ssl =
+                SslContextBuilder.forServer(keys).sslProvider(SslProvider.JDK).build();
         EventLoopGroup group = new NioEventLoopGroup(1);
         try {
-            Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             SslHandler tls = ssl.newHandler(ch.alloc());
-                            ch.pipeline().addLast(tls, new HttpServerCodec(), new HttpObjectAggregator(1 << 16),
-                                    new SimpleChannelInboundHandler<FullHttpRequest>() {
-                                        @Override
-                                        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-                                            byte[] body = PeerIdentity.body("netty", tls.engine().getSession())
-                                                    .getBytes(StandardCharsets.UTF_8);
-                                            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                                                    HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-                                            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
-                                            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                                            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-                                        }
+                            ch.pipeline()
+                                    .addLast(
+                                            tls,
+                                            new HttpServerCodec(),
+                                            new HttpObjectAggregator(1 << 16),
+                                            new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                                @Override
+                                                protected void channelRead0(
+                                                        ChannelHandlerContext ctx, FullHttpRequest request) {
+                                                    byte[] body = PeerIdentity.body(
+                                                                    "netty",
+                                                                    tls.engine().getSession())
+                                                            .getBytes(StandardCharsets.UTF_8);
+                                                    FullHttpResponse response = new DefaultFullHttpResponse(
+                                                            HttpVersion.HTTP_1_1,
+                                                            HttpResponseStatus.OK,
+                                                            Unpooled.wrappedBuffer(body));
+                                                    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+                                                    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                                                    ctx.writeAndFlush(response)
+                                                            .addListener(ChannelFutureListener.CLOSE);
+                                                }
 
-                                        @Override
-                                        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                            System.err.println("connection failed: " + cause);
-                                            ctx.close();
-                                        }
-                                    });
+                                                @Override
+                                                public void exceptionCaught(
+                                                        ChannelHandlerContext ctx, Throwable cause) {
+                                                    System.err.println("connection failed: " + cause);
+                                                    ctx.close();
+                                                }
+                                            });
                         }
                     })
-                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+                    .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                    .sync()
+                    .channel();
             ClientLoop.listening(((InetSocketAddress) channel.localAddress()).getPort());
             ClientLoop.awaitStdinClosed();
             channel.close().sync();

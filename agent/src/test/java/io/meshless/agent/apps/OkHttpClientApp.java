@@ -9,7 +9,8 @@ public final class OkHttpClientApp {
     public static void main(String[] args) throws Exception {
         OkHttpClient client = new OkHttpClient();
         ClientLoop.run(url -> {
-            try (Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
+            try (Response response =
+                    client.newCall(new Request.Builder().url(url).build()).execute()) {
                 return response.code() + " " + response.body().string();
             }
         });

@@ -9,8 +9,7 @@ import javax.net.ssl.SSLSession;
 /** What an ordinary mTLS server logs about its caller: the URI SAN of the client certificate. */
 final class PeerIdentity {
 
-    private PeerIdentity() {
-    }
+    private PeerIdentity() {}
 
     static String of(SSLSession session) {
         try {
@@ -23,7 +22,8 @@ final class PeerIdentity {
                     }
                 }
             }
-            return leaf.getSubjectX500Principal().getName() + " serial=" + leaf.getSerialNumber().toString(16);
+            return leaf.getSubjectX500Principal().getName() + " serial="
+                    + leaf.getSerialNumber().toString(16);
         } catch (SSLPeerUnverifiedException e) {
             return "none";
         } catch (Exception e) {

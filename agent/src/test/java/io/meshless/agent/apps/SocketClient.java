@@ -15,7 +15,8 @@ public final class SocketClient {
             try (java.net.Socket socket = factory.createSocket(uri.getHost(), uri.getPort())) {
                 socket.setSoTimeout(10_000);
                 OutputStream out = socket.getOutputStream();
-                out.write(("GET / HTTP/1.0\r\nHost: " + uri.getHost() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(
+                        ("GET / HTTP/1.0\r\nHost: " + uri.getHost() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 String[] statusLine = response.split("\r\n", 2)[0].split(" ");

@@ -28,8 +28,8 @@ public final class SocketServerApp {
             layered();
             return;
         }
-        SSLServerSocket server = (SSLServerSocket) SSLServerSocketFactory.getDefault()
-                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        SSLServerSocket server = (SSLServerSocket)
+                SSLServerSocketFactory.getDefault().createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         if (lowering.equals("server-need-false")) {
             server.setNeedClientAuth(false);
         } else if (lowering.equals("server-ssl-parameters")) {
@@ -84,15 +84,18 @@ public final class SocketServerApp {
     private static void serve(Socket socket) {
         try (socket) {
             socket.setSoTimeout(10_000);
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             String line;
             while ((line = in.readLine()) != null && !line.isEmpty()) {
                 // skip request headers
             }
-            byte[] body = PeerIdentity.body("sslserversocket", ((SSLSocket) socket).getSession()).getBytes(StandardCharsets.UTF_8);
+            byte[] body = PeerIdentity.body("sslserversocket", ((SSLSocket) socket).getSession())
+                    .getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();
             out.write(("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
         } catch (Exception e) {

@@ -26,7 +26,8 @@ class AgentConfigTest {
         assertThat(config.allowedPeers()).isEmpty();
         assertThat(config.trustSystemCas()).isTrue();
         assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
-        assertThat(config.settings().values()).allSatisfy(s -> assertThat(s.source()).isEqualTo("default"));
+        assertThat(config.settings().values())
+                .allSatisfy(s -> assertThat(s.source()).isEqualTo("default"));
     }
 
     @Test
@@ -61,9 +62,12 @@ class AgentConfigTest {
 
         assertThat(config.mode()).isEqualTo(Mode.PERMISSIVE);
         assertThat(config.allowedPeers()).hasValueSatisfying(p -> {
-            assertThat(p.allows(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/orders"))).isTrue();
-            assertThat(p.allows(SpiffeId.parse("spiffe://cluster.local/ns/pay/sa/api"))).isTrue();
-            assertThat(p.allows(SpiffeId.parse("spiffe://cluster.local/ns/pay/sa/other"))).isFalse();
+            assertThat(p.allows(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/orders")))
+                    .isTrue();
+            assertThat(p.allows(SpiffeId.parse("spiffe://cluster.local/ns/pay/sa/api")))
+                    .isTrue();
+            assertThat(p.allows(SpiffeId.parse("spiffe://cluster.local/ns/pay/sa/other")))
+                    .isFalse();
         });
     }
 
@@ -71,8 +75,9 @@ class AgentConfigTest {
     void allowedPeersAcceptsSemicolonsAsSeparators() throws Exception {
         AgentConfig config = resolve("allowed-peers=spiffe://td/ns/a/sa/x;spiffe://td/ns/b/sa/y");
 
-        assertThat(config.allowedPeers()).hasValueSatisfying(p ->
-                assertThat(p.allows(SpiffeId.parse("spiffe://td/ns/b/sa/y"))).isTrue());
+        assertThat(config.allowedPeers())
+                .hasValueSatisfying(p -> assertThat(p.allows(SpiffeId.parse("spiffe://td/ns/b/sa/y")))
+                        .isTrue());
     }
 
     @Test
@@ -81,8 +86,9 @@ class AgentConfigTest {
 
         AgentConfig config = resolve("");
 
-        assertThat(config.allowedPeers()).hasValueSatisfying(p ->
-                assertThat(p.allows(SpiffeId.parse("spiffe://td/ns/b/sa/z"))).isTrue());
+        assertThat(config.allowedPeers())
+                .hasValueSatisfying(p -> assertThat(p.allows(SpiffeId.parse("spiffe://td/ns/b/sa/z")))
+                        .isTrue());
         assertThat(config.setting(ConfigKey.ALLOWED_PEERS).source()).isEqualTo("environment MESHLESS_ALLOWED_PEERS");
     }
 

@@ -49,7 +49,8 @@ class ClientCaIT {
         Path clientCaFile = MeshPki.pemFile(work, "client-ca", pki.clientBundle());
         clientFromClientCa = MeshPki.pemFiles(work, "client-from-client-ca", pki.clientCaWorkload(CLIENT));
         clientFromServerCa = MeshPki.pemFiles(work, "client-from-server-ca", pki.workload(CLIENT));
-        PemFiles nginxCert = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        PemFiles nginxCert =
+                MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
         nginx = Nginx.start(work, nginxCert.cert(), nginxCert.key(), clientCaFile);
     }
 
@@ -62,26 +63,32 @@ class ClientCaIT {
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void serverTrustsClientsByClientCaAndClientsTrustServersByCa(Jdk jdk) {
         try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + serverDir + ",mode=strict");
-             ChildJvm client = ClientProgram.HTTPS_URL_CONNECTION.start(jdk, "cert-dir=" + clientDir)) {
+                ChildJvm client = ClientProgram.HTTPS_URL_CONNECTION.start(jdk, "cert-dir=" + clientDir)) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
             SoftAssertions softly = new SoftAssertions();
 
             String toNginx = client.request(nginx.url());
-            softly.assertThat(toNginx).as("client to nginx trusting only the client CA\n%s", client.output()).startsWith("OK 200");
+            softly.assertThat(toNginx)
+                    .as("client to nginx trusting only the client CA\n%s", client.output())
+                    .startsWith("OK 200");
             if (toNginx.startsWith("OK 200")) {
                 softly.assertThat(NginxReport.parse(toNginx).verify()).isEqualTo("SUCCESS");
                 softly.assertThat(NginxReport.parse(toNginx).clientSpiffeId()).contains(CLIENT);
             }
 
-            softly.assertThat(client.request(url)).as("agent client to agent server\n%s\n%s", client.output(), server.output())
+            softly.assertThat(client.request(url))
+                    .as("agent client to agent server\n%s\n%s", client.output(), server.output())
                     .startsWith("OK 200 hello from httpsserver peer=" + CLIENT);
 
             Curl.Result viaClientCa = Curl.get(url, serverCaFile, clientFromClientCa.cert(), clientFromClientCa.key());
-            softly.assertThat(viaClientCa.succeeded()).as("curl, client cert from client-ca.crt: %s", viaClientCa).isTrue();
+            softly.assertThat(viaClientCa.succeeded())
+                    .as("curl, client cert from client-ca.crt: %s", viaClientCa)
+                    .isTrue();
 
             Curl.Result viaServerCa = Curl.get(url, serverCaFile, clientFromServerCa.cert(), clientFromServerCa.key());
             softly.assertThat(viaServerCa.succeeded())
-                    .as("curl, client cert from ca.crt only (client-ca.crt replaces it for inbound): %s", viaServerCa).isFalse();
+                    .as("curl, client cert from ca.crt only (client-ca.crt replaces it for inbound): %s", viaServerCa)
+                    .isFalse();
             softly.assertAll();
         }
     }

@@ -49,8 +49,13 @@ enum ClientProgram {
      * JDK 17 and 25: for {@code @MethodSource} in the secure-naming negative tests.
      */
     static Stream<Arguments> hostNameCheckersOnBothJdks() {
-        return Jdk.both().stream().flatMap(jdk -> Stream.of(JDK_HTTP_CLIENT, OKHTTP, APACHE_CREATE_DEFAULT,
-                APACHE_CLIENT_POLICY, APACHE4_CREATE_DEFAULT, APACHE4_LEGACY_VERIFIER)
+        return Jdk.both().stream().flatMap(jdk -> Stream.of(
+                        JDK_HTTP_CLIENT,
+                        OKHTTP,
+                        APACHE_CREATE_DEFAULT,
+                        APACHE_CLIENT_POLICY,
+                        APACHE4_CREATE_DEFAULT,
+                        APACHE4_LEGACY_VERIFIER)
                 .map(program -> Arguments.of(jdk, program)));
     }
 
@@ -82,8 +87,11 @@ enum ClientProgram {
      * handshake ({@code SSLHandshakeException}).
      */
     boolean checksHostNamesAfterHandshake() {
-        return this == OKHTTP || this == APACHE_CLIENT_POLICY || this == APACHE4_CREATE_DEFAULT
-                || this == APACHE4_CREATE_SYSTEM || this == APACHE4_LEGACY_VERIFIER;
+        return this == OKHTTP
+                || this == APACHE_CLIENT_POLICY
+                || this == APACHE4_CREATE_DEFAULT
+                || this == APACHE4_CREATE_SYSTEM
+                || this == APACHE4_LEGACY_VERIFIER;
     }
 
     /** The exception a client under the agent reports for a server that does not name the host called. */

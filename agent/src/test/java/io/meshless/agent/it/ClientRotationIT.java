@@ -64,7 +64,9 @@ class ClientRotationIT {
         List<String> failures = new ArrayList<>();
         try (ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + volume.directory())) {
             for (int i = 0; i < 3; i++) {
-                assertThat(serialSeen(client, failures)).as("before rotation\n%s", client.output()).isEqualTo(firstSerial);
+                assertThat(serialSeen(client, failures))
+                        .as("before rotation\n%s", client.output())
+                        .isEqualTo(firstSerial);
             }
 
             volume.publishText(MeshPki.files(second, pki.bundle(), null));
@@ -76,10 +78,13 @@ class ClientRotationIT {
                 seen = serialSeen(client, failures);
                 requests++;
             }
-            assertThat(seen).as("serial nginx saw after %d requests in up to %s\n%s", requests, PICK_UP_BOUND, client.stderr())
+            assertThat(seen)
+                    .as("serial nginx saw after %d requests in up to %s\n%s", requests, PICK_UP_BOUND, client.stderr())
                     .isEqualTo(secondSerial);
             for (int i = 0; i < 3; i++) {
-                assertThat(serialSeen(client, failures)).as("after the swap, never the old certificate again").isEqualTo(secondSerial);
+                assertThat(serialSeen(client, failures))
+                        .as("after the swap, never the old certificate again")
+                        .isEqualTo(secondSerial);
             }
             assertThat(failures).as("failed requests during rotation").isEmpty();
         }

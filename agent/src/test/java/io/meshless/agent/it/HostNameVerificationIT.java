@@ -46,7 +46,8 @@ class HostNameVerificationIT {
         meshWithoutId = Nginx.start(work, legacy.cert(), legacy.key(), caFile);
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("public-ca", pki.foreignBundle().certificates().get(0));
+        trust.setCertificateEntry(
+                "public-ca", pki.foreignBundle().certificates().get(0));
         systemTrustStore = work.resolve("system-cas.p12");
         try (OutputStream out = Files.newOutputStream(systemTrustStore)) {
             trust.store(out, "changeit".toCharArray());
@@ -72,13 +73,18 @@ class HostNameVerificationIT {
                 .start()) {
             SoftAssertions softly = new SoftAssertions();
             softly.assertThat(client.request(outsideMesh.url("localhost")))
-                    .as("system-CA server by its name\n%s", client.output()).startsWith("OK 200");
+                    .as("system-CA server by its name\n%s", client.output())
+                    .startsWith("OK 200");
             softly.assertThat(client.request(outsideMesh.url("127.0.0.1")))
-                    .as("system-CA server by an address it does not name").startsWith("FAIL").contains(refusal);
+                    .as("system-CA server by an address it does not name")
+                    .startsWith("FAIL")
+                    .contains(refusal);
             softly.assertThat(client.request(meshWithoutId.url("localhost")))
-                    .as("mesh certificate without SPIFFE ID, by its name\n%s", client.output()).startsWith("OK 200");
+                    .as("mesh certificate without SPIFFE ID, by its name\n%s", client.output())
+                    .startsWith("OK 200");
             softly.assertThat(client.request(meshWithoutId.url("127.0.0.1")))
-                    .as("mesh certificate without SPIFFE ID, by an address it does not name").startsWith("FAIL")
+                    .as("mesh certificate without SPIFFE ID, by an address it does not name")
+                    .startsWith("FAIL")
                     .contains(refusal);
             softly.assertAll();
         }

@@ -69,20 +69,26 @@ class InboundServersIT {
 
             assertServesMeshClientAndAnonymousByMode(softly, app, url, mode);
             Curl.Result certs = Curl.getReportingServerCertificate(url, caFile, meshClient.cert(), meshClient.key());
-            softly.assertThat(certs.serverSerial()).as("server presented the workload certificate: %s", certs).contains(serverSerial);
+            softly.assertThat(certs.serverSerial())
+                    .as("server presented the workload certificate: %s", certs)
+                    .contains(serverSerial);
 
             Curl.Result foreign = Curl.get(url, caFile, foreignClient.cert(), foreignClient.key());
-            softly.assertThat(foreign.succeeded()).as("client certificate from a foreign CA: %s", foreign).isFalse();
+            softly.assertThat(foreign.succeeded())
+                    .as("client certificate from a foreign CA: %s", foreign)
+                    .isFalse();
 
-            softly.assertThat(app.isAlive()).as("server still running\n%s", app.output()).isTrue();
+            softly.assertThat(app.isAlive())
+                    .as("server still running\n%s", app.output())
+                    .isTrue();
             softly.assertAll();
         }
     }
 
     static Stream<Arguments> loweringServers() {
-        return Jdk.both().stream().flatMap(jdk -> Stream.of("server-need-false", "server-ssl-parameters",
-                "accepted-want-false", "layered-need-false").flatMap(lowering -> Stream.of("strict", "permissive")
-                .map(mode -> Arguments.of(jdk, lowering, mode))));
+        return Jdk.both().stream().flatMap(jdk -> Stream.of(
+                        "server-need-false", "server-ssl-parameters", "accepted-want-false", "layered-need-false")
+                .flatMap(lowering -> Stream.of("strict", "permissive").map(mode -> Arguments.of(jdk, lowering, mode))));
     }
 
     /**
@@ -94,7 +100,9 @@ class InboundServersIT {
     @MethodSource("loweringServers")
     void keepsTheModesClientAuthWhenTheApplicationTurnsItOff(Jdk jdk, String lowering, String mode) {
         try (ChildJvm app = ChildJvm.builder(jdk, SocketServerApp.class)
-                .agent("cert-dir=" + certDir + ",mode=" + mode).args(lowering).start()) {
+                .agent("cert-dir=" + certDir + ",mode=" + mode)
+                .args(lowering)
+                .start()) {
             String url = "https://127.0.0.1:" + app.awaitListening() + "/";
             SoftAssertions softly = new SoftAssertions();
 
@@ -102,30 +110,46 @@ class InboundServersIT {
                 assertServesMeshClientAndAnonymousByMode(softly, app, url, mode);
             }
 
-            softly.assertThatCode(() -> app.awaitStderrLine(Pattern.compile(".*client authentication.*"), Duration.ofSeconds(10)))
-                    .as("the agent's warning").doesNotThrowAnyException();
-            List<String> warnings = app.stderr().lines().filter(line -> line.contains("client authentication")).collect(Collectors.toList());
-            softly.assertThat(warnings).as("one warning for the call site, not one per connection\n%s", app.stderr())
+            softly.assertThatCode(() ->
+                            app.awaitStderrLine(Pattern.compile(".*client authentication.*"), Duration.ofSeconds(10)))
+                    .as("the agent's warning")
+                    .doesNotThrowAnyException();
+            List<String> warnings = app.stderr()
+                    .lines()
+                    .filter(line -> line.contains("client authentication"))
+                    .collect(Collectors.toList());
+            softly.assertThat(warnings)
+                    .as("one warning for the call site, not one per connection\n%s", app.stderr())
                     .hasSize(1);
-            softly.assertThat(String.join("\n", warnings)).contains("WARN").contains(SocketServerApp.class.getName() + ".")
+            softly.assertThat(String.join("\n", warnings))
+                    .contains("WARN")
+                    .contains(SocketServerApp.class.getName() + ".")
                     .contains(mode.equals("strict") ? "requires" : "requests");
-            softly.assertThat(app.isAlive()).as("server still running\n%s", app.output()).isTrue();
+            softly.assertThat(app.isAlive())
+                    .as("server still running\n%s", app.output())
+                    .isTrue();
             softly.assertAll();
         }
     }
 
     /** curl with the mesh client certificate is served and seen; curl without one is refused in strict only. */
-    private void assertServesMeshClientAndAnonymousByMode(SoftAssertions softly, ChildJvm app, String url, String mode) {
+    private void assertServesMeshClientAndAnonymousByMode(
+            SoftAssertions softly, ChildJvm app, String url, String mode) {
         Curl.Result mesh = Curl.get(url, caFile, meshClient.cert(), meshClient.key());
-        softly.assertThat(mesh.succeeded()).as("curl with a mesh client certificate: %s\n%s", mesh, app.output()).isTrue();
+        softly.assertThat(mesh.succeeded())
+                .as("curl with a mesh client certificate: %s\n%s", mesh, app.output())
+                .isTrue();
         softly.assertThat(mesh.body()).as("server saw the client identity").contains("peer=" + CLIENT);
 
         Curl.Result anonymous = Curl.getWithoutClientCertificate(url, caFile);
         if (mode.equals("strict")) {
-            softly.assertThat(anonymous.succeeded()).as("strict: curl without client certificate: %s", anonymous).isFalse();
+            softly.assertThat(anonymous.succeeded())
+                    .as("strict: curl without client certificate: %s", anonymous)
+                    .isFalse();
         } else {
-            softly.assertThat(anonymous.succeeded()).as("permissive: curl without client certificate: %s\n%s",
-                    anonymous, app.output()).isTrue();
+            softly.assertThat(anonymous.succeeded())
+                    .as("permissive: curl without client certificate: %s\n%s", anonymous, app.output())
+                    .isTrue();
             softly.assertThat(anonymous.body()).contains("peer=none");
         }
     }

@@ -60,8 +60,9 @@ class MaterialArrivesLaterIT {
     void clientFailsClosedUntilCertificateAppears(Jdk jdk) throws Exception {
         Path dir = Files.createDirectories(work.resolve("client-" + jdk));
         try (ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + dir)) {
-            assertThat(client.request(nginx.url())).as("without material: no request without a client certificate\n%s",
-                    client.output()).startsWith("FAIL");
+            assertThat(client.request(nginx.url()))
+                    .as("without material: no request without a client certificate\n%s", client.output())
+                    .startsWith("FAIL");
             // the refusal must come from the agent failing closed, not from an agent that never installed
             assertThat(client.stderr()).contains("[meshless]").doesNotContain("agent not installed");
 
@@ -72,7 +73,9 @@ class MaterialArrivesLaterIT {
             while (!result.startsWith("OK") && System.nanoTime() < deadline) {
                 result = client.request(nginx.url());
             }
-            assertThat(result).as("after the Secret appeared\n%s", client.stderr()).startsWith("OK 200");
+            assertThat(result)
+                    .as("after the Secret appeared\n%s", client.stderr())
+                    .startsWith("OK 200");
             assertThat(NginxReport.parse(result).verify()).isEqualTo("SUCCESS");
             assertThat(NginxReport.parse(result).clientSpiffeId()).contains(CLIENT);
         }
@@ -86,7 +89,9 @@ class MaterialArrivesLaterIT {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
             Curl.Result before = Curl.get(url, caFile, curlClient.cert(), curlClient.key());
             assertThat(before.succeeded()).as("without material: %s", before).isFalse();
-            assertThat(server.isAlive()).as("the JVM keeps running without material").isTrue();
+            assertThat(server.isAlive())
+                    .as("the JVM keeps running without material")
+                    .isTrue();
             assertThat(server.stderr()).contains("[meshless]").doesNotContain("agent not installed");
 
             SecretVolume.at(dir).publishText(MeshPki.files(pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null));
@@ -96,9 +101,13 @@ class MaterialArrivesLaterIT {
             while (!after.succeeded() && System.nanoTime() < deadline) {
                 after = Curl.get(url, caFile, curlClient.cert(), curlClient.key());
             }
-            assertThat(after.succeeded()).as("after the Secret appeared: %s\n%s", after, server.stderr()).isTrue();
+            assertThat(after.succeeded())
+                    .as("after the Secret appeared: %s\n%s", after, server.stderr())
+                    .isTrue();
             assertThat(after.body()).contains("peer=" + CLIENT);
-            assertThat(Curl.getWithoutClientCertificate(url, caFile).succeeded()).as("strict once serving").isFalse();
+            assertThat(Curl.getWithoutClientCertificate(url, caFile).succeeded())
+                    .as("strict once serving")
+                    .isFalse();
         }
     }
 }

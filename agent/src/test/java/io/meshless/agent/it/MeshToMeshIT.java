@@ -44,13 +44,13 @@ class MeshToMeshIT {
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void agentJvmsTalkMutualTlsWhereNoCertificateNamesTheHost(Jdk jdk) {
         try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + serverDir);
-             ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + clientDir)) {
+                ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + clientDir)) {
             int port = server.awaitListening();
             for (String host : new String[] {"localhost", "127.0.0.1"}) {
                 assertThat(client.request("https://" + host + ":" + port + "/"))
                         .as("client via %s\n%s\n%s", host, client.output(), server.output())
-                        .isEqualTo("OK 200 hello from httpsserver peer=" + CLIENT + " serial="
-                                + serialOf(clientDir) + " | ");
+                        .isEqualTo("OK 200 hello from httpsserver peer=" + CLIENT + " serial=" + serialOf(clientDir)
+                                + " | ");
             }
         }
     }
@@ -62,21 +62,27 @@ class MeshToMeshIT {
         MeshPki.volume(dir, pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
         Path ca = MeshPki.pemFile(work, "ca-" + jdk, pki.bundle());
         PemFiles admin = MeshPki.pemFiles(work, "admin-" + jdk, pki.workload(ADMIN));
-        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk,
-                     "cert-dir=" + dir + ",allowed-peers=spiffe://cluster.local/ns/admin/*");
-             ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + clientDir)) {
+        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(
+                        jdk, "cert-dir=" + dir + ",allowed-peers=spiffe://cluster.local/ns/admin/*");
+                ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + clientDir)) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
             Curl.Result allowed = Curl.get(url, ca, admin.cert(), admin.key());
-            assertThat(allowed.succeeded()).as("allowed peer %s: %s\n%s", ADMIN, allowed, server.output()).isTrue();
+            assertThat(allowed.succeeded())
+                    .as("allowed peer %s: %s\n%s", ADMIN, allowed, server.output())
+                    .isTrue();
             assertThat(allowed.body()).contains("peer=" + ADMIN);
-            assertThat(client.request(url)).as("mesh client %s outside allowed-peers\n%s", CLIENT, server.output())
+            assertThat(client.request(url))
+                    .as("mesh client %s outside allowed-peers\n%s", CLIENT, server.output())
                     .startsWith("FAIL");
         }
     }
 
     private String serialOf(Path certDir) {
         try {
-            return io.meshless.pki.CertificateReader.read(certDir.resolve("tls.crt")).get(0).getSerialNumber().toString(16);
+            return io.meshless.pki.CertificateReader.read(certDir.resolve("tls.crt"))
+                    .get(0)
+                    .getSerialNumber()
+                    .toString(16);
         } catch (io.meshless.pki.PkiException e) {
             throw new AssertionError(e.getMessage(), e);
         }

@@ -71,7 +71,8 @@ class OutboundClientsIT {
     }
 
     static Stream<Arguments> programs() {
-        return Jdk.both().stream().flatMap(jdk -> Stream.of(ClientProgram.values()).map(p -> Arguments.of(jdk, p)));
+        return Jdk.both().stream()
+                .flatMap(jdk -> Stream.of(ClientProgram.values()).map(p -> Arguments.of(jdk, p)));
     }
 
     @ParameterizedTest(name = "{1} on {0}")
@@ -84,24 +85,35 @@ class OutboundClientsIT {
             softly.assertThat(toNginx).as("request to nginx\n%s", app.output()).startsWith("OK 200");
             if (toNginx.startsWith("OK 200")) {
                 NginxReport report = NginxReport.parse(toNginx);
-                softly.assertThat(report.verify()).as("nginx $ssl_client_verify (%s)", report).isEqualTo("SUCCESS");
-                softly.assertThat(report.clientSpiffeId()).as("client identity nginx saw").contains(CLIENT);
+                softly.assertThat(report.verify())
+                        .as("nginx $ssl_client_verify (%s)", report)
+                        .isEqualTo("SUCCESS");
+                softly.assertThat(report.clientSpiffeId())
+                        .as("client identity nginx saw")
+                        .contains(CLIENT);
             }
 
             if (program.readsUntilClose()) {
                 String toOpenssl = app.request(opensslServer.url());
-                softly.assertThat(toOpenssl).as("request to openssl s_server -Verify\n%s", opensslServer.output())
-                        .startsWith("OK 200").contains("Client certificate").contains(CLIENT.toString());
+                softly.assertThat(toOpenssl)
+                        .as("request to openssl s_server -Verify\n%s", opensslServer.output())
+                        .startsWith("OK 200")
+                        .contains("Client certificate")
+                        .contains(CLIENT.toString());
             }
 
             String toForeign = app.request(foreignServer.url());
-            softly.assertThat(toForeign).as("request to a server from a foreign CA").startsWith("FAIL")
+            softly.assertThat(toForeign)
+                    .as("request to a server from a foreign CA")
+                    .startsWith("FAIL")
                     .containsIgnoringCase("SSLHandshakeException");
 
             // Secure naming: the certificate names only spiffe://cluster.local/ns/shop/sa/orders.
             for (String host : List.of("127.0.0.1", "localhost")) {
                 String bySpiffeId = app.request(spiffeOnlyServer.url(host));
-                softly.assertThat(bySpiffeId).as("secure naming via %s\n%s", host, app.output()).startsWith("OK 200");
+                softly.assertThat(bySpiffeId)
+                        .as("secure naming via %s\n%s", host, app.output())
+                        .startsWith("OK 200");
                 if (bySpiffeId.startsWith("OK 200")) {
                     softly.assertThat(NginxReport.parse(bySpiffeId).verify()).isEqualTo("SUCCESS");
                 }
@@ -115,17 +127,20 @@ class OutboundClientsIT {
     void refusesServerOutsideAllowedPeers(Jdk jdk, ClientProgram program) {
         // Only ns/payments is allowed. Both servers name just their SPIFFE ID, so the library's host-name
         // check would refuse them too: secure naming must let the allowed one through and only that one.
-        try (ChildJvm app = program.start(jdk,
-                "cert-dir=" + certDir + ",allowed-peers=spiffe://cluster.local/ns/payments/*")) {
+        try (ChildJvm app =
+                program.start(jdk, "cert-dir=" + certDir + ",allowed-peers=spiffe://cluster.local/ns/payments/*")) {
             SoftAssertions softly = new SoftAssertions();
-            softly.assertThat(app.request(paymentsServer.url("localhost"))).as("allowed peer\n%s", app.output())
+            softly.assertThat(app.request(paymentsServer.url("localhost")))
+                    .as("allowed peer\n%s", app.output())
                     .startsWith("OK 200");
             softly.assertThat(app.request(spiffeOnlyServer.url("localhost")))
                     .as("SPIFFE-only peer outside allowed-peers\n%s", app.output())
-                    .startsWith("FAIL").contains("SSLHandshakeException");
+                    .startsWith("FAIL")
+                    .contains("SSLHandshakeException");
             softly.assertThat(app.request(meshServer.url()))
                     .as("peer outside allowed-peers that names the host\n%s", app.output())
-                    .startsWith("FAIL").contains("SSLHandshakeException");
+                    .startsWith("FAIL")
+                    .contains("SSLHandshakeException");
             softly.assertAll();
         }
     }

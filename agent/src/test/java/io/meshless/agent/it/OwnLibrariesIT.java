@@ -58,17 +58,30 @@ class OwnLibrariesIT {
 
     /** What a clash of two copies of a library on one class path looks like on the console. */
     private static final List<String> CONFLICT_SIGNS = List.of(
-            "LinkageError", "NoSuchMethodError", "NoSuchFieldError", "NoClassDefFoundError",
-            "ClassNotFoundException", "IncompatibleClassChangeError", "AbstractMethodError", "ClassCastException",
-            "multiple SLF4J bindings", "Class path contains", "SLF4J:",
+            "LinkageError",
+            "NoSuchMethodError",
+            "NoSuchFieldError",
+            "NoClassDefFoundError",
+            "ClassNotFoundException",
+            "IncompatibleClassChangeError",
+            "AbstractMethodError",
+            "ClassCastException",
+            "multiple SLF4J bindings",
+            "Class path contains",
+            "SLF4J:",
             // the agent's own words when it could not set itself up
-            "agent not installed", "could not instrument", "bytecode hooks not installed", "could not be installed");
+            "agent not installed",
+            "could not instrument",
+            "bytecode hooks not installed",
+            "could not be installed");
 
     /** The agent's stderr format: {@code <instant> [meshless] LEVEL Logger: message}. */
-    private static final Pattern AGENT_LINE = Pattern.compile("\\S+Z \\[meshless\\] (TRACE|DEBUG|INFO|WARN|ERROR) \\w+: .*");
+    private static final Pattern AGENT_LINE =
+            Pattern.compile("\\S+Z \\[meshless\\] (TRACE|DEBUG|INFO|WARN|ERROR) \\w+: .*");
     /** slf4j-simple's format ({@code [thread] LEVEL logger - message}) for one of the agent's loggers. */
     private static final Pattern AGENT_IN_APP_BINDING =
             Pattern.compile("\\[[^\\]]+\\] (TRACE|DEBUG|INFO|WARN|ERROR) io\\.meshless\\..*");
+
     private static final String APP_LOG_LINE =
             "[main] INFO com.example.ownlibs.OwnLibrariesApp - application log line through its own binding";
 
@@ -88,7 +101,8 @@ class OwnLibrariesIT {
         List<Path> jars = jarsIn(lib);
         Path classes = work.resolve("own-libraries-app");
         compile(Path.of(requiredProperty("meshless.ownlibs.source")), jars, classes);
-        appClassPath = Stream.concat(Stream.of(classes), jars.stream()).map(Path::toString)
+        appClassPath = Stream.concat(Stream.of(classes), jars.stream())
+                .map(Path::toString)
                 .collect(Collectors.joining(File.pathSeparator));
 
         MeshPki pki = MeshPki.create();
@@ -113,9 +127,12 @@ class OwnLibrariesIT {
         // With equal versions a missing relocation would go unnoticed here: keep them apart.
         Map<String, String> agent = versions("meshless.agent.versions");
         assertThat(appVersions.keySet()).containsExactlyInAnyOrder("bouncycastle", "slf4j", "bytebuddy");
-        appVersions.forEach((library, version) ->
-                assertThat(version).as("%s of the application vs the agent's", library).isNotEqualTo(agent.get(library)));
-        assertThat(appVersions.get("slf4j")).as("an SLF4J 1.x API with a StaticLoggerBinder binding").startsWith("1.");
+        appVersions.forEach((library, version) -> assertThat(version)
+                .as("%s of the application vs the agent's", library)
+                .isNotEqualTo(agent.get(library)));
+        assertThat(appVersions.get("slf4j"))
+                .as("an SLF4J 1.x API with a StaticLoggerBinder binding")
+                .startsWith("1.");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -124,23 +141,32 @@ class OwnLibrariesIT {
         String bc = appVersions.get("bouncycastle");
         String slf4j = appVersions.get("slf4j");
         String byteBuddy = appVersions.get("bytebuddy");
-        try (ChildJvm app = ChildJvm.builder(jdk, MAIN_CLASS).classPath(appClassPath)
-                .agent("cert-dir=" + certDir).start()) {
+        try (ChildJvm app = ChildJvm.builder(jdk, MAIN_CLASS)
+                .classPath(appClassPath)
+                .agent("cert-dir=" + certDir)
+                .start()) {
             // What the application sees of its libraries, before any TLS use.
-            assertThat(app.awaitLine(Pattern.compile("SLF4J (.*)"), START).group(1)).as("app's SLF4J\n%s", app.output())
+            assertThat(app.awaitLine(Pattern.compile("SLF4J (.*)"), START).group(1))
+                    .as("app's SLF4J\n%s", app.output())
                     .isEqualTo("binding=org.slf4j.impl.SimpleLoggerFactory api=slf4j-api-" + slf4j + ".jar");
-            assertThat(app.awaitLine(Pattern.compile("BC (.*)"), START).group(1)).as("app's Bouncy Castle\n%s", app.output())
-                    .isEqualTo("info=BouncyCastle Security Provider v" + bc + " position=1 jar=bcprov-jdk18on-" + bc + ".jar");
-            assertThat(app.awaitLine(Pattern.compile("BCPKIX (.*)"), START).group(1)).as("app's bcpkix\n%s", app.output())
+            assertThat(app.awaitLine(Pattern.compile("BC (.*)"), START).group(1))
+                    .as("app's Bouncy Castle\n%s", app.output())
+                    .isEqualTo("info=BouncyCastle Security Provider v" + bc + " position=1 jar=bcprov-jdk18on-" + bc
+                            + ".jar");
+            assertThat(app.awaitLine(Pattern.compile("BCPKIX (.*)"), START).group(1))
+                    .as("app's bcpkix\n%s", app.output())
                     .isEqualTo("subject=CN=own-libraries-app"
                             + " class=org.bouncycastle.jcajce.provider.asymmetric.x509.X509CertificateObject");
-            assertThat(app.awaitLine(Pattern.compile("BYTEBUDDY (.*)"), START).group(1)).as("app's Byte Buddy\n%s", app.output())
+            assertThat(app.awaitLine(Pattern.compile("BYTEBUDDY (.*)"), START).group(1))
+                    .as("app's Byte Buddy\n%s", app.output())
                     .isEqualTo("jar=byte-buddy-" + byteBuddy + ".jar generated=generated by the app's Byte Buddy");
             // One copy of each on the class path the agent jar was appended to: the app's.
-            assertThat(app.awaitLine(Pattern.compile("COPIES (.*)"), START).group(1)).as("class path copies\n%s", app.output())
+            assertThat(app.awaitLine(Pattern.compile("COPIES (.*)"), START).group(1))
+                    .as("class path copies\n%s", app.output())
                     .isEqualTo("org/slf4j/LoggerFactory.class=[slf4j-api-" + slf4j + ".jar]"
                             + " org/slf4j/impl/StaticLoggerBinder.class=[slf4j-simple-" + slf4j + ".jar]"
-                            + " org/bouncycastle/jce/provider/BouncyCastleProvider.class=[bcprov-jdk18on-" + bc + ".jar]"
+                            + " org/bouncycastle/jce/provider/BouncyCastleProvider.class=[bcprov-jdk18on-" + bc
+                            + ".jar]"
                             + " org/bouncycastle/cert/X509CertificateHolder.class=[bcpkix-jdk18on-" + bc + ".jar]"
                             + " net/bytebuddy/ByteBuddy.class=[byte-buddy-" + byteBuddy + ".jar]");
             app.awaitLine(Pattern.compile("READY"), START);
@@ -149,25 +175,33 @@ class OwnLibrariesIT {
             // still the agent's: nginx verifies the workload certificate.
             String first = app.request(nginx.url());
             assertMutualTls(first, app, "first call, BC at position 1");
-            assertThat(first).as("the app's BC parsed the server certificate during the handshake")
-                    .endsWith("peer-certificate=org.bouncycastle.jcajce.provider.asymmetric.x509.X509CertificateObject");
+            assertThat(first)
+                    .as("the app's BC parsed the server certificate during the handshake")
+                    .endsWith(
+                            "peer-certificate=org.bouncycastle.jcajce.provider.asymmetric.x509.X509CertificateObject");
 
             String providers = app.request("providers");
-            assertThat(providers).as("JCA providers after the agent started\n%s", app.output())
+            assertThat(providers)
+                    .as("JCA providers after the agent started\n%s", app.output())
                     .startsWith("OK registered=BC=org.bouncycastle.jce.provider.BouncyCastleProvider,")
                     .contains("=io.meshless.agent.tls.MeshlessProvider")
                     .doesNotContain("io.meshless.shaded");
-            assertThat(providers.split("BC=", -1)).as("one BC provider, the app's: %s", providers).hasSize(2);
+            assertThat(providers.split("BC=", -1))
+                    .as("one BC provider, the app's: %s", providers)
+                    .hasSize(2);
 
             // The app's Byte Buddy attaches its own agent to this JVM and rewrites one of its classes.
-            assertThat(app.request("install-own-agent")).as("app's own Byte Buddy agent\n%s", app.output())
+            assertThat(app.request("install-own-agent"))
+                    .as("app's own Byte Buddy agent\n%s", app.output())
                     .isEqualTo("OK agent=byte-buddy-agent-" + byteBuddy + ".jar before=as compiled"
                             + " after=rewritten by the app's own agent errors=[]");
             assertMutualTls(app.request(nginx.url()), app, "after the app installed its own agent");
 
             // stdin closed, the app finishes: every console line is in before the console is judged
             app.process().closeStdin();
-            assertThat(app.process().awaitExit(START)).as("exit code\n%s", app.output()).isZero();
+            assertThat(app.process().awaitExit(START))
+                    .as("exit code\n%s", app.output())
+                    .isZero();
             assertConsoleKeptApart(app);
         }
     }
@@ -175,8 +209,12 @@ class OwnLibrariesIT {
     private void assertMutualTls(String result, ChildJvm app, String when) {
         assertThat(result).as("%s\n%s\n%s", when, app.output(), nginx.output()).startsWith("OK 200");
         NginxReport report = NginxReport.parse(result);
-        assertThat(report.verify()).as("%s: nginx $ssl_client_verify (%s)", when, report).isEqualTo("SUCCESS");
-        assertThat(report.serial()).as("%s: serial of the client certificate", when).contains(workloadSerial);
+        assertThat(report.verify())
+                .as("%s: nginx $ssl_client_verify (%s)", when, report)
+                .isEqualTo("SUCCESS");
+        assertThat(report.serial())
+                .as("%s: serial of the client certificate", when)
+                .contains(workloadSerial);
         assertThat(report.clientSpiffeId()).as("%s: client identity", when).contains(APP);
     }
 
@@ -184,18 +222,25 @@ class OwnLibrariesIT {
     private void assertConsoleKeptApart(ChildJvm app) {
         List<String> stderr = Arrays.asList(app.stderr().split("\n"));
         SoftAssertions softly = new SoftAssertions();
-        softly.assertThat(stderr).as("the app's slf4j-simple line\n%s", app.output()).contains(APP_LOG_LINE);
-        softly.assertThat(stderr).as("the agent's installed line, in its own format\n%s", app.output())
+        softly.assertThat(stderr)
+                .as("the app's slf4j-simple line\n%s", app.output())
+                .contains(APP_LOG_LINE);
+        softly.assertThat(stderr)
+                .as("the agent's installed line, in its own format\n%s", app.output())
                 .anyMatch(line -> AGENT_LINE.matcher(line).matches()
                         && line.contains("[meshless] INFO MeshlessAgent: installed")
                         && line.contains("identity " + APP));
-        softly.assertThat(stderr).as("agent lines all in the agent's format, none WARN/ERROR\n%s", app.output())
+        softly.assertThat(stderr)
+                .as("agent lines all in the agent's format, none WARN/ERROR\n%s", app.output())
                 .filteredOn(line -> line.contains("[meshless]"))
-                .allMatch(line -> AGENT_LINE.matcher(line).matches() && !line.contains("[meshless] WARN")
+                .allMatch(line -> AGENT_LINE.matcher(line).matches()
+                        && !line.contains("[meshless] WARN")
                         && !line.contains("[meshless] ERROR"));
-        softly.assertThat(stderr).as("agent loggers that ended up in the app's slf4j-simple\n%s", app.output())
+        softly.assertThat(stderr)
+                .as("agent loggers that ended up in the app's slf4j-simple\n%s", app.output())
                 .noneMatch(line -> AGENT_IN_APP_BINDING.matcher(line).matches());
-        softly.assertThat(stderr).as("app log lines that ended up in the agent's binding\n%s", app.output())
+        softly.assertThat(stderr)
+                .as("app log lines that ended up in the agent's binding\n%s", app.output())
                 .noneMatch(line -> line.contains("[meshless]") && line.contains("OwnLibrariesApp"));
         String console = app.output();
         for (String sign : CONFLICT_SIGNS) {
@@ -209,26 +254,41 @@ class OwnLibrariesIT {
         assertThat(javac).as("the tests run on a JDK with javac").isNotNull();
         List<String> sources;
         try (Stream<Path> files = Files.walk(sourceRoot)) {
-            sources = files.filter(f -> f.toString().endsWith(".java")).map(Path::toString).collect(Collectors.toList());
+            sources = files.filter(f -> f.toString().endsWith(".java"))
+                    .map(Path::toString)
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         assertThat(sources).as("application sources under %s", sourceRoot).isNotEmpty();
-        List<String> args = Stream.concat(Stream.of("--release", "17", "-d", out.toString(),
-                        "-cp", classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator))),
-                sources.stream()).collect(Collectors.toList());
+        List<String> args = Stream.concat(
+                        Stream.of(
+                                "--release",
+                                "17",
+                                "-d",
+                                out.toString(),
+                                "-cp",
+                                classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator))),
+                        sources.stream())
+                .collect(Collectors.toList());
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
         int code = javac.run(null, diagnostics, diagnostics, args.toArray(new String[0]));
-        assertThat(code).as("javac %s\n%s", args, diagnostics.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(code)
+                .as("javac %s\n%s", args, diagnostics.toString(StandardCharsets.UTF_8))
+                .isZero();
     }
 
     private static List<Path> jarsIn(Path lib) {
         try (Stream<Path> files = Files.list(lib)) {
-            List<Path> jars = files.filter(f -> f.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
-            assertThat(jars).as("the application's libraries in %s (maven-dependency-plugin copy)", lib).hasSize(7);
+            List<Path> jars =
+                    files.filter(f -> f.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
+            assertThat(jars)
+                    .as("the application's libraries in %s (maven-dependency-plugin copy)", lib)
+                    .hasSize(7);
             return jars;
         } catch (IOException e) {
-            throw new AssertionError(lib + ": the application's libraries are missing; run the ITs with `mvn verify`", e);
+            throw new AssertionError(
+                    lib + ": the application's libraries are missing; run the ITs with `mvn verify`", e);
         }
     }
 

@@ -64,7 +64,8 @@ class PlainJsseBaselineIT {
     @Test
     void nginxSeesCertificateFromHandConfiguredKeyStore() throws Exception {
         Path keyStore = keyStore(pki.workload(CLIENT), "client.p12");
-        try (ChildJvm app = jsse(ChildJvm.builder(Jdk.jdk17(), UrlConnectionClient.class), keyStore).start()) {
+        try (ChildJvm app = jsse(ChildJvm.builder(Jdk.jdk17(), UrlConnectionClient.class), keyStore)
+                .start()) {
             NginxReport report = NginxReport.parse(app.request(nginx.url()));
             assertThat(report.verify()).isEqualTo("SUCCESS");
             assertThat(report.clientSpiffeId()).contains(CLIENT);
@@ -74,7 +75,8 @@ class PlainJsseBaselineIT {
     @Test
     void okHttpPresentsNoCertificateWithoutAgentEvenWithDefaultKeyStore() throws Exception {
         Path keyStore = keyStore(pki.workload(CLIENT), "client-okhttp.p12");
-        try (ChildJvm app = jsse(ChildJvm.builder(Jdk.jdk17(), OkHttpClientApp.class), keyStore).start()) {
+        try (ChildJvm app = jsse(ChildJvm.builder(Jdk.jdk17(), OkHttpClientApp.class), keyStore)
+                .start()) {
             NginxReport report = NginxReport.parse(app.request(nginx.url()));
             assertThat(report.verify()).isEqualTo("NONE");
             assertThat(report.clientSpiffeId()).isEmpty();
@@ -84,8 +86,10 @@ class PlainJsseBaselineIT {
     @Test
     void serverWithoutClientAuthServesCurlWithoutCertificate() throws Exception {
         Path keyStore = keyStore(pki.workloadWithLoopbackNames(MeshPki.id("shop", "orders")), "server.p12");
-        try (ChildJvm app = jsse(ChildJvm.builder(Jdk.jdk17(), HttpsServerApp.class), keyStore).start()) {
-            Curl.Result result = Curl.getWithoutClientCertificate("https://127.0.0.1:" + app.awaitListening() + "/", caFile);
+        try (ChildJvm app = jsse(ChildJvm.builder(Jdk.jdk17(), HttpsServerApp.class), keyStore)
+                .start()) {
+            Curl.Result result =
+                    Curl.getWithoutClientCertificate("https://127.0.0.1:" + app.awaitListening() + "/", caFile);
             assertThat(result.succeeded()).as(result.toString()).isTrue();
             assertThat(result.body()).contains("peer=none");
         }
@@ -104,7 +108,8 @@ class PlainJsseBaselineIT {
     private Path keyStore(HeldCertificate identity, String name) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("workload", identity.privateKey(), PASSWORD, identity.chain().toArray(new Certificate[0]));
+        store.setKeyEntry(
+                "workload", identity.privateKey(), PASSWORD, identity.chain().toArray(new Certificate[0]));
         return store(store, name);
     }
 

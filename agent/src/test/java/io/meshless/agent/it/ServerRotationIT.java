@@ -59,9 +59,11 @@ class ServerRotationIT {
         Path ca = MeshPki.pemFile(work, "ca-" + jdk, pki.bundle());
         PemFiles client = MeshPki.pemFiles(work, "curl-client-" + jdk, pki.workload(CLIENT));
         List<String> failures = new ArrayList<>();
-        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
+        try (ChildJvm server =
+                ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
-            assertThat(serverSerial(url, ca, client, failures)).as("before rotation\n%s", server.stderr())
+            assertThat(serverSerial(url, ca, client, failures))
+                    .as("before rotation\n%s", server.stderr())
                     .isEqualTo(first.certificate().getSerialNumber());
 
             volume.publishText(MeshPki.files(second, pki.bundle(), null));
@@ -73,7 +75,9 @@ class ServerRotationIT {
                 seen = serverSerial(url, ca, client, failures);
                 requests++;
             }
-            assertThat(seen).as("server serial curl saw after %d requests\n%s", requests, server.stderr()).isEqualTo(secondSerial);
+            assertThat(seen)
+                    .as("server serial curl saw after %d requests\n%s", requests, server.stderr())
+                    .isEqualTo(secondSerial);
             assertThat(failures).as("failed requests during rotation").isEmpty();
         }
     }
@@ -89,7 +93,8 @@ class ServerRotationIT {
         Path ca = MeshPki.pemFile(work, "ca-broken-" + jdk, pki.bundle());
         PemFiles client = MeshPki.pemFiles(work, "curl-client-broken-" + jdk, pki.workload(CLIENT));
         List<String> failures = new ArrayList<>();
-        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
+        try (ChildJvm server =
+                ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
             assertThat(serverSerial(url, ca, client, failures)).isEqualTo(goodSerial);
 
@@ -100,7 +105,9 @@ class ServerRotationIT {
             server.awaitStderrLine(Pattern.compile(".*Refused certificate set.*"), PICK_UP_BOUND);
 
             for (int i = 0; i < 3; i++) {
-                assertThat(serverSerial(url, ca, client, failures)).as("last good certificate keeps serving").isEqualTo(goodSerial);
+                assertThat(serverSerial(url, ca, client, failures))
+                        .as("last good certificate keeps serving")
+                        .isEqualTo(goodSerial);
             }
             assertThat(failures).as("failed requests after a broken rotation").isEmpty();
             assertThat(server.isAlive()).isTrue();
@@ -124,13 +131,17 @@ class ServerRotationIT {
         PemFiles client = MeshPki.pemFiles(work, "client-" + name, pki.workload(CLIENT));
         Path saved = work.resolve(name + ".session");
         Path again = work.resolve(name + "-again.session");
-        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
+        try (ChildJvm server =
+                ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
             int port = server.awaitListening();
-            OpensslClient.Result before = OpensslClient.get(port, protocol, ca, client.cert(), client.key(), null, saved);
+            OpensslClient.Result before =
+                    OpensslClient.get(port, protocol, ca, client.cert(), client.key(), null, saved);
             assertThat(before.servedHttp200()).as("%s", before).isTrue();
-            OpensslClient.Result resumed = OpensslClient.get(port, protocol, ca, client.cert(), client.key(), saved, again);
-            assertThat(resumed.session()).as("the server resumes sessions at all (else this test proves nothing)\n%s",
-                    resumed).contains("Reused");
+            OpensslClient.Result resumed =
+                    OpensslClient.get(port, protocol, ca, client.cert(), client.key(), saved, again);
+            assertThat(resumed.session())
+                    .as("the server resumes sessions at all (else this test proves nothing)\n%s", resumed)
+                    .contains("Reused");
 
             volume.publishText(MeshPki.files(second, pki.bundle(), null));
             server.awaitStderrLine(Pattern.compile(".*rotated to .*"), PICK_UP_BOUND);
@@ -138,7 +149,8 @@ class ServerRotationIT {
             // A resumed TLS 1.2 session is the saved one, and s_client writes no new file for it;
             // TLS 1.3 resumption hands out a fresh ticket.
             Path offered = Files.exists(again) ? again : saved;
-            OpensslClient.Result after = OpensslClient.get(port, protocol, ca, client.cert(), client.key(), offered, null);
+            OpensslClient.Result after =
+                    OpensslClient.get(port, protocol, ca, client.cert(), client.key(), offered, null);
             assertThat(after.servedHttp200()).as("%s", after).isTrue();
             assertThat(after.session()).as("%s\n%s", after, server.stderr()).contains("New");
             assertThat(after.serverSerial()).contains(second.certificate().getSerialNumber());
@@ -157,5 +169,4 @@ class ServerRotationIT {
         }
         return result.serverSerial().orElse(null);
     }
-
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /** Inspects the built agent jar: one self-contained file with every dependency relocated. */
 class AgentJarIT {
     static Path agentJar() {
-        Path jar = Paths.get(System.getProperty("meshless.agent.jar", "target/meshless-agent.jar")).toAbsolutePath();
+        Path jar = Paths.get(System.getProperty("meshless.agent.jar", "target/meshless-agent.jar"))
+                .toAbsolutePath();
         assertThat(jar).as("the agent jar built by 'package'").isRegularFile();
         return jar;
     }
@@ -40,27 +41,36 @@ class AgentJarIT {
     @Test
     void relocatesByteBuddyBouncyCastleSlf4jAndPkiUnderShaded() throws Exception {
         try (JarFile jar = new JarFile(agentJar().toFile())) {
-            assertThat(jar.getEntry("io/meshless/shaded/net/bytebuddy/agent/builder/AgentBuilder.class")).isNotNull();
-            assertThat(jar.getEntry("io/meshless/shaded/org/bouncycastle/asn1/ASN1Object.class")).isNotNull();
-            assertThat(jar.getEntry("io/meshless/shaded/org/slf4j/LoggerFactory.class")).isNotNull();
+            assertThat(jar.getEntry("io/meshless/shaded/net/bytebuddy/agent/builder/AgentBuilder.class"))
+                    .isNotNull();
+            assertThat(jar.getEntry("io/meshless/shaded/org/bouncycastle/asn1/ASN1Object.class"))
+                    .isNotNull();
+            assertThat(jar.getEntry("io/meshless/shaded/org/slf4j/LoggerFactory.class"))
+                    .isNotNull();
             // The agent's own pki as well, so an application's copy of meshless-pki cannot shadow it.
-            assertThat(jar.getEntry("io/meshless/shaded/pki/reload/WatchedCertDirectory.class")).isNotNull();
-            assertThat(Collections.list(jar.entries())).extracting(JarEntry::getName)
+            assertThat(jar.getEntry("io/meshless/shaded/pki/reload/WatchedCertDirectory.class"))
+                    .isNotNull();
+            assertThat(Collections.list(jar.entries()))
+                    .extracting(JarEntry::getName)
                     .noneMatch(n -> n.startsWith("io/meshless/pki/"));
             // The relocated SLF4J finds the agent's own binding, and only it.
-            JarEntry services = jar.getJarEntry("META-INF/services/io.meshless.shaded.org.slf4j.spi.SLF4JServiceProvider");
+            JarEntry services =
+                    jar.getJarEntry("META-INF/services/io.meshless.shaded.org.slf4j.spi.SLF4JServiceProvider");
             assertThat(services).isNotNull();
             try (InputStream in = jar.getInputStream(services)) {
                 assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim())
                         .isEqualTo("io.meshless.agent.log.StderrServiceProvider");
             }
-            assertThat(jar.getEntry("META-INF/services/org.slf4j.spi.SLF4JServiceProvider")).isNull();
+            assertThat(jar.getEntry("META-INF/services/org.slf4j.spi.SLF4JServiceProvider"))
+                    .isNull();
             assertThat(jar.getEntry("META-INF/services/java.security.Provider")).isNull();
             // Relocated Bouncy Castle no longer matches its signatures: they must be gone.
-            assertThat(Collections.list(jar.entries())).extracting(JarEntry::getName)
-                    .noneMatch(n -> n.startsWith("META-INF/") && (n.endsWith(".SF") || n.endsWith(".DSA")
-                            || n.endsWith(".RSA") || n.endsWith(".EC")));
-            assertThat(Collections.list(jar.entries())).extracting(JarEntry::getName)
+            assertThat(Collections.list(jar.entries()))
+                    .extracting(JarEntry::getName)
+                    .noneMatch(n -> n.startsWith("META-INF/")
+                            && (n.endsWith(".SF") || n.endsWith(".DSA") || n.endsWith(".RSA") || n.endsWith(".EC")));
+            assertThat(Collections.list(jar.entries()))
+                    .extracting(JarEntry::getName)
                     .noneMatch(n -> n.endsWith("module-info.class"));
         }
     }
@@ -73,7 +83,8 @@ class AgentJarIT {
             assertThat(main.getValue("Agent-Class")).isEqualTo("io.meshless.agent.bootstrap.AgentBootstrap");
             assertThat(main.getValue("Main-Class")).isEqualTo("io.meshless.cli.MeshlessCommand");
             assertThat(main.getValue("Can-Retransform-Classes")).isEqualTo("true");
-            assertThat(jar.getEntry("io/meshless/agent/bootstrap/AgentBootstrap.class")).isNotNull();
+            assertThat(jar.getEntry("io/meshless/agent/bootstrap/AgentBootstrap.class"))
+                    .isNotNull();
         }
     }
 
@@ -84,7 +95,8 @@ class AgentJarIT {
         try (JarFile jar = new JarFile(agentJar().toFile())) {
             for (JarEntry entry : Collections.list(jar.entries())) {
                 String name = entry.getName();
-                boolean thirdParty = name.startsWith("io/meshless/shaded/") && !name.startsWith("io/meshless/shaded/pki/");
+                boolean thirdParty =
+                        name.startsWith("io/meshless/shaded/") && !name.startsWith("io/meshless/shaded/pki/");
                 if (name.endsWith(".class") && !thirdParty) {
                     try (DataInputStream in = new DataInputStream(jar.getInputStream(entry))) {
                         in.readInt();

@@ -42,11 +42,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AgentSmokeIT {
     private static final Clock CLOCK = Clock.systemUTC();
-    private static final CertificateAuthority MESH = CertificateAuthority.createRoot("smoke mesh root",
-            Duration.ofDays(1), KeyType.EC_P256, CLOCK);
+    private static final CertificateAuthority MESH =
+            CertificateAuthority.createRoot("smoke mesh root", Duration.ofDays(1), KeyType.EC_P256, CLOCK);
     private static final String WORKLOAD = "spiffe://cluster.local/ns/smoke/sa/probe";
     private static final HeldCertificate PEER = MESH.issue(LeafSpec.builder()
-            .spiffeId(SpiffeId.parse("spiffe://cluster.local/ns/smoke/sa/peer")).build());
+            .spiffeId(SpiffeId.parse("spiffe://cluster.local/ns/smoke/sa/peer"))
+            .build());
 
     @TempDir
     Path temp;
@@ -65,13 +66,18 @@ class AgentSmokeIT {
 
     static Stream<String> javaHomes() {
         String jdk25 = System.getProperty("meshless.test.jdk25");
-        assertThat(jdk25).as("system property meshless.test.jdk25 (Temurin 25 home)").isNotBlank();
-        assertThat(Paths.get(jdk25, "bin", "java")).as("java of meshless.test.jdk25").isExecutable();
+        assertThat(jdk25)
+                .as("system property meshless.test.jdk25 (Temurin 25 home)")
+                .isNotBlank();
+        assertThat(Paths.get(jdk25, "bin", "java"))
+                .as("java of meshless.test.jdk25")
+                .isExecutable();
         return Stream.of(System.getProperty("java.home"), jdk25);
     }
 
     private HeldCertificate publishWorkload(SecretVolume volume) {
-        HeldCertificate workload = MESH.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(WORKLOAD)).build());
+        HeldCertificate workload =
+                MESH.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(WORKLOAD)).build());
         Map<String, String> files = new LinkedHashMap<>();
         files.put("tls.crt", workload.chainPem());
         files.put("tls.key", workload.privateKeyPem());
@@ -91,11 +97,17 @@ class AgentSmokeIT {
             command.add(agentOption);
         }
         command.add("-cp");
-        command.add(Paths.get(TlsProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString());
+        command.add(Paths.get(TlsProbe.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
+                .toString());
         command.add(TlsProbe.class.getName());
         command.addAll(List.of(args));
         return new ProcessBuilder(command)
-                .redirectError(temp.resolve("probe-stderr-" + System.nanoTime() + ".log").toFile())
+                .redirectError(temp.resolve("probe-stderr-" + System.nanoTime() + ".log")
+                        .toFile())
                 .start();
     }
 
@@ -129,8 +141,8 @@ class AgentSmokeIT {
 
     /** Connects as a plain JDK client and returns the server's leaf certificate and its answer. */
     private static Object[] connect(int port, HeldCertificate clientIdentityOrNull) throws Exception {
-        try (SSLSocket socket = (SSLSocket) peerContext(clientIdentityOrNull).getSocketFactory()
-                .createSocket("127.0.0.1", port)) {
+        try (SSLSocket socket =
+                (SSLSocket) peerContext(clientIdentityOrNull).getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
             socket.startHandshake();
             X509Certificate server = (X509Certificate) socket.getSession().getPeerCertificates()[0];
@@ -160,7 +172,8 @@ class AgentSmokeIT {
             int port = readPort(server);
 
             Object[] answer = connect(port, PEER);
-            assertThat(((X509Certificate) answer[0]).getSerialNumber()).isEqualTo(workload.certificate().getSerialNumber());
+            assertThat(((X509Certificate) answer[0]).getSerialNumber())
+                    .isEqualTo(workload.certificate().getSerialNumber());
             assertThat((String) answer[1]).startsWith("peer ").contains("spiffe://cluster.local/ns/smoke/sa/peer");
 
             // strict (the default): a client without a certificate is refused.
@@ -175,7 +188,8 @@ class AgentSmokeIT {
     void defaultSocketFactoryPresentsWorkloadCertificateToServers(String javaHome) throws Exception {
         SecretVolume volume = SecretVolume.at(temp.resolve("certs"));
         HeldCertificate workload = publishWorkload(volume);
-        try (SSLServerSocket listener = (SSLServerSocket) peerContext(PEER).getServerSocketFactory()
+        try (SSLServerSocket listener = (SSLServerSocket) peerContext(PEER)
+                .getServerSocketFactory()
                 .createServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
             listener.setNeedClientAuth(true);
             listener.setSoTimeout(60_000);
@@ -188,10 +202,13 @@ class AgentSmokeIT {
                     accepted.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
                     accepted.getOutputStream().flush();
                 }
-                assertThat(presented.getSerialNumber()).isEqualTo(workload.certificate().getSerialNumber());
+                assertThat(presented.getSerialNumber())
+                        .isEqualTo(workload.certificate().getSerialNumber());
                 assertThat(client.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(output).contains("SERVER " + PEER.certificate().getSerialNumber().toString(16))
+                assertThat(output)
+                        .contains(
+                                "SERVER " + PEER.certificate().getSerialNumber().toString(16))
                         .contains("LINE hello");
                 assertThat(client.exitValue()).isZero();
             } finally {
@@ -211,8 +228,8 @@ class AgentSmokeIT {
             assertThat(((X509Certificate) connect(port, PEER)[0]).getSerialNumber())
                     .isEqualTo(first.certificate().getSerialNumber());
 
-            HeldCertificate second = publishWorkload(new SecretVolume(volume.directory(),
-                    Clock.offset(CLOCK, Duration.ofSeconds(5))));
+            HeldCertificate second =
+                    publishWorkload(new SecretVolume(volume.directory(), Clock.offset(CLOCK, Duration.ofSeconds(5))));
 
             // Bounded wait for the watcher (file events, 2 s polling fallback); no timing is asserted.
             X509Certificate seen = null;
@@ -227,8 +244,10 @@ class AgentSmokeIT {
         } finally {
             stop(server);
         }
-        String log = Files.readString(Files.list(temp).filter(p -> p.getFileName().toString().startsWith("probe-stderr"))
-                .findFirst().orElseThrow());
+        String log = Files.readString(Files.list(temp)
+                .filter(p -> p.getFileName().toString().startsWith("probe-stderr"))
+                .findFirst()
+                .orElseThrow());
         assertThat(log).contains("rotated to identity " + WORKLOAD);
     }
 
@@ -239,10 +258,12 @@ class AgentSmokeIT {
         HeldCertificate workload = publishWorkload(volume);
         Process server = probeWith(javaHome, "-Djdk.attach.allowAttachSelf=false", "serve-after-attach");
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).startsWith("DEFAULT ");
 
-            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(String.valueOf(server.pid()));
+            com.sun.tools.attach.VirtualMachine vm =
+                    com.sun.tools.attach.VirtualMachine.attach(String.valueOf(server.pid()));
             try {
                 vm.loadAgent(agentJar().toString(), "cert-dir=" + volume.directory());
             } finally {
@@ -263,11 +284,20 @@ class AgentSmokeIT {
     @MethodSource("javaHomes")
     void badConfigurationIsReportedAndTheApplicationRunsWithoutTheAgent(String javaHome) throws Exception {
         Path stderr = temp.resolve("bad-config-stderr.log");
-        Process probe = new ProcessBuilder(Paths.get(javaHome, "bin", "java").toString(),
-                "-javaagent:" + agentJar() + "=mode=lenient",
-                "-cp", Paths.get(TlsProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath()).toString(),
-                TlsProbe.class.getName(), "serve")
-                .redirectError(stderr.toFile()).start();
+        Process probe = new ProcessBuilder(
+                        Paths.get(javaHome, "bin", "java").toString(),
+                        "-javaagent:" + agentJar() + "=mode=lenient",
+                        "-cp",
+                        Paths.get(TlsProbe.class
+                                        .getProtectionDomain()
+                                        .getCodeSource()
+                                        .getLocation()
+                                        .getPath())
+                                .toString(),
+                        TlsProbe.class.getName(),
+                        "serve")
+                .redirectError(stderr.toFile())
+                .start();
         try {
             assertThat(readPort(probe)).isPositive();
         } finally {
@@ -281,10 +311,14 @@ class AgentSmokeIT {
     /** The probe's classes as a jar: class-data sharing archives application classes from jars only. */
     private Path probeJar() throws IOException {
         Path jar = temp.resolve("probe.jar");
-        Path classes = Paths.get(TlsProbe.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path classes = Paths.get(TlsProbe.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .getPath());
         String prefix = TlsProbe.class.getName().replace('.', '/');
         try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
-             Stream<Path> files = Files.walk(classes.resolve(prefix).getParent())) {
+                Stream<Path> files = Files.walk(classes.resolve(prefix).getParent())) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String name = classes.relativize(file).toString().replace('\\', '/');
                 if (name.equals(prefix + ".class") || name.startsWith(prefix + "$")) {
@@ -307,7 +341,8 @@ class AgentSmokeIT {
         command.add(TlsProbe.class.getName());
         command.add("self-call");
         Path stderr = temp.resolve("self-call-stderr-" + System.nanoTime() + ".log");
-        Process program = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        Process program =
+                new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         String stdout = new String(program.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(program.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String err = Files.readString(stderr);
@@ -317,8 +352,7 @@ class AgentSmokeIT {
 
     @ParameterizedTest
     @MethodSource("javaHomes")
-    void aTlsProgramGetsNoJvmWarningKeepsClassDataSharingAndTheBridgeInTheBootLoader(String javaHome)
-            throws Exception {
+    void aTlsProgramGetsNoJvmWarningKeepsClassDataSharingAndTheBridgeInTheBootLoader(String javaHome) throws Exception {
         SecretVolume volume = SecretVolume.at(temp.resolve("certs"));
         publishWorkload(volume);
         Path jar = probeJar();
@@ -327,8 +361,13 @@ class AgentSmokeIT {
         runSelfCall(javaHome, jar, "-XX:ArchiveClassesAtExit=" + archive);
         assertThat(archive).isRegularFile();
 
-        String[] run = runSelfCall(javaHome, jar, "-XX:SharedArchiveFile=" + archive, "-Xshare:auto",
-                "-Xlog:class+load=info:stdout", "-javaagent:" + agentJar() + "=cert-dir=" + volume.directory());
+        String[] run = runSelfCall(
+                javaHome,
+                jar,
+                "-XX:SharedArchiveFile=" + archive,
+                "-Xshare:auto",
+                "-Xlog:class+load=info:stdout",
+                "-javaagent:" + agentJar() + "=cert-dir=" + volume.directory());
         String stdout = run[0];
         String stderr = run[1];
 
@@ -337,7 +376,8 @@ class AgentSmokeIT {
         // calls), HotSpot itself as "... VM warning: ..." (JDK 17 does so for an appended boot class path);
         // the agent must never be the reason an application's stderr changes.
         assertThat(stderr.lines().filter(line -> line.startsWith("WARNING:") || line.contains("VM warning:")))
-                .as("JVM warnings on stderr:\n%s", stderr).isEmpty();
+                .as("JVM warnings on stderr:\n%s", stderr)
+                .isEmpty();
         assertThat(stdout).contains("BRIDGE bootstrap");
         // How the bridge got there must not open java.base's internals to the application's classes.
         assertThat(stdout).contains("INTERNALS closed");
@@ -347,7 +387,9 @@ class AgentSmokeIT {
         // class the probe loads after its first TLS use must still come from its archive.
         assertThat(stdout.lines().filter(line -> line.contains(TlsProbe.AfterTls.class.getName() + " ")))
                 .as("class loading of the class loaded after the first TLS use\n%s", stdout)
-                .singleElement().asString().contains("source: shared objects file");
+                .singleElement()
+                .asString()
+                .contains("source: shared objects file");
     }
 
     private String runNoTlsProgram(String javaHome, String agentOption, String... jvmOptions) throws Exception {
@@ -356,11 +398,16 @@ class AgentSmokeIT {
         command.addAll(List.of(jvmOptions));
         command.add(agentOption);
         command.add("-cp");
-        command.add(Paths.get(NoTlsProgram.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+        command.add(Paths.get(NoTlsProgram.class
+                        .getProtectionDomain()
+                        .getCodeSource()
+                        .getLocation()
+                        .getPath())
                 .toString());
         command.add(NoTlsProgram.class.getName());
         Path stderr = temp.resolve("no-tls-stderr-" + System.nanoTime() + ".log");
-        Process program = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        Process program =
+                new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         String stdout = new String(program.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(program.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(program.exitValue()).isZero();
@@ -373,18 +420,20 @@ class AgentSmokeIT {
     void badConfigurationIsReportedAtStartUpEvenWhenTheApplicationNeverUsesTls(String javaHome) throws Exception {
         String output = runNoTlsProgram(javaHome, "-javaagent:" + agentJar() + "=mode=lenient");
 
-        assertThat(output).contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient'"
-                + " from agent argument is not valid; expected one of strict, permissive, off");
+        assertThat(output)
+                .contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient'"
+                        + " from agent argument is not valid; expected one of strict, permissive, off");
     }
 
     @ParameterizedTest
     @MethodSource("javaHomes")
     void aJvmThatNeverUsesTlsLoadsOnlyTheTriggerAndTheConfiguration(String javaHome) throws Exception {
-        String output = runNoTlsProgram(javaHome,
-                "-javaagent:" + agentJar() + "=cert-dir=" + temp.resolve("no-such-dir"), "-Xlog:class+load");
+        String output = runNoTlsProgram(
+                javaHome, "-javaagent:" + agentJar() + "=cert-dir=" + temp.resolve("no-such-dir"), "-Xlog:class+load");
 
         // Start-up cost: Byte Buddy, SLF4J, Bouncy Castle, pki and the TLS code wait for the first TLS use.
-        assertThat(output).contains("io.meshless.agent.FirstTlsUse ")
+        assertThat(output)
+                .contains("io.meshless.agent.FirstTlsUse ")
                 .doesNotContain("io.meshless.shaded.")
                 .doesNotContain("io.meshless.pki.")
                 .doesNotContain("io.meshless.agent.MeshlessAgent")
@@ -400,7 +449,7 @@ class AgentSmokeIT {
         // still be a message on stderr, never an exception in the application or a JVM abort.
         Path broken = temp.resolve("broken-agent.jar");
         try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(agentJar()));
-             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(broken))) {
+                java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(broken))) {
             for (java.util.zip.ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
                 if (!entry.getName().equals("io/meshless/agent/FirstTlsUse.class")) {
                     out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
@@ -412,7 +461,8 @@ class AgentSmokeIT {
 
         String output = runNoTlsProgram(javaHome, "-javaagent:" + broken + "=cert-dir=" + temp);
 
-        assertThat(output).contains("[meshless] agent not installed, the application continues without it:"
-                + " java.lang.NoClassDefFoundError: io/meshless/agent/FirstTlsUse");
+        assertThat(output)
+                .contains("[meshless] agent not installed, the application continues without it:"
+                        + " java.lang.NoClassDefFoundError: io/meshless/agent/FirstTlsUse");
     }
 }

@@ -26,15 +26,15 @@ import javax.net.ssl.SSLSocketFactory;
  * </ul>
  */
 public final class TlsProbe {
-    private TlsProbe() {
-    }
+    private TlsProbe() {}
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("serve")) {
             serve();
         } else if (args[0].equals("serve-after-attach")) {
             // Uses the JDK default before the agent arrives, then waits for the test to attach it.
-            System.out.println("DEFAULT " + javax.net.ssl.SSLContext.getDefault().getProvider().getName());
+            System.out.println("DEFAULT "
+                    + javax.net.ssl.SSLContext.getDefault().getProvider().getName());
             System.out.flush();
             while (System.in.read() != '\n') {
                 // wait for "go"
@@ -67,8 +67,8 @@ public final class TlsProbe {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            try (SSLSocket socket = (SSLSocket) SSLSocketFactory.getDefault()
-                    .createSocket(server.getInetAddress(), server.getLocalPort())) {
+            try (SSLSocket socket = (SSLSocket)
+                    SSLSocketFactory.getDefault().createSocket(server.getInetAddress(), server.getLocalPort())) {
                 socket.setSoTimeout(20_000);
                 socket.startHandshake();
                 String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
@@ -93,7 +93,9 @@ public final class TlsProbe {
         }
         System.out.println("PROPERTIES" + (agentProperties.length() == 0 ? " none" : agentProperties));
         try {
-            Class.forName("jdk.internal.access.SharedSecrets").getMethod("getJavaLangAccess").invoke(null);
+            Class.forName("jdk.internal.access.SharedSecrets")
+                    .getMethod("getJavaLangAccess")
+                    .invoke(null);
             System.out.println("INTERNALS open");
         } catch (IllegalAccessException e) {
             System.out.println("INTERNALS closed");
@@ -101,8 +103,8 @@ public final class TlsProbe {
     }
 
     private static void serve() throws Exception {
-        ServerSocket server = SSLServerSocketFactory.getDefault().createServerSocket(0, 50,
-                java.net.InetAddress.getLoopbackAddress());
+        ServerSocket server = SSLServerSocketFactory.getDefault()
+                .createServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try (Socket socket = server.accept()) {
@@ -131,7 +133,8 @@ public final class TlsProbe {
             socket.startHandshake();
             X509Certificate server = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             System.out.println("SERVER " + server.getSerialNumber().toString(16));
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             System.out.println("LINE " + in.readLine());
         } catch (Exception e) {
             System.out.println("FAILED " + e);

@@ -8,8 +8,7 @@ import javax.net.ssl.SSLException;
 
 /** Drives a client and a server SSLEngine against each other in memory, no sockets. */
 final class InMemoryHandshake {
-    private InMemoryHandshake() {
-    }
+    private InMemoryHandshake() {}
 
     /** @return the first exception either side raised, or empty when both finished the handshake */
     static Optional<SSLException> run(SSLEngine client, SSLEngine server) {
@@ -23,7 +22,9 @@ final class InMemoryHandshake {
             for (int round = 0; round < 200; round++) {
                 boolean moved = step(client, clientToServer, serverToClient, clientApp);
                 moved |= step(server, serverToClient, clientToServer, serverApp);
-                if (finished(client) && finished(server) && serverToClient.position() == 0
+                if (finished(client)
+                        && finished(server)
+                        && serverToClient.position() == 0
                         && clientToServer.position() == 0) {
                     return Optional.empty();
                 }

@@ -27,8 +27,8 @@ class ManagedContextsTest {
     private static final HeldCertificate ME = leaf(MESH, "spiffe://cluster.local/ns/shop/sa/orders");
     private static final HeldCertificate PEER = leaf(MESH, "spiffe://cluster.local/ns/shop/sa/web");
 
-    private final MeshTrustManager meshTrust = new MeshTrustManager(() -> Optional.of(credentials(ME, MESH)), null,
-            null, "/test/certs");
+    private final MeshTrustManager meshTrust =
+            new MeshTrustManager(() -> Optional.of(credentials(ME, MESH)), null, null, "/test/certs");
 
     private ManagedContexts managed(Mode mode) throws Exception {
         return new ManagedContexts(keyManager(ME), meshTrust, new ClientAuthPolicy(mode));
@@ -62,7 +62,8 @@ class ManagedContextsTest {
 
         assertThat(server.getNeedClientAuth()).isTrue();
         assertThat(InMemoryHandshake.run(client(null), server)).isPresent();
-        assertThat(InMemoryHandshake.run(client(PEER), serverWithoutClientAuth(managed, context))).isEmpty();
+        assertThat(InMemoryHandshake.run(client(PEER), serverWithoutClientAuth(managed, context)))
+                .isEmpty();
     }
 
     @Test
@@ -77,14 +78,16 @@ class ManagedContextsTest {
 
         SSLEngine withCertificate = serverWithoutClientAuth(managed, context);
         assertThat(InMemoryHandshake.run(client(PEER), withCertificate)).isEmpty();
-        assertThat(withCertificate.getSession().getPeerCertificates()[0])
-                .isEqualTo(PEER.certificate());
+        assertThat(withCertificate.getSession().getPeerCertificates()[0]).isEqualTo(PEER.certificate());
     }
 
     @Test
     void saysOncePerCallSiteThatItKeptClientAuthOnAnEngineTheApplicationLowered() throws Exception {
         List<String> warnings = new CopyOnWriteArrayList<>();
-        ManagedContexts managed = new ManagedContexts(keyManager(ME), meshTrust, new ClientAuthPolicy(Mode.STRICT),
+        ManagedContexts managed = new ManagedContexts(
+                keyManager(ME),
+                meshTrust,
+                new ClientAuthPolicy(Mode.STRICT),
                 new ClientAuthOverrides(new ClientAuthPolicy(Mode.STRICT), warnings::add));
         SSLContext context = context(keyManager(ME), meshTrust);
         managed.add(context);
@@ -97,11 +100,15 @@ class ManagedContextsTest {
         quiet.setUseClientMode(false);
         quiet.setNeedClientAuth(true);
 
-        assertThat(warnings).as("one per lowering call in serverWithoutClientAuth, not one per engine").hasSize(2);
-        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("SSLEngine after setNeedClientAuth from "
-                + ManagedContextsTest.class.getName() + ".serverWithoutClientAuth"));
-        assertThat(warnings).anySatisfy(w -> assertThat(w).contains("after setSSLParameters from "
-                + ManagedContextsTest.class.getName() + ".serverWithoutClientAuth"));
+        assertThat(warnings)
+                .as("one per lowering call in serverWithoutClientAuth, not one per engine")
+                .hasSize(2);
+        assertThat(warnings).anySatisfy(w -> assertThat(w)
+                .contains("SSLEngine after setNeedClientAuth from " + ManagedContextsTest.class.getName()
+                        + ".serverWithoutClientAuth"));
+        assertThat(warnings).anySatisfy(w -> assertThat(w)
+                .contains("after setSSLParameters from " + ManagedContextsTest.class.getName()
+                        + ".serverWithoutClientAuth"));
         assertThat(warnings).allSatisfy(w -> assertThat(w).contains("mode=strict requires a client certificate"));
     }
 
@@ -215,7 +222,8 @@ class ManagedContextsTest {
         ManagedContexts managed = managed(Mode.STRICT);
         SSLContext own = context(keyManager(PEER), trusting(MESH));
 
-        try (SSLServerSocket socket = (SSLServerSocket) own.getServerSocketFactory().createServerSocket(0)) {
+        try (SSLServerSocket socket =
+                (SSLServerSocket) own.getServerSocketFactory().createServerSocket(0)) {
             managed.sockets().onClientAuthSet(socket, "setNeedClientAuth");
             assertThat(socket.getNeedClientAuth()).isFalse();
             assertThat(socket.getWantClientAuth()).isFalse();
@@ -228,7 +236,8 @@ class ManagedContextsTest {
         SSLContext clientContext = context(keyManager(ME), meshTrust);
         managed.add(clientContext);
         SSLSession session = handshakeAsClient(clientContext);
-        assertThat(Collections.list(clientContext.getClientSessionContext().getIds())).isNotEmpty();
+        assertThat(Collections.list(clientContext.getClientSessionContext().getIds()))
+                .isNotEmpty();
 
         int invalidated = managed.retire(ME.certificate());
 
@@ -247,7 +256,9 @@ class ManagedContextsTest {
         managed.retire(ME.certificate());
 
         assertThat(managed.refusesResumption(withOld)).isTrue();
-        assertThat(withOld.isValid()).as("refused sessions are dropped from their cache").isFalse();
+        assertThat(withOld.isValid())
+                .as("refused sessions are dropped from their cache")
+                .isFalse();
         assertThat(managed.refusesResumption(withOther)).isFalse();
         assertThat(withOther.isValid()).isTrue();
     }

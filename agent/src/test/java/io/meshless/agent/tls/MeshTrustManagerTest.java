@@ -38,8 +38,12 @@ class MeshTrustManagerTest {
     private final SecurelyNamedServers securelyNamed = new SecurelyNamedServers();
 
     private MeshTrustManager trustManager(PeerPolicy peers, boolean trustSystemCas) {
-        return new MeshTrustManager(() -> Optional.ofNullable(current.get()), peers,
-                trustSystemCas ? () -> trusting(PUBLIC) : null, "/test/certs", securelyNamed);
+        return new MeshTrustManager(
+                () -> Optional.ofNullable(current.get()),
+                peers,
+                trustSystemCas ? () -> trusting(PUBLIC) : null,
+                "/test/certs",
+                securelyNamed);
     }
 
     /** The agent's side is the client calling {@code host}; the server presents {@code serverIdentity}. */
@@ -86,7 +90,8 @@ class MeshTrustManagerTest {
     void recordsServerAuthorizedBySpiffeIdForTheLibrariesHostNameChecks() throws Exception {
         HeldCertificate payments = leaf(MESH, PAYMENTS);
 
-        assertThat(callServer(trustManager(null, true), payments, "payments.pay.svc.cluster.local")).isEmpty();
+        assertThat(callServer(trustManager(null, true), payments, "payments.pay.svc.cluster.local"))
+                .isEmpty();
 
         assertThat(securelyNamed.includes(payments.certificate())).isTrue();
     }
@@ -96,8 +101,10 @@ class MeshTrustManagerTest {
         HeldCertificate legacy = dnsLeaf(MESH, "legacy.shop.svc");
         HeldCertificate web = dnsLeaf(PUBLIC, "www.example.test");
 
-        assertThat(callServer(trustManager(null, true), legacy, "legacy.shop.svc")).isEmpty();
-        assertThat(callServer(trustManager(null, true), web, "www.example.test")).isEmpty();
+        assertThat(callServer(trustManager(null, true), legacy, "legacy.shop.svc"))
+                .isEmpty();
+        assertThat(callServer(trustManager(null, true), web, "www.example.test"))
+                .isEmpty();
 
         assertThat(securelyNamed.size()).isZero();
     }
@@ -108,7 +115,8 @@ class MeshTrustManagerTest {
 
         assertThat(callServer(ours, leaf(MESH, PAYMENTS), "payments")).isPresent();
         assertThat(callServer(ours, leaf(FOREIGN, ORDERS), "orders")).isPresent();
-        assertThat(acceptClient(ours, leaf(MESH, "spiffe://cluster.local/ns/shop/sa/cart"))).isEmpty();
+        assertThat(acceptClient(ours, leaf(MESH, "spiffe://cluster.local/ns/shop/sa/cart")))
+                .isEmpty();
 
         assertThat(securelyNamed.size()).isZero();
     }
@@ -138,7 +146,8 @@ class MeshTrustManagerTest {
 
     @Test
     void refusesMeshServerFromAnotherTrustDomainByDefault() throws Exception {
-        String reason = causes(callServer(trustManager(null, true), leaf(MESH, "spiffe://other.domain/ns/x/sa/y"), "x"));
+        String reason =
+                causes(callServer(trustManager(null, true), leaf(MESH, "spiffe://other.domain/ns/x/sa/y"), "x"));
 
         assertThat(reason).contains("spiffe://other.domain/ns/x/sa/y is not in allowed-peers");
     }
@@ -147,7 +156,8 @@ class MeshTrustManagerTest {
     void meshServerWithoutSpiffeIdGetsHostNameVerification() throws Exception {
         HeldCertificate server = dnsLeaf(MESH, "legacy.shop.svc");
 
-        assertThat(callServer(trustManager(null, true), server, "legacy.shop.svc")).isEmpty();
+        assertThat(callServer(trustManager(null, true), server, "legacy.shop.svc"))
+                .isEmpty();
         assertThat(causes(callServer(trustManager(null, true), server, "elsewhere.shop.svc")))
                 .contains("has no SPIFFE ID, and host-name verification failed");
     }
@@ -156,23 +166,27 @@ class MeshTrustManagerTest {
     void systemCaServerGetsOrdinaryHostNameVerification() throws Exception {
         HeldCertificate web = dnsLeaf(PUBLIC, "www.example.test");
 
-        assertThat(callServer(trustManager(null, true), web, "www.example.test")).isEmpty();
+        assertThat(callServer(trustManager(null, true), web, "www.example.test"))
+                .isEmpty();
         assertThat(causes(callServer(trustManager(null, true), web, "evil.example.test")))
                 .contains("nor is it accepted by the JDK's CAs");
     }
 
     @Test
     void systemCaServerIsRefusedWhenTrustSystemCasIsFalse() throws Exception {
-        String reason = causes(callServer(trustManager(null, false), dnsLeaf(PUBLIC, "www.example.test"),
-                "www.example.test"));
+        String reason =
+                causes(callServer(trustManager(null, false), dnsLeaf(PUBLIC, "www.example.test"), "www.example.test"));
 
         assertThat(reason).contains("trust-system-cas is false");
     }
 
     @Test
     void refusesExpiredMeshServer() throws Exception {
-        HeldCertificate expired = MESH.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(PAYMENTS))
-                .notBefore(Instant.now().minus(Duration.ofHours(3))).lifetime(Duration.ofHours(1)).build());
+        HeldCertificate expired = MESH.issue(LeafSpec.builder()
+                .spiffeId(SpiffeId.parse(PAYMENTS))
+                .notBefore(Instant.now().minus(Duration.ofHours(3)))
+                .lifetime(Duration.ofHours(1))
+                .build());
 
         String reason = causes(callServer(trustManager(null, false), expired, "payments"));
 
@@ -216,16 +230,18 @@ class MeshTrustManagerTest {
 
     @Test
     void verifiesClientsAgainstClientCaWhenPresent() throws Exception {
-        CertificateAuthority clientCa = CertificateAuthority.createRoot("client root", Duration.ofDays(1),
-                io.meshless.pki.KeyType.EC_P256, TestIdentities.CLOCK);
-        current.set(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate()),
-                TrustBundle.of(clientCa.certificate())));
+        CertificateAuthority clientCa = CertificateAuthority.createRoot(
+                "client root", Duration.ofDays(1), io.meshless.pki.KeyType.EC_P256, TestIdentities.CLOCK);
+        current.set(new WorkloadCredentials(
+                ME, TrustBundle.of(MESH.certificate()), TrustBundle.of(clientCa.certificate())));
         MeshTrustManager ours = trustManager(null, false);
 
-        assertThat(causes(acceptClient(ours, leaf(MESH, PAYMENTS)))).contains("does not chain to the client-ca.crt bundle");
+        assertThat(causes(acceptClient(ours, leaf(MESH, PAYMENTS))))
+                .contains("does not chain to the client-ca.crt bundle");
         // The client-CA client presents a chain the server verifies; the client itself trusts MESH for the server.
         assertThat(acceptClient(ours, leaf(clientCa, PAYMENTS))).isEmpty();
-        assertThat(ours.getAcceptedIssuers()).extracting(X509Certificate::getSubjectX500Principal)
+        assertThat(ours.getAcceptedIssuers())
+                .extracting(X509Certificate::getSubjectX500Principal)
                 .containsExactly(clientCa.certificate().getSubjectX500Principal());
     }
 

@@ -12,9 +12,12 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.junit.jupiter.api.Test;
 
 class SecurelyNamedServersTest {
-    private static final X509Certificate ORDERS = leaf(MESH, "spiffe://cluster.local/ns/shop/sa/orders").certificate();
-    private static final X509Certificate CART = leaf(MESH, "spiffe://cluster.local/ns/shop/sa/cart").certificate();
-    private static final X509Certificate PAYMENTS = leaf(MESH, "spiffe://cluster.local/ns/pay/sa/payments").certificate();
+    private static final X509Certificate ORDERS =
+            leaf(MESH, "spiffe://cluster.local/ns/shop/sa/orders").certificate();
+    private static final X509Certificate CART =
+            leaf(MESH, "spiffe://cluster.local/ns/shop/sa/cart").certificate();
+    private static final X509Certificate PAYMENTS =
+            leaf(MESH, "spiffe://cluster.local/ns/pay/sa/payments").certificate();
 
     @Test
     void includesOnlyAuthorizedLeaves() {
@@ -89,7 +92,8 @@ class SecurelyNamedServersTest {
 
     @Test
     void refusesACapacityBelowOne() {
-        assertThatThrownBy(() -> new SecurelyNamedServers(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new SecurelyNamedServers(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("capacity");
     }
 }

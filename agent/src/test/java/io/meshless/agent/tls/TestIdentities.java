@@ -21,15 +21,14 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /** Certificates generated at test time, and plain JDK contexts over them for the peer side. */
 final class TestIdentities {
     static final Clock CLOCK = Clock.systemUTC();
-    static final CertificateAuthority MESH = CertificateAuthority.createRoot("mesh root", Duration.ofDays(1),
-            KeyType.EC_P256, CLOCK);
-    static final CertificateAuthority FOREIGN = CertificateAuthority.createRoot("foreign root", Duration.ofDays(1),
-            KeyType.EC_P256, CLOCK);
-    static final CertificateAuthority PUBLIC = CertificateAuthority.createRoot("public web root",
-            Duration.ofDays(1), KeyType.EC_P256, CLOCK);
+    static final CertificateAuthority MESH =
+            CertificateAuthority.createRoot("mesh root", Duration.ofDays(1), KeyType.EC_P256, CLOCK);
+    static final CertificateAuthority FOREIGN =
+            CertificateAuthority.createRoot("foreign root", Duration.ofDays(1), KeyType.EC_P256, CLOCK);
+    static final CertificateAuthority PUBLIC =
+            CertificateAuthority.createRoot("public web root", Duration.ofDays(1), KeyType.EC_P256, CLOCK);
 
-    private TestIdentities() {
-    }
+    private TestIdentities() {}
 
     static HeldCertificate leaf(CertificateAuthority ca, String spiffeId) {
         return ca.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(spiffeId)).build());
@@ -60,8 +59,8 @@ final class TestIdentities {
         X509ExtendedKeyManager delegate = keyManager(held);
         return new X509ExtendedKeyManager() {
             @Override
-            public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
-                                                  javax.net.ssl.SSLEngine engine) {
+            public String chooseEngineClientAlias(
+                    String[] keyType, java.security.Principal[] issuers, javax.net.ssl.SSLEngine engine) {
                 return "id";
             }
 
@@ -107,8 +106,8 @@ final class TestIdentities {
 
     static SSLContext context(KeyManager keyManager, TrustManager trustManager) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS", "SunJSSE");
-        context.init(keyManager == null ? null : new KeyManager[] {keyManager},
-                new TrustManager[] {trustManager}, null);
+        context.init(
+                keyManager == null ? null : new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, null);
         return context;
     }
 }

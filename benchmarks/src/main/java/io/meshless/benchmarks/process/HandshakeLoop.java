@@ -55,8 +55,13 @@ public final class HandshakeLoop {
         if (firstFailure != null) {
             System.err.println("first failure: " + firstFailure);
         }
-        System.out.printf(java.util.Locale.ROOT, "handshakes_per_s=%.1f ok=%d failed=%d seconds=%.2f%n",
-                ok / elapsed, ok, failed, elapsed);
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "handshakes_per_s=%.1f ok=%d failed=%d seconds=%.2f%n",
+                ok / elapsed,
+                ok,
+                failed,
+                elapsed);
     }
 
     /** One full handshake and request; null when it worked, otherwise why not. */

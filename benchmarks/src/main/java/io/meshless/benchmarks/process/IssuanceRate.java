@@ -21,15 +21,15 @@ public final class IssuanceRate {
     public static void main(String[] argv) {
         Args args = new Args(argv);
         double seconds = args.doubleValue("seconds", 5);
-        CertificateAuthority ca = CertificateAuthority.createRoot("bench mesh CA", Duration.ofDays(2),
-                KeyType.EC_P256, Clock.systemUTC());
+        CertificateAuthority ca = CertificateAuthority.createRoot(
+                "bench mesh CA", Duration.ofDays(2), KeyType.EC_P256, Clock.systemUTC());
         double p256 = rate(ca, KeyType.EC_P256, seconds);
         double rsa = rate(ca, KeyType.RSA_2048, seconds);
-        CertificateAuthority rsaCa = CertificateAuthority.createRoot("bench RSA CA", Duration.ofDays(2),
-                KeyType.RSA_2048, Clock.systemUTC());
+        CertificateAuthority rsaCa = CertificateAuthority.createRoot(
+                "bench RSA CA", Duration.ofDays(2), KeyType.RSA_2048, Clock.systemUTC());
         double p256FromRsa = rate(rsaCa, KeyType.EC_P256, seconds);
-        System.out.printf(Locale.ROOT, "p256_per_s=%.0f rsa2048_per_s=%.1f p256_rsaca_per_s=%.0f%n", p256, rsa,
-                p256FromRsa);
+        System.out.printf(
+                Locale.ROOT, "p256_per_s=%.0f rsa2048_per_s=%.1f p256_rsaca_per_s=%.0f%n", p256, rsa, p256FromRsa);
     }
 
     private static double rate(CertificateAuthority ca, KeyType type, double seconds) {

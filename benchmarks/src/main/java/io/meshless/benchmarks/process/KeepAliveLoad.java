@@ -55,10 +55,15 @@ public final class KeepAliveLoad {
             double cpuUsed = cpu.cpuSeconds() - cpuBefore;
             double elapsed = (now - start) / 1e9;
             int n = latency.count();
-            System.out.printf(Locale.ROOT,
+            System.out.printf(
+                    Locale.ROOT,
                     "p50_us=%.1f p99_us=%.1f rps=%.0f cpu_us_per_req=%.1f requests=%d failed=%d%n",
-                    latency.percentileMicros(50), latency.percentileMicros(99), n / elapsed,
-                    n == 0 ? Double.NaN : cpuUsed * 1e6 / n, n, failed);
+                    latency.percentileMicros(50),
+                    latency.percentileMicros(99),
+                    n / elapsed,
+                    n == 0 ? Double.NaN : cpuUsed * 1e6 / n,
+                    n,
+                    failed);
         } finally {
             http.close();
         }

@@ -26,7 +26,8 @@ public final class KubeletVolume {
     void publish(Path source) throws IOException {
         Files.createDirectories(dir);
         Path previous = Files.isSymbolicLink(dir.resolve("..data"))
-                ? dir.resolve(Files.readSymbolicLink(dir.resolve("..data"))) : null;
+                ? dir.resolve(Files.readSymbolicLink(dir.resolve("..data")))
+                : null;
         Path fresh = dir.resolve("..bench_" + System.nanoTime() + "." + (generation++));
         Files.createDirectory(fresh);
         for (String name : FILES) {

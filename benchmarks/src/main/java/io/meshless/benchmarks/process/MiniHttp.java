@@ -22,7 +22,8 @@ final class MiniHttp {
         this.out = socket.getOutputStream();
         this.in = new BufferedInputStream(socket.getInputStream(), 8192);
         this.request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: meshless-bench\r\n"
-                + (keepAlive ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + (keepAlive ? "" : "Connection: close\r\n") + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Sends one GET and reads the whole response; returns the status code. */

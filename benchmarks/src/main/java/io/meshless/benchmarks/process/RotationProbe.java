@@ -45,8 +45,9 @@ public final class RotationProbe {
         long gapMillis = args.intValue("gap-ms", 200);
         double warmupSeconds = args.doubleValue("warmup-seconds", 3);
         char[] password = args.get("password", "changeit").toCharArray();
-        SSLSocketFactory factory = clientContext(Path.of(args.required("keystore")),
-                Path.of(args.required("truststore")), password).getSocketFactory();
+        SSLSocketFactory factory = clientContext(
+                        Path.of(args.required("keystore")), Path.of(args.required("truststore")), password)
+                .getSocketFactory();
 
         KubeletVolume kubelet = new KubeletVolume(volume);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -55,17 +56,19 @@ public final class RotationProbe {
         AtomicReference<String> firstFailure = new AtomicReference<>();
         List<Thread> load = new ArrayList<>();
         for (int i = 0; i < loadThreads; i++) {
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        request(factory, host, port);
-                        ok.incrementAndGet();
-                    } catch (IOException | RuntimeException e) {
-                        failed.incrementAndGet();
-                        firstFailure.compareAndSet(null, e.toString());
-                    }
-                }
-            }, "load-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            try {
+                                request(factory, host, port);
+                                ok.incrementAndGet();
+                            } catch (IOException | RuntimeException e) {
+                                failed.incrementAndGet();
+                                firstFailure.compareAndSet(null, e.toString());
+                            }
+                        }
+                    },
+                    "load-" + i);
             t.setDaemon(true);
             t.start();
             load.add(t);
@@ -91,8 +94,12 @@ public final class RotationProbe {
                             long took = System.nanoTime() - t0;
                             pickup.add(took);
                             // Per swap, with wall-clock time to line up with the server's log.
-                            System.err.printf(Locale.ROOT, "swap %d published %s, new serial seen after %.1f ms%n",
-                                    i, published, took / 1e6);
+                            System.err.printf(
+                                    Locale.ROOT,
+                                    "swap %d published %s, new serial seen after %.1f ms%n",
+                                    i,
+                                    published,
+                                    took / 1e6);
                             seen = true;
                             break;
                         }
@@ -114,10 +121,15 @@ public final class RotationProbe {
         if (firstFailure.get() != null) {
             System.err.println("first failed request: " + firstFailure.get());
         }
-        System.out.printf(Locale.ROOT,
+        System.out.printf(
+                Locale.ROOT,
                 "pickup_p50_ms=%.1f pickup_max_ms=%.1f swaps=%d missed=%d requests=%d failed=%d%n",
-                pickup.percentileMicros(50) / 1000, pickup.percentileMicros(100) / 1000,
-                swaps, missed, ok.get() + failed.get(), failed.get());
+                pickup.percentileMicros(50) / 1000,
+                pickup.percentileMicros(100) / 1000,
+                swaps,
+                missed,
+                ok.get() + failed.get(),
+                failed.get());
     }
 
     /** One new connection, full handshake, one GET; returns the serial the server presented. */

@@ -61,8 +61,7 @@ public final class WebhookLoad {
         long hardEnd = t + (long) (3 * warmup * 1e9);
         Stats sequentialWarm = new Stats();
         int attempts = 0;
-        while (attempts < 100_000 && System.nanoTime() < hardEnd
-                && (System.nanoTime() < warmEnd || attempts < 20)) {
+        while (attempts < 100_000 && System.nanoTime() < hardEnd && (System.nanoTime() < warmEnd || attempts < 20)) {
             long t0 = System.nanoTime();
             attempts++;
             if (single.review() == null) {
@@ -78,9 +77,13 @@ public final class WebhookLoad {
             }
         }
         single.close();
-        System.out.printf(Locale.ROOT, "rate=sequential p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=0 rss_mb=%s%n",
-                sequential.percentileMicros(50) / 1000, sequential.percentileMicros(99) / 1000,
-                sequential.percentileMicros(100) / 1000, sequential.count(),
+        System.out.printf(
+                Locale.ROOT,
+                "rate=sequential p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=0 rss_mb=%s%n",
+                sequential.percentileMicros(50) / 1000,
+                sequential.percentileMicros(99) / 1000,
+                sequential.percentileMicros(100) / 1000,
+                sequential.count(),
                 pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0));
 
         // The API server keeps its connections to a webhook open: so do these, across all rates, so a
@@ -95,18 +98,23 @@ public final class WebhookLoad {
         for (String rate : rates) {
             Stats latency = new Stats();
             long[] counts = run(pool, Integer.parseInt(rate.trim()), seconds, latency);
-            String rss = pid.isEmpty() ? "n/a"
-                    : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0);
-            System.out.printf(Locale.ROOT, "rate=%s p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=%d rss_mb=%s%n",
-                    rate.trim(), latency.percentileMicros(50) / 1000, latency.percentileMicros(99) / 1000,
-                    latency.percentileMicros(100) / 1000, counts[0], counts[1], rss);
+            String rss = pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "rate=%s p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=%d rss_mb=%s%n",
+                    rate.trim(),
+                    latency.percentileMicros(50) / 1000,
+                    latency.percentileMicros(99) / 1000,
+                    latency.percentileMicros(100) / 1000,
+                    counts[0],
+                    counts[1],
+                    rss);
         }
         pool.forEach(Worker::close);
     }
 
     /** Reviews due at rate/s for the given seconds over the pool's connections; {sent, failed}. */
-    private static long[] run(List<Worker> pool, int rate, double seconds, Stats latency)
-            throws InterruptedException {
+    private static long[] run(List<Worker> pool, int rate, double seconds, Stats latency) throws InterruptedException {
         int connections = pool.size();
         long total = (long) (rate * seconds);
         long period = 1_000_000_000L / rate;
@@ -117,35 +125,37 @@ public final class WebhookLoad {
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             Worker w = pool.get(i);
-            Thread t = new Thread(() -> {
-                try {
-                    while (true) {
-                        Long when = due.poll(100, TimeUnit.MILLISECONDS);
-                        if (when == null) {
-                            if (Thread.currentThread().isInterrupted()) {
-                                return;
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            while (true) {
+                                Long when = due.poll(100, TimeUnit.MILLISECONDS);
+                                if (when == null) {
+                                    if (Thread.currentThread().isInterrupted()) {
+                                        return;
+                                    }
+                                    continue;
+                                }
+                                if (when < 0) {
+                                    return;
+                                }
+                                String problem = w.review();
+                                long finished = System.nanoTime();
+                                if (problem != null) {
+                                    failed.incrementAndGet();
+                                    firstFailure.compareAndSet(null, problem);
+                                } else if (latency != null) {
+                                    synchronized (latency) {
+                                        latency.add(finished - when);
+                                    }
+                                }
+                                done.incrementAndGet();
                             }
-                            continue;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
                         }
-                        if (when < 0) {
-                            return;
-                        }
-                        String problem = w.review();
-                        long finished = System.nanoTime();
-                        if (problem != null) {
-                            failed.incrementAndGet();
-                            firstFailure.compareAndSet(null, problem);
-                        } else if (latency != null) {
-                            synchronized (latency) {
-                                latency.add(finished - when);
-                            }
-                        }
-                        done.incrementAndGet();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "webhook-load-" + i);
+                    },
+                    "webhook-load-" + i);
             t.setDaemon(true);
             t.start();
             workers.add(t);
@@ -159,7 +169,7 @@ public final class WebhookLoad {
                 LockSupport.parkNanos(wait);
             }
             if (due.size() >= MAX_QUEUED) {
-                dropped++;  // the server is hopelessly behind: count it, do not queue without bound
+                dropped++; // the server is hopelessly behind: count it, do not queue without bound
                 continue;
             }
             due.add(when);
@@ -206,7 +216,7 @@ public final class WebhookLoad {
                 }
                 byte[] body = admissionReview(UUID.randomUUID().toString()).getBytes(StandardCharsets.UTF_8);
                 byte[] head = ("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost()
-                        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII);
                 byte[] request = new byte[head.length + body.length];
                 System.arraycopy(head, 0, request, 0, head.length);

@@ -46,269 +46,357 @@ import org.slf4j.LoggerFactory;
 
 /** {@code serve}: wires webhook, HTTPS server, metrics, readiness and (unless --webhook-only) the controller. */
 final class ServeCommand {
-  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-  static final String USAGE = String.join("\n",
-      "usage: java -jar meshless-injector.jar serve [options]",
-      "       java -jar meshless-injector.jar serve --webhook-only --port N --tls-cert-file F --tls-key-file F",
-      "",
-      "  --port N                   HTTPS port (default 8443); POST /mutate, GET /healthz /readyz /metrics",
-      "  --bind ADDRESS             listen address (default 0.0.0.0)",
-      "  --agent-image IMAGE        init container image (default " + InjectionSettings.DEFAULT_AGENT_IMAGE + ")",
-      "  --agent-jar-in-image PATH  agent jar inside that image (default " + InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE + ")",
-      "  --agent-image-pull-policy P  Always, IfNotPresent (default) or Never",
-      "  --threads N                request threads (default 8)",
-      "webhook only:",
-      "  --webhook-only             no controller, no Kubernetes API; pod-level opt-in only",
-      "  --tls-cert-file F          serving certificate chain (PEM), re-read when it changes",
-      "  --tls-key-file F           its private key (PEM)",
-      "with the controller (in cluster; kubeconfig or service account as Fabric8 finds it):",
-      "  --namespace NS             injector namespace (default $POD_NAMESPACE, else meshless-system)",
-      "  --identity ID              Lease holder identity (default $POD_NAME, else the host name)",
-      "  --service-name NAME        injector Service (serving certificate DNS names; default meshless-injector)",
-      "  --webhook-config-name NAME MutatingWebhookConfiguration whose caBundle is kept current",
-      "  --ca-secret-name NAME      mesh CA Secret in the injector namespace (default meshless-ca)",
-      "  --trust-domain TD          SPIFFE trust domain (default cluster.local)",
-      "  --serving-cert-dir DIR     where the controller writes the webhook's own certificate",
-      "  --tls-cert-file F --tls-key-file F",
-      "                             serve this certificate instead (user Secret, cert-manager): the controller then",
-      "                             issues no serving certificate and leaves the webhook's caBundle alone",
-      "");
-  private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    static final String USAGE = String.join(
+            "\n",
+            "usage: java -jar meshless-injector.jar serve [options]",
+            "       java -jar meshless-injector.jar serve --webhook-only --port N --tls-cert-file F --tls-key-file F",
+            "",
+            "  --port N                   HTTPS port (default 8443); POST /mutate, GET /healthz /readyz /metrics",
+            "  --bind ADDRESS             listen address (default 0.0.0.0)",
+            "  --agent-image IMAGE        init container image (default " + InjectionSettings.DEFAULT_AGENT_IMAGE + ")",
+            "  --agent-jar-in-image PATH  agent jar inside that image (default "
+                    + InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE + ")",
+            "  --agent-image-pull-policy P  Always, IfNotPresent (default) or Never",
+            "  --threads N                request threads (default 8)",
+            "webhook only:",
+            "  --webhook-only             no controller, no Kubernetes API; pod-level opt-in only",
+            "  --tls-cert-file F          serving certificate chain (PEM), re-read when it changes",
+            "  --tls-key-file F           its private key (PEM)",
+            "with the controller (in cluster; kubeconfig or service account as Fabric8 finds it):",
+            "  --namespace NS             injector namespace (default $POD_NAMESPACE, else meshless-system)",
+            "  --identity ID              Lease holder identity (default $POD_NAME, else the host name)",
+            "  --service-name NAME        injector Service (serving certificate DNS names; default meshless-injector)",
+            "  --webhook-config-name NAME MutatingWebhookConfiguration whose caBundle is kept current",
+            "  --ca-secret-name NAME      mesh CA Secret in the injector namespace (default meshless-ca)",
+            "  --trust-domain TD          SPIFFE trust domain (default cluster.local)",
+            "  --serving-cert-dir DIR     where the controller writes the webhook's own certificate",
+            "  --tls-cert-file F --tls-key-file F",
+            "                             serve this certificate instead (user Secret, cert-manager): the controller then",
+            "                             issues no serving certificate and leaves the webhook's caBundle alone",
+            "");
+    private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(10);
 
-  private ServeCommand() {}
+    private ServeCommand() {}
 
-  static int run(List<String> args, PrintStream stdout, PrintStream stderr) throws UsageException {
-    if (args.contains("--help") || args.contains("-h")) {
-      stdout.print(USAGE);
-      return 0;
-    }
-    Arguments options = new Arguments("serve", args,
-        Set.of("--port", "--bind", "--agent-image", "--agent-jar-in-image", "--agent-image-pull-policy", "--threads", "--tls-cert-file",
-            "--tls-key-file", "--namespace", "--identity", "--service-name", "--webhook-config-name",
-            "--ca-secret-name", "--trust-domain", "--serving-cert-dir"),
-        Set.of("--webhook-only"));
-    if (!options.positional().isEmpty()) {
-      throw new UsageException("serve: unexpected argument \"" + options.positional().get(0) + "\"");
-    }
-    int port = options.port("--port", 8443, "serve");
-    int threads = options.port("--threads", 8, "serve");
-    if (threads < 1 || threads > 256) {
-      throw new UsageException("serve: --threads must be 1-256");
-    }
-    InjectionSettings settings;
-    try {
-      settings = InjectionSettings.defaults()
-          .withAgentImage(options.get("--agent-image", InjectionSettings.DEFAULT_AGENT_IMAGE));
-      String pullPolicy = options.get("--agent-image-pull-policy", "IfNotPresent");
-      if (!List.of("Always", "IfNotPresent", "Never").contains(pullPolicy)) {
-        throw new UsageException("serve: --agent-image-pull-policy must be Always, IfNotPresent or Never, not \""
-            + pullPolicy + "\"");
-      }
-      settings = new InjectionSettings(settings.agentImage(), pullPolicy,
-          options.get("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
-          settings.runAsUser(), false);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("serve: " + e.getMessage());
-    }
-    InetSocketAddress address = new InetSocketAddress(options.get("--bind", "0.0.0.0"), port);
-    Clock clock = Clock.systemUTC();
-    if (options.has("--webhook-only")) {
-      for (String controllerOnly : List.of("--namespace", "--identity", "--service-name", "--webhook-config-name",
-          "--ca-secret-name", "--trust-domain", "--serving-cert-dir")) {
-        if (options.has(controllerOnly)) {
-          throw new UsageException("serve: " + controllerOnly + " configures the controller, which --webhook-only does not run");
+    static int run(List<String> args, PrintStream stdout, PrintStream stderr) throws UsageException {
+        if (args.contains("--help") || args.contains("-h")) {
+            stdout.print(USAGE);
+            return 0;
         }
-      }
-      String cert = options.get("--tls-cert-file");
-      String key = options.get("--tls-key-file");
-      if (cert == null || key == null) {
-        throw new UsageException("serve --webhook-only needs --tls-cert-file F and --tls-key-file F");
-      }
-      return webhookOnly(address, Path.of(cert), Path.of(key), settings, threads, clock, stderr);
+        Arguments options = new Arguments(
+                "serve",
+                args,
+                Set.of(
+                        "--port",
+                        "--bind",
+                        "--agent-image",
+                        "--agent-jar-in-image",
+                        "--agent-image-pull-policy",
+                        "--threads",
+                        "--tls-cert-file",
+                        "--tls-key-file",
+                        "--namespace",
+                        "--identity",
+                        "--service-name",
+                        "--webhook-config-name",
+                        "--ca-secret-name",
+                        "--trust-domain",
+                        "--serving-cert-dir"),
+                Set.of("--webhook-only"));
+        if (!options.positional().isEmpty()) {
+            throw new UsageException(
+                    "serve: unexpected argument \"" + options.positional().get(0) + "\"");
+        }
+        int port = options.port("--port", 8443, "serve");
+        int threads = options.port("--threads", 8, "serve");
+        if (threads < 1 || threads > 256) {
+            throw new UsageException("serve: --threads must be 1-256");
+        }
+        InjectionSettings settings;
+        try {
+            settings = InjectionSettings.defaults()
+                    .withAgentImage(options.get("--agent-image", InjectionSettings.DEFAULT_AGENT_IMAGE));
+            String pullPolicy = options.get("--agent-image-pull-policy", "IfNotPresent");
+            if (!List.of("Always", "IfNotPresent", "Never").contains(pullPolicy)) {
+                throw new UsageException(
+                        "serve: --agent-image-pull-policy must be Always, IfNotPresent or Never, not \"" + pullPolicy
+                                + "\"");
+            }
+            settings = new InjectionSettings(
+                    settings.agentImage(),
+                    pullPolicy,
+                    options.get("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
+                    settings.runAsUser(),
+                    false);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("serve: " + e.getMessage());
+        }
+        InetSocketAddress address = new InetSocketAddress(options.get("--bind", "0.0.0.0"), port);
+        Clock clock = Clock.systemUTC();
+        if (options.has("--webhook-only")) {
+            for (String controllerOnly : List.of(
+                    "--namespace",
+                    "--identity",
+                    "--service-name",
+                    "--webhook-config-name",
+                    "--ca-secret-name",
+                    "--trust-domain",
+                    "--serving-cert-dir")) {
+                if (options.has(controllerOnly)) {
+                    throw new UsageException("serve: " + controllerOnly
+                            + " configures the controller, which --webhook-only does not run");
+                }
+            }
+            String cert = options.get("--tls-cert-file");
+            String key = options.get("--tls-key-file");
+            if (cert == null || key == null) {
+                throw new UsageException("serve --webhook-only needs --tls-cert-file F and --tls-key-file F");
+            }
+            return webhookOnly(address, Path.of(cert), Path.of(key), settings, threads, clock, stderr);
+        }
+        if (options.has("--tls-cert-file") != options.has("--tls-key-file")) {
+            throw new UsageException("serve: --tls-cert-file and --tls-key-file go together");
+        }
+        return withController(address, options, settings, threads, clock, stderr);
     }
-    if (options.has("--tls-cert-file") != options.has("--tls-key-file")) {
-      throw new UsageException("serve: --tls-cert-file and --tls-key-file go together");
-    }
-    return withController(address, options, settings, threads, clock, stderr);
-  }
 
-  private static int webhookOnly(InetSocketAddress address, Path cert, Path key, InjectionSettings settings,
-      int threads, Clock clock, PrintStream stderr) {
-    Deque<AutoCloseable> resources = new ArrayDeque<>();
-    try {
-      CredentialSource serving = watchFiles(cert, key, clock, resources);
-      Readiness readiness = new Readiness();
-      readiness.register("serving-certificate", () -> serving.current().isPresent());
-      InjectorMetrics metrics = new InjectorMetrics();
-      return serve(address, ServingTls.serverContext(serving), settings, NamespaceLabels.UNKNOWN, SecretDemand.NONE,
-          metrics, readiness, threads, resources, stderr);
-    } catch (Exception e) {
-      stderr.println("meshless-injector: serve: " + e.getMessage());
-      return 1;
-    } finally {
-      closeAll(resources);
+    private static int webhookOnly(
+            InetSocketAddress address,
+            Path cert,
+            Path key,
+            InjectionSettings settings,
+            int threads,
+            Clock clock,
+            PrintStream stderr) {
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            CredentialSource serving = watchFiles(cert, key, clock, resources);
+            Readiness readiness = new Readiness();
+            readiness.register("serving-certificate", () -> serving.current().isPresent());
+            InjectorMetrics metrics = new InjectorMetrics();
+            return serve(
+                    address,
+                    ServingTls.serverContext(serving),
+                    settings,
+                    NamespaceLabels.UNKNOWN,
+                    SecretDemand.NONE,
+                    metrics,
+                    readiness,
+                    threads,
+                    resources,
+                    stderr);
+        } catch (Exception e) {
+            stderr.println("meshless-injector: serve: " + e.getMessage());
+            return 1;
+        } finally {
+            closeAll(resources);
+        }
     }
-  }
 
-  private static int withController(InetSocketAddress address, Arguments options, InjectionSettings settings,
-      int threads, Clock clock, PrintStream stderr) throws UsageException {
-    ControllerConfig.Builder builder = ControllerConfig.builder()
-        .namespace(options.get("--namespace", env("POD_NAMESPACE", "meshless-system")))
-        .identity(options.get("--identity", env("POD_NAME", hostName())));
-    if (options.has("--service-name")) {
-      builder.serviceName(options.get("--service-name"));
-    }
-    if (options.has("--webhook-config-name")) {
-      builder.webhookConfigurationName(options.get("--webhook-config-name"));
-    }
-    if (options.has("--ca-secret-name")) {
-      builder.caSecretName(options.get("--ca-secret-name"));
-    }
-    if (options.has("--trust-domain")) {
-      builder.trustDomain(options.get("--trust-domain"));
-    }
-    if (options.has("--serving-cert-dir")) {
-      builder.servingCertDir(Path.of(options.get("--serving-cert-dir")));
-    }
-    boolean userServingCertificate = options.has("--tls-cert-file");
-    if (userServingCertificate) {
-      // A user Secret or cert-manager supplies the serving certificate and owns the caBundle:
-      // the controller issues none and never touches the MutatingWebhookConfiguration.
-      builder.servingCertDir(null).webhookConfigurationName(null);
-    }
-    ControllerConfig config;
-    try {
-      config = builder.build();
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new UsageException("serve: " + e.getMessage());
-    }
-    Deque<AutoCloseable> resources = new ArrayDeque<>();
-    try {
-      KubernetesClient client = new KubernetesClientBuilder().build();
-      resources.push(client);
-      CertificateController controller = new CertificateController(client, config, clock);
-      resources.push(controller);
-      controller.start();
+    private static int withController(
+            InetSocketAddress address,
+            Arguments options,
+            InjectionSettings settings,
+            int threads,
+            Clock clock,
+            PrintStream stderr)
+            throws UsageException {
+        ControllerConfig.Builder builder = ControllerConfig.builder()
+                .namespace(options.get("--namespace", env("POD_NAMESPACE", "meshless-system")))
+                .identity(options.get("--identity", env("POD_NAME", hostName())));
+        if (options.has("--service-name")) {
+            builder.serviceName(options.get("--service-name"));
+        }
+        if (options.has("--webhook-config-name")) {
+            builder.webhookConfigurationName(options.get("--webhook-config-name"));
+        }
+        if (options.has("--ca-secret-name")) {
+            builder.caSecretName(options.get("--ca-secret-name"));
+        }
+        if (options.has("--trust-domain")) {
+            builder.trustDomain(options.get("--trust-domain"));
+        }
+        if (options.has("--serving-cert-dir")) {
+            builder.servingCertDir(Path.of(options.get("--serving-cert-dir")));
+        }
+        boolean userServingCertificate = options.has("--tls-cert-file");
+        if (userServingCertificate) {
+            // A user Secret or cert-manager supplies the serving certificate and owns the caBundle:
+            // the controller issues none and never touches the MutatingWebhookConfiguration.
+            builder.servingCertDir(null).webhookConfigurationName(null);
+        }
+        ControllerConfig config;
+        try {
+            config = builder.build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new UsageException("serve: " + e.getMessage());
+        }
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            KubernetesClient client = new KubernetesClientBuilder().build();
+            resources.push(client);
+            CertificateController controller = new CertificateController(client, config, clock);
+            resources.push(controller);
+            controller.start();
 
-      SharedIndexInformer<Namespace> namespaces = client.namespaces().inform();
-      resources.push(namespaces::close);
-      NamespaceLabels labels = name -> {
-        Namespace namespace = namespaces.getStore().getByKey(name);
-        Map<String, String> found = namespace == null || namespace.getMetadata() == null ? null
-            : namespace.getMetadata().getLabels();
-        return found == null ? Map.of() : found;
-      };
+            SharedIndexInformer<Namespace> namespaces = client.namespaces().inform();
+            resources.push(namespaces::close);
+            NamespaceLabels labels = name -> {
+                Namespace namespace = namespaces.getStore().getByKey(name);
+                Map<String, String> found = namespace == null || namespace.getMetadata() == null
+                        ? null
+                        : namespace.getMetadata().getLabels();
+                return found == null ? Map.of() : found;
+            };
 
-      CredentialSource serving;
-      if (userServingCertificate) {
-        serving = watchFiles(Path.of(options.get("--tls-cert-file")), Path.of(options.get("--tls-key-file")), clock,
-            resources);
-      } else {
-        WatchedCertDirectory directory = new WatchedCertDirectory(config.servingCertDir(), clock, RELOAD_INTERVAL,
-            new ReloadListener() {
-              @Override
-              public void loaded(WorkloadCredentials previous, WorkloadCredentials current) {
-                LOG.info("serving certificate loaded: serial {}, valid until {}", current.serialHex(), current.notAfter());
-              }
+            CredentialSource serving;
+            if (userServingCertificate) {
+                serving = watchFiles(
+                        Path.of(options.get("--tls-cert-file")),
+                        Path.of(options.get("--tls-key-file")),
+                        clock,
+                        resources);
+            } else {
+                WatchedCertDirectory directory =
+                        new WatchedCertDirectory(config.servingCertDir(), clock, RELOAD_INTERVAL, new ReloadListener() {
+                            @Override
+                            public void loaded(WorkloadCredentials previous, WorkloadCredentials current) {
+                                LOG.info(
+                                        "serving certificate loaded: serial {}, valid until {}",
+                                        current.serialHex(),
+                                        current.notAfter());
+                            }
 
-              @Override
-              public void rejected(PkiException problem) {
-                LOG.warn("serving certificate not loaded, keeping the previous one: {}", problem.getMessage());
-              }
-            });
-        resources.push(directory);
-        directory.start();
-        serving = directory;
-      }
+                            @Override
+                            public void rejected(PkiException problem) {
+                                LOG.warn(
+                                        "serving certificate not loaded, keeping the previous one: {}",
+                                        problem.getMessage());
+                            }
+                        });
+                resources.push(directory);
+                directory.start();
+                serving = directory;
+            }
 
-      Readiness readiness = new Readiness();
-      readiness.register("serving-certificate", () -> serving.current().isPresent());
-      readiness.register("controller", controller::ready);
-      readiness.register("namespace-informer", namespaces::hasSynced);
-      InjectorMetrics metrics = new InjectorMetrics();
-      metrics.attachController(() -> figures(controller.metrics()));
-      SecretDemand demand = (namespace, serviceAccount) -> controller.serviceAccountAdmitted(namespace, serviceAccount, false);
-      return serve(address, ServingTls.serverContext(serving), settings, labels, demand, metrics, readiness, threads,
-          resources, stderr);
-    } catch (Exception e) {
-      stderr.println("meshless-injector: serve: " + e.getMessage());
-      return 1;
-    } finally {
-      closeAll(resources);
+            Readiness readiness = new Readiness();
+            readiness.register("serving-certificate", () -> serving.current().isPresent());
+            readiness.register("controller", controller::ready);
+            readiness.register("namespace-informer", namespaces::hasSynced);
+            InjectorMetrics metrics = new InjectorMetrics();
+            metrics.attachController(() -> figures(controller.metrics()));
+            SecretDemand demand =
+                    (namespace, serviceAccount) -> controller.serviceAccountAdmitted(namespace, serviceAccount, false);
+            return serve(
+                    address,
+                    ServingTls.serverContext(serving),
+                    settings,
+                    labels,
+                    demand,
+                    metrics,
+                    readiness,
+                    threads,
+                    resources,
+                    stderr);
+        } catch (Exception e) {
+            stderr.println("meshless-injector: serve: " + e.getMessage());
+            return 1;
+        } finally {
+            closeAll(resources);
+        }
     }
-  }
 
-  /** Loads the pair now (failing startup if unusable) and re-reads it every RELOAD_INTERVAL. */
-  private static CredentialSource watchFiles(Path cert, Path key, Clock clock, Deque<AutoCloseable> resources)
-      throws PkiException {
-    ServingCertificateFiles serving = new ServingCertificateFiles(cert, key, clock);
-    serving.refresh();
-    ScheduledExecutorService reloads = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "meshless-cert-reload"));
-    resources.push(reloads::shutdownNow);
-    reloads.scheduleWithFixedDelay(() -> {
-      try {
+    /** Loads the pair now (failing startup if unusable) and re-reads it every RELOAD_INTERVAL. */
+    private static CredentialSource watchFiles(Path cert, Path key, Clock clock, Deque<AutoCloseable> resources)
+            throws PkiException {
+        ServingCertificateFiles serving = new ServingCertificateFiles(cert, key, clock);
         serving.refresh();
-      } catch (PkiException e) {
-        LOG.warn("serving certificate not reloaded, keeping the previous one: {}", e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.warn("serving certificate reload failed, keeping the previous one: {}", e.toString());
-      }
-    }, RELOAD_INTERVAL.toMillis(), RELOAD_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    return serving;
-  }
-
-  private static ControllerFigures figures(ControllerMetrics m) {
-    return new ControllerFigures(m.certificatesIssued(), m.caExpiresIn(), m.secretExpiresIn(), m.leader());
-  }
-
-  /** Starts the HTTPS server and blocks until the JVM is asked to stop (SIGTERM). */
-  private static int serve(InetSocketAddress address, SSLContext tls, InjectionSettings settings, NamespaceLabels labels,
-      SecretDemand demand, InjectorMetrics metrics, Readiness readiness, int threads, Deque<AutoCloseable> resources,
-      PrintStream stderr) throws Exception {
-    ObjectMapper json = KubernetesJson.newMapper();
-    AdmissionReviewHandler handler = new AdmissionReviewHandler(new PodInjector(settings, json), labels, demand, json);
-    WebhookServer server = WebhookServer.start(address, tls, handler, metrics, readiness, threads);
-    resources.push(server);
-    LOG.info("meshless injector webhook listening on https://{}:{}/mutate", address.getHostString(),
-        server.address().getPort());
-    CountDownLatch stop = new CountDownLatch(1);
-    // The JVM does not wait for the main thread during shutdown: the hook itself stops the
-    // server first (no new admissions), then the controller (releases the Lease), then the client.
-    Thread hook = new Thread(() -> {
-      closeAll(resources);
-      stop.countDown();
-    }, "meshless-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    stop.await();
-    return 0;
-  }
-
-  private static void closeAll(Deque<AutoCloseable> resources) {
-    while (!resources.isEmpty()) {
-      try {
-        resources.pop().close();
-      } catch (Exception e) {
-        LOG.warn("while stopping: {}", e.toString());
-      }
+        ScheduledExecutorService reloads =
+                Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "meshless-cert-reload"));
+        resources.push(reloads::shutdownNow);
+        reloads.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        serving.refresh();
+                    } catch (PkiException e) {
+                        LOG.warn("serving certificate not reloaded, keeping the previous one: {}", e.getMessage());
+                    } catch (RuntimeException e) {
+                        LOG.warn("serving certificate reload failed, keeping the previous one: {}", e.toString());
+                    }
+                },
+                RELOAD_INTERVAL.toMillis(),
+                RELOAD_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return serving;
     }
-  }
 
-  private static Thread daemon(Runnable runnable, String name) {
-    Thread thread = new Thread(runnable, name);
-    thread.setDaemon(true);
-    return thread;
-  }
-
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : value;
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "meshless-injector";
+    private static ControllerFigures figures(ControllerMetrics m) {
+        return new ControllerFigures(m.certificatesIssued(), m.caExpiresIn(), m.secretExpiresIn(), m.leader());
     }
-  }
+
+    /** Starts the HTTPS server and blocks until the JVM is asked to stop (SIGTERM). */
+    private static int serve(
+            InetSocketAddress address,
+            SSLContext tls,
+            InjectionSettings settings,
+            NamespaceLabels labels,
+            SecretDemand demand,
+            InjectorMetrics metrics,
+            Readiness readiness,
+            int threads,
+            Deque<AutoCloseable> resources,
+            PrintStream stderr)
+            throws Exception {
+        ObjectMapper json = KubernetesJson.newMapper();
+        AdmissionReviewHandler handler =
+                new AdmissionReviewHandler(new PodInjector(settings, json), labels, demand, json);
+        WebhookServer server = WebhookServer.start(address, tls, handler, metrics, readiness, threads);
+        resources.push(server);
+        LOG.info(
+                "meshless injector webhook listening on https://{}:{}/mutate",
+                address.getHostString(),
+                server.address().getPort());
+        CountDownLatch stop = new CountDownLatch(1);
+        // The JVM does not wait for the main thread during shutdown: the hook itself stops the
+        // server first (no new admissions), then the controller (releases the Lease), then the client.
+        Thread hook = new Thread(
+                () -> {
+                    closeAll(resources);
+                    stop.countDown();
+                },
+                "meshless-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stop.await();
+        return 0;
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                LOG.warn("while stopping: {}", e.toString());
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "meshless-injector";
+        }
+    }
 }

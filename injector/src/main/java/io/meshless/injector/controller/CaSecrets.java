@@ -37,18 +37,19 @@ import java.util.Set;
  */
 final class CaSecrets {
 
-    private CaSecrets() {
-    }
+    private CaSecrets() {}
 
     static String describe(String namespace, String name) {
         return "Secret " + namespace + "/" + name;
     }
 
     static MeshCa read(Secret secret, Clock clock) throws PkiException {
-        String source = describe(secret.getMetadata().getNamespace(), secret.getMetadata().getName());
+        String source = describe(
+                secret.getMetadata().getNamespace(), secret.getMetadata().getName());
         Map<String, String> data = secret.getData() == null ? Collections.emptyMap() : secret.getData();
         Map<String, String> annotations = secret.getMetadata().getAnnotations() == null
-                ? Collections.emptyMap() : secret.getMetadata().getAnnotations();
+                ? Collections.emptyMap()
+                : secret.getMetadata().getAnnotations();
 
         HeldCertificate signer = readCa(source, data, TLS_CRT, TLS_KEY, clock, true);
         List<X509Certificate> bundle;
@@ -79,12 +80,14 @@ final class CaSecrets {
         Instant retireAfter = instant(source, annotations, CA_RETIRE_AFTER);
         if (phase == RotationPhase.PUBLISHING) {
             if (next == null) {
-                throw new PkiException(source + " field " + NEXT_CRT, "missing although " + CA_PHASE + " is publishing");
+                throw new PkiException(
+                        source + " field " + NEXT_CRT, "missing although " + CA_PHASE + " is publishing");
             }
             requireAnchored(source, next, NEXT_CRT, bundle);
         }
         if (phase == RotationPhase.RETIRING && retireAfter == null) {
-            throw new PkiException(source + " annotation " + CA_RETIRE_AFTER, "missing although " + CA_PHASE + " is retiring");
+            throw new PkiException(
+                    source + " annotation " + CA_RETIRE_AFTER, "missing although " + CA_PHASE + " is retiring");
         }
         boolean generated = CA_ORIGIN_GENERATED.equals(annotations.get(CA_ORIGIN));
         boolean rotate = "true".equalsIgnoreCase(annotations.get(CA_ROTATE));
@@ -120,32 +123,41 @@ final class CaSecrets {
                 .build();
     }
 
-    private static HeldCertificate readCa(String source, Map<String, String> data, String certKey, String keyKey,
-                                          Clock clock, boolean signing) throws PkiException {
+    private static HeldCertificate readCa(
+            String source, Map<String, String> data, String certKey, String keyKey, Clock clock, boolean signing)
+            throws PkiException {
         List<X509Certificate> chain = certificates(source, data, certKey);
         if (!data.containsKey(keyKey)) {
-            throw new PkiException(source + " field " + keyKey, "missing: the CA's private key is needed to issue certificates");
+            throw new PkiException(
+                    source + " field " + keyKey, "missing: the CA's private key is needed to issue certificates");
         }
         byte[] keyBytes = decode(source, data, keyKey);
         PrivateKey key = PrivateKeyReader.parse(keyBytes, null, source + " field " + keyKey);
         X509Certificate caCert = chain.get(0);
         if (caCert.getBasicConstraints() < 0) {
-            throw new PkiException(source + " field " + certKey, "the first certificate (" + caCert.getSubjectX500Principal()
-                    + ") is not a CA certificate (basicConstraints CA:FALSE or absent)");
+            throw new PkiException(
+                    source + " field " + certKey,
+                    "the first certificate (" + caCert.getSubjectX500Principal()
+                            + ") is not a CA certificate (basicConstraints CA:FALSE or absent)");
         }
         boolean[] usage = caCert.getKeyUsage();
         if (usage != null && !usage[5]) {
-            throw new PkiException(source + " field " + certKey, "the CA certificate (" + caCert.getSubjectX500Principal()
-                    + ") lacks the keyCertSign key usage");
+            throw new PkiException(
+                    source + " field " + certKey,
+                    "the CA certificate (" + caCert.getSubjectX500Principal() + ") lacks the keyCertSign key usage");
         }
         Instant now = clock.instant();
         if (now.isAfter(caCert.getNotAfter().toInstant())) {
-            throw new PkiException(source + " field " + certKey, "the CA certificate (" + caCert.getSubjectX500Principal()
-                    + ") expired at " + caCert.getNotAfter().toInstant());
+            throw new PkiException(
+                    source + " field " + certKey,
+                    "the CA certificate (" + caCert.getSubjectX500Principal() + ") expired at "
+                            + caCert.getNotAfter().toInstant());
         }
         if (signing && now.isBefore(caCert.getNotBefore().toInstant())) {
-            throw new PkiException(source + " field " + certKey, "the CA certificate (" + caCert.getSubjectX500Principal()
-                    + ") is not valid before " + caCert.getNotBefore().toInstant());
+            throw new PkiException(
+                    source + " field " + certKey,
+                    "the CA certificate (" + caCert.getSubjectX500Principal() + ") is not valid before "
+                            + caCert.getNotBefore().toInstant());
         }
         HeldCertificate held = new HeldCertificate(key, chain);
         requireKeyMatches(source, certKey, keyKey, held, clock);
@@ -153,13 +165,15 @@ final class CaSecrets {
     }
 
     /** Signs a throw-away probe with the key and checks it against the certificate's public key. */
-    private static void requireKeyMatches(String source, String certKey, String keyKey, HeldCertificate held, Clock clock)
-            throws PkiException {
+    private static void requireKeyMatches(
+            String source, String certKey, String keyKey, HeldCertificate held, Clock clock) throws PkiException {
         HeldCertificate probe;
         try {
             CertificateAuthority authority = new CertificateAuthority(held, clock);
-            Instant notBefore = clock.instant().isBefore(held.certificate().getNotBefore().toInstant())
-                    ? held.certificate().getNotBefore().toInstant() : clock.instant();
+            Instant notBefore =
+                    clock.instant().isBefore(held.certificate().getNotBefore().toInstant())
+                            ? held.certificate().getNotBefore().toInstant()
+                            : clock.instant();
             probe = authority.issue(LeafSpec.builder()
                     .spiffeId(SpiffeId.parse("spiffe://meshless.invalid/key-check"))
                     .lifetime(Duration.ofMinutes(1))
@@ -171,8 +185,10 @@ final class CaSecrets {
         try {
             probe.certificate().verify(held.certificate().getPublicKey());
         } catch (java.security.GeneralSecurityException e) {
-            throw new PkiException(source + " field " + keyKey, "the private key does not belong to the certificate in "
-                    + certKey + " (" + held.certificate().getSubjectX500Principal() + ")");
+            throw new PkiException(
+                    source + " field " + keyKey,
+                    "the private key does not belong to the certificate in " + certKey + " ("
+                            + held.certificate().getSubjectX500Principal() + ")");
         }
     }
 
@@ -194,8 +210,10 @@ final class CaSecrets {
                 }
             }
         }
-        throw new PkiException(source + " field " + CA_CRT, "does not contain the CA that anchors " + certKey
-                + " (" + top.getSubjectX500Principal() + ", issued by " + top.getIssuerX500Principal() + ")");
+        throw new PkiException(
+                source + " field " + CA_CRT,
+                "does not contain the CA that anchors " + certKey + " (" + top.getSubjectX500Principal()
+                        + ", issued by " + top.getIssuerX500Principal() + ")");
     }
 
     private static List<X509Certificate> certificates(String source, Map<String, String> data, String key)

@@ -100,22 +100,49 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
     /** Starts informers, leader election and the periodic resync. Returns at once. */
     public void start() {
         ResourceEventHandler<Pod> podEvents = new ResourceEventHandler<>() {
-            @Override public void onAdd(Pod pod) { if (injected(pod)) { trigger(); } }
-            @Override public void onUpdate(Pod before, Pod after) { if (injected(after) && !injected(before)) { trigger(); } }
-            @Override public void onDelete(Pod pod, boolean unknownFinalState) { }
+            @Override
+            public void onAdd(Pod pod) {
+                if (injected(pod)) {
+                    trigger();
+                }
+            }
+
+            @Override
+            public void onUpdate(Pod before, Pod after) {
+                if (injected(after) && !injected(before)) {
+                    trigger();
+                }
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean unknownFinalState) {}
         };
         ResourceEventHandler<Secret> secretEvents = new ResourceEventHandler<>() {
-            @Override public void onAdd(Secret s) { }
-            @Override public void onUpdate(Secret before, Secret after) { trigger(); }
-            @Override public void onDelete(Secret s, boolean unknownFinalState) { trigger(); }
+            @Override
+            public void onAdd(Secret s) {}
+
+            @Override
+            public void onUpdate(Secret before, Secret after) {
+                trigger();
+            }
+
+            @Override
+            public void onDelete(Secret s, boolean unknownFinalState) {
+                trigger();
+            }
         };
         long resync = config.resyncInterval().toMillis();
         // Only pods our webhook labelled are listed and watched: the API server filters, so the
         // cache and the event stream do not grow with the cluster's pods. The annotation is still
         // checked, since anyone can set a label (see injected(Pod)).
-        pods = client.pods().inAnyNamespace().withLabel(POD_INJECTED_LABEL, POD_INJECTED_LABEL_VALUE)
+        pods = client.pods()
+                .inAnyNamespace()
+                .withLabel(POD_INJECTED_LABEL, POD_INJECTED_LABEL_VALUE)
                 .inform(podEvents, resync);
-        secrets = client.secrets().inAnyNamespace().withLabel(LABEL_MANAGED_BY, MANAGED_BY).inform(secretEvents, resync);
+        secrets = client.secrets()
+                .inAnyNamespace()
+                .withLabel(LABEL_MANAGED_BY, MANAGED_BY)
+                .inform(secretEvents, resync);
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
     }
@@ -191,9 +218,13 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
     public boolean ready() {
         SharedIndexInformer<Pod> p = pods;
         SharedIndexInformer<Secret> s = secrets;
-        return ca != null && caProblem == null
+        return ca != null
+                && caProblem == null
                 && (config.servingCertDir() == null || servingWritten.getCount() == 0)
-                && p != null && p.hasSynced() && s != null && s.hasSynced();
+                && p != null
+                && p.hasSynced()
+                && s != null
+                && s.hasSynced();
     }
 
     /** namespace/name of the pods in the informer's cache; for tests that check what is watched. */
@@ -221,13 +252,15 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
                 Map<String, String> a = secret.getMetadata().getAnnotations();
                 Instant notAfter = a == null ? null : WorkloadSecrets.instant(a.get(NOT_AFTER));
                 if (notAfter != null) {
-                    expiries.put(secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName(),
+                    expiries.put(
+                            secret.getMetadata().getNamespace() + "/"
+                                    + secret.getMetadata().getName(),
                             Duration.between(now, notAfter));
                 }
             }
         }
-        return new ControllerMetrics(issued.get(),
-                current == null ? null : Duration.between(now, current.notAfter()), expiries, leader);
+        return new ControllerMetrics(
+                issued.get(), current == null ? null : Duration.between(now, current.notAfter()), expiries, leader);
     }
 
     private void trigger() {
@@ -275,7 +308,10 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
     // ---- mesh CA ----------------------------------------------------------------------------
 
     private MeshCa loadCa() {
-        Secret secret = client.secrets().inNamespace(config.namespace()).withName(config.caSecretName()).get();
+        Secret secret = client.secrets()
+                .inNamespace(config.namespace())
+                .withName(config.caSecretName())
+                .get();
         if (secret == null) {
             if (!leader) {
                 log.debug("waiting for the leader to create {}", describeCa());
@@ -286,7 +322,9 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         String version = secret.getMetadata().getResourceVersion();
         MeshCa cached = lastCa;
         Instant now = clock.instant();
-        if (cached != null && version != null && version.equals(lastCaVersion)
+        if (cached != null
+                && version != null
+                && version.equals(lastCaVersion)
                 && !now.isBefore(cached.signer().certificate().getNotBefore().toInstant())
                 && now.isBefore(cached.notAfter())) {
             // Unchanged Secret and still valid: skip re-parsing and the key probe on every pass.
@@ -310,12 +348,15 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
     }
 
     private MeshCa createCa() {
-        HeldCertificate root = CertificateAuthority.createRoot(caName(), config.caLifetime(), config.caKeyType(), clock).held();
-        MeshCa created = new MeshCa(root, List.of(root.certificate()), true, RotationPhase.STABLE,
-                null, null, null, null, false);
+        HeldCertificate root = CertificateAuthority.createRoot(caName(), config.caLifetime(), config.caKeyType(), clock)
+                .held();
+        MeshCa created = new MeshCa(
+                root, List.of(root.certificate()), true, RotationPhase.STABLE, null, null, null, null, false);
         try {
-            client.secrets().inNamespace(config.namespace())
-                    .resource(CaSecrets.toSecret(config.namespace(), config.caSecretName(), created)).create();
+            client.secrets()
+                    .inNamespace(config.namespace())
+                    .resource(CaSecrets.toSecret(config.namespace(), config.caSecretName(), created))
+                    .create();
             log.info("created mesh CA {} in {}", root.certificate().getSubjectX500Principal(), describeCa());
             return created;
         } catch (KubernetesClientException e) {
@@ -336,27 +377,40 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         switch (current.phase()) {
             case STABLE:
                 if (current.rotateRequested() || rotationDue(current.signer().certificate(), now)) {
-                    HeldCertificate fresh = CertificateAuthority.createRoot(caName(), config.caLifetime(),
-                            config.caKeyType(), clock).held();
+                    HeldCertificate fresh = CertificateAuthority.createRoot(
+                                    caName(), config.caLifetime(), config.caKeyType(), clock)
+                            .held();
                     List<X509Certificate> bundle = new ArrayList<>(current.bundleCertificates());
                     bundle.add(fresh.certificate());
-                    next = new MeshCa(current.signer(), bundle, true, RotationPhase.PUBLISHING, now, null, fresh,
-                            null, false);
-                    log.info("CA rotation phase 1: publishing new CA {} in every bundle",
+                    next = new MeshCa(
+                            current.signer(), bundle, true, RotationPhase.PUBLISHING, now, null, fresh, null, false);
+                    log.info(
+                            "CA rotation phase 1: publishing new CA {} in every bundle",
                             fresh.certificate().getSubjectX500Principal());
                 }
                 break;
             case PUBLISHING:
                 Instant since = current.phaseSince().orElse(now);
                 if (!now.isBefore(since.plus(config.bundlePropagationDelay()))
-                        && allWorkloadBundlesCurrent(current) && webhookBundleCurrent(current)) {
+                        && allWorkloadBundlesCurrent(current)
+                        && webhookBundleCurrent(current)) {
                     Instant retireAfter = now.plus(max(config.leafLifetime(), config.servingLifetime()))
                             .plus(config.bundlePropagationDelay());
                     HeldCertificate incoming = current.next().orElseThrow();
-                    next = new MeshCa(incoming, current.bundleCertificates(), true, RotationPhase.RETIRING, now,
-                            retireAfter, null, current.signer().certificate(), false);
-                    log.info("CA rotation phase 2: leaves are now issued by {}; old CA retires after {}",
-                            incoming.certificate().getSubjectX500Principal(), retireAfter);
+                    next = new MeshCa(
+                            incoming,
+                            current.bundleCertificates(),
+                            true,
+                            RotationPhase.RETIRING,
+                            now,
+                            retireAfter,
+                            null,
+                            current.signer().certificate(),
+                            false);
+                    log.info(
+                            "CA rotation phase 2: leaves are now issued by {}; old CA retires after {}",
+                            incoming.certificate().getSubjectX500Principal(),
+                            retireAfter);
                 }
                 break;
             case RETIRING:
@@ -367,7 +421,8 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
                         String gone = Fingerprints.of(old);
                         bundle.removeIf(c -> Fingerprints.of(c).equals(gone));
                     });
-                    next = new MeshCa(current.signer(), bundle, true, RotationPhase.STABLE, now, null, null, null, false);
+                    next = new MeshCa(
+                            current.signer(), bundle, true, RotationPhase.STABLE, now, null, null, null, false);
                     log.info("CA rotation phase 3: the previous CA left the bundles; rotation complete");
                 }
                 break;
@@ -377,7 +432,10 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         if (next == null) {
             return current;
         }
-        Secret existing = client.secrets().inNamespace(config.namespace()).withName(config.caSecretName()).get();
+        Secret existing = client.secrets()
+                .inNamespace(config.namespace())
+                .withName(config.caSecretName())
+                .get();
         Secret updated = CaSecrets.toSecret(config.namespace(), config.caSecretName(), next);
         updated.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
         client.secrets().inNamespace(config.namespace()).resource(updated).update();
@@ -393,11 +451,17 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
 
     /** Listed fresh (not from the informer cache): the switch must never run ahead of a bundle. */
     private boolean allWorkloadBundlesCurrent(MeshCa current) {
-        for (Secret s : client.secrets().inAnyNamespace().withLabel(LABEL_MANAGED_BY, MANAGED_BY)
-                .withLabel(LABEL_COMPONENT, COMPONENT_WORKLOAD).list().getItems()) {
+        for (Secret s : client.secrets()
+                .inAnyNamespace()
+                .withLabel(LABEL_MANAGED_BY, MANAGED_BY)
+                .withLabel(LABEL_COMPONENT, COMPONENT_WORKLOAD)
+                .list()
+                .getItems()) {
             Map<String, String> a = s.getMetadata().getAnnotations();
             if (a == null || !current.bundleFingerprint().equals(a.get(BUNDLE_SHA256))) {
-                log.debug("CA rotation waits for the bundle of {}/{}", s.getMetadata().getNamespace(),
+                log.debug(
+                        "CA rotation waits for the bundle of {}/{}",
+                        s.getMetadata().getNamespace(),
                         s.getMetadata().getName());
                 return false;
             }
@@ -426,22 +490,24 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
             return;
         }
         Instant now = clock.instant();
-        if (current.signerFingerprint().equals(servingIssuer) && current.bundleFingerprint().equals(servingBundle)
+        if (current.signerFingerprint().equals(servingIssuer)
+                && current.bundleFingerprint().equals(servingBundle)
                 && now.isBefore(servingRenewAfter)) {
             return;
         }
         String svc = config.serviceName();
         String ns = config.namespace();
-        HeldCertificate leaf = new CertificateAuthority(current.signer(), clock).issue(LeafSpec.builder()
-                .commonName(svc + "." + ns + ".svc")
-                .dnsName(svc)
-                .dnsName(svc + "." + ns)
-                .dnsName(svc + "." + ns + ".svc")
-                .dnsName(svc + "." + ns + ".svc.cluster.local")
-                .keyType(io.meshless.pki.KeyType.EC_P256)
-                .lifetime(config.servingLifetime())
-                .notBefore(now)
-                .build());
+        HeldCertificate leaf = new CertificateAuthority(current.signer(), clock)
+                .issue(LeafSpec.builder()
+                        .commonName(svc + "." + ns + ".svc")
+                        .dnsName(svc)
+                        .dnsName(svc + "." + ns)
+                        .dnsName(svc + "." + ns + ".svc")
+                        .dnsName(svc + "." + ns + ".svc.cluster.local")
+                        .keyType(io.meshless.pki.KeyType.EC_P256)
+                        .lifetime(config.servingLifetime())
+                        .notBefore(now)
+                        .build());
         try {
             new ServingCertificateDirectory(config.servingCertDir()).write(leaf, current.bundle());
         } catch (PkiException e) {
@@ -452,8 +518,10 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         servingBundle = current.bundleFingerprint();
         servingRenewAfter = renewAfter(leaf.certificate());
         servingWritten.countDown();
-        log.info("wrote webhook serving certificate (serial {}, expires {}) to {}",
-                leaf.certificate().getSerialNumber().toString(16), leaf.certificate().getNotAfter().toInstant(),
+        log.info(
+                "wrote webhook serving certificate (serial {}, expires {}) to {}",
+                leaf.certificate().getSerialNumber().toString(16),
+                leaf.certificate().getNotAfter().toInstant(),
                 config.servingCertDir());
     }
 
@@ -464,13 +532,14 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         for (Pod pod : pods.getStore().list()) {
             if (injected(pod)) {
                 String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
-                wanted.add(new ServiceAccountKey(pod.getMetadata().getNamespace(),
-                        sa == null || sa.isEmpty() ? "default" : sa));
+                wanted.add(new ServiceAccountKey(
+                        pod.getMetadata().getNamespace(), sa == null || sa.isEmpty() ? "default" : sa));
             }
         }
         for (Secret s : secrets.getStore().list()) {
             Map<String, String> labels = s.getMetadata().getLabels();
-            if (labels != null && COMPONENT_WORKLOAD.equals(labels.get(LABEL_COMPONENT))
+            if (labels != null
+                    && COMPONENT_WORKLOAD.equals(labels.get(LABEL_COMPONENT))
                     && labels.get(LABEL_SERVICE_ACCOUNT) != null) {
                 wanted.add(new ServiceAccountKey(s.getMetadata().getNamespace(), labels.get(LABEL_SERVICE_ACCOUNT)));
             }
@@ -499,7 +568,8 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
             return true;
         }
         // The cache may lag our own last write: decide again on a fresh read before writing.
-        Secret fresh = client.secrets().inNamespace(key.namespace).withName(name).get();
+        Secret fresh =
+                client.secrets().inNamespace(key.namespace).withName(name).get();
         WorkloadSecrets.Decision decision = WorkloadSecrets.decide(fresh, current, id, now);
         switch (decision.action) {
             case KEEP:
@@ -510,31 +580,50 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
                 }
                 return true;
             case UPDATE_BUNDLE:
-                client.secrets().inNamespace(key.namespace).resource(WorkloadSecrets.withBundle(fresh, current)).update();
+                client.secrets()
+                        .inNamespace(key.namespace)
+                        .resource(WorkloadSecrets.withBundle(fresh, current))
+                        .update();
                 log.info("updated trust bundle of Secret {}/{}", key.namespace, name);
                 return true;
             case REISSUE:
-                ServiceAccount owner = client.serviceAccounts().inNamespace(key.namespace).withName(key.serviceAccount).get();
+                ServiceAccount owner = client.serviceAccounts()
+                        .inNamespace(key.namespace)
+                        .withName(key.serviceAccount)
+                        .get();
                 if (owner == null) {
                     log.debug("service account {} does not exist (yet); no Secret", key);
                     return false;
                 }
-                HeldCertificate leaf = new CertificateAuthority(current.signer(), clock).issue(LeafSpec.builder()
-                        .spiffeId(id)
-                        .keyType(config.leafKeyType())
-                        .lifetime(config.leafLifetime())
-                        .notBefore(now)
-                        .build());
-                Secret secret = WorkloadSecrets.issued(key.namespace, name, owner, leaf, current, id,
-                        renewAfter(leaf.certificate()), fresh == null ? null : fresh.getMetadata().getResourceVersion());
+                HeldCertificate leaf = new CertificateAuthority(current.signer(), clock)
+                        .issue(LeafSpec.builder()
+                                .spiffeId(id)
+                                .keyType(config.leafKeyType())
+                                .lifetime(config.leafLifetime())
+                                .notBefore(now)
+                                .build());
+                Secret secret = WorkloadSecrets.issued(
+                        key.namespace,
+                        name,
+                        owner,
+                        leaf,
+                        current,
+                        id,
+                        renewAfter(leaf.certificate()),
+                        fresh == null ? null : fresh.getMetadata().getResourceVersion());
                 if (fresh == null) {
                     client.secrets().inNamespace(key.namespace).resource(secret).create();
                 } else {
                     client.secrets().inNamespace(key.namespace).resource(secret).update();
                 }
                 issued.incrementAndGet();
-                log.info("issued {} into Secret {}/{} (serial {}, expires {}): {}", id, key.namespace, name,
-                        leaf.certificate().getSerialNumber().toString(16), leaf.certificate().getNotAfter().toInstant(),
+                log.info(
+                        "issued {} into Secret {}/{} (serial {}, expires {}): {}",
+                        id,
+                        key.namespace,
+                        name,
+                        leaf.certificate().getSerialNumber().toString(16),
+                        leaf.certificate().getNotAfter().toInstant(),
                         decision.reason);
                 return true;
             default:
@@ -546,7 +635,9 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
     private Instant renewAfter(X509Certificate certificate) {
         Instant from = certificate.getNotBefore().toInstant();
         Duration lifetime = Duration.between(from, certificate.getNotAfter().toInstant());
-        long jitterMillis = (long) (lifetime.toMillis() * config.renewalJitter() * ThreadLocalRandom.current().nextDouble());
+        long jitterMillis = (long) (lifetime.toMillis()
+                * config.renewalJitter()
+                * ThreadLocalRandom.current().nextDouble());
         return from.plus(lifetime.multipliedBy(2).dividedBy(3)).plusMillis(jitterMillis);
     }
 
@@ -558,11 +649,15 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
             return;
         }
         String want = CaSecrets.base64(Pem.encode(current.bundleCertificates()));
-        client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(config.webhookConfigurationName())
+        client.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName(config.webhookConfigurationName())
                 .edit(m -> {
                     for (MutatingWebhook w : m.getWebhooks()) {
                         if (w.getClientConfig() == null) {
-                            w.setClientConfig(new io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig());
+                            w.setClientConfig(
+                                    new io.fabric8.kubernetes.api.model.admissionregistration.v1.WebhookClientConfig());
                         }
                         w.getClientConfig().setCaBundle(want);
                     }
@@ -577,21 +672,26 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         }
         MutatingWebhookConfiguration mwc;
         try {
-            mwc = client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                    .withName(config.webhookConfigurationName()).get();
+            mwc = client.admissionRegistration()
+                    .v1()
+                    .mutatingWebhookConfigurations()
+                    .withName(config.webhookConfigurationName())
+                    .get();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 403) {
                 throw e;
             }
             // Not ours to manage (e.g. cert-manager's CA injector keeps it): neither write it nor wait for it.
             if (reportedProblems.add("webhook configuration forbidden")) {
-                log.warn("not allowed to read MutatingWebhookConfiguration {}; its caBundle is left to whoever manages it",
+                log.warn(
+                        "not allowed to read MutatingWebhookConfiguration {}; its caBundle is left to whoever manages it",
                         config.webhookConfigurationName());
             }
             return null;
         }
         if (mwc == null && reportedProblems.add("no webhook configuration")) {
-            log.warn("MutatingWebhookConfiguration {} not found; its caBundle is not managed until it exists",
+            log.warn(
+                    "MutatingWebhookConfiguration {} not found; its caBundle is not managed until it exists",
                     config.webhookConfigurationName());
         }
         return mwc;
@@ -608,12 +708,15 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
     private static boolean injected(Pod pod) {
         Map<String, String> a = pod.getMetadata().getAnnotations();
         Map<String, String> l = pod.getMetadata().getLabels();
-        return a != null && POD_STATUS_INJECTED.equals(a.get(POD_STATUS))
-                && l != null && POD_INJECTED_LABEL_VALUE.equals(l.get(POD_INJECTED_LABEL));
+        return a != null
+                && POD_STATUS_INJECTED.equals(a.get(POD_STATUS))
+                && l != null
+                && POD_INJECTED_LABEL_VALUE.equals(l.get(POD_INJECTED_LABEL));
     }
 
     private String caName() {
-        return "Meshless mesh CA " + config.trustDomain() + " " + clock.instant().getEpochSecond();
+        return "Meshless mesh CA " + config.trustDomain() + " "
+                + clock.instant().getEpochSecond();
     }
 
     private String describeCa() {
@@ -658,7 +761,8 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof ServiceAccountKey && ((ServiceAccountKey) o).namespace.equals(namespace)
+            return o instanceof ServiceAccountKey
+                    && ((ServiceAccountKey) o).namespace.equals(namespace)
                     && ((ServiceAccountKey) o).serviceAccount.equals(serviceAccount);
         }
 

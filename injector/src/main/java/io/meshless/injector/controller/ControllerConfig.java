@@ -43,7 +43,8 @@ public final class ControllerConfig {
         this.caLifetime = positive(b.caLifetime, "caLifetime");
         this.caKeyType = Objects.requireNonNull(b.caKeyType, "caKeyType");
         if (b.renewalJitter < 0 || b.renewalJitter > 0.3) {
-            throw new IllegalArgumentException("renewalJitter must be within 0..0.3 of the lifetime, was " + b.renewalJitter);
+            throw new IllegalArgumentException(
+                    "renewalJitter must be within 0..0.3 of the lifetime, was " + b.renewalJitter);
         }
         this.renewalJitter = b.renewalJitter;
         this.bundlePropagationDelay = Objects.requireNonNull(b.bundlePropagationDelay, "bundlePropagationDelay");
@@ -61,29 +62,81 @@ public final class ControllerConfig {
         return new Builder();
     }
 
-    public String namespace() { return namespace; }
-    public String identity() { return identity; }
-    public String caSecretName() { return caSecretName; }
-    public String trustDomain() { return trustDomain; }
-    public String serviceName() { return serviceName; }
+    public String namespace() {
+        return namespace;
+    }
+
+    public String identity() {
+        return identity;
+    }
+
+    public String caSecretName() {
+        return caSecretName;
+    }
+
+    public String trustDomain() {
+        return trustDomain;
+    }
+
+    public String serviceName() {
+        return serviceName;
+    }
     /** Null: no MutatingWebhookConfiguration is kept current. */
-    public String webhookConfigurationName() { return webhookConfigurationName; }
+    public String webhookConfigurationName() {
+        return webhookConfigurationName;
+    }
     /** Null: this replica writes no serving certificate. */
-    public Path servingCertDir() { return servingCertDir; }
-    public String leaseName() { return leaseName; }
-    public Duration leafLifetime() { return leafLifetime; }
-    public KeyType leafKeyType() { return leafKeyType; }
-    public Duration servingLifetime() { return servingLifetime; }
-    public Duration caLifetime() { return caLifetime; }
-    public KeyType caKeyType() { return caKeyType; }
+    public Path servingCertDir() {
+        return servingCertDir;
+    }
+
+    public String leaseName() {
+        return leaseName;
+    }
+
+    public Duration leafLifetime() {
+        return leafLifetime;
+    }
+
+    public KeyType leafKeyType() {
+        return leafKeyType;
+    }
+
+    public Duration servingLifetime() {
+        return servingLifetime;
+    }
+
+    public Duration caLifetime() {
+        return caLifetime;
+    }
+
+    public KeyType caKeyType() {
+        return caKeyType;
+    }
     /** Renewal happens at 2/3 of the lifetime plus up to this fraction of the lifetime, chosen at random. */
-    public double renewalJitter() { return renewalJitter; }
+    public double renewalJitter() {
+        return renewalJitter;
+    }
     /** How long a new CA sits in every bundle before leaves switch to it (kubelet sync + agent reload). */
-    public Duration bundlePropagationDelay() { return bundlePropagationDelay; }
-    public Duration resyncInterval() { return resyncInterval; }
-    public Duration leaseDuration() { return leaseDuration; }
-    public Duration renewDeadline() { return renewDeadline; }
-    public Duration retryPeriod() { return retryPeriod; }
+    public Duration bundlePropagationDelay() {
+        return bundlePropagationDelay;
+    }
+
+    public Duration resyncInterval() {
+        return resyncInterval;
+    }
+
+    public Duration leaseDuration() {
+        return leaseDuration;
+    }
+
+    public Duration renewDeadline() {
+        return renewDeadline;
+    }
+
+    public Duration retryPeriod() {
+        return retryPeriod;
+    }
 
     private static String require(String value, String name) {
         if (value == null || value.isEmpty()) {
@@ -120,28 +173,102 @@ public final class ControllerConfig {
         private Duration renewDeadline = Duration.ofSeconds(10);
         private Duration retryPeriod = Duration.ofSeconds(2);
 
-        private Builder() {
+        private Builder() {}
+
+        public Builder namespace(String v) {
+            namespace = v;
+            return this;
         }
 
-        public Builder namespace(String v) { namespace = v; return this; }
-        public Builder identity(String v) { identity = v; return this; }
-        public Builder caSecretName(String v) { caSecretName = v; return this; }
-        public Builder trustDomain(String v) { trustDomain = v; return this; }
-        public Builder serviceName(String v) { serviceName = v; return this; }
-        public Builder webhookConfigurationName(String v) { webhookConfigurationName = v; return this; }
-        public Builder servingCertDir(Path v) { servingCertDir = v; return this; }
-        public Builder leaseName(String v) { leaseName = v; return this; }
-        public Builder leafLifetime(Duration v) { leafLifetime = v; return this; }
-        public Builder leafKeyType(KeyType v) { leafKeyType = v; return this; }
-        public Builder servingLifetime(Duration v) { servingLifetime = v; return this; }
-        public Builder caLifetime(Duration v) { caLifetime = v; return this; }
-        public Builder caKeyType(KeyType v) { caKeyType = v; return this; }
-        public Builder renewalJitter(double v) { renewalJitter = v; return this; }
-        public Builder bundlePropagationDelay(Duration v) { bundlePropagationDelay = v; return this; }
-        public Builder resyncInterval(Duration v) { resyncInterval = v; return this; }
-        public Builder leaseDuration(Duration v) { leaseDuration = v; return this; }
-        public Builder renewDeadline(Duration v) { renewDeadline = v; return this; }
-        public Builder retryPeriod(Duration v) { retryPeriod = v; return this; }
+        public Builder identity(String v) {
+            identity = v;
+            return this;
+        }
+
+        public Builder caSecretName(String v) {
+            caSecretName = v;
+            return this;
+        }
+
+        public Builder trustDomain(String v) {
+            trustDomain = v;
+            return this;
+        }
+
+        public Builder serviceName(String v) {
+            serviceName = v;
+            return this;
+        }
+
+        public Builder webhookConfigurationName(String v) {
+            webhookConfigurationName = v;
+            return this;
+        }
+
+        public Builder servingCertDir(Path v) {
+            servingCertDir = v;
+            return this;
+        }
+
+        public Builder leaseName(String v) {
+            leaseName = v;
+            return this;
+        }
+
+        public Builder leafLifetime(Duration v) {
+            leafLifetime = v;
+            return this;
+        }
+
+        public Builder leafKeyType(KeyType v) {
+            leafKeyType = v;
+            return this;
+        }
+
+        public Builder servingLifetime(Duration v) {
+            servingLifetime = v;
+            return this;
+        }
+
+        public Builder caLifetime(Duration v) {
+            caLifetime = v;
+            return this;
+        }
+
+        public Builder caKeyType(KeyType v) {
+            caKeyType = v;
+            return this;
+        }
+
+        public Builder renewalJitter(double v) {
+            renewalJitter = v;
+            return this;
+        }
+
+        public Builder bundlePropagationDelay(Duration v) {
+            bundlePropagationDelay = v;
+            return this;
+        }
+
+        public Builder resyncInterval(Duration v) {
+            resyncInterval = v;
+            return this;
+        }
+
+        public Builder leaseDuration(Duration v) {
+            leaseDuration = v;
+            return this;
+        }
+
+        public Builder renewDeadline(Duration v) {
+            renewDeadline = v;
+            return this;
+        }
+
+        public Builder retryPeriod(Duration v) {
+            retryPeriod = v;
+            return this;
+        }
 
         public ControllerConfig build() {
             return new ControllerConfig(this);

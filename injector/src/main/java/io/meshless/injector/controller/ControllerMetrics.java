@@ -14,7 +14,8 @@ public final class ControllerMetrics {
     private final Map<String, Duration> secretExpiresIn;
     private final boolean leader;
 
-    ControllerMetrics(long certificatesIssued, Duration caExpiresIn, Map<String, Duration> secretExpiresIn, boolean leader) {
+    ControllerMetrics(
+            long certificatesIssued, Duration caExpiresIn, Map<String, Duration> secretExpiresIn, boolean leader) {
         this.certificatesIssued = certificatesIssued;
         this.caExpiresIn = caExpiresIn;
         this.secretExpiresIn = Collections.unmodifiableMap(new LinkedHashMap<>(secretExpiresIn));
@@ -22,19 +23,27 @@ public final class ControllerMetrics {
     }
 
     /** Workload and serving certificates this replica issued since it started. */
-    public long certificatesIssued() { return certificatesIssued; }
+    public long certificatesIssued() {
+        return certificatesIssued;
+    }
 
     /** Time until the signing CA expires (negative once expired); empty before the CA is loaded. */
-    public Optional<Duration> caExpiresIn() { return Optional.ofNullable(caExpiresIn); }
+    public Optional<Duration> caExpiresIn() {
+        return Optional.ofNullable(caExpiresIn);
+    }
 
     /** Time until each managed Secret's certificate expires, keyed "namespace/name". */
-    public Map<String, Duration> secretExpiresIn() { return secretExpiresIn; }
+    public Map<String, Duration> secretExpiresIn() {
+        return secretExpiresIn;
+    }
 
-    public boolean leader() { return leader; }
+    public boolean leader() {
+        return leader;
+    }
 
     @Override
     public String toString() {
-        return "ControllerMetrics{issued=" + certificatesIssued + ", caExpiresIn=" + caExpiresIn
-                + ", secrets=" + secretExpiresIn.size() + ", leader=" + leader + '}';
+        return "ControllerMetrics{issued=" + certificatesIssued + ", caExpiresIn=" + caExpiresIn + ", secrets="
+                + secretExpiresIn.size() + ", leader=" + leader + '}';
     }
 }

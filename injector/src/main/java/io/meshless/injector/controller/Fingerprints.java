@@ -16,8 +16,7 @@ final class Fingerprints {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private Fingerprints() {
-    }
+    private Fingerprints() {}
 
     static String of(X509Certificate certificate) {
         try {

@@ -23,9 +23,16 @@ final class MeshCa {
     private final String signerFingerprint;
     private final String bundleFingerprint;
 
-    MeshCa(HeldCertificate signer, List<X509Certificate> bundle, boolean generated, RotationPhase phase,
-           Instant phaseSince, Instant retireAfter, HeldCertificate next, X509Certificate previous,
-           boolean rotateRequested) {
+    MeshCa(
+            HeldCertificate signer,
+            List<X509Certificate> bundle,
+            boolean generated,
+            RotationPhase phase,
+            Instant phaseSince,
+            Instant retireAfter,
+            HeldCertificate next,
+            X509Certificate previous,
+            boolean rotateRequested) {
         this.signer = signer;
         this.bundle = Collections.unmodifiableList(CaSecrets.distinct(bundle));
         this.generated = generated;
@@ -39,18 +46,55 @@ final class MeshCa {
         this.bundleFingerprint = Fingerprints.ofSet(this.bundle);
     }
 
-    HeldCertificate signer() { return signer; }
-    List<X509Certificate> bundleCertificates() { return bundle; }
-    TrustBundle bundle() { return TrustBundle.of(bundle); }
+    HeldCertificate signer() {
+        return signer;
+    }
+
+    List<X509Certificate> bundleCertificates() {
+        return bundle;
+    }
+
+    TrustBundle bundle() {
+        return TrustBundle.of(bundle);
+    }
     /** Created by this controller (it may rotate it); otherwise supplied by the user and never written. */
-    boolean generated() { return generated; }
-    RotationPhase phase() { return phase; }
-    Optional<Instant> phaseSince() { return Optional.ofNullable(phaseSince); }
-    Optional<Instant> retireAfter() { return Optional.ofNullable(retireAfter); }
-    Optional<HeldCertificate> next() { return Optional.ofNullable(next); }
-    Optional<X509Certificate> previous() { return Optional.ofNullable(previous); }
-    boolean rotateRequested() { return rotateRequested; }
-    String signerFingerprint() { return signerFingerprint; }
-    String bundleFingerprint() { return bundleFingerprint; }
-    Instant notAfter() { return signer.certificate().getNotAfter().toInstant(); }
+    boolean generated() {
+        return generated;
+    }
+
+    RotationPhase phase() {
+        return phase;
+    }
+
+    Optional<Instant> phaseSince() {
+        return Optional.ofNullable(phaseSince);
+    }
+
+    Optional<Instant> retireAfter() {
+        return Optional.ofNullable(retireAfter);
+    }
+
+    Optional<HeldCertificate> next() {
+        return Optional.ofNullable(next);
+    }
+
+    Optional<X509Certificate> previous() {
+        return Optional.ofNullable(previous);
+    }
+
+    boolean rotateRequested() {
+        return rotateRequested;
+    }
+
+    String signerFingerprint() {
+        return signerFingerprint;
+    }
+
+    String bundleFingerprint() {
+        return bundleFingerprint;
+    }
+
+    Instant notAfter() {
+        return signer.certificate().getNotAfter().toInstant();
+    }
 }

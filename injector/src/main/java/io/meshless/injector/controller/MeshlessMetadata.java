@@ -13,12 +13,14 @@ public final class MeshlessMetadata {
 
     /** Pod annotation the webhook sets on injected pods (the design's marker; re-injection checks it). */
     public static final String POD_STATUS = "meshless.io/status";
+
     public static final String POD_STATUS_INJECTED = "injected";
     /**
      * Pod label the webhook sets next to {@link #POD_STATUS}: labels can be selected by the API
      * server, annotations cannot, so the controller lists and watches only the pods carrying it.
      */
     public static final String POD_INJECTED_LABEL = "meshless.io/injected";
+
     public static final String POD_INJECTED_LABEL_VALUE = "true";
 
     // Workload Secret annotations: what was issued, so renewal decisions need no parsing.
@@ -45,10 +47,10 @@ public final class MeshlessMetadata {
     public static final String CA_CRT = "ca.crt";
     /** The CA that will sign after the rotation; already published in ca.crt. */
     public static final String NEXT_CRT = "next.crt";
+
     public static final String NEXT_KEY = "next.key";
     /** The CA that signed before the rotation; stays in ca.crt until its last leaf expired. */
     public static final String PREVIOUS_CRT = "previous.crt";
 
-    private MeshlessMetadata() {
-    }
+    private MeshlessMetadata() {}
 }

@@ -27,6 +27,7 @@ public enum RotationPhase {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown rotation phase '" + value + "', expected stable, publishing or retiring");
+        throw new IllegalArgumentException(
+                "unknown rotation phase '" + value + "', expected stable, publishing or retiring");
     }
 }

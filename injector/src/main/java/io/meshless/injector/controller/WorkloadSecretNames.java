@@ -11,8 +11,7 @@ public final class WorkloadSecretNames {
     /** Kubernetes object names are DNS subdomains: at most 253 characters. */
     private static final int MAX_NAME = 253;
 
-    private WorkloadSecretNames() {
-    }
+    private WorkloadSecretNames() {}
 
     /** {@code meshless-<serviceaccount>}; over-long names are shortened with a hash so they stay unique. */
     public static String forServiceAccount(String serviceAccount) {

@@ -25,7 +25,12 @@ final class WorkloadSecrets {
 
     static final String TYPE_TLS = "kubernetes.io/tls";
 
-    enum Action { KEEP, UPDATE_BUNDLE, REISSUE, FOREIGN }
+    enum Action {
+        KEEP,
+        UPDATE_BUNDLE,
+        REISSUE,
+        FOREIGN
+    }
 
     /** What to do with a Secret and why (the reason goes to the log). */
     static final class Decision {
@@ -43,8 +48,7 @@ final class WorkloadSecrets {
         }
     }
 
-    private WorkloadSecrets() {
-    }
+    private WorkloadSecrets() {}
 
     static Decision decide(Secret secret, MeshCa ca, SpiffeId expected, Instant now) {
         if (secret == null) {
@@ -52,8 +56,10 @@ final class WorkloadSecrets {
         }
         Map<String, String> labels = orEmpty(secret.getMetadata().getLabels());
         if (!MANAGED_BY.equals(labels.get(LABEL_MANAGED_BY))) {
-            return new Decision(Action.FOREIGN, "exists without label " + LABEL_MANAGED_BY + "=" + MANAGED_BY
-                    + "; not overwriting a Secret meshless did not create");
+            return new Decision(
+                    Action.FOREIGN,
+                    "exists without label " + LABEL_MANAGED_BY + "=" + MANAGED_BY
+                            + "; not overwriting a Secret meshless did not create");
         }
         Map<String, String> annotations = orEmpty(secret.getMetadata().getAnnotations());
         if (!TYPE_TLS.equals(secret.getType())) {
@@ -64,7 +70,8 @@ final class WorkloadSecrets {
             return new Decision(Action.REISSUE, "data does not match " + CONTENT_SHA256 + " (damaged or edited)");
         }
         if (!expected.toString().equals(annotations.get(SPIFFE_ID))) {
-            return new Decision(Action.REISSUE, "identity changed from " + annotations.get(SPIFFE_ID) + " to " + expected);
+            return new Decision(
+                    Action.REISSUE, "identity changed from " + annotations.get(SPIFFE_ID) + " to " + expected);
         }
         if (!ca.signerFingerprint().equals(annotations.get(ISSUER_SHA256))) {
             return new Decision(Action.REISSUE, "issued by another CA than the current signer");
@@ -72,7 +79,8 @@ final class WorkloadSecrets {
         Instant renewAfter = instant(annotations.get(RENEW_AFTER));
         Instant notAfter = instant(annotations.get(NOT_AFTER));
         if (renewAfter == null || notAfter == null) {
-            return new Decision(Action.REISSUE, "annotation " + RENEW_AFTER + " or " + NOT_AFTER + " missing or unreadable");
+            return new Decision(
+                    Action.REISSUE, "annotation " + RENEW_AFTER + " or " + NOT_AFTER + " missing or unreadable");
         }
         if (!now.isBefore(renewAfter) || !now.isBefore(notAfter)) {
             return new Decision(Action.REISSUE, "renewal due since " + renewAfter);
@@ -83,8 +91,15 @@ final class WorkloadSecrets {
         return new Decision(Action.KEEP, "current");
     }
 
-    static Secret issued(String namespace, String name, ServiceAccount owner, HeldCertificate leaf, MeshCa ca,
-                         SpiffeId id, Instant renewAfter, String resourceVersion) {
+    static Secret issued(
+            String namespace,
+            String name,
+            ServiceAccount owner,
+            HeldCertificate leaf,
+            MeshCa ca,
+            SpiffeId id,
+            Instant renewAfter,
+            String resourceVersion) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put(TLS_CRT, CaSecrets.base64(leaf.chainPem()));
         data.put(TLS_KEY, CaSecrets.base64(leaf.privateKeyPem()));
@@ -123,11 +138,14 @@ final class WorkloadSecrets {
     static Secret withBundle(Secret secret, MeshCa ca) {
         Map<String, String> data = new LinkedHashMap<>(secret.getData());
         data.put(CA_CRT, CaSecrets.base64(Pem.encode(ca.bundleCertificates())));
-        Map<String, String> annotations = new LinkedHashMap<>(secret.getMetadata().getAnnotations());
+        Map<String, String> annotations =
+                new LinkedHashMap<>(secret.getMetadata().getAnnotations());
         annotations.put(BUNDLE_SHA256, ca.bundleFingerprint());
         annotations.put(CONTENT_SHA256, contentHash(data));
         return new SecretBuilder(secret)
-                .editMetadata().withAnnotations(annotations).endMetadata()
+                .editMetadata()
+                .withAnnotations(annotations)
+                .endMetadata()
                 .withData(data)
                 .build();
     }

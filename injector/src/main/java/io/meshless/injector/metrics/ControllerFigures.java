@@ -12,9 +12,12 @@ import java.util.Optional;
  * @param secretExpiresIn time until each managed Secret's certificate expires, by "namespace/name"
  * @param leader whether this replica holds the Lease
  */
-public record ControllerFigures(long certificatesIssued, Optional<Duration> caExpiresIn,
-    Map<String, Duration> secretExpiresIn, boolean leader) {
-  public ControllerFigures {
-    secretExpiresIn = Map.copyOf(secretExpiresIn);
-  }
+public record ControllerFigures(
+        long certificatesIssued,
+        Optional<Duration> caExpiresIn,
+        Map<String, Duration> secretExpiresIn,
+        boolean leader) {
+    public ControllerFigures {
+        secretExpiresIn = Map.copyOf(secretExpiresIn);
+    }
 }

@@ -11,11 +11,15 @@ package io.meshless.injector.webhook;
  * @param message one line for logs (why denied/invalid; never pod contents)
  */
 public record AdmissionReply(int httpStatus, String contentType, byte[] body, Result result, String message) {
-  public enum Result {
-    INJECTED, SKIPPED, DENIED, INVALID, ERROR;
+    public enum Result {
+        INJECTED,
+        SKIPPED,
+        DENIED,
+        INVALID,
+        ERROR;
 
-    public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
-  }
 }

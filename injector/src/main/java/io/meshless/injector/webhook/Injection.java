@@ -13,9 +13,13 @@ import java.util.List;
  * @param reason one line saying why, for logs
  */
 public record Injection(Outcome outcome, Pod pod, String serviceAccount, List<String> warnings, String reason) {
-  public enum Outcome { INJECTED, NOT_OPTED_IN, ALREADY_INJECTED }
+    public enum Outcome {
+        INJECTED,
+        NOT_OPTED_IN,
+        ALREADY_INJECTED
+    }
 
-  public Injection {
-    warnings = List.copyOf(warnings);
-  }
+    public Injection {
+        warnings = List.copyOf(warnings);
+    }
 }

@@ -13,35 +13,37 @@ import java.util.Objects;
  * @param injectAll {@code inject -f}: inject every workload that does not opt out, like
  *     {@code linkerd inject}; the webhook keeps this false and needs an opt-in
  */
-public record InjectionSettings(String agentImage, String imagePullPolicy, String agentJarInImage, long runAsUser, boolean injectAll) {
-  public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/meshless/meshless-agent:0.1.0";
-  public static final String DEFAULT_AGENT_JAR_IN_IMAGE = "/meshless-agent.jar";
-  public static final long DEFAULT_RUN_AS_USER = 65532;
+public record InjectionSettings(
+        String agentImage, String imagePullPolicy, String agentJarInImage, long runAsUser, boolean injectAll) {
+    public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/meshless/meshless-agent:0.1.0";
+    public static final String DEFAULT_AGENT_JAR_IN_IMAGE = "/meshless-agent.jar";
+    public static final long DEFAULT_RUN_AS_USER = 65532;
 
-  public InjectionSettings {
-    Objects.requireNonNull(agentImage, "agentImage");
-    Objects.requireNonNull(imagePullPolicy, "imagePullPolicy");
-    Objects.requireNonNull(agentJarInImage, "agentJarInImage");
-    if (agentImage.isBlank()) {
-      throw new IllegalArgumentException("agent image must not be empty");
+    public InjectionSettings {
+        Objects.requireNonNull(agentImage, "agentImage");
+        Objects.requireNonNull(imagePullPolicy, "imagePullPolicy");
+        Objects.requireNonNull(agentJarInImage, "agentJarInImage");
+        if (agentImage.isBlank()) {
+            throw new IllegalArgumentException("agent image must not be empty");
+        }
+        if (!agentJarInImage.startsWith("/")) {
+            throw new IllegalArgumentException("agent jar path in the image must be absolute: " + agentJarInImage);
+        }
+        if (runAsUser <= 0) {
+            throw new IllegalArgumentException("init container user must be a non-root uid, got " + runAsUser);
+        }
     }
-    if (!agentJarInImage.startsWith("/")) {
-      throw new IllegalArgumentException("agent jar path in the image must be absolute: " + agentJarInImage);
+
+    public static InjectionSettings defaults() {
+        return new InjectionSettings(
+                DEFAULT_AGENT_IMAGE, "IfNotPresent", DEFAULT_AGENT_JAR_IN_IMAGE, DEFAULT_RUN_AS_USER, false);
     }
-    if (runAsUser <= 0) {
-      throw new IllegalArgumentException("init container user must be a non-root uid, got " + runAsUser);
+
+    public InjectionSettings withAgentImage(String image) {
+        return new InjectionSettings(image, imagePullPolicy, agentJarInImage, runAsUser, injectAll);
     }
-  }
 
-  public static InjectionSettings defaults() {
-    return new InjectionSettings(DEFAULT_AGENT_IMAGE, "IfNotPresent", DEFAULT_AGENT_JAR_IN_IMAGE, DEFAULT_RUN_AS_USER, false);
-  }
-
-  public InjectionSettings withAgentImage(String image) {
-    return new InjectionSettings(image, imagePullPolicy, agentJarInImage, runAsUser, injectAll);
-  }
-
-  public InjectionSettings withInjectAll(boolean all) {
-    return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, all);
-  }
+    public InjectionSettings withInjectAll(boolean all) {
+        return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, all);
+    }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface NamespaceLabels {
-  NamespaceLabels UNKNOWN = namespace -> Map.of();
+    NamespaceLabels UNKNOWN = namespace -> Map.of();
 
-  /** The labels, or an empty map when the namespace is unknown. Never null. */
-  Map<String, String> labelsOf(String namespace);
+    /** The labels, or an empty map when the namespace is unknown. Never null. */
+    Map<String, String> labelsOf(String namespace);
 }

@@ -32,369 +32,392 @@ import java.util.stream.Collectors;
  * ({@link PodPatch}). Either the whole injection applies or {@link InjectionDenied} is thrown.
  */
 public final class PodInjector {
-  public static final String CERTS_VOLUME = "meshless-certs";
-  public static final String AGENT_VOLUME = "meshless-agent";
-  public static final String INIT_CONTAINER = "meshless-agent-init";
-  public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
-  public static final String JAVAAGENT_FLAG = "-javaagent:" + WorkloadSecrets.AGENT_JAR;
+    public static final String CERTS_VOLUME = "meshless-certs";
+    public static final String AGENT_VOLUME = "meshless-agent";
+    public static final String INIT_CONTAINER = "meshless-agent-init";
+    public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
+    public static final String JAVAAGENT_FLAG = "-javaagent:" + WorkloadSecrets.AGENT_JAR;
 
-  private static final Set<String> MODES = Set.of("strict", "permissive", "off");
+    private static final Set<String> MODES = Set.of("strict", "permissive", "off");
 
-  private final InjectionSettings settings;
-  private final ObjectMapper mapper;
+    private final InjectionSettings settings;
+    private final ObjectMapper mapper;
 
-  public PodInjector(InjectionSettings settings, ObjectMapper mapper) {
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
-  }
-
-  /**
-   * @param pod the pod as the API server (or a manifest) has it; not modified
-   * @param namespace the pod's namespace (AdmissionRequest.namespace; a pod being created often
-   *     has none in its metadata), may be null for manifests
-   * @param namespaceLabels labels of that namespace, empty when unknown
-   */
-  public Injection inject(Pod pod, String namespace, Map<String, String> namespaceLabels) throws InjectionDenied {
-    Objects.requireNonNull(pod, "pod");
-    Map<String, String> annotations = orEmpty(pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations());
-    Map<String, String> labels = orEmpty(pod.getMetadata() == null ? null : pod.getMetadata().getLabels());
-
-    String optIn = optInDecision(annotations, labels, orEmpty(namespaceLabels), namespace);
-    if (optIn != null) {
-      return new Injection(Injection.Outcome.NOT_OPTED_IN, pod, null, List.of(), optIn);
-    }
-    if (Annotations.STATUS_INJECTED.equals(annotations.get(Annotations.STATUS))) {
-      return new Injection(Injection.Outcome.ALREADY_INJECTED, pod, null, List.of(),
-          "annotation " + Annotations.STATUS + " is already \"injected\"");
-    }
-    if (pod.getSpec() == null || pod.getSpec().getContainers() == null || pod.getSpec().getContainers().isEmpty()) {
-      throw new InjectionDenied("pod " + describe(pod, namespace) + " has no spec.containers to inject");
+    public PodInjector(InjectionSettings settings, ObjectMapper mapper) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.mapper = Objects.requireNonNull(mapper, "mapper");
     }
 
-    List<String> warnings = new ArrayList<>();
-    Map<String, String> agentEnv = agentEnvironment(annotations, warnings);
-    String certDir = agentEnv.getOrDefault(Annotations.envName("cert-dir"), WorkloadSecrets.CERT_DIR);
+    /**
+     * @param pod the pod as the API server (or a manifest) has it; not modified
+     * @param namespace the pod's namespace (AdmissionRequest.namespace; a pod being created often
+     *     has none in its metadata), may be null for manifests
+     * @param namespaceLabels labels of that namespace, empty when unknown
+     */
+    public Injection inject(Pod pod, String namespace, Map<String, String> namespaceLabels) throws InjectionDenied {
+        Objects.requireNonNull(pod, "pod");
+        Map<String, String> annotations =
+                orEmpty(pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations());
+        Map<String, String> labels =
+                orEmpty(pod.getMetadata() == null ? null : pod.getMetadata().getLabels());
 
-    Pod copy = copyOf(pod);
-    PodSpec spec = copy.getSpec();
-    Set<String> chosen = chosenContainers(annotations, spec.getContainers());
-    checkNoClash(spec);
+        String optIn = optInDecision(annotations, labels, orEmpty(namespaceLabels), namespace);
+        if (optIn != null) {
+            return new Injection(Injection.Outcome.NOT_OPTED_IN, pod, null, List.of(), optIn);
+        }
+        if (Annotations.STATUS_INJECTED.equals(annotations.get(Annotations.STATUS))) {
+            return new Injection(
+                    Injection.Outcome.ALREADY_INJECTED,
+                    pod,
+                    null,
+                    List.of(),
+                    "annotation " + Annotations.STATUS + " is already \"injected\"");
+        }
+        if (pod.getSpec() == null
+                || pod.getSpec().getContainers() == null
+                || pod.getSpec().getContainers().isEmpty()) {
+            throw new InjectionDenied("pod " + describe(pod, namespace) + " has no spec.containers to inject");
+        }
 
-    String serviceAccount = serviceAccountOf(spec);
-    for (Container container : spec.getContainers()) {
-      if (chosen.contains(container.getName())) {
-        injectContainer(container, certDir, agentEnv, warnings);
-      }
+        List<String> warnings = new ArrayList<>();
+        Map<String, String> agentEnv = agentEnvironment(annotations, warnings);
+        String certDir = agentEnv.getOrDefault(Annotations.envName("cert-dir"), WorkloadSecrets.CERT_DIR);
+
+        Pod copy = copyOf(pod);
+        PodSpec spec = copy.getSpec();
+        Set<String> chosen = chosenContainers(annotations, spec.getContainers());
+        checkNoClash(spec);
+
+        String serviceAccount = serviceAccountOf(spec);
+        for (Container container : spec.getContainers()) {
+            if (chosen.contains(container.getName())) {
+                injectContainer(container, certDir, agentEnv, warnings);
+            }
+        }
+        spec.setVolumes(append(spec.getVolumes(), certsVolume(serviceAccount), agentVolume()));
+        List<Container> inits = new ArrayList<>();
+        // First, so that the jar exists before any other init container that might be a JVM.
+        inits.add(initContainer());
+        inits.addAll(orEmpty(spec.getInitContainers()));
+        spec.setInitContainers(inits);
+
+        ObjectMeta meta = copy.getMetadata() == null ? new ObjectMeta() : copy.getMetadata();
+        Map<String, String> newAnnotations = new LinkedHashMap<>(annotations);
+        newAnnotations.put(Annotations.STATUS, Annotations.STATUS_INJECTED);
+        meta.setAnnotations(newAnnotations);
+        // The label lets the certificate controller watch only injected pods (label selector);
+        // the annotation stays the marker re-injection and the design rely on.
+        Map<String, String> newLabels = new LinkedHashMap<>(labels);
+        newLabels.put(Annotations.INJECTED_LABEL, Annotations.INJECTED_LABEL_VALUE);
+        meta.setLabels(newLabels);
+        copy.setMetadata(meta);
+
+        return new Injection(
+                Injection.Outcome.INJECTED,
+                copy,
+                serviceAccount,
+                warnings,
+                "injected " + String.join(",", chosen) + " with service account " + serviceAccount);
     }
-    spec.setVolumes(append(spec.getVolumes(), certsVolume(serviceAccount), agentVolume()));
-    List<Container> inits = new ArrayList<>();
-    // First, so that the jar exists before any other init container that might be a JVM.
-    inits.add(initContainer());
-    inits.addAll(orEmpty(spec.getInitContainers()));
-    spec.setInitContainers(inits);
 
-    ObjectMeta meta = copy.getMetadata() == null ? new ObjectMeta() : copy.getMetadata();
-    Map<String, String> newAnnotations = new LinkedHashMap<>(annotations);
-    newAnnotations.put(Annotations.STATUS, Annotations.STATUS_INJECTED);
-    meta.setAnnotations(newAnnotations);
-    // The label lets the certificate controller watch only injected pods (label selector);
-    // the annotation stays the marker re-injection and the design rely on.
-    Map<String, String> newLabels = new LinkedHashMap<>(labels);
-    newLabels.put(Annotations.INJECTED_LABEL, Annotations.INJECTED_LABEL_VALUE);
-    meta.setLabels(newLabels);
-    copy.setMetadata(meta);
-
-    return new Injection(Injection.Outcome.INJECTED, copy, serviceAccount, warnings,
-        "injected " + String.join(",", chosen) + " with service account " + serviceAccount);
-  }
-
-  /** Null when the pod opts in; otherwise why it does not. */
-  private String optInDecision(Map<String, String> annotations, Map<String, String> labels,
-      Map<String, String> namespaceLabels, String namespace) throws InjectionDenied {
-    Boolean podChoice = podLevelChoice("annotation", annotations.get(Annotations.INJECT));
-    if (podChoice == null) {
-      podChoice = podLevelChoice("label", labels.get(Annotations.INJECT));
+    /** Null when the pod opts in; otherwise why it does not. */
+    private String optInDecision(
+            Map<String, String> annotations,
+            Map<String, String> labels,
+            Map<String, String> namespaceLabels,
+            String namespace)
+            throws InjectionDenied {
+        Boolean podChoice = podLevelChoice("annotation", annotations.get(Annotations.INJECT));
+        if (podChoice == null) {
+            podChoice = podLevelChoice("label", labels.get(Annotations.INJECT));
+        }
+        if (podChoice != null) {
+            return podChoice ? null : "pod opts out with " + Annotations.INJECT + "=false";
+        }
+        if (settings.injectAll()) {
+            return null;
+        }
+        if ("enabled".equals(namespaceLabels.get(Annotations.INJECT))) {
+            return null;
+        }
+        return "neither the pod nor namespace " + namespace + " opts in with " + Annotations.INJECT;
     }
-    if (podChoice != null) {
-      return podChoice ? null : "pod opts out with " + Annotations.INJECT + "=false";
+
+    private static Boolean podLevelChoice(String where, String value) throws InjectionDenied {
+        if (value == null) {
+            return null;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "enabled":
+                return true;
+            case "false":
+            case "disabled":
+                return false;
+            default:
+                throw new InjectionDenied(
+                        where + " " + Annotations.INJECT + ": \"" + value + "\" must be \"true\" or \"false\"");
+        }
     }
-    if (settings.injectAll()) {
-      return null;
+
+    /** Validates the {@code meshless.io/<agent-key>} annotations into MESHLESS_* variables. */
+    private static Map<String, String> agentEnvironment(Map<String, String> annotations, List<String> warnings)
+            throws InjectionDenied {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String key : Annotations.AGENT_KEYS) {
+            String annotation = Annotations.PREFIX + key;
+            String value = annotations.get(annotation);
+            if (value == null) {
+                continue;
+            }
+            String v = value.trim();
+            switch (key) {
+                case "cert-dir":
+                    if (!v.startsWith("/") || v.contains("..") || v.contains(":") || v.length() == 1) {
+                        throw new InjectionDenied("annotation " + annotation + ": \"" + value
+                                + "\" must be an absolute directory path without '..' or ':' (and not /)");
+                    }
+                    if (v.startsWith(WorkloadSecrets.AGENT_DIR)) {
+                        throw new InjectionDenied("annotation " + annotation + ": \"" + value + "\" must not be inside "
+                                + WorkloadSecrets.AGENT_DIR + ", where the agent jar is mounted");
+                    }
+                    break;
+                case "mode":
+                    v = v.toLowerCase(Locale.ROOT);
+                    if (!MODES.contains(v)) {
+                        throw new InjectionDenied("annotation " + annotation + ": \"" + value
+                                + "\" must be one of strict, permissive, off");
+                    }
+                    break;
+                case "allowed-peers":
+                    try {
+                        PeerPolicy.parse(v);
+                    } catch (IllegalArgumentException e) {
+                        throw new InjectionDenied("annotation " + annotation + ": \"" + value
+                                + "\" is not a list of SPIFFE IDs or" + " prefix patterns: " + e.getMessage());
+                    }
+                    break;
+                case "trust-system-cas":
+                    v = v.toLowerCase(Locale.ROOT);
+                    if (!v.equals("true") && !v.equals("false")) {
+                        throw new InjectionDenied(
+                                "annotation " + annotation + ": \"" + value + "\" must be \"true\" or \"false\"");
+                    }
+                    break;
+                default:
+                    throw new IllegalStateException("agent key without validation: " + key);
+            }
+            env.put(Annotations.envName(key), v);
+        }
+        for (String name : annotations.keySet()) {
+            if (name.startsWith(Annotations.PREFIX) && !Annotations.KNOWN.contains(name)) {
+                warnings.add("annotation " + name + " is not a meshless option and is ignored (known: "
+                        + String.join(", ", Annotations.KNOWN) + ")");
+            }
+        }
+        return env;
     }
-    if ("enabled".equals(namespaceLabels.get(Annotations.INJECT))) {
-      return null;
+
+    private static Set<String> chosenContainers(Map<String, String> annotations, List<Container> containers)
+            throws InjectionDenied {
+        List<String> names = containers.stream().map(Container::getName).collect(Collectors.toList());
+        String value = annotations.get(Annotations.CONTAINERS);
+        if (value == null) {
+            return new LinkedHashSet<>(names);
+        }
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String part : value.split(",", -1)) {
+            String name = part.trim();
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!names.contains(name)) {
+                throw new InjectionDenied("annotation " + Annotations.CONTAINERS + ": \"" + name
+                        + "\" is not a container of this pod (containers: " + String.join(", ", names) + ")");
+            }
+            chosen.add(name);
+        }
+        if (chosen.isEmpty()) {
+            throw new InjectionDenied("annotation " + Annotations.CONTAINERS + ": \"" + value
+                    + "\" names no container (containers: " + String.join(", ", names) + ")");
+        }
+        return chosen;
     }
-    return "neither the pod nor namespace " + namespace + " opts in with " + Annotations.INJECT;
-  }
 
-  private static Boolean podLevelChoice(String where, String value) throws InjectionDenied {
-    if (value == null) {
-      return null;
+    /** Refuses pods that already use our names or paths: we would otherwise admit a broken pod. */
+    private static void checkNoClash(PodSpec spec) throws InjectionDenied {
+        for (Volume volume : orEmpty(spec.getVolumes())) {
+            if (CERTS_VOLUME.equals(volume.getName()) || AGENT_VOLUME.equals(volume.getName())) {
+                throw new InjectionDenied("spec.volumes already has a volume named " + volume.getName()
+                        + " but the pod is not annotated " + Annotations.STATUS + ": injected");
+            }
+        }
+        for (Container init : orEmpty(spec.getInitContainers())) {
+            if (INIT_CONTAINER.equals(init.getName())) {
+                throw new InjectionDenied("spec.initContainers already has a container named " + INIT_CONTAINER
+                        + " but the pod is not annotated " + Annotations.STATUS + ": injected");
+            }
+        }
     }
-    switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true":
-      case "enabled":
-        return true;
-      case "false":
-      case "disabled":
-        return false;
-      default:
-        throw new InjectionDenied(where + " " + Annotations.INJECT + ": \"" + value + "\" must be \"true\" or \"false\"");
+
+    private void injectContainer(
+            Container container, String certDir, Map<String, String> agentEnv, List<String> warnings)
+            throws InjectionDenied {
+        List<VolumeMount> mounts = new ArrayList<>(orEmpty(container.getVolumeMounts()));
+        for (VolumeMount mount : mounts) {
+            String path = mount.getMountPath();
+            if (certDir.equals(path) || WorkloadSecrets.AGENT_DIR.equals(path)) {
+                throw new InjectionDenied("container " + container.getName() + " already mounts volume "
+                        + mount.getName() + " at " + path + ", where meshless mounts its own volume");
+            }
+        }
+        mounts.add(mount(CERTS_VOLUME, certDir));
+        mounts.add(mount(AGENT_VOLUME, WorkloadSecrets.AGENT_DIR));
+        container.setVolumeMounts(mounts);
+
+        List<EnvVar> env = new ArrayList<>(orEmpty(container.getEnv()));
+        EnvVar toolOptions = null;
+        for (EnvVar var : env) {
+            if (JAVA_TOOL_OPTIONS.equals(var.getName())) {
+                toolOptions = var; // the last definition wins in Kubernetes, as here
+            }
+        }
+        if (toolOptions == null) {
+            if (container.getEnvFrom() != null && !container.getEnvFrom().isEmpty()) {
+                warnings.add("container " + container.getName() + " uses envFrom: if that source sets "
+                        + JAVA_TOOL_OPTIONS + ", the " + JAVA_TOOL_OPTIONS
+                        + " added by meshless takes precedence over it; set it in env instead");
+            }
+            env.add(new EnvVar(JAVA_TOOL_OPTIONS, JAVAAGENT_FLAG, null));
+        } else if (toolOptions.getValueFrom() != null) {
+            // The value lives in a ConfigMap/Secret/field we cannot read or extend from an admission
+            // webhook: replacing it would drop the user's options, so the agent is not added here.
+            warnings.add("container " + container.getName() + " sets " + JAVA_TOOL_OPTIONS
+                    + " with valueFrom, which meshless cannot extend: the agent is NOT loaded in this container;"
+                    + " add " + JAVAAGENT_FLAG + " to that value yourself");
+        } else {
+            String value = toolOptions.getValue() == null ? "" : toolOptions.getValue();
+            if (!value.contains(JAVAAGENT_FLAG)) {
+                toolOptions.setValue(value.isBlank() ? JAVAAGENT_FLAG : value + " " + JAVAAGENT_FLAG);
+            }
+        }
+        for (Map.Entry<String, String> option : agentEnv.entrySet()) {
+            boolean userSet = env.stream().anyMatch(var -> option.getKey().equals(var.getName()));
+            if (userSet) {
+                warnings.add("container " + container.getName() + " sets " + option.getKey()
+                        + " itself; it wins over annotation " + Annotations.PREFIX
+                        + option.getKey()
+                                .substring("MESHLESS_".length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '-'));
+            } else {
+                env.add(new EnvVar(option.getKey(), option.getValue(), null));
+            }
+        }
+        container.setEnv(env);
     }
-  }
 
-  /** Validates the {@code meshless.io/<agent-key>} annotations into MESHLESS_* variables. */
-  private static Map<String, String> agentEnvironment(Map<String, String> annotations, List<String> warnings)
-      throws InjectionDenied {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String key : Annotations.AGENT_KEYS) {
-      String annotation = Annotations.PREFIX + key;
-      String value = annotations.get(annotation);
-      if (value == null) {
-        continue;
-      }
-      String v = value.trim();
-      switch (key) {
-        case "cert-dir":
-          if (!v.startsWith("/") || v.contains("..") || v.contains(":") || v.length() == 1) {
-            throw new InjectionDenied("annotation " + annotation + ": \"" + value
-                + "\" must be an absolute directory path without '..' or ':' (and not /)");
-          }
-          if (v.startsWith(WorkloadSecrets.AGENT_DIR)) {
-            throw new InjectionDenied("annotation " + annotation + ": \"" + value
-                + "\" must not be inside " + WorkloadSecrets.AGENT_DIR + ", where the agent jar is mounted");
-          }
-          break;
-        case "mode":
-          v = v.toLowerCase(Locale.ROOT);
-          if (!MODES.contains(v)) {
-            throw new InjectionDenied("annotation " + annotation + ": \"" + value
-                + "\" must be one of strict, permissive, off");
-          }
-          break;
-        case "allowed-peers":
-          try {
-            PeerPolicy.parse(v);
-          } catch (IllegalArgumentException e) {
-            throw new InjectionDenied("annotation " + annotation + ": \"" + value + "\" is not a list of SPIFFE IDs or"
-                + " prefix patterns: " + e.getMessage());
-          }
-          break;
-        case "trust-system-cas":
-          v = v.toLowerCase(Locale.ROOT);
-          if (!v.equals("true") && !v.equals("false")) {
-            throw new InjectionDenied("annotation " + annotation + ": \"" + value + "\" must be \"true\" or \"false\"");
-          }
-          break;
-        default:
-          throw new IllegalStateException("agent key without validation: " + key);
-      }
-      env.put(Annotations.envName(key), v);
+    private static VolumeMount mount(String volume, String path) {
+        VolumeMount mount = new VolumeMount();
+        mount.setName(volume);
+        mount.setMountPath(path);
+        mount.setReadOnly(true);
+        return mount;
     }
-    for (String name : annotations.keySet()) {
-      if (name.startsWith(Annotations.PREFIX) && !Annotations.KNOWN.contains(name)) {
-        warnings.add("annotation " + name + " is not a meshless option and is ignored (known: "
-            + String.join(", ", Annotations.KNOWN) + ")");
-      }
+
+    private static Volume certsVolume(String serviceAccount) {
+        SecretVolumeSource secret = new SecretVolumeSource();
+        secret.setSecretName(WorkloadSecrets.secretName(serviceAccount));
+        // Not optional: kubelet keeps retrying the mount until the controller has created the Secret,
+        // so a pod admitted first starts by itself a few seconds later.
+        secret.setOptional(false);
+        secret.setDefaultMode(0440);
+        Volume volume = new Volume();
+        volume.setName(CERTS_VOLUME);
+        volume.setSecret(secret);
+        return volume;
     }
-    return env;
-  }
 
-  private static Set<String> chosenContainers(Map<String, String> annotations, List<Container> containers)
-      throws InjectionDenied {
-    List<String> names = containers.stream().map(Container::getName).collect(Collectors.toList());
-    String value = annotations.get(Annotations.CONTAINERS);
-    if (value == null) {
-      return new LinkedHashSet<>(names);
+    private static Volume agentVolume() {
+        EmptyDirVolumeSource emptyDir = new EmptyDirVolumeSource();
+        emptyDir.setSizeLimit(new Quantity("32Mi"));
+        Volume volume = new Volume();
+        volume.setName(AGENT_VOLUME);
+        volume.setEmptyDir(emptyDir);
+        return volume;
     }
-    Set<String> chosen = new LinkedHashSet<>();
-    for (String part : value.split(",", -1)) {
-      String name = part.trim();
-      if (name.isEmpty()) {
-        continue;
-      }
-      if (!names.contains(name)) {
-        throw new InjectionDenied("annotation " + Annotations.CONTAINERS + ": \"" + name
-            + "\" is not a container of this pod (containers: " + String.join(", ", names) + ")");
-      }
-      chosen.add(name);
+
+    private Container initContainer() {
+        SecurityContext security = new SecurityContext();
+        security.setRunAsNonRoot(true);
+        security.setRunAsUser(settings.runAsUser());
+        security.setReadOnlyRootFilesystem(true);
+        security.setAllowPrivilegeEscalation(false);
+        security.setPrivileged(false);
+        Capabilities capabilities = new Capabilities();
+        capabilities.setDrop(List.of("ALL"));
+        security.setCapabilities(capabilities);
+        SeccompProfile seccomp = new SeccompProfile();
+        seccomp.setType("RuntimeDefault");
+        security.setSeccompProfile(seccomp);
+
+        ResourceRequirements resources = new ResourceRequirements();
+        Map<String, Quantity> requests = new LinkedHashMap<>();
+        requests.put("cpu", new Quantity("10m"));
+        requests.put("memory", new Quantity("16Mi"));
+        resources.setRequests(requests);
+        Map<String, Quantity> limits = new LinkedHashMap<>();
+        limits.put("memory", new Quantity("32Mi"));
+        resources.setLimits(limits);
+
+        VolumeMount agentMount = new VolumeMount();
+        agentMount.setName(AGENT_VOLUME);
+        agentMount.setMountPath(WorkloadSecrets.AGENT_DIR);
+
+        Container init = new Container();
+        init.setName(INIT_CONTAINER);
+        init.setImage(settings.agentImage());
+        init.setImagePullPolicy(settings.imagePullPolicy());
+        init.setCommand(List.of("cp", settings.agentJarInImage(), WorkloadSecrets.AGENT_JAR));
+        init.setVolumeMounts(List.of(agentMount));
+        init.setSecurityContext(security);
+        init.setResources(resources);
+        return init;
     }
-    if (chosen.isEmpty()) {
-      throw new InjectionDenied("annotation " + Annotations.CONTAINERS + ": \"" + value
-          + "\" names no container (containers: " + String.join(", ", names) + ")");
+
+    static String serviceAccountOf(PodSpec spec) {
+        String sa = spec.getServiceAccountName();
+        if (sa == null || sa.isEmpty()) {
+            sa = spec.getServiceAccount(); // deprecated alias, still accepted by the API server
+        }
+        return sa == null || sa.isEmpty() ? WorkloadSecrets.DEFAULT_SERVICE_ACCOUNT : sa;
     }
-    return chosen;
-  }
 
-  /** Refuses pods that already use our names or paths: we would otherwise admit a broken pod. */
-  private static void checkNoClash(PodSpec spec) throws InjectionDenied {
-    for (Volume volume : orEmpty(spec.getVolumes())) {
-      if (CERTS_VOLUME.equals(volume.getName()) || AGENT_VOLUME.equals(volume.getName())) {
-        throw new InjectionDenied("spec.volumes already has a volume named " + volume.getName()
-            + " but the pod is not annotated " + Annotations.STATUS + ": injected");
-      }
+    private Pod copyOf(Pod pod) {
+        return mapper.convertValue(mapper.valueToTree(pod), Pod.class);
     }
-    for (Container init : orEmpty(spec.getInitContainers())) {
-      if (INIT_CONTAINER.equals(init.getName())) {
-        throw new InjectionDenied("spec.initContainers already has a container named " + INIT_CONTAINER
-            + " but the pod is not annotated " + Annotations.STATUS + ": injected");
-      }
+
+    static String describe(Pod pod, String namespace) {
+        ObjectMeta meta = pod.getMetadata();
+        String name = meta == null ? null : meta.getName();
+        if ((name == null || name.isEmpty()) && meta != null && meta.getGenerateName() != null) {
+            name = meta.getGenerateName() + "*";
+        }
+        return (namespace == null ? "" : namespace + "/") + (name == null ? "<unnamed>" : name);
     }
-  }
 
-  private void injectContainer(Container container, String certDir, Map<String, String> agentEnv, List<String> warnings)
-      throws InjectionDenied {
-    List<VolumeMount> mounts = new ArrayList<>(orEmpty(container.getVolumeMounts()));
-    for (VolumeMount mount : mounts) {
-      String path = mount.getMountPath();
-      if (certDir.equals(path) || WorkloadSecrets.AGENT_DIR.equals(path)) {
-        throw new InjectionDenied("container " + container.getName() + " already mounts volume " + mount.getName()
-            + " at " + path + ", where meshless mounts its own volume");
-      }
+    @SafeVarargs
+    private static <T> List<T> append(List<T> list, T... more) {
+        List<T> result = new ArrayList<>(orEmpty(list));
+        result.addAll(List.of(more));
+        return result;
     }
-    mounts.add(mount(CERTS_VOLUME, certDir));
-    mounts.add(mount(AGENT_VOLUME, WorkloadSecrets.AGENT_DIR));
-    container.setVolumeMounts(mounts);
 
-    List<EnvVar> env = new ArrayList<>(orEmpty(container.getEnv()));
-    EnvVar toolOptions = null;
-    for (EnvVar var : env) {
-      if (JAVA_TOOL_OPTIONS.equals(var.getName())) {
-        toolOptions = var; // the last definition wins in Kubernetes, as here
-      }
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
-    if (toolOptions == null) {
-      if (container.getEnvFrom() != null && !container.getEnvFrom().isEmpty()) {
-        warnings.add("container " + container.getName() + " uses envFrom: if that source sets " + JAVA_TOOL_OPTIONS
-            + ", the " + JAVA_TOOL_OPTIONS + " added by meshless takes precedence over it; set it in env instead");
-      }
-      env.add(new EnvVar(JAVA_TOOL_OPTIONS, JAVAAGENT_FLAG, null));
-    } else if (toolOptions.getValueFrom() != null) {
-      // The value lives in a ConfigMap/Secret/field we cannot read or extend from an admission
-      // webhook: replacing it would drop the user's options, so the agent is not added here.
-      warnings.add("container " + container.getName() + " sets " + JAVA_TOOL_OPTIONS
-          + " with valueFrom, which meshless cannot extend: the agent is NOT loaded in this container;"
-          + " add " + JAVAAGENT_FLAG + " to that value yourself");
-    } else {
-      String value = toolOptions.getValue() == null ? "" : toolOptions.getValue();
-      if (!value.contains(JAVAAGENT_FLAG)) {
-        toolOptions.setValue(value.isBlank() ? JAVAAGENT_FLAG : value + " " + JAVAAGENT_FLAG);
-      }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return map == null ? Map.of() : map;
     }
-    for (Map.Entry<String, String> option : agentEnv.entrySet()) {
-      boolean userSet = env.stream().anyMatch(var -> option.getKey().equals(var.getName()));
-      if (userSet) {
-        warnings.add("container " + container.getName() + " sets " + option.getKey()
-            + " itself; it wins over annotation " + Annotations.PREFIX
-            + option.getKey().substring("MESHLESS_".length()).toLowerCase(Locale.ROOT).replace('_', '-'));
-      } else {
-        env.add(new EnvVar(option.getKey(), option.getValue(), null));
-      }
-    }
-    container.setEnv(env);
-  }
-
-  private static VolumeMount mount(String volume, String path) {
-    VolumeMount mount = new VolumeMount();
-    mount.setName(volume);
-    mount.setMountPath(path);
-    mount.setReadOnly(true);
-    return mount;
-  }
-
-  private static Volume certsVolume(String serviceAccount) {
-    SecretVolumeSource secret = new SecretVolumeSource();
-    secret.setSecretName(WorkloadSecrets.secretName(serviceAccount));
-    // Not optional: kubelet keeps retrying the mount until the controller has created the Secret,
-    // so a pod admitted first starts by itself a few seconds later.
-    secret.setOptional(false);
-    secret.setDefaultMode(0440);
-    Volume volume = new Volume();
-    volume.setName(CERTS_VOLUME);
-    volume.setSecret(secret);
-    return volume;
-  }
-
-  private static Volume agentVolume() {
-    EmptyDirVolumeSource emptyDir = new EmptyDirVolumeSource();
-    emptyDir.setSizeLimit(new Quantity("32Mi"));
-    Volume volume = new Volume();
-    volume.setName(AGENT_VOLUME);
-    volume.setEmptyDir(emptyDir);
-    return volume;
-  }
-
-  private Container initContainer() {
-    SecurityContext security = new SecurityContext();
-    security.setRunAsNonRoot(true);
-    security.setRunAsUser(settings.runAsUser());
-    security.setReadOnlyRootFilesystem(true);
-    security.setAllowPrivilegeEscalation(false);
-    security.setPrivileged(false);
-    Capabilities capabilities = new Capabilities();
-    capabilities.setDrop(List.of("ALL"));
-    security.setCapabilities(capabilities);
-    SeccompProfile seccomp = new SeccompProfile();
-    seccomp.setType("RuntimeDefault");
-    security.setSeccompProfile(seccomp);
-
-    ResourceRequirements resources = new ResourceRequirements();
-    Map<String, Quantity> requests = new LinkedHashMap<>();
-    requests.put("cpu", new Quantity("10m"));
-    requests.put("memory", new Quantity("16Mi"));
-    resources.setRequests(requests);
-    Map<String, Quantity> limits = new LinkedHashMap<>();
-    limits.put("memory", new Quantity("32Mi"));
-    resources.setLimits(limits);
-
-    VolumeMount agentMount = new VolumeMount();
-    agentMount.setName(AGENT_VOLUME);
-    agentMount.setMountPath(WorkloadSecrets.AGENT_DIR);
-
-    Container init = new Container();
-    init.setName(INIT_CONTAINER);
-    init.setImage(settings.agentImage());
-    init.setImagePullPolicy(settings.imagePullPolicy());
-    init.setCommand(List.of("cp", settings.agentJarInImage(), WorkloadSecrets.AGENT_JAR));
-    init.setVolumeMounts(List.of(agentMount));
-    init.setSecurityContext(security);
-    init.setResources(resources);
-    return init;
-  }
-
-  static String serviceAccountOf(PodSpec spec) {
-    String sa = spec.getServiceAccountName();
-    if (sa == null || sa.isEmpty()) {
-      sa = spec.getServiceAccount(); // deprecated alias, still accepted by the API server
-    }
-    return sa == null || sa.isEmpty() ? WorkloadSecrets.DEFAULT_SERVICE_ACCOUNT : sa;
-  }
-
-  private Pod copyOf(Pod pod) {
-    return mapper.convertValue(mapper.valueToTree(pod), Pod.class);
-  }
-
-  static String describe(Pod pod, String namespace) {
-    ObjectMeta meta = pod.getMetadata();
-    String name = meta == null ? null : meta.getName();
-    if ((name == null || name.isEmpty()) && meta != null && meta.getGenerateName() != null) {
-      name = meta.getGenerateName() + "*";
-    }
-    return (namespace == null ? "" : namespace + "/") + (name == null ? "<unnamed>" : name);
-  }
-
-  @SafeVarargs
-  private static <T> List<T> append(List<T> list, T... more) {
-    List<T> result = new ArrayList<>(orEmpty(list));
-    result.addAll(List.of(more));
-    return result;
-  }
-
-  private static <T> List<T> orEmpty(List<T> list) {
-    return list == null ? List.of() : list;
-  }
-
-  private static Map<String, String> orEmpty(Map<String, String> map) {
-    return map == null ? Map.of() : map;
-  }
 }

@@ -7,7 +7,7 @@ package io.meshless.injector.webhook;
  */
 @FunctionalInterface
 public interface SecretDemand {
-  SecretDemand NONE = (namespace, serviceAccount) -> {};
+    SecretDemand NONE = (namespace, serviceAccount) -> {};
 
-  void serviceAccountNeedsSecret(String namespace, String serviceAccount);
+    void serviceAccountNeedsSecret(String namespace, String serviceAccount);
 }

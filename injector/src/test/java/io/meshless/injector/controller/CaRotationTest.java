@@ -44,20 +44,29 @@ class CaRotationTest {
             h.awaitSecret(APP_NS, "meshless-payments");
             controller.reconcileNow();
 
-            X509Certificate oldCa = certificates(h.secret(NAMESPACE, "meshless-ca"), "tls.crt").get(0);
+            X509Certificate oldCa =
+                    certificates(h.secret(NAMESPACE, "meshless-ca"), "tls.crt").get(0);
             X509Certificate oldLeaf = leaf(h, "meshless-orders");
             X509Certificate oldPaymentsLeaf = leaf(h, "meshless-payments");
             assertThat(bundle(h, "meshless-orders")).containsExactly(Fingerprints.of(oldCa));
 
             // Phase 1: request the rotation. The new CA is published everywhere; no leaf changes.
             Secret ca = h.secret(NAMESPACE, "meshless-ca");
-            h.admin.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder(ca).editMetadata()
-                    .addToAnnotations(MeshlessMetadata.CA_ROTATE, "true").endMetadata().build()).update();
+            h.admin
+                    .secrets()
+                    .inNamespace(NAMESPACE)
+                    .resource(new SecretBuilder(ca)
+                            .editMetadata()
+                            .addToAnnotations(MeshlessMetadata.CA_ROTATE, "true")
+                            .endMetadata()
+                            .build())
+                    .update();
             h.clock.advance(Duration.ofMinutes(1));
             controller.reconcileNow();
 
             Secret publishing = h.secret(NAMESPACE, "meshless-ca");
-            assertThat(publishing.getMetadata().getAnnotations()).containsEntry(MeshlessMetadata.CA_PHASE, "publishing")
+            assertThat(publishing.getMetadata().getAnnotations())
+                    .containsEntry(MeshlessMetadata.CA_PHASE, "publishing")
                     .doesNotContainKey(MeshlessMetadata.CA_ROTATE);
             X509Certificate newCa = certificates(publishing, "next.crt").get(0);
             Set<String> both = Set.of(Fingerprints.of(oldCa), Fingerprints.of(newCa));
@@ -71,7 +80,8 @@ class CaRotationTest {
             // also for a controller that restarted and read the phase back from the CA Secret.
             controller.close();
             h.clock.advance(Duration.ofMinutes(3));
-            controller = h.startLeader("replica-a2", h.config("replica-a2", servingDir).build());
+            controller = h.startLeader(
+                    "replica-a2", h.config("replica-a2", servingDir).build());
             controller.reconcileNow();
             assertThat(leaf(h, "meshless-orders").getIssuerX500Principal()).isEqualTo(oldCa.getSubjectX500Principal());
 
@@ -80,7 +90,8 @@ class CaRotationTest {
             controller.reconcileNow();
             Secret retiring = h.secret(NAMESPACE, "meshless-ca");
             assertThat(retiring.getMetadata().getAnnotations()).containsEntry(MeshlessMetadata.CA_PHASE, "retiring");
-            Instant retireAfter = Instant.parse(retiring.getMetadata().getAnnotations().get(MeshlessMetadata.CA_RETIRE_AFTER));
+            Instant retireAfter =
+                    Instant.parse(retiring.getMetadata().getAnnotations().get(MeshlessMetadata.CA_RETIRE_AFTER));
             assertThat(certificates(retiring, "tls.crt").get(0)).isEqualTo(newCa);
             for (String name : List.of("meshless-orders", "meshless-payments")) {
                 Secret s = h.secret(APP_NS, name);
@@ -89,18 +100,24 @@ class CaRotationTest {
             }
             assertThat(webhookBundle(h)).isEqualTo(both);
             // The serving certificate follows the new CA too.
-            assertThat(io.meshless.pki.CertDirectory.load(servingDir, h.clock).identity().certificate().getIssuerX500Principal())
+            assertThat(io.meshless.pki.CertDirectory.load(servingDir, h.clock)
+                            .identity()
+                            .certificate()
+                            .getIssuerX500Principal())
                     .isEqualTo(newCa.getSubjectX500Principal());
 
             // The last leaves the old CA signed are still valid: the old CA must stay trusted until they expire.
-            Instant lastOldLeafExpiry = max(oldLeaf.getNotAfter().toInstant(), oldPaymentsLeaf.getNotAfter().toInstant());
+            Instant lastOldLeafExpiry = max(
+                    oldLeaf.getNotAfter().toInstant(),
+                    oldPaymentsLeaf.getNotAfter().toInstant());
             assertThat(retireAfter).isAfterOrEqualTo(lastOldLeafExpiry);
             h.clock.set(lastOldLeafExpiry.minus(Duration.ofMinutes(1)));
             controller.reconcileNow();
             assertThat(bundle(h, "meshless-orders")).isEqualTo(both);
             assertThat(webhookBundle(h)).isEqualTo(both);
 
-            // Phase 3: past the retire time the old CA leaves every bundle; leaves renewed meanwhile chain to the new CA.
+            // Phase 3: past the retire time the old CA leaves every bundle; leaves renewed meanwhile chain to the new
+            // CA.
             h.clock.set(retireAfter.plusSeconds(1));
             controller.reconcileNow();
             assertThat(h.clock.instant()).isAfter(lastOldLeafExpiry);
@@ -119,9 +136,13 @@ class CaRotationTest {
     @Test
     void generatedCaStartsRotatingByItselfAtTwoThirdsOfItsLifetime() throws Exception {
         try (ControllerHarness h = new ControllerHarness()) {
-            CertificateController controller = h.startLeader("replica-a",
-                    h.config("replica-a", servingDir).caLifetime(Duration.ofDays(3)).build());
-            X509Certificate ca = certificates(h.secret(NAMESPACE, "meshless-ca"), "tls.crt").get(0);
+            CertificateController controller = h.startLeader(
+                    "replica-a",
+                    h.config("replica-a", servingDir)
+                            .caLifetime(Duration.ofDays(3))
+                            .build());
+            X509Certificate ca =
+                    certificates(h.secret(NAMESPACE, "meshless-ca"), "tls.crt").get(0);
             Instant twoThirds = ca.getNotBefore().toInstant().plus(Duration.ofDays(2));
 
             h.clock.set(twoThirds.minusSeconds(60));

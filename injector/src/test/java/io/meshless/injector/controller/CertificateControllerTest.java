@@ -13,11 +13,11 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.meshless.pki.CertDirectory;
 import io.meshless.pki.CredentialCheck;
 import io.meshless.pki.PkiException;
-import io.meshless.pki.reload.ReloadListener;
-import io.meshless.pki.reload.WatchedCertDirectory;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.TrustBundle;
 import io.meshless.pki.WorkloadCredentials;
+import io.meshless.pki.reload.ReloadListener;
+import io.meshless.pki.reload.WatchedCertDirectory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -56,7 +56,8 @@ class CertificateControllerTest {
     @Test
     void issuesWorkloadSecretForServiceAccountOfInjectedPod() throws Exception {
         h.injectedPod(APP_NS, "orders-1", "orders");
-        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
 
         Secret secret = h.awaitSecret(APP_NS, "meshless-orders");
         controller.reconcileNow();
@@ -67,8 +68,14 @@ class CertificateControllerTest {
         assertThat(secret.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
             assertThat(owner.getKind()).isEqualTo("ServiceAccount");
             assertThat(owner.getName()).isEqualTo("orders");
-            assertThat(owner.getUid()).isEqualTo(
-                    h.admin.serviceAccounts().inNamespace(APP_NS).withName("orders").get().getMetadata().getUid());
+            assertThat(owner.getUid())
+                    .isEqualTo(h.admin
+                            .serviceAccounts()
+                            .inNamespace(APP_NS)
+                            .withName("orders")
+                            .get()
+                            .getMetadata()
+                            .getUid());
         });
 
         X509Certificate leaf = certificates(secret, "tls.crt").get(0);
@@ -91,7 +98,9 @@ class CertificateControllerTest {
         assertThat(fingerprints(certificates(ca, "ca.crt"))).isEqualTo(fingerprints(bundle));
         assertThat(secret.getMetadata().getAnnotations())
                 .containsEntry(MeshlessMetadata.SERIAL, leaf.getSerialNumber().toString(16))
-                .containsEntry(MeshlessMetadata.NOT_AFTER, leaf.getNotAfter().toInstant().toString())
+                .containsEntry(
+                        MeshlessMetadata.NOT_AFTER,
+                        leaf.getNotAfter().toInstant().toString())
                 .containsKey(MeshlessMetadata.ISSUER_SHA256);
         assertThat(controller.metrics().certificatesIssued()).isGreaterThanOrEqualTo(2); // leaf + serving cert
         assertThat(controller.metrics().secretExpiresIn()).containsKey(APP_NS + "/meshless-orders");
@@ -105,7 +114,8 @@ class CertificateControllerTest {
             h.serviceAccount(APP_NS, sa);
         }
         Map<String, String> annotation = Map.of(MeshlessMetadata.POD_STATUS, MeshlessMetadata.POD_STATUS_INJECTED);
-        Map<String, String> label = Map.of(MeshlessMetadata.POD_INJECTED_LABEL, MeshlessMetadata.POD_INJECTED_LABEL_VALUE);
+        Map<String, String> label =
+                Map.of(MeshlessMetadata.POD_INJECTED_LABEL, MeshlessMetadata.POD_INJECTED_LABEL_VALUE);
         h.injectedPod(APP_NS, "orders-1", "orders");
         // Annotated by hand or by other tooling, never admitted by our webhook: no label.
         h.plainPod(APP_NS, "annotated-only", "annotated", Map.of(), annotation);
@@ -114,7 +124,8 @@ class CertificateControllerTest {
         for (int i = 0; i < 50; i++) {
             h.plainPod(APP_NS, "unrelated-" + i, "unrelated", Map.of("app", "unrelated"), Map.of());
         }
-        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
 
         // The same after the initial list: pods created while the informer watches.
         h.plainPod(APP_NS, "annotated-later", "annotated", Map.of(), annotation);
@@ -124,12 +135,14 @@ class CertificateControllerTest {
         h.injectedPod(APP_NS, "orders-2", "orders");
         // Watch events arrive in order: once orders-2 is cached, every pod created before it was
         // either delivered too or filtered out by the API server.
-        ControllerHarness.await(Duration.ofSeconds(60), () -> controller.cachedPods().contains(APP_NS + "/orders-2"),
+        ControllerHarness.await(
+                Duration.ofSeconds(60),
+                () -> controller.cachedPods().contains(APP_NS + "/orders-2"),
                 "the informer to see orders-2");
         controller.reconcileNow();
 
-        assertThat(controller.cachedPods()).containsExactlyInAnyOrder(
-                APP_NS + "/orders-1", APP_NS + "/orders-2", APP_NS + "/labelled-only");
+        assertThat(controller.cachedPods())
+                .containsExactlyInAnyOrder(APP_NS + "/orders-1", APP_NS + "/orders-2", APP_NS + "/labelled-only");
         assertThat(h.secret(APP_NS, "meshless-orders")).isNotNull();
         assertThat(h.secret(APP_NS, "meshless-annotated")).isNull();
         assertThat(h.secret(APP_NS, "meshless-labelled")).isNull();
@@ -139,15 +152,19 @@ class CertificateControllerTest {
     @Test
     void renewsAtTwoThirdsOfLifetimeButNotBefore() throws Exception {
         h.injectedPod(APP_NS, "orders-1", "orders");
-        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
-        X509Certificate first = certificates(h.awaitSecret(APP_NS, "meshless-orders"), "tls.crt").get(0);
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        X509Certificate first = certificates(h.awaitSecret(APP_NS, "meshless-orders"), "tls.crt")
+                .get(0);
         Instant issuedAt = first.getNotBefore().toInstant();
 
         // Just before 2/3 of 24 h: nothing happens, however often the controller looks.
         h.clock.set(issuedAt.plus(Duration.ofHours(16)).minusSeconds(60));
         controller.reconcileNow();
         controller.reconcileNow();
-        assertThat(certificates(h.secret(APP_NS, "meshless-orders"), "tls.crt").get(0).getSerialNumber())
+        assertThat(certificates(h.secret(APP_NS, "meshless-orders"), "tls.crt")
+                        .get(0)
+                        .getSerialNumber())
                 .isEqualTo(first.getSerialNumber());
 
         // Past 2/3 plus the largest jitter (5 % of 24 h = 72 min): renewed, valid from the clock's now.
@@ -158,14 +175,18 @@ class CertificateControllerTest {
         assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
         assertThat(second.getNotBefore().toInstant()).isEqualTo(h.clock.instant());
         assertChainsTo(certificates(renewed, "tls.crt"), certificates(renewed, "ca.crt"), h.clock.instant());
-        Instant renewAfter = Instant.parse(renewed.getMetadata().getAnnotations().get(MeshlessMetadata.RENEW_AFTER));
-        assertThat(renewAfter).isBetween(h.clock.instant().plus(Duration.ofHours(16)),
-                h.clock.instant().plus(Duration.ofHours(16)).plus(Duration.ofMinutes(72)));
+        Instant renewAfter =
+                Instant.parse(renewed.getMetadata().getAnnotations().get(MeshlessMetadata.RENEW_AFTER));
+        assertThat(renewAfter)
+                .isBetween(
+                        h.clock.instant().plus(Duration.ofHours(16)),
+                        h.clock.instant().plus(Duration.ofHours(16)).plus(Duration.ofMinutes(72)));
     }
 
     @Test
     void dryRunAdmissionCreatesNothing() {
-        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
 
         controller.serviceAccountAdmitted(APP_NS, "orders", true);
         controller.reconcileNow();
@@ -184,23 +205,33 @@ class CertificateControllerTest {
         Secret original = h.awaitSecret(APP_NS, "meshless-orders");
 
         String truncated = text(original, "tls.crt").substring(0, 100);
-        h.admin.secrets().inNamespace(APP_NS).resource(new SecretBuilder(original)
-                .addToData("tls.crt", Base64.getEncoder().encodeToString(truncated.getBytes(StandardCharsets.US_ASCII)))
-                .build()).update();
+        h.admin
+                .secrets()
+                .inNamespace(APP_NS)
+                .resource(new SecretBuilder(original)
+                        .addToData(
+                                "tls.crt",
+                                Base64.getEncoder().encodeToString(truncated.getBytes(StandardCharsets.US_ASCII)))
+                        .build())
+                .update();
 
         // The edit reaches the controller as a watch event, and that event drives the repair: an
         // explicit pass right after the update may still see the informer's older, intact copy.
-        ControllerHarness.await(Duration.ofSeconds(30), () -> usable(h.secret(APP_NS, "meshless-orders")),
+        ControllerHarness.await(
+                Duration.ofSeconds(30),
+                () -> usable(h.secret(APP_NS, "meshless-orders")),
                 "the damaged Secret to be reissued");
         Secret repaired = h.secret(APP_NS, "meshless-orders");
         assertThat(certificates(repaired, "tls.crt").get(0).getSerialNumber())
                 .isNotEqualTo(certificates(original, "tls.crt").get(0).getSerialNumber());
-        CredentialCheck.verify(ControllerHarness.held(repaired), TrustBundle.of(certificates(repaired, "ca.crt")), h.clock, 4);
+        CredentialCheck.verify(
+                ControllerHarness.held(repaired), TrustBundle.of(certificates(repaired, "ca.crt")), h.clock, 4);
     }
 
     private boolean usable(Secret secret) {
         try {
-            CredentialCheck.verify(ControllerHarness.held(secret), TrustBundle.of(certificates(secret, "ca.crt")), h.clock, 4);
+            CredentialCheck.verify(
+                    ControllerHarness.held(secret), TrustBundle.of(certificates(secret, "ca.crt")), h.clock, 4);
             return true;
         } catch (PkiException e) {
             return false;
@@ -210,24 +241,32 @@ class CertificateControllerTest {
     @Test
     void reissuesWhenTheIdentityChanges() throws Exception {
         h.injectedPod(APP_NS, "orders-1", "orders");
-        CertificateController first = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
-        X509Certificate before = certificates(h.awaitSecret(APP_NS, "meshless-orders"), "tls.crt").get(0);
+        CertificateController first =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        X509Certificate before = certificates(h.awaitSecret(APP_NS, "meshless-orders"), "tls.crt")
+                .get(0);
         first.close();
 
         // Same Secret, same CA, not yet due for renewal: only the trust domain changed.
-        CertificateController second = h.startLeader("replica-b",
-                h.config("replica-b", servingDir).trustDomain("prod.example.org").build());
+        CertificateController second = h.startLeader(
+                "replica-b",
+                h.config("replica-b", servingDir)
+                        .trustDomain("prod.example.org")
+                        .build());
         second.reconcileNow();
-        X509Certificate after = certificates(h.secret(APP_NS, "meshless-orders"), "tls.crt").get(0);
+        X509Certificate after =
+                certificates(h.secret(APP_NS, "meshless-orders"), "tls.crt").get(0);
         assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
-        assertThat(SpiffeId.fromCertificate(after)).contains(SpiffeId.parse("spiffe://prod.example.org/ns/shop/sa/orders"));
+        assertThat(SpiffeId.fromCertificate(after))
+                .contains(SpiffeId.parse("spiffe://prod.example.org/ns/shop/sa/orders"));
     }
 
     @Test
     void leavesForeignSecretOfTheSameNameAlone() {
         h.putSecret(APP_NS, "meshless-orders", Map.of("tls.crt", "not ours"));
         h.injectedPod(APP_NS, "orders-1", "orders");
-        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
         controller.reconcileNow();
 
         assertThat(text(h.secret(APP_NS, "meshless-orders"), "tls.crt")).isEqualTo("not ours");
@@ -235,64 +274,92 @@ class CertificateControllerTest {
 
     @Test
     void keepsWebhookCaBundleCurrent() throws Exception {
-        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
         controller.reconcileNow();
 
         String caBundle = h.webhook().getWebhooks().get(0).getClientConfig().getCaBundle();
         assertThat(caBundle).isNotNull();
-        List<X509Certificate> published = io.meshless.pki.CertificateReader.parse(Base64.getDecoder().decode(caBundle), "caBundle");
-        assertThat(fingerprints(published)).isEqualTo(fingerprints(certificates(h.secret(NAMESPACE, "meshless-ca"), "ca.crt")));
+        List<X509Certificate> published =
+                io.meshless.pki.CertificateReader.parse(Base64.getDecoder().decode(caBundle), "caBundle");
+        assertThat(fingerprints(published))
+                .isEqualTo(fingerprints(certificates(h.secret(NAMESPACE, "meshless-ca"), "ca.crt")));
     }
 
     @Test
     void writesAndRenewsServingCertificateForTheInjectorService() throws Exception {
-        CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
         assertThat(controller.awaitServingCertificate(Duration.ofSeconds(10))).isTrue();
 
         WorkloadCredentials first = CertDirectory.load(servingDir, h.clock);
         X509Certificate cert = first.identity().certificate();
-        assertThat(cert.getSubjectAlternativeNames()).extracting(san -> String.valueOf(san.get(1))).contains(
-                "meshless-injector", "meshless-injector.meshless", "meshless-injector.meshless.svc",
-                "meshless-injector.meshless.svc.cluster.local");
+        assertThat(cert.getSubjectAlternativeNames())
+                .extracting(san -> String.valueOf(san.get(1)))
+                .contains(
+                        "meshless-injector",
+                        "meshless-injector.meshless",
+                        "meshless-injector.meshless.svc",
+                        "meshless-injector.meshless.svc.cluster.local");
         assertThat(cert.getExtendedKeyUsage()).contains(SERVER_AUTH);
-        assertChainsTo(first.identity().chain(), certificates(h.secret(NAMESPACE, "meshless-ca"), "ca.crt"), h.clock.instant());
+        assertChainsTo(
+                first.identity().chain(),
+                certificates(h.secret(NAMESPACE, "meshless-ca"), "ca.crt"),
+                h.clock.instant());
 
         // The webhook's HTTPS server reads the directory through pki's watcher: it must follow the renewal.
         java.util.List<PkiException> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (WatchedCertDirectory watched = new WatchedCertDirectory(servingDir, h.clock, Duration.ofMillis(100),
-                new ReloadListener() {
-                    @Override public void loaded(WorkloadCredentials previous, WorkloadCredentials current) { }
-                    @Override public void rejected(PkiException problem) { rejected.add(problem); }
+        try (WatchedCertDirectory watched =
+                new WatchedCertDirectory(servingDir, h.clock, Duration.ofMillis(100), new ReloadListener() {
+                    @Override
+                    public void loaded(WorkloadCredentials previous, WorkloadCredentials current) {}
+
+                    @Override
+                    public void rejected(PkiException problem) {
+                        rejected.add(problem);
+                    }
                 })) {
             watched.start();
-            ControllerHarness.await(Duration.ofSeconds(10), () -> watched.current().isPresent(), "the watcher to load");
+            ControllerHarness.await(
+                    Duration.ofSeconds(10), () -> watched.current().isPresent(), "the watcher to load");
             assertThat(watched.current().get().serialHex()).isEqualTo(first.serialHex());
 
             h.clock.advance(Duration.ofHours(18));
             controller.reconcileNow();
             String renewedSerial = CertDirectory.load(servingDir, h.clock).serialHex();
-            ControllerHarness.await(Duration.ofSeconds(10),
-                    () -> watched.current().get().serialHex().equals(renewedSerial), "the watcher to reload");
+            ControllerHarness.await(
+                    Duration.ofSeconds(10),
+                    () -> watched.current().get().serialHex().equals(renewedSerial),
+                    "the watcher to reload");
             assertThat(rejected).as("half-written sets seen by the watcher").isEmpty();
         }
         WorkloadCredentials second = CertDirectory.load(servingDir, h.clock);
         assertThat(second.serialHex()).isNotEqualTo(first.serialHex());
         // Swapped like a kubelet Secret volume: files are links through ..data, old versions removed.
-        assertThat(java.nio.file.Files.isSymbolicLink(servingDir.resolve("tls.key"))).isTrue();
-        assertThat(java.nio.file.Files.isSymbolicLink(servingDir.resolve("..data"))).isTrue();
+        assertThat(java.nio.file.Files.isSymbolicLink(servingDir.resolve("tls.key")))
+                .isTrue();
+        assertThat(java.nio.file.Files.isSymbolicLink(servingDir.resolve("..data")))
+                .isTrue();
         assertThat(new ServingCertificateDirectory(servingDir).versions()).isEqualTo(1);
     }
 
     @Test
     void nonLeaderWritesServingCertificateButNoSecrets() throws Exception {
-        CertificateController leader = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+        CertificateController leader =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
         Path otherDir = servingDir.resolve("other");
-        CertificateController follower = h.start("replica-b", h.config("replica-b", otherDir).build());
+        CertificateController follower =
+                h.start("replica-b", h.config("replica-b", otherDir).build());
         follower.reconcileNow();
         assertThat(follower.isLeader()).isFalse();
         assertThat(follower.awaitServingCertificate(Duration.ofSeconds(10))).isTrue();
-        assertThat(CertDirectory.load(otherDir, h.clock).identity().certificate().getIssuerX500Principal())
-                .isEqualTo(certificates(h.secret(NAMESPACE, "meshless-ca"), "tls.crt").get(0).getSubjectX500Principal());
+        assertThat(CertDirectory.load(otherDir, h.clock)
+                        .identity()
+                        .certificate()
+                        .getIssuerX500Principal())
+                .isEqualTo(certificates(h.secret(NAMESPACE, "meshless-ca"), "tls.crt")
+                        .get(0)
+                        .getSubjectX500Principal());
         assertThat(leader.isLeader()).isTrue();
     }
 }

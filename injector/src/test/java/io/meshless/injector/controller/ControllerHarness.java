@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.util.HashMap;
 import io.meshless.injector.webhook.Injection;
 import io.meshless.injector.webhook.InjectionDenied;
 import io.meshless.injector.webhook.InjectionSettings;
@@ -40,6 +39,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,18 +61,32 @@ final class ControllerHarness implements AutoCloseable {
 
     ControllerHarness() {
         // CRUD mode: the mock keeps objects, answers lists and watches like an API server.
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+        server = new KubernetesMockServer(
+                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
         admin = server.createClient();
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(APP_NS).endMetadata().build()).create();
+        admin.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(NAMESPACE)
+                        .endMetadata()
+                        .build())
+                .create();
+        admin.namespaces()
+                .resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withName(APP_NS)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     /** A client whose requests carry their own User-Agent, so the test can tell replicas apart. */
     KubernetesClient client(String userAgent) {
         KubernetesClient c = new KubernetesClientBuilder()
-                .withConfig(new ConfigBuilder(admin.getConfiguration()).withUserAgent(userAgent).build())
+                .withConfig(new ConfigBuilder(admin.getConfiguration())
+                        .withUserAgent(userAgent)
+                        .build())
                 .build();
         closeables.add(c);
         return c;
@@ -106,9 +120,16 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     void serviceAccount(String namespace, String name) {
-        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name).withUid(UUID.randomUUID().toString())
-                .endMetadata().build()).create();
+        admin.serviceAccounts()
+                .inNamespace(namespace)
+                .resource(new ServiceAccountBuilder()
+                        .withNewMetadata()
+                        .withNamespace(namespace)
+                        .withName(name)
+                        .withUid(UUID.randomUUID().toString())
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     /**
@@ -116,8 +137,11 @@ final class ControllerHarness implements AutoCloseable {
      * the controller is tested against exactly the marks (label and annotation) the webhook sets.
      */
     void injectedPod(String namespace, String name, String serviceAccount) {
-        Pod optedIn = pod(namespace, name, serviceAccount).editMetadata()
-                .addToAnnotations("meshless.io/inject", "true").endMetadata().build();
+        Pod optedIn = pod(namespace, name, serviceAccount)
+                .editMetadata()
+                .addToAnnotations("meshless.io/inject", "true")
+                .endMetadata()
+                .build();
         Injection injection;
         try {
             injection = new PodInjector(InjectionSettings.defaults(), KubernetesJson.newMapper())
@@ -130,30 +154,68 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     /** A pod with the given extra labels and annotations that did not come through the webhook. */
-    void plainPod(String namespace, String name, String serviceAccount, Map<String, String> labels,
+    void plainPod(
+            String namespace,
+            String name,
+            String serviceAccount,
+            Map<String, String> labels,
             Map<String, String> annotations) {
-        admin.pods().inNamespace(namespace).resource(pod(namespace, name, serviceAccount).editMetadata()
-                .addToLabels(labels).addToAnnotations(annotations).endMetadata().build()).create();
+        admin.pods()
+                .inNamespace(namespace)
+                .resource(pod(namespace, name, serviceAccount)
+                        .editMetadata()
+                        .addToLabels(labels)
+                        .addToAnnotations(annotations)
+                        .endMetadata()
+                        .build())
+                .create();
     }
 
     private static PodBuilder pod(String namespace, String name, String serviceAccount) {
         return new PodBuilder()
-                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
-                .withNewSpec().withServiceAccountName(serviceAccount)
-                .addNewContainer().withName("app").withImage("eclipse-temurin:21").endContainer().endSpec();
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withServiceAccountName(serviceAccount)
+                .addNewContainer()
+                .withName("app")
+                .withImage("eclipse-temurin:21")
+                .endContainer()
+                .endSpec();
     }
 
     void webhookConfiguration() {
-        admin.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
-                .withNewMetadata().withName(WEBHOOK).endMetadata()
-                .addNewWebhook().withName("pods.meshless.io").withAdmissionReviewVersions("v1").withSideEffects("NoneOnDryRun")
-                .withNewClientConfig().withNewService().withNamespace(NAMESPACE).withName("meshless-injector")
-                .withPath("/mutate").endService().endClientConfig().endWebhook()
-                .build()).create();
+        admin.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .resource(new MutatingWebhookConfigurationBuilder()
+                        .withNewMetadata()
+                        .withName(WEBHOOK)
+                        .endMetadata()
+                        .addNewWebhook()
+                        .withName("pods.meshless.io")
+                        .withAdmissionReviewVersions("v1")
+                        .withSideEffects("NoneOnDryRun")
+                        .withNewClientConfig()
+                        .withNewService()
+                        .withNamespace(NAMESPACE)
+                        .withName("meshless-injector")
+                        .withPath("/mutate")
+                        .endService()
+                        .endClientConfig()
+                        .endWebhook()
+                        .build())
+                .create();
     }
 
     MutatingWebhookConfiguration webhook() {
-        return admin.admissionRegistration().v1().mutatingWebhookConfigurations().withName(WEBHOOK).get();
+        return admin.admissionRegistration()
+                .v1()
+                .mutatingWebhookConfigurations()
+                .withName(WEBHOOK)
+                .get();
     }
 
     Secret secret(String namespace, String name) {
@@ -162,20 +224,29 @@ final class ControllerHarness implements AutoCloseable {
 
     Secret awaitSecret(String namespace, String name) {
         Secret[] found = new Secret[1];
-        await(Duration.ofSeconds(60), () -> (found[0] = secret(namespace, name)) != null,
+        await(
+                Duration.ofSeconds(60),
+                () -> (found[0] = secret(namespace, name)) != null,
                 "Secret " + namespace + "/" + name);
         return found[0];
     }
 
     void putSecret(String namespace, String name, Map<String, String> textData) {
-        SecretBuilder b = new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+        SecretBuilder b = new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName(name)
+                .endMetadata()
                 .withType("kubernetes.io/tls");
-        textData.forEach((k, v) -> b.addToData(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
+        textData.forEach(
+                (k, v) -> b.addToData(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
         admin.secrets().inNamespace(namespace).resource(b.build()).create();
     }
 
     static String text(Secret secret, String key) {
-        assertThat(secret.getData()).as("data of %s", secret.getMetadata().getName()).containsKey(key);
+        assertThat(secret.getData())
+                .as("data of %s", secret.getMetadata().getName())
+                .containsKey(key);
         return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
     }
 
@@ -198,7 +269,8 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     /** PKIX validation of chain (leaf first, anchor excluded) against the anchors, at the given time. */
-    static void assertChainsTo(List<X509Certificate> chain, List<X509Certificate> anchors, Instant at) throws Exception {
+    static void assertChainsTo(List<X509Certificate> chain, List<X509Certificate> anchors, Instant at)
+            throws Exception {
         CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
         Set<TrustAnchor> trust = new HashSet<>();
         for (X509Certificate a : anchors) {

@@ -21,15 +21,20 @@ import java.util.List;
  */
 public final class IssuanceRate {
 
-    private IssuanceRate() {
-    }
+    private IssuanceRate() {}
 
     public static void main(String[] args) {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Clock clock = Clock.systemUTC();
         CertificateAuthority ca = CertificateAuthority.createRoot("rate", Duration.ofDays(30), KeyType.EC_P256, clock);
-        MeshCa mesh = new MeshCa(ca.held(), List.of(ca.certificate()), true, RotationPhase.STABLE, null, null, null, null, false);
-        ServiceAccount owner = new ServiceAccountBuilder().withNewMetadata().withName("sa").withUid("u").endMetadata().build();
+        MeshCa mesh = new MeshCa(
+                ca.held(), List.of(ca.certificate()), true, RotationPhase.STABLE, null, null, null, null, false);
+        ServiceAccount owner = new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("sa")
+                .withUid("u")
+                .endMetadata()
+                .build();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (int round = 0; round < 4; round++) {
             long t0 = System.nanoTime();
@@ -44,7 +49,8 @@ public final class IssuanceRate {
             }
             double wall = (System.nanoTime() - t0) / 1e9;
             double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-            System.out.printf("round %d: %d Secrets, %.0f/s wall-clock, %.0f per CPU-second%n", round, n, n / wall, n / cpu);
+            System.out.printf(
+                    "round %d: %d Secrets, %.0f/s wall-clock, %.0f per CPU-second%n", round, n, n / wall, n / cpu);
         }
     }
 }

@@ -27,8 +27,10 @@ class LeaderElectionTest {
             h.serviceAccount(APP_NS, "orders");
             h.serviceAccount(APP_NS, "payments");
             h.webhookConfiguration();
-            CertificateController a = h.start("replica-a", h.config("replica-a", dir.resolve("a")).build());
-            CertificateController b = h.start("replica-b", h.config("replica-b", dir.resolve("b")).build());
+            CertificateController a =
+                    h.start("replica-a", h.config("replica-a", dir.resolve("a")).build());
+            CertificateController b =
+                    h.start("replica-b", h.config("replica-b", dir.resolve("b")).build());
             ControllerHarness.await(Duration.ofSeconds(60), () -> a.isLeader() || b.isLeader(), "a leader");
             CertificateController leader = a.isLeader() ? a : b;
             CertificateController follower = leader == a ? b : a;
@@ -61,7 +63,8 @@ class LeaderElectionTest {
             follower.serviceAccountAdmitted(APP_NS, "payments", false);
             follower.reconcileNow();
             assertThat(h.secret(APP_NS, "meshless-payments")).isNotNull();
-            assertThat(writes(drain(h), followerAgent)).anyMatch(r -> r.getPath().contains("/secrets"));
+            assertThat(writes(drain(h), followerAgent))
+                    .anyMatch(r -> r.getPath().contains("/secrets"));
         }
     }
 

@@ -55,7 +55,11 @@ class MeshCaSecretTest {
     }
 
     private static Secret secret(Map<String, String> text) {
-        SecretBuilder b = new SecretBuilder().withNewMetadata().withNamespace("meshless").withName("meshless-ca").endMetadata()
+        SecretBuilder b = new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace("meshless")
+                .withName("meshless-ca")
+                .endMetadata()
                 .withType("kubernetes.io/tls");
         text.forEach((k, v) -> b.addToData(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
         return b.build();
@@ -92,7 +96,9 @@ class MeshCaSecretTest {
         data.put("tls.key", Pem.encode(ROOT.held().privateKey()));
         PkiException e = refusal(data);
         assertThat(e.source()).isEqualTo(SOURCE + "tls.key");
-        assertThat(e.getMessage()).contains("does not belong to the certificate in tls.crt").contains("Example Mesh Issuer");
+        assertThat(e.getMessage())
+                .contains("does not belong to the certificate in tls.crt")
+                .contains("Example Mesh Issuer");
     }
 
     @Test
@@ -122,7 +128,9 @@ class MeshCaSecretTest {
 
     @Test
     void refusesLeafCertificateAsCa() {
-        var leaf = ROOT.issue(LeafSpec.builder().spiffeId(SpiffeId.parse("spiffe://cluster.local/ns/a/sa/b")).build());
+        var leaf = ROOT.issue(LeafSpec.builder()
+                .spiffeId(SpiffeId.parse("spiffe://cluster.local/ns/a/sa/b"))
+                .build());
         Map<String, String> data = new LinkedHashMap<>();
         data.put("tls.crt", leaf.chainPem());
         data.put("tls.key", leaf.privateKeyPem());
@@ -134,10 +142,13 @@ class MeshCaSecretTest {
 
     @Test
     void refusesBundleWithoutTheRoot() {
-        CertificateAuthority foreign = CertificateAuthority.createRoot("Foreign Root", Duration.ofDays(30), KeyType.EC_P256, CLOCK);
+        CertificateAuthority foreign =
+                CertificateAuthority.createRoot("Foreign Root", Duration.ofDays(30), KeyType.EC_P256, CLOCK);
         PkiException e = refusal(certManagerShape(ISSUER, foreign.certificate()));
         assertThat(e.source()).isEqualTo(SOURCE + "ca.crt");
-        assertThat(e.reason()).contains("does not contain the CA that anchors tls.crt").contains("Example Root");
+        assertThat(e.reason())
+                .contains("does not contain the CA that anchors tls.crt")
+                .contains("Example Root");
     }
 
     @Test
@@ -165,7 +176,8 @@ class MeshCaSecretTest {
             h.serviceAccount(APP_NS, "orders");
             h.putSecret(NAMESPACE, "meshless-ca", certManagerShape(ISSUER, ROOT.certificate()));
             Secret before = h.secret(NAMESPACE, "meshless-ca");
-            CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+            CertificateController controller =
+                    h.startLeader("replica-a", h.config("replica-a", servingDir).build());
             controller.serviceAccountAdmitted(APP_NS, "orders", false);
             controller.reconcileNow();
 
@@ -173,19 +185,24 @@ class MeshCaSecretTest {
             List<X509Certificate> chain = certificates(workload, "tls.crt");
             assertThat(chain).hasSize(2);
             assertThat(chain.get(1)).isEqualTo(ISSUER.certificate());
-            assertThat(fingerprints(certificates(workload, "ca.crt"))).containsExactly(Fingerprints.of(ROOT.certificate()));
+            assertThat(fingerprints(certificates(workload, "ca.crt")))
+                    .containsExactly(Fingerprints.of(ROOT.certificate()));
             assertChainsTo(chain, List.of(ROOT.certificate()), h.clock.instant());
 
             // Time passes, leaves renew: the user's Secret stays exactly as the user wrote it.
-            ControllerHarness.await(Duration.ofSeconds(10),
+            ControllerHarness.await(
+                    Duration.ofSeconds(10),
                     () -> controller.metrics().secretExpiresIn().containsKey(APP_NS + "/meshless-orders"),
                     "the controller to see its Secret");
             h.clock.advance(Duration.ofDays(2));
             controller.reconcileNow();
             Secret after = h.secret(NAMESPACE, "meshless-ca");
             assertThat(after.getData()).isEqualTo(before.getData());
-            assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
-            assertThat(certificates(h.secret(APP_NS, "meshless-orders"), "tls.crt").get(0).getSerialNumber())
+            assertThat(after.getMetadata().getResourceVersion())
+                    .isEqualTo(before.getMetadata().getResourceVersion());
+            assertThat(certificates(h.secret(APP_NS, "meshless-orders"), "tls.crt")
+                            .get(0)
+                            .getSerialNumber())
                     .isNotEqualTo(chain.get(0).getSerialNumber());
         }
     }
@@ -200,18 +217,20 @@ class MeshCaSecretTest {
             h.putSecret(NAMESPACE, "meshless-ca", data);
             Secret before = h.secret(NAMESPACE, "meshless-ca");
 
-            CertificateController controller = h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+            CertificateController controller =
+                    h.startLeader("replica-a", h.config("replica-a", servingDir).build());
             controller.serviceAccountAdmitted(APP_NS, "orders", false);
             controller.reconcileNow();
 
-            assertThat(controller.caProblem()).hasValueSatisfying(p ->
-                    assertThat(p.getMessage()).startsWith("Secret meshless/meshless-ca field tls.key: ")
-                            .contains("does not belong"));
+            assertThat(controller.caProblem()).hasValueSatisfying(p -> assertThat(p.getMessage())
+                    .startsWith("Secret meshless/meshless-ca field tls.key: ")
+                    .contains("does not belong"));
             assertThat(controller.ready()).isFalse();
             assertThat(h.secret(APP_NS, "meshless-orders")).isNull();
             Secret after = h.secret(NAMESPACE, "meshless-ca");
             assertThat(after.getData()).isEqualTo(before.getData());
-            assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+            assertThat(after.getMetadata().getResourceVersion())
+                    .isEqualTo(before.getMetadata().getResourceVersion());
         }
     }
 }

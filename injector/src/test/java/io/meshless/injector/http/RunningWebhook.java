@@ -1,5 +1,6 @@
 package io.meshless.injector.http;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meshless.injector.metrics.InjectorMetrics;
 import io.meshless.injector.webhook.AdmissionReviewHandler;
 import io.meshless.injector.webhook.InjectionSettings;
@@ -11,7 +12,6 @@ import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyType;
 import io.meshless.pki.LeafSpec;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,79 +34,97 @@ import javax.net.ssl.TrustManagerFactory;
  * test time, and a JDK HttpClient that trusts only that test CA.
  */
 final class RunningWebhook implements AutoCloseable {
-  final CertificateAuthority ca;
-  final Path certFile;
-  final Path keyFile;
-  final ServingCertificateFiles serving;
-  final InjectorMetrics metrics = new InjectorMetrics();
-  final Readiness readiness = new Readiness();
-  /** "namespace/serviceAccount" per Secret demand the webhook signalled. */
-  final List<String> secretDemands = new CopyOnWriteArrayList<>();
-  final WebhookServer server;
-  final HttpClient client;
+    final CertificateAuthority ca;
+    final Path certFile;
+    final Path keyFile;
+    final ServingCertificateFiles serving;
+    final InjectorMetrics metrics = new InjectorMetrics();
+    final Readiness readiness = new Readiness();
+    /** "namespace/serviceAccount" per Secret demand the webhook signalled. */
+    final List<String> secretDemands = new CopyOnWriteArrayList<>();
 
-  RunningWebhook(Path dir) throws Exception {
-    this(dir, NamespaceLabels.UNKNOWN);
-  }
+    final WebhookServer server;
+    final HttpClient client;
 
-  RunningWebhook(Path dir, NamespaceLabels labels) throws Exception {
-    Clock clock = Clock.systemUTC();
-    ca = CertificateAuthority.createRoot("meshless test webhook CA", Duration.ofDays(2), KeyType.EC_P256, clock);
-    certFile = dir.resolve("tls.crt");
-    keyFile = dir.resolve("tls.key");
-    writeServingCertificate();
-    serving = new ServingCertificateFiles(certFile, keyFile, clock);
-    serving.refresh();
-    readiness.register("serving-certificate", () -> serving.current().isPresent());
-    ObjectMapper json = KubernetesJson.newMapper();
-    SecretDemand demand = (namespace, sa) -> secretDemands.add(namespace + "/" + sa);
-    AdmissionReviewHandler handler =
-        new AdmissionReviewHandler(new PodInjector(InjectionSettings.defaults(), json), labels, demand, json);
-    server = WebhookServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        ServingTls.serverContext(serving), handler, metrics, readiness, 2);
-    client = HttpClient.newBuilder().sslContext(trustingTestCa()).connectTimeout(Duration.ofSeconds(10)).build();
-  }
+    RunningWebhook(Path dir) throws Exception {
+        this(dir, NamespaceLabels.UNKNOWN);
+    }
 
-  HeldCertificate writeServingCertificate() throws Exception {
-    HeldCertificate leaf = ca.issue(LeafSpec.builder().dnsName("localhost").ipAddress("127.0.0.1")
-        .commonName("meshless-injector").build());
-    Files.writeString(certFile, leaf.chainPem(), StandardCharsets.US_ASCII);
-    Files.writeString(keyFile, leaf.privateKeyPem(), StandardCharsets.US_ASCII);
-    return leaf;
-  }
+    RunningWebhook(Path dir, NamespaceLabels labels) throws Exception {
+        Clock clock = Clock.systemUTC();
+        ca = CertificateAuthority.createRoot("meshless test webhook CA", Duration.ofDays(2), KeyType.EC_P256, clock);
+        certFile = dir.resolve("tls.crt");
+        keyFile = dir.resolve("tls.key");
+        writeServingCertificate();
+        serving = new ServingCertificateFiles(certFile, keyFile, clock);
+        serving.refresh();
+        readiness.register("serving-certificate", () -> serving.current().isPresent());
+        ObjectMapper json = KubernetesJson.newMapper();
+        SecretDemand demand = (namespace, sa) -> secretDemands.add(namespace + "/" + sa);
+        AdmissionReviewHandler handler =
+                new AdmissionReviewHandler(new PodInjector(InjectionSettings.defaults(), json), labels, demand, json);
+        server = WebhookServer.start(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                ServingTls.serverContext(serving),
+                handler,
+                metrics,
+                readiness,
+                2);
+        client = HttpClient.newBuilder()
+                .sslContext(trustingTestCa())
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
 
-  SSLContext trustingTestCa() throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca.certificate());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
-  }
+    HeldCertificate writeServingCertificate() throws Exception {
+        HeldCertificate leaf = ca.issue(LeafSpec.builder()
+                .dnsName("localhost")
+                .ipAddress("127.0.0.1")
+                .commonName("meshless-injector")
+                .build());
+        Files.writeString(certFile, leaf.chainPem(), StandardCharsets.US_ASCII);
+        Files.writeString(keyFile, leaf.privateKeyPem(), StandardCharsets.US_ASCII);
+        return leaf;
+    }
 
-  URI uri(String path) {
-    return URI.create("https://localhost:" + server.address().getPort() + path);
-  }
+    SSLContext trustingTestCa() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
 
-  int port() {
-    return server.address().getPort();
-  }
+    URI uri(String path) {
+        return URI.create("https://localhost:" + server.address().getPort() + path);
+    }
 
-  HttpResponse<String> post(String path, byte[] body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
-  }
+    int port() {
+        return server.address().getPort();
+    }
 
-  HttpResponse<String> get(String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).GET().build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
-  }
+    HttpResponse<String> post(String path, byte[] body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
 
-  @Override
-  public void close() {
-    server.close();
-  }
+    HttpResponse<String> get(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(20))
+                .GET()
+                .build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
 }

@@ -15,29 +15,34 @@ import java.util.Base64;
  * test in every build; {@code JAZZER_FUZZ=1} fuzzes for real.
  */
 class AdmissionReviewFuzzTest {
-  private static final ObjectMapper JSON = KubernetesJson.newMapper();
-  private static final AdmissionReviewHandler HANDLER = new AdmissionReviewHandler(
-      new PodInjector(InjectionSettings.defaults(), JSON), NamespaceLabels.UNKNOWN, SecretDemand.NONE, JSON);
+    private static final ObjectMapper JSON = KubernetesJson.newMapper();
+    private static final AdmissionReviewHandler HANDLER = new AdmissionReviewHandler(
+            new PodInjector(InjectionSettings.defaults(), JSON), NamespaceLabels.UNKNOWN, SecretDemand.NONE, JSON);
 
-  @FuzzTest(maxDuration = "30s")
-  void everyBodyGetsAWellFormedAnswer(byte[] body) throws Exception {
-    AdmissionReply reply = HANDLER.handle(body);
+    @FuzzTest(maxDuration = "30s")
+    void everyBodyGetsAWellFormedAnswer(byte[] body) throws Exception {
+        AdmissionReply reply = HANDLER.handle(body);
 
-    assertThat(reply.httpStatus()).isIn(200, 400);
-    if (reply.httpStatus() == 400) {
-      assertThat(reply.result()).isEqualTo(AdmissionReply.Result.INVALID);
-      return;
+        assertThat(reply.httpStatus()).isIn(200, 400);
+        if (reply.httpStatus() == 400) {
+            assertThat(reply.result()).isEqualTo(AdmissionReply.Result.INVALID);
+            return;
+        }
+        JsonNode answer = JSON.readTree(reply.body());
+        JsonNode response = answer.get("response");
+        assertThat(response.get("uid").asText())
+                .isEqualTo(JSON.readTree(body).get("request").get("uid").asText());
+        if (response.has("patch")) {
+            assertThat(response.get("allowed").asBoolean()).isTrue();
+            JsonNode patch = JSON.readTree(
+                    Base64.getDecoder().decode(response.get("patch").asText()));
+            JsonNode pod =
+                    JsonPatch.apply(patch, JSON.readTree(body).get("request").get("object"));
+            assertThat(pod.at("/metadata/annotations").get("meshless.io/status").asText())
+                    .isEqualTo("injected");
+            // The label the controller selects on arrives with every patch, whether the pod had labels or not.
+            assertThat(pod.at("/metadata/labels").get("meshless.io/injected").asText())
+                    .isEqualTo("true");
+        }
     }
-    JsonNode answer = JSON.readTree(reply.body());
-    JsonNode response = answer.get("response");
-    assertThat(response.get("uid").asText()).isEqualTo(JSON.readTree(body).get("request").get("uid").asText());
-    if (response.has("patch")) {
-      assertThat(response.get("allowed").asBoolean()).isTrue();
-      JsonNode patch = JSON.readTree(Base64.getDecoder().decode(response.get("patch").asText()));
-      JsonNode pod = JsonPatch.apply(patch, JSON.readTree(body).get("request").get("object"));
-      assertThat(pod.at("/metadata/annotations").get("meshless.io/status").asText()).isEqualTo("injected");
-      // The label the controller selects on arrives with every patch, whether the pod had labels or not.
-      assertThat(pod.at("/metadata/labels").get("meshless.io/injected").asText()).isEqualTo("true");
-    }
-  }
 }

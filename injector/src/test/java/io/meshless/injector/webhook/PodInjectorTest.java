@@ -13,179 +13,227 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PodInjectorTest {
-  private final ObjectMapper json = KubernetesJson.newMapper();
-  private final PodInjector injector = new PodInjector(InjectionSettings.defaults(), json);
+    private final ObjectMapper json = KubernetesJson.newMapper();
+    private final PodInjector injector = new PodInjector(InjectionSettings.defaults(), json);
 
-  private static PodBuilder pod() {
-    return new PodBuilder().withNewMetadata().withName("orders-1").withNamespace("shop").endMetadata()
-        .withNewSpec().addNewContainer().withName("app").withImage("example/orders:1").endContainer().endSpec();
-  }
-
-  private static Pod optedIn(String... annotations) {
-    PodBuilder builder = pod();
-    builder.editMetadata().addToAnnotations("meshless.io/inject", "true").endMetadata();
-    for (int i = 0; i < annotations.length; i += 2) {
-      builder.editMetadata().addToAnnotations(annotations[i], annotations[i + 1]).endMetadata();
+    private static PodBuilder pod() {
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName("orders-1")
+                .withNamespace("shop")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("example/orders:1")
+                .endContainer()
+                .endSpec();
     }
-    return builder.build();
-  }
 
-  @Test
-  void namespaceLabelOptsInAndPodFalseOptsOut() throws Exception {
-    Map<String, String> enabled = Map.of("meshless.io/inject", "enabled");
-    Pod plain = pod().build();
-    Pod optedOut = pod().editMetadata().addToAnnotations("meshless.io/inject", "false").endMetadata().build();
-
-    assertThat(injector.inject(plain, "shop", enabled).outcome()).isEqualTo(Injection.Outcome.INJECTED);
-    assertThat(injector.inject(optedOut, "shop", enabled).outcome()).isEqualTo(Injection.Outcome.NOT_OPTED_IN);
-    assertThat(injector.inject(plain, "shop", Map.of()).outcome()).isEqualTo(Injection.Outcome.NOT_OPTED_IN);
-  }
-
-  @Test
-  void podLabelOptsIn() throws Exception {
-    Pod labelled = pod().editMetadata().addToLabels("meshless.io/inject", "true").endMetadata().build();
-
-    assertThat(injector.inject(labelled, "shop", Map.of()).outcome()).isEqualTo(Injection.Outcome.INJECTED);
-  }
-
-  @Test
-  void neverModifiesTheInputPod() throws Exception {
-    Pod input = optedIn("meshless.io/mode", "off");
-    JsonNode before = json.valueToTree(input);
-
-    injector.inject(input, "shop", Map.of());
-
-    assertThat((Object) json.valueToTree(input)).isEqualTo(before);
-  }
-
-  @Test
-  void deniesBadValuesNamingTheAnnotation() {
-    assertDenied(optedIn("meshless.io/trust-system-cas", "maybe"), "meshless.io/trust-system-cas", "\"maybe\"");
-    assertDenied(optedIn("meshless.io/cert-dir", "relative/certs"), "meshless.io/cert-dir", "absolute");
-    assertDenied(optedIn("meshless.io/cert-dir", "/var/../etc"), "meshless.io/cert-dir", "'..'");
-    assertDenied(optedIn("meshless.io/allowed-peers", "http://not-spiffe"), "meshless.io/allowed-peers", "not-spiffe");
-    assertDenied(optedIn("meshless.io/containers", " , "), "meshless.io/containers", "names no container");
-    assertDenied(pod().editMetadata().addToAnnotations("meshless.io/inject", "yes").endMetadata().build(),
-        "meshless.io/inject", "\"yes\"");
-  }
-
-  @Test
-  void customCertDirMovesTheMountAndTellsTheAgent() throws Exception {
-    Injection injection = injector.inject(optedIn("meshless.io/cert-dir", "/etc/mtls"), "shop", Map.of());
-
-    Container app = injection.pod().getSpec().getContainers().get(0);
-    assertThat(app.getVolumeMounts()).anySatisfy(m -> {
-      assertThat(m.getName()).isEqualTo("meshless-certs");
-      assertThat(m.getMountPath()).isEqualTo("/etc/mtls");
-    });
-    assertThat(app.getEnv()).contains(new EnvVar("MESHLESS_CERT_DIR", "/etc/mtls", null));
-  }
-
-  @Test
-  void containerOwnMeshlessEnvWinsWithAWarning() throws Exception {
-    Pod input = optedIn("meshless.io/mode", "strict");
-    input.getSpec().getContainers().get(0).setEnv(new java.util.ArrayList<>(java.util.List.of(new EnvVar("MESHLESS_MODE", "off", null))));
-
-    Injection injection = injector.inject(input, "shop", Map.of());
-
-    assertThat(injection.pod().getSpec().getContainers().get(0).getEnv())
-        .filteredOn(e -> e.getName().equals("MESHLESS_MODE")).containsExactly(new EnvVar("MESHLESS_MODE", "off", null));
-    assertThat(injection.warnings()).anySatisfy(w -> assertThat(w).contains("MESHLESS_MODE").contains("meshless.io/mode"));
-  }
-
-  @Test
-  void unknownMeshlessAnnotationIsAWarning() throws Exception {
-    Injection injection = injector.inject(optedIn("meshless.io/mdoe", "off"), "shop", Map.of());
-
-    assertThat(injection.outcome()).isEqualTo(Injection.Outcome.INJECTED);
-    assertThat(injection.warnings()).anySatisfy(w -> assertThat(w).contains("meshless.io/mdoe").contains("ignored"));
-  }
-
-  @Test
-  void refusesPodThatAlreadyUsesOurVolumeOrMountPath() {
-    Pod volume = optedIn();
-    volume.getSpec().setVolumes(java.util.List.of(new io.fabric8.kubernetes.api.model.VolumeBuilder()
-        .withName("meshless-certs").withNewEmptyDir().endEmptyDir().build()));
-    Pod mount = optedIn();
-    mount.getSpec().getContainers().get(0).setVolumeMounts(java.util.List.of(
-        new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("mine").withMountPath("/var/run/meshless/certs").build()));
-
-    assertDenied(volume, "spec.volumes", "meshless-certs");
-    assertDenied(mount, "container app", "/var/run/meshless/certs");
-  }
-
-  @Test
-  void patchEscapesSlashInAnnotationKeys() throws Exception {
-    Pod input = optedIn();
-    Injection injection = injector.inject(input, "shop", Map.of());
-
-    JsonNode patch = PodPatch.diff(json, input, injection.pod());
-
-    assertThat(patch.toString()).contains("\"/metadata/annotations/meshless.io~1status\"");
-    assertThat(patch.findValuesAsText("op")).doesNotContain("move", "copy", "remove");
-  }
-
-  @Test
-  void patchAddsTheInjectedLabelMapWhenThePodHasNoLabels() throws Exception {
-    Pod input = optedIn();
-    assertThat(input.getMetadata().getLabels()).isNullOrEmpty();
-
-    JsonNode patch = PodPatch.diff(json, input, injector.inject(input, "shop", Map.of()).pod());
-
-    assertThat(opsOn(patch, "/metadata/labels")).containsExactly(
-        json.readTree("{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"meshless.io/injected\":\"true\"}}"));
-  }
-
-  @Test
-  void patchAddsTheEscapedLabelKeyAndKeepsTheOtherLabels() throws Exception {
-    Pod input = pod().editMetadata().addToLabels("app", "orders").addToLabels("meshless.io/inject", "true").endMetadata()
-        .build();
-
-    JsonNode patch = PodPatch.diff(json, input, injector.inject(input, "shop", Map.of()).pod());
-
-    assertThat(opsOn(patch, "/metadata/labels")).containsExactly(
-        json.readTree("{\"op\":\"add\",\"path\":\"/metadata/labels/meshless.io~1injected\",\"value\":\"true\"}"));
-  }
-
-  @Test
-  void reinjectingTheInjectedPodChangesNothing() throws Exception {
-    Pod injected = injector.inject(optedIn(), "shop", Map.of()).pod();
-
-    Injection again = injector.inject(injected, "shop", Map.of());
-
-    assertThat(again.outcome()).isEqualTo(Injection.Outcome.ALREADY_INJECTED);
-    assertThat(PodPatch.diff(json, injected, again.pod())).isEmpty();
-  }
-
-  /** The operations of a patch whose path is the given one or below it. */
-  private static java.util.List<JsonNode> opsOn(JsonNode patch, String path) {
-    java.util.List<JsonNode> ops = new java.util.ArrayList<>();
-    for (JsonNode op : patch) {
-      String p = op.get("path").asText();
-      if (p.equals(path) || p.startsWith(path + "/")) {
-        ops.add(op);
-      }
+    private static Pod optedIn(String... annotations) {
+        PodBuilder builder = pod();
+        builder.editMetadata().addToAnnotations("meshless.io/inject", "true").endMetadata();
+        for (int i = 0; i < annotations.length; i += 2) {
+            builder.editMetadata()
+                    .addToAnnotations(annotations[i], annotations[i + 1])
+                    .endMetadata();
+        }
+        return builder.build();
     }
-    return ops;
-  }
 
-  @Test
-  void secretNameFollowsTheServiceAccount() throws Exception {
-    Pod withSa = optedIn();
-    withSa.getSpec().setServiceAccountName("billing");
+    @Test
+    void namespaceLabelOptsInAndPodFalseOptsOut() throws Exception {
+        Map<String, String> enabled = Map.of("meshless.io/inject", "enabled");
+        Pod plain = pod().build();
+        Pod optedOut = pod().editMetadata()
+                .addToAnnotations("meshless.io/inject", "false")
+                .endMetadata()
+                .build();
 
-    assertThat(injector.inject(withSa, "shop", Map.of()).serviceAccount()).isEqualTo("billing");
-    assertThat(injector.inject(optedIn(), "shop", Map.of()).serviceAccount()).isEqualTo("default");
-    assertThat(injector.inject(withSa, "shop", Map.of()).pod().getSpec().getVolumes())
-        .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("meshless-billing"));
-  }
+        assertThat(injector.inject(plain, "shop", enabled).outcome()).isEqualTo(Injection.Outcome.INJECTED);
+        assertThat(injector.inject(optedOut, "shop", enabled).outcome()).isEqualTo(Injection.Outcome.NOT_OPTED_IN);
+        assertThat(injector.inject(plain, "shop", Map.of()).outcome()).isEqualTo(Injection.Outcome.NOT_OPTED_IN);
+    }
 
-  private void assertDenied(Pod pod, String... fragments) {
-    assertThatThrownBy(() -> injector.inject(pod, "shop", Map.of())).isInstanceOf(InjectionDenied.class)
-        .satisfies(e -> {
-          for (String fragment : fragments) {
-            assertThat(e.getMessage()).contains(fragment);
-          }
+    @Test
+    void podLabelOptsIn() throws Exception {
+        Pod labelled = pod().editMetadata()
+                .addToLabels("meshless.io/inject", "true")
+                .endMetadata()
+                .build();
+
+        assertThat(injector.inject(labelled, "shop", Map.of()).outcome()).isEqualTo(Injection.Outcome.INJECTED);
+    }
+
+    @Test
+    void neverModifiesTheInputPod() throws Exception {
+        Pod input = optedIn("meshless.io/mode", "off");
+        JsonNode before = json.valueToTree(input);
+
+        injector.inject(input, "shop", Map.of());
+
+        assertThat((Object) json.valueToTree(input)).isEqualTo(before);
+    }
+
+    @Test
+    void deniesBadValuesNamingTheAnnotation() {
+        assertDenied(optedIn("meshless.io/trust-system-cas", "maybe"), "meshless.io/trust-system-cas", "\"maybe\"");
+        assertDenied(optedIn("meshless.io/cert-dir", "relative/certs"), "meshless.io/cert-dir", "absolute");
+        assertDenied(optedIn("meshless.io/cert-dir", "/var/../etc"), "meshless.io/cert-dir", "'..'");
+        assertDenied(
+                optedIn("meshless.io/allowed-peers", "http://not-spiffe"), "meshless.io/allowed-peers", "not-spiffe");
+        assertDenied(optedIn("meshless.io/containers", " , "), "meshless.io/containers", "names no container");
+        assertDenied(
+                pod().editMetadata()
+                        .addToAnnotations("meshless.io/inject", "yes")
+                        .endMetadata()
+                        .build(),
+                "meshless.io/inject",
+                "\"yes\"");
+    }
+
+    @Test
+    void customCertDirMovesTheMountAndTellsTheAgent() throws Exception {
+        Injection injection = injector.inject(optedIn("meshless.io/cert-dir", "/etc/mtls"), "shop", Map.of());
+
+        Container app = injection.pod().getSpec().getContainers().get(0);
+        assertThat(app.getVolumeMounts()).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("meshless-certs");
+            assertThat(m.getMountPath()).isEqualTo("/etc/mtls");
         });
-  }
+        assertThat(app.getEnv()).contains(new EnvVar("MESHLESS_CERT_DIR", "/etc/mtls", null));
+    }
+
+    @Test
+    void containerOwnMeshlessEnvWinsWithAWarning() throws Exception {
+        Pod input = optedIn("meshless.io/mode", "strict");
+        input.getSpec()
+                .getContainers()
+                .get(0)
+                .setEnv(new java.util.ArrayList<>(java.util.List.of(new EnvVar("MESHLESS_MODE", "off", null))));
+
+        Injection injection = injector.inject(input, "shop", Map.of());
+
+        assertThat(injection.pod().getSpec().getContainers().get(0).getEnv())
+                .filteredOn(e -> e.getName().equals("MESHLESS_MODE"))
+                .containsExactly(new EnvVar("MESHLESS_MODE", "off", null));
+        assertThat(injection.warnings())
+                .anySatisfy(w -> assertThat(w).contains("MESHLESS_MODE").contains("meshless.io/mode"));
+    }
+
+    @Test
+    void unknownMeshlessAnnotationIsAWarning() throws Exception {
+        Injection injection = injector.inject(optedIn("meshless.io/mdoe", "off"), "shop", Map.of());
+
+        assertThat(injection.outcome()).isEqualTo(Injection.Outcome.INJECTED);
+        assertThat(injection.warnings())
+                .anySatisfy(w -> assertThat(w).contains("meshless.io/mdoe").contains("ignored"));
+    }
+
+    @Test
+    void refusesPodThatAlreadyUsesOurVolumeOrMountPath() {
+        Pod volume = optedIn();
+        volume.getSpec()
+                .setVolumes(java.util.List.of(new io.fabric8.kubernetes.api.model.VolumeBuilder()
+                        .withName("meshless-certs")
+                        .withNewEmptyDir()
+                        .endEmptyDir()
+                        .build()));
+        Pod mount = optedIn();
+        mount.getSpec()
+                .getContainers()
+                .get(0)
+                .setVolumeMounts(java.util.List.of(new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                        .withName("mine")
+                        .withMountPath("/var/run/meshless/certs")
+                        .build()));
+
+        assertDenied(volume, "spec.volumes", "meshless-certs");
+        assertDenied(mount, "container app", "/var/run/meshless/certs");
+    }
+
+    @Test
+    void patchEscapesSlashInAnnotationKeys() throws Exception {
+        Pod input = optedIn();
+        Injection injection = injector.inject(input, "shop", Map.of());
+
+        JsonNode patch = PodPatch.diff(json, input, injection.pod());
+
+        assertThat(patch.toString()).contains("\"/metadata/annotations/meshless.io~1status\"");
+        assertThat(patch.findValuesAsText("op")).doesNotContain("move", "copy", "remove");
+    }
+
+    @Test
+    void patchAddsTheInjectedLabelMapWhenThePodHasNoLabels() throws Exception {
+        Pod input = optedIn();
+        assertThat(input.getMetadata().getLabels()).isNullOrEmpty();
+
+        JsonNode patch = PodPatch.diff(
+                json, input, injector.inject(input, "shop", Map.of()).pod());
+
+        assertThat(opsOn(patch, "/metadata/labels"))
+                .containsExactly(
+                        json.readTree(
+                                "{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"meshless.io/injected\":\"true\"}}"));
+    }
+
+    @Test
+    void patchAddsTheEscapedLabelKeyAndKeepsTheOtherLabels() throws Exception {
+        Pod input = pod().editMetadata()
+                .addToLabels("app", "orders")
+                .addToLabels("meshless.io/inject", "true")
+                .endMetadata()
+                .build();
+
+        JsonNode patch = PodPatch.diff(
+                json, input, injector.inject(input, "shop", Map.of()).pod());
+
+        assertThat(opsOn(patch, "/metadata/labels"))
+                .containsExactly(json.readTree(
+                        "{\"op\":\"add\",\"path\":\"/metadata/labels/meshless.io~1injected\",\"value\":\"true\"}"));
+    }
+
+    @Test
+    void reinjectingTheInjectedPodChangesNothing() throws Exception {
+        Pod injected = injector.inject(optedIn(), "shop", Map.of()).pod();
+
+        Injection again = injector.inject(injected, "shop", Map.of());
+
+        assertThat(again.outcome()).isEqualTo(Injection.Outcome.ALREADY_INJECTED);
+        assertThat(PodPatch.diff(json, injected, again.pod())).isEmpty();
+    }
+
+    /** The operations of a patch whose path is the given one or below it. */
+    private static java.util.List<JsonNode> opsOn(JsonNode patch, String path) {
+        java.util.List<JsonNode> ops = new java.util.ArrayList<>();
+        for (JsonNode op : patch) {
+            String p = op.get("path").asText();
+            if (p.equals(path) || p.startsWith(path + "/")) {
+                ops.add(op);
+            }
+        }
+        return ops;
+    }
+
+    @Test
+    void secretNameFollowsTheServiceAccount() throws Exception {
+        Pod withSa = optedIn();
+        withSa.getSpec().setServiceAccountName("billing");
+
+        assertThat(injector.inject(withSa, "shop", Map.of()).serviceAccount()).isEqualTo("billing");
+        assertThat(injector.inject(optedIn(), "shop", Map.of()).serviceAccount())
+                .isEqualTo("default");
+        assertThat(injector.inject(withSa, "shop", Map.of()).pod().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("meshless-billing"));
+    }
+
+    private void assertDenied(Pod pod, String... fragments) {
+        assertThatThrownBy(() -> injector.inject(pod, "shop", Map.of()))
+                .isInstanceOf(InjectionDenied.class)
+                .satisfies(e -> {
+                    for (String fragment : fragments) {
+                        assertThat(e.getMessage()).contains(fragment);
+                    }
+                });
+    }
 }

@@ -10,16 +10,16 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * other people's JVMs and must not change which providers their code gets.
  */
 public final class Crypto {
-  private static final Provider BC = new BouncyCastleProvider();
-  private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Provider BC = new BouncyCastleProvider();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-  private Crypto() {}
+    private Crypto() {}
 
-  public static Provider bouncyCastle() {
-    return BC;
-  }
+    public static Provider bouncyCastle() {
+        return BC;
+    }
 
-  public static SecureRandom random() {
-    return RANDOM;
-  }
+    public static SecureRandom random() {
+        return RANDOM;
+    }
 }

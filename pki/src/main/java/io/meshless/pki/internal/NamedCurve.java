@@ -42,99 +42,105 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * thread-safe: Bouncy Castle synchronizes the one-time precomputation on the base point.
  */
 public enum NamedCurve {
-  P256("secp256r1", SECObjectIdentifiers.secp256r1),
-  P384("secp384r1", SECObjectIdentifiers.secp384r1);
+    P256("secp256r1", SECObjectIdentifiers.secp256r1),
+    P384("secp384r1", SECObjectIdentifiers.secp384r1);
 
-  private final String jdkName;
-  private final ECParameterSpec jdkSpec;
-  private final ECDomainParameters domain;
+    private final String jdkName;
+    private final ECParameterSpec jdkSpec;
+    private final ECDomainParameters domain;
 
-  NamedCurve(String jdkName, ASN1ObjectIdentifier oid) {
-    this.jdkName = jdkName;
-    try {
-      AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
-      p.init(new ECGenParameterSpec(jdkName));
-      this.jdkSpec = p.getParameterSpec(ECParameterSpec.class);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK does not know the curve " + jdkName + ": " + e.getMessage(), e);
+    NamedCurve(String jdkName, ASN1ObjectIdentifier oid) {
+        this.jdkName = jdkName;
+        try {
+            AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
+            p.init(new ECGenParameterSpec(jdkName));
+            this.jdkSpec = p.getParameterSpec(ECParameterSpec.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK does not know the curve " + jdkName + ": " + e.getMessage(), e);
+        }
+        X9ECParameters x9 = CustomNamedCurves.getByOID(oid);
+        this.domain = new ECNamedDomainParameters(oid, x9);
+        if (!sameCurve(jdkSpec, domain)) {
+            throw new IllegalStateException("the JDK's and Bouncy Castle's parameters for " + jdkName + " differ");
+        }
     }
-    X9ECParameters x9 = CustomNamedCurves.getByOID(oid);
-    this.domain = new ECNamedDomainParameters(oid, x9);
-    if (!sameCurve(jdkSpec, domain)) {
-      throw new IllegalStateException("the JDK's and Bouncy Castle's parameters for " + jdkName + " differ");
-    }
-  }
 
-  /** The curve of a JDK parameter spec, compared by value (field, coefficients, base point, order). */
-  public static Optional<NamedCurve> of(ECParameterSpec params) {
-    if (params == null) {
-      return Optional.empty();
+    /** The curve of a JDK parameter spec, compared by value (field, coefficients, base point, order). */
+    public static Optional<NamedCurve> of(ECParameterSpec params) {
+        if (params == null) {
+            return Optional.empty();
+        }
+        for (NamedCurve c : values()) {
+            if (params == c.jdkSpec || sameCurve(params, c.domain)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
     }
-    for (NamedCurve c : values()) {
-      if (params == c.jdkSpec || sameCurve(params, c.domain)) {
-        return Optional.of(c);
-      }
-    }
-    return Optional.empty();
-  }
 
-  /** The JDK's name for the curve, e.g. "secp256r1". */
-  public String jdkName() {
-    return jdkName;
-  }
+    /** The JDK's name for the curve, e.g. "secp256r1". */
+    public String jdkName() {
+        return jdkName;
+    }
 
-  /** A fresh key pair; the private scalar is drawn from {@code random}, uniformly in [1, n-1]. */
-  public KeyPair generate(SecureRandom random) throws GeneralSecurityException {
-    ECKeyPairGenerator g = new ECKeyPairGenerator();
-    g.init(new ECKeyGenerationParameters(domain, random));
-    AsymmetricCipherKeyPair kp = g.generateKeyPair();
-    org.bouncycastle.math.ec.ECPoint q = ((ECPublicKeyParameters) kp.getPublic()).getQ().normalize();
-    BigInteger d = ((ECPrivateKeyParameters) kp.getPrivate()).getD();
-    KeyFactory f = KeyFactory.getInstance("EC");
-    return new KeyPair(
-        f.generatePublic(new ECPublicKeySpec(
-            new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()), jdkSpec)),
-        f.generatePrivate(new ECPrivateKeySpec(d, jdkSpec)));
-  }
+    /** A fresh key pair; the private scalar is drawn from {@code random}, uniformly in [1, n-1]. */
+    public KeyPair generate(SecureRandom random) throws GeneralSecurityException {
+        ECKeyPairGenerator g = new ECKeyPairGenerator();
+        g.init(new ECKeyGenerationParameters(domain, random));
+        AsymmetricCipherKeyPair kp = g.generateKeyPair();
+        org.bouncycastle.math.ec.ECPoint q =
+                ((ECPublicKeyParameters) kp.getPublic()).getQ().normalize();
+        BigInteger d = ((ECPrivateKeyParameters) kp.getPrivate()).getD();
+        KeyFactory f = KeyFactory.getInstance("EC");
+        return new KeyPair(
+                f.generatePublic(new ECPublicKeySpec(
+                        new ECPoint(
+                                q.getAffineXCoord().toBigInteger(),
+                                q.getAffineYCoord().toBigInteger()),
+                        jdkSpec)),
+                f.generatePrivate(new ECPrivateKeySpec(d, jdkSpec)));
+    }
 
-  /**
-   * The signing parameters of {@code key} on the shared domain parameters, or empty when the key is
-   * not on a curve of this enum or does not reveal its scalar (a hardware-held key): such keys are
-   * signed with through the JCA.
-   */
-  public static Optional<ECPrivateKeyParameters> signingKey(PrivateKey key) {
-    if (!(key instanceof ECPrivateKey)) {
-      return Optional.empty();
+    /**
+     * The signing parameters of {@code key} on the shared domain parameters, or empty when the key is
+     * not on a curve of this enum or does not reveal its scalar (a hardware-held key): such keys are
+     * signed with through the JCA.
+     */
+    public static Optional<ECPrivateKeyParameters> signingKey(PrivateKey key) {
+        if (!(key instanceof ECPrivateKey)) {
+            return Optional.empty();
+        }
+        ECPrivateKey ec = (ECPrivateKey) key;
+        BigInteger s;
+        try {
+            s = ec.getS();
+        } catch (RuntimeException notExtractable) {
+            return Optional.empty();
+        }
+        if (s == null) {
+            return Optional.empty();
+        }
+        Optional<NamedCurve> curve = of(ec.getParams());
+        if (!curve.isPresent()
+                || s.signum() <= 0
+                || s.compareTo(curve.get().domain.getN()) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new ECPrivateKeyParameters(s, curve.get().domain));
     }
-    ECPrivateKey ec = (ECPrivateKey) key;
-    BigInteger s;
-    try {
-      s = ec.getS();
-    } catch (RuntimeException notExtractable) {
-      return Optional.empty();
-    }
-    if (s == null) {
-      return Optional.empty();
-    }
-    Optional<NamedCurve> curve = of(ec.getParams());
-    if (!curve.isPresent() || s.signum() <= 0 || s.compareTo(curve.get().domain.getN()) >= 0) {
-      return Optional.empty();
-    }
-    return Optional.of(new ECPrivateKeyParameters(s, curve.get().domain));
-  }
 
-  private static boolean sameCurve(ECParameterSpec jdk, ECDomainParameters bc) {
-    if (!(jdk.getCurve().getField() instanceof java.security.spec.ECFieldFp)) {
-      return false;
+    private static boolean sameCurve(ECParameterSpec jdk, ECDomainParameters bc) {
+        if (!(jdk.getCurve().getField() instanceof java.security.spec.ECFieldFp)) {
+            return false;
+        }
+        BigInteger p = ((java.security.spec.ECFieldFp) jdk.getCurve().getField()).getP();
+        org.bouncycastle.math.ec.ECPoint g = bc.getG().normalize();
+        return p.equals(bc.getCurve().getField().getCharacteristic())
+                && jdk.getCurve().getA().equals(bc.getCurve().getA().toBigInteger())
+                && jdk.getCurve().getB().equals(bc.getCurve().getB().toBigInteger())
+                && jdk.getOrder().equals(bc.getN())
+                && BigInteger.valueOf(jdk.getCofactor()).equals(bc.getH())
+                && jdk.getGenerator().getAffineX().equals(g.getAffineXCoord().toBigInteger())
+                && jdk.getGenerator().getAffineY().equals(g.getAffineYCoord().toBigInteger());
     }
-    BigInteger p = ((java.security.spec.ECFieldFp) jdk.getCurve().getField()).getP();
-    org.bouncycastle.math.ec.ECPoint g = bc.getG().normalize();
-    return p.equals(bc.getCurve().getField().getCharacteristic())
-        && jdk.getCurve().getA().equals(bc.getCurve().getA().toBigInteger())
-        && jdk.getCurve().getB().equals(bc.getCurve().getB().toBigInteger())
-        && jdk.getOrder().equals(bc.getN())
-        && BigInteger.valueOf(jdk.getCofactor()).equals(bc.getH())
-        && jdk.getGenerator().getAffineX().equals(g.getAffineXCoord().toBigInteger())
-        && jdk.getGenerator().getAffineY().equals(g.getAffineYCoord().toBigInteger());
-  }
 }

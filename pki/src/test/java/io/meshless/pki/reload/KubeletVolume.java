@@ -10,15 +10,15 @@ import java.util.Map;
 
 /** pki's tests publish PEM text through the same {@link SecretVolumeWriter} the command line uses. */
 final class KubeletVolume {
-  private final SecretVolumeWriter writer;
+    private final SecretVolumeWriter writer;
 
-  KubeletVolume(Path dir) {
-    this.writer = new SecretVolumeWriter(dir, Clock.systemUTC());
-  }
+    KubeletVolume(Path dir) {
+        this.writer = new SecretVolumeWriter(dir, Clock.systemUTC());
+    }
 
-  void publish(Map<String, String> files) throws IOException {
-    Map<String, byte[]> bytes = new LinkedHashMap<>();
-    files.forEach((name, text) -> bytes.put(name, text.getBytes(StandardCharsets.US_ASCII)));
-    writer.publish(bytes);
-  }
+    void publish(Map<String, String> files) throws IOException {
+        Map<String, byte[]> bytes = new LinkedHashMap<>();
+        files.forEach((name, text) -> bytes.put(name, text.getBytes(StandardCharsets.US_ASCII)));
+        writer.publish(bytes);
+    }
 }

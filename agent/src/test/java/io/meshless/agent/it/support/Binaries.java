@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** Locates the real peers' binaries. A missing one fails the test: CI installs them, nothing is skipped. */
 public final class Binaries {
 
-    private Binaries() {
-    }
+    private Binaries() {}
 
     public static Path require(String name) {
         String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/usr/local/sbin:/sbin";

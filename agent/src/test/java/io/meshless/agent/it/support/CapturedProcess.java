@@ -58,23 +58,26 @@ public final class CapturedProcess implements AutoCloseable {
     }
 
     private void pump(InputStream in, List<String> sink, String threadName) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    synchronized (this) {
-                        sink.add(line);
-                        notifyAll();
+        Thread thread = new Thread(
+                () -> {
+                    try (BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = reader.readLine()) != null) {
+                            synchronized (this) {
+                                sink.add(line);
+                                notifyAll();
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process was destroyed; what was read so far stays available
+                    } finally {
+                        synchronized (this) {
+                            notifyAll();
+                        }
                     }
-                }
-            } catch (IOException ignored) {
-                // the process was destroyed; what was read so far stays available
-            } finally {
-                synchronized (this) {
-                    notifyAll();
-                }
-            }
-        }, threadName);
+                },
+                threadName);
         thread.setDaemon(true);
         pumps.add(thread);
         thread.start();
@@ -133,7 +136,8 @@ public final class CapturedProcess implements AutoCloseable {
                 continue;
             }
             if (left <= 0) {
-                throw new AssertionError(name + ": no line matching " + pattern + " within " + timeout + "\n" + output());
+                throw new AssertionError(
+                        name + ": no line matching " + pattern + " within " + timeout + "\n" + output());
             }
             waitQuietly(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
         }
@@ -196,8 +200,8 @@ public final class CapturedProcess implements AutoCloseable {
 
     /** Everything the process wrote, for failure messages. */
     public synchronized String output() {
-        return "---- " + name + " stdout ----\n" + String.join("\n", stdout)
-                + "\n---- " + name + " stderr ----\n" + String.join("\n", stderr) + "\n----";
+        return "---- " + name + " stdout ----\n" + String.join("\n", stdout) + "\n---- " + name + " stderr ----\n"
+                + String.join("\n", stderr) + "\n----";
     }
 
     public String name() {

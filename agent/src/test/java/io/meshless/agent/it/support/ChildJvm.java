@@ -29,9 +29,20 @@ public final class ChildJvm implements AutoCloseable {
      * in production, so a missing relocation or a class the agent forgot to bundle shows up.
      */
     private static final List<String> NOT_FOR_APPLICATIONS = List.of(
-            "/agent/target/classes", "meshless-agent", "meshless-pki", "meshless-testing",
-            "bcprov-", "bcpkix-", "bcutil-", "byte-buddy", "junit-", "opentest4j", "apiguardian",
-            "assertj-", "surefire", "failsafe");
+            "/agent/target/classes",
+            "meshless-agent",
+            "meshless-pki",
+            "meshless-testing",
+            "bcprov-",
+            "bcpkix-",
+            "bcutil-",
+            "byte-buddy",
+            "junit-",
+            "opentest4j",
+            "apiguardian",
+            "assertj-",
+            "surefire",
+            "failsafe");
 
     private final CapturedProcess process;
 
@@ -50,10 +61,12 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The built agent jar; fails clearly when {@code package} has not produced it. */
     public static Path agentJar() {
-        Path jar = Path.of(System.getProperty("meshless.agent.jar",
-                System.getProperty("basedir", ".") + "/target/meshless-agent.jar")).toAbsolutePath();
+        Path jar = Path.of(System.getProperty(
+                        "meshless.agent.jar", System.getProperty("basedir", ".") + "/target/meshless-agent.jar"))
+                .toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
-            throw new AssertionError("agent jar " + jar + " does not exist: run the ITs with `mvn verify` (after package)");
+            throw new AssertionError(
+                    "agent jar " + jar + " does not exist: run the ITs with `mvn verify` (after package)");
         }
         return jar;
     }

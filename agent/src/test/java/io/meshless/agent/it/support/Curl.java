@@ -8,8 +8,7 @@ import java.util.List;
 /** The real curl as an outside client of servers running under the agent. */
 public final class Curl {
 
-    private Curl() {
-    }
+    private Curl() {}
 
     /** A GET with a client certificate. */
     public static Result get(String url, Path caCert, Path clientCert, Path clientKey) {
@@ -26,13 +25,23 @@ public final class Curl {
      * certificate ({@code -w %{certs}}, curl 7.88+) instead of the body.
      */
     public static Result getReportingServerCertificate(String url, Path caCert, Path clientCert, Path clientKey) {
-        return run(url, caCert, List.of("--cert", clientCert.toString(), "--key", clientKey.toString(),
-                "--output", "/dev/null", "--write-out", "status=%{http_code}\\n%{certs}"));
+        return run(
+                url,
+                caCert,
+                List.of(
+                        "--cert",
+                        clientCert.toString(),
+                        "--key",
+                        clientKey.toString(),
+                        "--output",
+                        "/dev/null",
+                        "--write-out",
+                        "status=%{http_code}\\n%{certs}"));
     }
 
     private static Result run(String url, Path caCert, List<String> extra) {
-        List<String> command = new ArrayList<>(List.of("curl", "--silent", "--show-error", "--max-time", "15",
-                "--tlsv1.2", "--cacert", caCert.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "curl", "--silent", "--show-error", "--max-time", "15", "--tlsv1.2", "--cacert", caCert.toString()));
         command.addAll(extra);
         command.add(url);
         try (CapturedProcess curl = CapturedProcess.start("curl", command, null)) {
@@ -71,8 +80,11 @@ public final class Curl {
 
         /** The first "Serial Number:" of {@code %{certs}} (the server's leaf), lower-case hex. */
         public java.util.Optional<java.math.BigInteger> serverSerial() {
-            return body.lines().filter(line -> line.startsWith("Serial Number:")).findFirst()
-                    .map(line -> new java.math.BigInteger(line.substring("Serial Number:".length()).trim().replace(":", ""), 16));
+            return body.lines()
+                    .filter(line -> line.startsWith("Serial Number:"))
+                    .findFirst()
+                    .map(line -> new java.math.BigInteger(
+                            line.substring("Serial Number:".length()).trim().replace(":", ""), 16));
         }
 
         @Override

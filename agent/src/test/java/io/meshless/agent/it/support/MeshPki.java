@@ -31,7 +31,8 @@ public final class MeshPki {
 
     private MeshPki(Clock clock) {
         this.mesh = CertificateAuthority.createRoot("meshless IT mesh CA", Duration.ofDays(2), KeyType.EC_P256, clock);
-        this.clientMesh = CertificateAuthority.createRoot("meshless IT client CA", Duration.ofDays(2), KeyType.EC_P256, clock);
+        this.clientMesh =
+                CertificateAuthority.createRoot("meshless IT client CA", Duration.ofDays(2), KeyType.EC_P256, clock);
         this.foreign = CertificateAuthority.createRoot("foreign CA", Duration.ofDays(2), KeyType.EC_P256, clock);
     }
 
@@ -53,27 +54,41 @@ public final class MeshPki {
      * names themselves (curl, and library verifiers secure naming cannot reach).
      */
     public HeldCertificate workloadWithLoopbackNames(SpiffeId id) {
-        return mesh.issue(LeafSpec.builder().spiffeId(id).ipAddress("127.0.0.1").dnsName("localhost").build());
+        return mesh.issue(LeafSpec.builder()
+                .spiffeId(id)
+                .ipAddress("127.0.0.1")
+                .dnsName("localhost")
+                .build());
     }
 
     /** Issued by the second mesh CA, the one a server's client-ca.crt names. */
     public HeldCertificate clientCaWorkload(SpiffeId id) {
-        return clientMesh.issue(LeafSpec.builder().spiffeId(id).ipAddress("127.0.0.1").dnsName("localhost").build());
+        return clientMesh.issue(LeafSpec.builder()
+                .spiffeId(id)
+                .ipAddress("127.0.0.1")
+                .dnsName("localhost")
+                .build());
     }
 
     /** Same names as a mesh server, but from a CA no agent trusts: refusing it is about the CA only. */
     public HeldCertificate foreignWithLoopbackNames(SpiffeId id) {
-        return foreign.issue(LeafSpec.builder().spiffeId(id).ipAddress("127.0.0.1").dnsName("localhost").build());
+        return foreign.issue(LeafSpec.builder()
+                .spiffeId(id)
+                .ipAddress("127.0.0.1")
+                .dnsName("localhost")
+                .build());
     }
 
     /** A mesh certificate with no SPIFFE ID, naming only {@code dnsName}: host-name rules apply to it. */
     public HeldCertificate meshWithoutSpiffeId(String dnsName) {
-        return mesh.issue(LeafSpec.builder().dnsName(dnsName).commonName(dnsName).build());
+        return mesh.issue(
+                LeafSpec.builder().dnsName(dnsName).commonName(dnsName).build());
     }
 
     /** An ordinary web server certificate from the foreign CA, naming only {@code dnsName}. */
     public HeldCertificate foreignWebServer(String dnsName) {
-        return foreign.issue(LeafSpec.builder().dnsName(dnsName).commonName(dnsName).build());
+        return foreign.issue(
+                LeafSpec.builder().dnsName(dnsName).commonName(dnsName).build());
     }
 
     public TrustBundle foreignBundle() {
@@ -89,7 +104,8 @@ public final class MeshPki {
     }
 
     /** A kubelet-layout cert dir (tls.crt, tls.key, ca.crt and optionally client-ca.crt). */
-    public static SecretVolume volume(Path dir, HeldCertificate identity, TrustBundle bundle, TrustBundle clientCaOrNull) {
+    public static SecretVolume volume(
+            Path dir, HeldCertificate identity, TrustBundle bundle, TrustBundle clientCaOrNull) {
         SecretVolume volume = SecretVolume.at(dir);
         volume.publishText(files(identity, bundle, clientCaOrNull));
         return volume;

@@ -39,38 +39,52 @@ public final class Nginx implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         String t = dir.resolve("tmp").toString();
-        CapturedProcess.write(dir.resolve("nginx.conf"), String.join("\n",
-                "pid " + dir.resolve("nginx.pid") + ";",
-                "worker_processes 1;",
-                "events { worker_connections 64; }",
-                "http {",
-                "  access_log off;",
-                "  client_body_temp_path " + t + "/body;",
-                "  proxy_temp_path " + t + "/proxy;",
-                "  fastcgi_temp_path " + t + "/fastcgi;",
-                "  uwsgi_temp_path " + t + "/uwsgi;",
-                "  scgi_temp_path " + t + "/scgi;",
-                "  server {",
-                "    listen 127.0.0.1:" + port + " ssl;",
-                "    ssl_certificate " + certChain.toAbsolutePath() + ";",
-                "    ssl_certificate_key " + key.toAbsolutePath() + ";",
-                "    ssl_client_certificate " + clientCa.toAbsolutePath() + ";",
-                "    ssl_verify_client optional;",
-                "    ssl_verify_depth 4;",
-                "    ssl_protocols TLSv1.2 TLSv1.3;",
-                // one request per connection, so every request shows the certificate of a fresh handshake
-                "    keepalive_timeout 0;",
-                "    default_type text/plain;",
-                "    location / {",
-                "      add_header X-Client-Verify $ssl_client_verify always;",
-                "      return 200 \"verify=$ssl_client_verify\\nserial=$ssl_client_serial\\nsubject=$ssl_client_s_dn\\n"
-                        + "cert=$ssl_client_escaped_cert\\n\";",
-                "    }",
-                "  }",
-                "}", ""));
-        CapturedProcess process = CapturedProcess.start("nginx:" + port, List.of("nginx", "-e", "stderr",
-                "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString(),
-                "-g", "daemon off; master_process off; error_log stderr notice;"), dir);
+        CapturedProcess.write(
+                dir.resolve("nginx.conf"),
+                String.join(
+                        "\n",
+                        "pid " + dir.resolve("nginx.pid") + ";",
+                        "worker_processes 1;",
+                        "events { worker_connections 64; }",
+                        "http {",
+                        "  access_log off;",
+                        "  client_body_temp_path " + t + "/body;",
+                        "  proxy_temp_path " + t + "/proxy;",
+                        "  fastcgi_temp_path " + t + "/fastcgi;",
+                        "  uwsgi_temp_path " + t + "/uwsgi;",
+                        "  scgi_temp_path " + t + "/scgi;",
+                        "  server {",
+                        "    listen 127.0.0.1:" + port + " ssl;",
+                        "    ssl_certificate " + certChain.toAbsolutePath() + ";",
+                        "    ssl_certificate_key " + key.toAbsolutePath() + ";",
+                        "    ssl_client_certificate " + clientCa.toAbsolutePath() + ";",
+                        "    ssl_verify_client optional;",
+                        "    ssl_verify_depth 4;",
+                        "    ssl_protocols TLSv1.2 TLSv1.3;",
+                        // one request per connection, so every request shows the certificate of a fresh handshake
+                        "    keepalive_timeout 0;",
+                        "    default_type text/plain;",
+                        "    location / {",
+                        "      add_header X-Client-Verify $ssl_client_verify always;",
+                        "      return 200 \"verify=$ssl_client_verify\\nserial=$ssl_client_serial\\nsubject=$ssl_client_s_dn\\n"
+                                + "cert=$ssl_client_escaped_cert\\n\";",
+                        "    }",
+                        "  }",
+                        "}",
+                        ""));
+        CapturedProcess process = CapturedProcess.start(
+                "nginx:" + port,
+                List.of(
+                        "nginx",
+                        "-e",
+                        "stderr",
+                        "-p",
+                        dir.toString(),
+                        "-c",
+                        dir.resolve("nginx.conf").toString(),
+                        "-g",
+                        "daemon off; master_process off; error_log stderr notice;"),
+                dir);
         try {
             Ports.awaitAccepting(port, Duration.ofSeconds(15), process.process(), process::output);
         } catch (AssertionError e) {

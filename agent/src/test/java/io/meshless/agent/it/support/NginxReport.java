@@ -53,7 +53,9 @@ public final class NginxReport {
         }
         String pem = URLDecoder.decode(escaped, StandardCharsets.UTF_8);
         try {
-            X509Certificate leaf = CertificateReader.parse(pem.getBytes(StandardCharsets.US_ASCII), "nginx $ssl_client_escaped_cert").get(0);
+            X509Certificate leaf = CertificateReader.parse(
+                            pem.getBytes(StandardCharsets.US_ASCII), "nginx $ssl_client_escaped_cert")
+                    .get(0);
             return SpiffeId.fromCertificate(leaf);
         } catch (PkiException e) {
             throw new AssertionError("nginx returned an unreadable client certificate: " + e.getMessage(), e);

@@ -21,19 +21,29 @@ public final class OpensslClient {
     private static final Pattern SERVER_CERT = Pattern.compile(
             "Server certificate\\s*\\n(-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----)", Pattern.DOTALL);
 
-    private OpensslClient() {
-    }
+    private OpensslClient() {}
 
     /**
      * One HTTP/1.0 GET over {@code protocol} ("tls1_2" or "tls1_3") with a client certificate,
      * reading the response (which is when TLS 1.3 tickets arrive), saving the session to
      * {@code sessionOut} and offering {@code sessionIn} when given.
      */
-    public static Result get(int port, String protocol, Path caCert, Path clientCert, Path clientKey,
-                             Path sessionIn, Path sessionOut) {
-        List<String> command = new ArrayList<>(List.of(Binaries.require("openssl").toString(), "s_client",
-                "-connect", "127.0.0.1:" + port, "-" + protocol, "-CAfile", caCert.toString(),
-                "-cert", clientCert.toString(), "-key", clientKey.toString(), "-ign_eof", "-crlf"));
+    public static Result get(
+            int port, String protocol, Path caCert, Path clientCert, Path clientKey, Path sessionIn, Path sessionOut) {
+        List<String> command = new ArrayList<>(List.of(
+                Binaries.require("openssl").toString(),
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-" + protocol,
+                "-CAfile",
+                caCert.toString(),
+                "-cert",
+                clientCert.toString(),
+                "-key",
+                clientKey.toString(),
+                "-ign_eof",
+                "-crlf"));
         if (sessionIn != null) {
             command.addAll(List.of("-sess_in", sessionIn.toString()));
         }
@@ -79,8 +89,10 @@ public final class OpensslClient {
                 return Optional.empty();
             }
             try {
-                return Optional.of(CertificateReader.parse(m.group(1).getBytes(StandardCharsets.US_ASCII),
-                        "s_client output").get(0).getSerialNumber());
+                return Optional.of(
+                        CertificateReader.parse(m.group(1).getBytes(StandardCharsets.US_ASCII), "s_client output")
+                                .get(0)
+                                .getSerialNumber());
             } catch (PkiException e) {
                 throw new AssertionError("s_client printed a certificate that does not parse: " + e.getMessage(), e);
             }

@@ -21,10 +21,28 @@ public final class OpensslServer implements AutoCloseable {
 
     public static OpensslServer start(Path certChain, Path key, Path clientCa) {
         int port = Ports.free();
-        CapturedProcess process = CapturedProcess.start("openssl-s_server:" + port, List.of("openssl", "s_server",
-                "-accept", "127.0.0.1:" + port, "-cert", certChain.toString(), "-cert_chain", certChain.toString(),
-                "-key", key.toString(), "-CAfile", clientCa.toString(), "-Verify", "4", "-verify_return_error",
-                "-min_protocol", "TLSv1.2", "-www"), null);
+        CapturedProcess process = CapturedProcess.start(
+                "openssl-s_server:" + port,
+                List.of(
+                        "openssl",
+                        "s_server",
+                        "-accept",
+                        "127.0.0.1:" + port,
+                        "-cert",
+                        certChain.toString(),
+                        "-cert_chain",
+                        certChain.toString(),
+                        "-key",
+                        key.toString(),
+                        "-CAfile",
+                        clientCa.toString(),
+                        "-Verify",
+                        "4",
+                        "-verify_return_error",
+                        "-min_protocol",
+                        "TLSv1.2",
+                        "-www"),
+                null);
         try {
             Ports.awaitAccepting(port, Duration.ofSeconds(15), process.process(), process::output);
         } catch (AssertionError e) {

@@ -12,8 +12,7 @@ import java.util.function.Supplier;
 /** Loopback ports: pick a free one, wait (bounded) until a server accepts on it. */
 public final class Ports {
 
-    private Ports() {
-    }
+    private Ports() {}
 
     public static int free() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -39,8 +38,8 @@ public final class Ports {
                             + ") before accepting on port " + port + "\n" + diagnostics.get());
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("nothing accepted on port " + port + " within " + timeout
-                            + "\n" + diagnostics.get());
+                    throw new AssertionError(
+                            "nothing accepted on port " + port + " within " + timeout + "\n" + diagnostics.get());
                 }
                 pause();
             }

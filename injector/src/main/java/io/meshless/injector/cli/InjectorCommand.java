@@ -12,13 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
 /**
  * {@code java -jar meshless-injector.jar <command>}: {@code serve} (webhook and controller),
- * {@code serve --webhook-only ...} (webhook alone), {@code inject -f FILE|-}. Exit codes: 0 ok,
+ * {@code serve --webhook-only ...} (webhook alone), {@code inject -f FILE|-}, {@code check} (an
+ * installation, through the Kubernetes API). Exit codes: 0 ok,
  * 1 failure, 2 bad usage, with a one-line reason on stderr.
  */
 public final class InjectorCommand {
@@ -32,6 +34,8 @@ public final class InjectorCommand {
             "                        run the webhook alone; needs no Kubernetes API",
             "  inject -f FILE|-      write the injected manifests (Pod, Deployment, StatefulSet, DaemonSet,",
             "                        ReplicaSet, Job, CronJob, List; multi-document YAML) to stdout",
+            "  check [--namespace NS] [--release NAME] [--json] [--kubeconfig F]",
+            "                        check an installation in a cluster, like linkerd check",
             "",
             "run '<command> --help' for the options of a command.",
             "");
@@ -76,8 +80,10 @@ public final class InjectorCommand {
                     return inject(rest, stdin, stdout, stderr);
                 case "serve":
                     return ServeCommand.run(rest, stdout, stderr);
+                case "check":
+                    return CheckCommand.run(rest, stdout, stderr, Clock.systemUTC());
                 default:
-                    throw new UsageException("unknown command \"" + args[0] + "\" (commands: serve, inject)");
+                    throw new UsageException("unknown command \"" + args[0] + "\" (commands: serve, inject, check)");
             }
         } catch (UsageException e) {
             stderr.println("meshless-injector: " + e.getMessage());

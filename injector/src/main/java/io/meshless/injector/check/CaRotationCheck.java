@@ -1,0 +1,156 @@
+package io.meshless.injector.check;
+
+import static io.meshless.injector.controller.MeshlessMetadata.CA_CRT;
+import static io.meshless.injector.controller.MeshlessMetadata.CA_PHASE;
+import static io.meshless.injector.controller.MeshlessMetadata.CA_PHASE_SINCE;
+import static io.meshless.injector.controller.MeshlessMetadata.CA_RETIRE_AFTER;
+import static io.meshless.injector.controller.MeshlessMetadata.NEXT_CRT;
+import static io.meshless.injector.controller.MeshlessMetadata.TLS_CRT;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.meshless.injector.controller.RotationPhase;
+import io.meshless.pki.PkiException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where a rotation of a generated mesh CA stands (annotations of the CA Secret), and whether it
+ * moves: a rotation that should have started, or a phase that outlived its purpose, means no
+ * controller is doing the work.
+ */
+final class CaRotationCheck implements MeshCheck {
+
+    /** Slack on every deadline before a phase counts as stuck (resyncs, leader changes, kubelet sync). */
+    static final Duration STUCK_AFTER = Duration.ofHours(1);
+
+    @Override
+    public String id() {
+        return "ca-rotation";
+    }
+
+    @Override
+    public String title() {
+        return "mesh CA rotation is on track";
+    }
+
+    @Override
+    public CheckResult evaluate(ClusterState cluster, Instant now) {
+        Secret secret = cluster.caSecret();
+        if (secret == null) {
+            return fail("no mesh CA Secret", "fix the check " + new MeshCaCheck().id() + " first");
+        }
+        String where = "Secret " + MeshPods.key(secret);
+        if (!MeshCaCheck.generated(secret)) {
+            return pass("user-supplied CA: you rotate it (the injector never writes " + where + ")");
+        }
+        Map<String, String> annotations = MeshPods.annotations(secret);
+        RotationPhase phase;
+        Instant since;
+        Instant retireAfter;
+        try {
+            phase = phase(annotations.get(CA_PHASE));
+            since = instant(annotations, CA_PHASE_SINCE);
+            retireAfter = instant(annotations, CA_RETIRE_AFTER);
+        } catch (IllegalArgumentException e) {
+            return fail(
+                    where + " " + e.getMessage(), "remove or correct the annotation; the controller refuses the CA");
+        }
+        String stalled = "the leading controller advances it: " + WebhookConfiguredCheck.fix(cluster);
+        switch (phase) {
+            case STABLE:
+                return stable(cluster, secret, now);
+            case PUBLISHING:
+                String published = published(cluster, secret);
+                String detail = "publishing the next CA" + (since == null ? "" : " since " + since) + "; " + published;
+                if (since != null && now.isAfter(since.plus(STUCK_AFTER))) {
+                    return warn(detail + "; it waits for every workload bundle and the webhook caBundle", stalled);
+                }
+                return pass(detail);
+            case RETIRING:
+                String retiring = "new CA signs; the previous CA leaves the bundles after " + retireAfter;
+                if (retireAfter == null || now.isAfter(retireAfter.plus(STUCK_AFTER))) {
+                    return warn(
+                            retiring + " (" + TimeText.relative(now, retireAfter == null ? now : retireAfter) + ")",
+                            stalled);
+                }
+                return pass(retiring);
+            default:
+                throw new IllegalStateException("unknown rotation phase " + phase);
+        }
+    }
+
+    private CheckResult stable(ClusterState cluster, Secret secret, Instant now) {
+        X509Certificate ca;
+        try {
+            ca = SecretCertificates.read(secret, TLS_CRT).get(0);
+        } catch (PkiException e) {
+            return fail(e.getMessage(), "fix the check " + new MeshCaCheck().id() + " first");
+        }
+        Instant from = ca.getNotBefore().toInstant();
+        // The controller starts rotating a generated CA at 2/3 of its lifetime, as for leaves.
+        Instant due = from.plus(Duration.between(from, ca.getNotAfter().toInstant())
+                .multipliedBy(2)
+                .dividedBy(3));
+        if (now.isAfter(due.plus(STUCK_AFTER))) {
+            return warn(
+                    "stable, but the rotation was due " + TimeText.relative(now, due) + " (" + due + ")",
+                    "the leading controller starts it: " + WebhookConfiguredCheck.fix(cluster));
+        }
+        return pass("stable; the next rotation starts " + TimeText.relative(now, due) + " (" + due + ")");
+    }
+
+    /** How many workload bundles already trust the next CA. */
+    private static String published(ClusterState cluster, Secret ca) {
+        X509Certificate next;
+        try {
+            next = SecretCertificates.read(ca, NEXT_CRT).get(0);
+        } catch (PkiException e) {
+            return e.getMessage();
+        }
+        List<String> lacking = new ArrayList<>();
+        for (Secret workload : cluster.workloadSecrets()) {
+            try {
+                if (!SecretCertificates.read(workload, CA_CRT).contains(next)) {
+                    lacking.add(MeshPods.key(workload));
+                }
+            } catch (PkiException e) {
+                lacking.add(MeshPods.key(workload));
+            }
+        }
+        int total = cluster.workloadSecrets().size();
+        return (total - lacking.size()) + " of " + total + " workload bundles hold it"
+                + (lacking.isEmpty() ? "" : " (not yet: " + Listing.some(lacking) + ")");
+    }
+
+    /** The controller's spelling exactly (lower case); it refuses anything else. */
+    private static RotationPhase phase(String value) {
+        if (value == null || value.isEmpty()) {
+            return RotationPhase.STABLE;
+        }
+        for (RotationPhase p : RotationPhase.values()) {
+            if (p.name().toLowerCase(Locale.ROOT).equals(value)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("annotation " + CA_PHASE + ": unknown rotation phase '" + value
+                + "', expected stable, publishing or retiring");
+    }
+
+    private static Instant instant(Map<String, String> annotations, String key) {
+        String value = annotations.get(key);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("annotation " + key + ": '" + value + "' is not an ISO-8601 instant");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.meshless.injector.check;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Every running pod the webhook injected finds the Secret its certificate volume mounts. */
+final class InjectedPodSecretsCheck implements MeshCheck {
+
+    @Override
+    public String id() {
+        return "injected-pod-secrets";
+    }
+
+    @Override
+    public String title() {
+        return "injected pods have their certificate Secret";
+    }
+
+    @Override
+    public CheckResult evaluate(ClusterState cluster, Instant now) {
+        List<String> missing = new ArrayList<>();
+        int counted = 0;
+        for (Pod pod : cluster.injectedPods()) {
+            if (MeshPods.finished(pod)) {
+                continue;
+            }
+            counted++;
+            Optional<String> secret = MeshPods.certificateSecret(pod);
+            String namespace = pod.getMetadata().getNamespace();
+            if (secret.isPresent() && !cluster.presentSecrets().contains(namespace + "/" + secret.get())) {
+                missing.add(MeshPods.key(pod) + " (Secret " + secret.get() + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            return fail(
+                    missing.size() + " of " + counted + " injected pods lack their Secret: " + Listing.some(missing),
+                    "the leading controller creates it once the pod's ServiceAccount exists;"
+                            + " until then the pod stays in ContainerCreating: " + WebhookConfiguredCheck.fix(cluster));
+        }
+        return pass(counted == 0 ? "no injected pods" : counted + " injected pods, every Secret present");
+    }
+}

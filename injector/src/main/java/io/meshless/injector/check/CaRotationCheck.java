@@ -43,7 +43,7 @@ final class CaRotationCheck implements MeshCheck {
     public CheckResult evaluate(ClusterState cluster, Instant now) {
         Secret secret = cluster.caSecret();
         if (secret == null) {
-            return fail("no mesh CA Secret", "fix the check " + new MeshCaCheck().id() + " first");
+            return fail("no mesh CA Secret", Remedies.fixFirst(new MeshCaCheck()));
         }
         String where = "Secret " + MeshPods.key(secret);
         if (!MeshCaCheck.generated(secret)) {
@@ -61,7 +61,7 @@ final class CaRotationCheck implements MeshCheck {
             return fail(
                     where + " " + e.getMessage(), "remove or correct the annotation; the controller refuses the CA");
         }
-        String stalled = "the leading controller advances it: " + WebhookConfiguredCheck.fix(cluster);
+        String stalled = "the leading controller advances it; " + Remedies.controllerLeader(cluster.names());
         switch (phase) {
             case STABLE:
                 return stable(cluster, secret, now);
@@ -90,7 +90,7 @@ final class CaRotationCheck implements MeshCheck {
         try {
             ca = SecretCertificates.read(secret, TLS_CRT).get(0);
         } catch (PkiException e) {
-            return fail(e.getMessage(), "fix the check " + new MeshCaCheck().id() + " first");
+            return fail(e.getMessage(), Remedies.fixFirst(new MeshCaCheck()));
         }
         Instant from = ca.getNotBefore().toInstant();
         // The controller starts rotating a generated CA at 2/3 of its lifetime, as for leaves.
@@ -100,7 +100,7 @@ final class CaRotationCheck implements MeshCheck {
         if (now.isAfter(due.plus(STUCK_AFTER))) {
             return warn(
                     "stable, but the rotation was due " + TimeText.relative(now, due) + " (" + due + ")",
-                    "the leading controller starts it: " + WebhookConfiguredCheck.fix(cluster));
+                    "the leading controller starts it; " + Remedies.controllerLeader(cluster.names()));
         }
         return pass("stable; the next rotation starts " + TimeText.relative(now, due) + " (" + due + ")");
     }

@@ -49,8 +49,8 @@ public record CheckReport(InjectorNames names, List<CheckResult> results) {
                 .append(' ')
                 .append(count(CheckStatus.PASS))
                 .append(" passed, ")
-                .append(count(CheckStatus.WARN))
-                .append(" warnings, ")
+                .append(Listing.count(count(CheckStatus.WARN), "warning"))
+                .append(", ")
                 .append(count(CheckStatus.FAIL))
                 .append(" failed\n");
         return out.toString();

@@ -38,8 +38,10 @@ final class InjectedPodSecretsCheck implements MeshCheck {
             return fail(
                     missing.size() + " of " + counted + " injected pods lack their Secret: " + Listing.some(missing),
                     "the leading controller creates it once the pod's ServiceAccount exists;"
-                            + " until then the pod stays in ContainerCreating: " + WebhookConfiguredCheck.fix(cluster));
+                            + " until then the pod stays in ContainerCreating; "
+                            + Remedies.controllerLeader(cluster.names()));
         }
-        return pass(counted == 0 ? "no injected pods" : counted + " injected pods, every Secret present");
+        return pass(
+                counted == 0 ? "no injected pods" : Listing.count(counted, "injected pod") + ", every Secret present");
     }
 }

@@ -9,6 +9,11 @@ final class Listing {
 
     private Listing() {}
 
+    /** "1 Secret", "2 Secrets". */
+    static String count(long n, String noun) {
+        return n + " " + (n == 1 ? noun : noun + "s");
+    }
+
     static String some(List<String> items) {
         if (items.size() <= SHOWN) {
             return String.join(", ", items);

@@ -62,7 +62,7 @@ final class OptedInPodsInjectedCheck implements MeshCheck {
                     "re-create them so the webhook injects them, e.g. kubectl -n " + String.join("/", namespaces)
                             + " rollout restart deployment");
         }
-        return pass(counted == 0 ? "no pods opted in" : counted + " pods opted in, all injected");
+        return pass(counted == 0 ? "no pods opted in" : Listing.count(counted, "pod") + " opted in, all injected");
     }
 
     /** The namespaces the webhook configuration never sends, as its namespaceSelector says. */

@@ -37,9 +37,7 @@ final class WebhookCaBundleCheck implements MeshCheck {
         if (config == null
                 || config.getWebhooks() == null
                 || config.getWebhooks().isEmpty()) {
-            return fail(
-                    "no webhook configuration to verify",
-                    "fix the check " + new WebhookConfiguredCheck().id() + " first");
+            return fail("no webhook configuration to verify", Remedies.fixFirst(new WebhookConfiguredCheck()));
         }
         List<X509Certificate> serving;
         String servingName;
@@ -47,12 +45,12 @@ final class WebhookCaBundleCheck implements MeshCheck {
             servingName = "the mesh CA (Secret " + names.namespace() + "/" + names.caSecretName()
                     + "), which issues the injector's serving certificates";
             if (cluster.caSecret() == null) {
-                return fail(servingName + " is not there", "fix the check " + new MeshCaCheck().id() + " first");
+                return fail(servingName + " is not there", Remedies.fixFirst(new MeshCaCheck()));
             }
             try {
                 serving = SecretCertificates.read(cluster.caSecret(), TLS_CRT);
             } catch (PkiException e) {
-                return fail(e.getMessage(), "fix the check " + new MeshCaCheck().id() + " first");
+                return fail(e.getMessage(), Remedies.fixFirst(new MeshCaCheck()));
             }
         } else {
             servingName = "the serving certificate in Secret " + names.namespace() + "/" + names.servingSecretName();
@@ -86,12 +84,14 @@ final class WebhookCaBundleCheck implements MeshCheck {
                 List<X509Certificate> bundle = SecretCertificates.caBundle(pem, source);
                 ChainVerifier.verify(serving, bundle, now, servingName);
             } catch (IllegalArgumentException e) {
-                return fail(source + " is not valid base64: " + e.getMessage(), WebhookConfiguredCheck.fix(cluster));
+                return fail(
+                        source + " is not valid base64: " + e.getMessage(),
+                        WebhookConfiguredCheck.caBundleFix(cluster));
             } catch (PkiException e) {
-                return fail(source + ": " + e.getMessage(), WebhookConfiguredCheck.fix(cluster));
+                return fail(source + ": " + e.getMessage(), WebhookConfiguredCheck.caBundleFix(cluster));
             }
         }
-        return pass(config.getWebhooks().size() + " caBundles verify " + servingName);
+        return pass(Listing.count(config.getWebhooks().size(), "caBundle") + " verify " + servingName);
     }
 
     private static List<String> dnsNames(X509Certificate certificate) {

@@ -10,8 +10,6 @@ import java.util.List;
 final class WebhookConfiguredCheck implements MeshCheck {
 
     static final String CERT_MANAGER_INJECT = "cert-manager.io/inject-ca-from";
-    /** The controller's Lease (ControllerConfig's default; the chart does not change it). */
-    static final String LEASE = "meshless-injector-controller";
 
     @Override
     public String id() {
@@ -58,15 +56,17 @@ final class WebhookConfiguredCheck implements MeshCheck {
             String bundle = webhook.getClientConfig().getCaBundle();
             if (bundle == null || bundle.isEmpty()) {
                 return fail(
-                        "entry " + webhook.getName() + " has no caBundle: the API server cannot call it", fix(cluster));
+                        "entry " + webhook.getName() + " has no caBundle: the API server cannot call it",
+                        caBundleFix(cluster));
             }
         }
-        return pass(names.webhookConfigurationName() + ": " + webhooks.size() + " entries call Service "
-                + names.namespace() + "/" + names.serviceName());
+        return pass(names.webhookConfigurationName() + ": " + webhooks.size()
+                + (webhooks.size() == 1 ? " entry calls" : " entries call") + " Service " + names.namespace() + "/"
+                + names.serviceName());
     }
 
     /** Who writes the caBundle depends on how the serving certificate is provided. */
-    static String fix(ClusterState cluster) {
+    static String caBundleFix(ClusterState cluster) {
         InjectorNames names = cluster.names();
         MutatingWebhookConfiguration config = cluster.webhookConfiguration();
         if (config != null
@@ -76,9 +76,7 @@ final class WebhookConfiguredCheck implements MeshCheck {
                     + "): check that cert-manager runs and the Certificate in " + names.namespace() + " is Ready";
         }
         if (names.selfManagedServingCertificate()) {
-            return "the injector's leading controller writes it: check kubectl -n " + names.namespace()
-                    + " logs deployment/" + names.deploymentName() + " and who holds the Lease"
-                    + " (kubectl -n " + names.namespace() + " get lease " + LEASE + ")";
+            return "the injector's leading controller writes it: " + Remedies.controllerLeader(names);
         }
         return "set it to the CA of Secret " + names.namespace() + "/" + names.servingSecretName()
                 + ": helm upgrade --set webhook.certificate.secret.caBundle=$(base64 -w0 ca.crt)";

@@ -46,13 +46,13 @@ final class WorkloadCertificatesCheck implements MeshCheck {
         if (!problems.isEmpty()) {
             return fail(
                     problems.size() + " of " + total + " invalid: " + Listing.some(problems),
-                    "the leading controller re-issues damaged and expired Secrets on its next pass: "
-                            + WebhookConfiguredCheck.fix(cluster));
+                    "the leading controller re-issues damaged and expired Secrets on its next pass; "
+                            + Remedies.controllerLeader(cluster.names()));
         }
         if (soonest == null) {
             return pass("no workload Secrets yet");
         }
-        return pass(total + " Secrets valid; the first to expire is " + MeshPods.key(soonest) + ", "
+        return pass(Listing.count(total, "Secret") + " valid; the first to expire is " + MeshPods.key(soonest) + ", "
                 + TimeText.relative(now, soonestExpiry));
     }
 }

@@ -58,13 +58,13 @@ final class WorkloadRenewalCheck implements MeshCheck {
         if (!overdue.isEmpty()) {
             return fail(
                     overdue.size() + " of " + total + " overdue for renewal: " + Listing.some(overdue),
-                    "the leading controller renews them: " + WebhookConfiguredCheck.fix(cluster));
+                    "the leading controller renews them; " + Remedies.controllerLeader(cluster.names()));
         }
         if (next == null) {
             return pass(total == 0 ? "no workload Secrets yet" : "nothing to renew");
         }
-        return pass(
-                total + " Secrets on schedule; the next renewal is " + next + ", " + TimeText.relative(now, nextDue));
+        return pass(Listing.count(total, "Secret") + " on schedule; the next renewal is " + next + ", "
+                + TimeText.relative(now, nextDue));
     }
 
     /** The recorded renewal time, but never later than the controller's schedule allows. */

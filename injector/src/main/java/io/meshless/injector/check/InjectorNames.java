@@ -36,7 +36,10 @@ public record InjectorNames(
         Objects.requireNonNull(caSecretName, "caSecretName");
     }
 
-    /** The chart's names for a release ({@code meshless.fullname} in _helpers.tpl), self-managed. */
+    /**
+     * The chart's names for a release ({@code meshless.fullname} and {@code meshless.injector.fullname}
+     * in _helpers.tpl, {@code trunc 63 | trimSuffix "-"}), assuming the self-managed serving certificate.
+     */
     public static InjectorNames forRelease(String namespace, String release) {
         String fullname = release.contains(CHART) ? label(release) : label(release + "-" + CHART);
         String injector = label(fullname + "-injector");
@@ -123,9 +126,7 @@ public record InjectorNames(
 
     private static String label(String name) {
         String cut = name.length() > DNS_LABEL ? name.substring(0, DNS_LABEL) : name;
-        while (cut.endsWith("-")) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut;
+        // Helm's trimSuffix removes one "-", not all of them.
+        return cut.endsWith("-") ? cut.substring(0, cut.length() - 1) : cut;
     }
 }

@@ -24,23 +24,17 @@ import java.util.Map;
  * moves: a rotation that should have started, or a phase that outlived its purpose, means no
  * controller is doing the work.
  */
-final class CaRotationCheck implements MeshCheck {
+final class CaRotationCheck extends MeshCheck {
 
     /** Slack on every deadline before a phase counts as stuck (resyncs, leader changes, kubelet sync). */
     static final Duration STUCK_AFTER = Duration.ofHours(1);
 
-    @Override
-    public String id() {
-        return "ca-rotation";
+    CaRotationCheck() {
+        super("ca-rotation", "mesh CA rotation is on track");
     }
 
     @Override
-    public String title() {
-        return "mesh CA rotation is on track";
-    }
-
-    @Override
-    public CheckResult evaluate(ClusterState cluster, Instant now) {
+    CheckResult evaluate(ClusterState cluster, Instant now) {
         Secret secret = cluster.caSecret();
         if (secret == null) {
             return fail("no mesh CA Secret", Remedies.fixFirst(new MeshCaCheck()));

@@ -7,20 +7,14 @@ import java.util.List;
 import java.util.Optional;
 
 /** Every running pod the webhook injected finds the Secret its certificate volume mounts. */
-final class InjectedPodSecretsCheck implements MeshCheck {
+final class InjectedPodSecretsCheck extends MeshCheck {
 
-    @Override
-    public String id() {
-        return "injected-pod-secrets";
+    InjectedPodSecretsCheck() {
+        super("injected-pod-secrets", "injected pods have their certificate Secret");
     }
 
     @Override
-    public String title() {
-        return "injected pods have their certificate Secret";
-    }
-
-    @Override
-    public CheckResult evaluate(ClusterState cluster, Instant now) {
+    CheckResult evaluate(ClusterState cluster, Instant now) {
         List<String> missing = new ArrayList<>();
         int counted = 0;
         for (Pod pod : cluster.injectedPods()) {

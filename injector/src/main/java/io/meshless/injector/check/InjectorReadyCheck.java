@@ -4,20 +4,14 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.time.Instant;
 
 /** The injector Deployment exists and its replicas are ready (the webhook answers, a controller can lead). */
-final class InjectorReadyCheck implements MeshCheck {
+final class InjectorReadyCheck extends MeshCheck {
 
-    @Override
-    public String id() {
-        return "injector-ready";
+    InjectorReadyCheck() {
+        super("injector-ready", "injector Deployment is ready");
     }
 
     @Override
-    public String title() {
-        return "injector Deployment is ready";
-    }
-
-    @Override
-    public CheckResult evaluate(ClusterState cluster, Instant now) {
+    CheckResult evaluate(ClusterState cluster, Instant now) {
         InjectorNames names = cluster.names();
         String where = names.namespace() + "/" + names.deploymentName();
         Deployment deployment = cluster.deployment();

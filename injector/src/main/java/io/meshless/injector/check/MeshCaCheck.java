@@ -12,23 +12,17 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** The mesh CA Secret holds a CA certificate that is valid now, and not about to expire. */
-final class MeshCaCheck implements MeshCheck {
+final class MeshCaCheck extends MeshCheck {
 
     /** Time left under which the CA is reported: long enough to rotate without hurry. */
     static final Duration EXPIRY_WARNING = Duration.ofDays(30);
 
-    @Override
-    public String id() {
-        return "mesh-ca";
+    MeshCaCheck() {
+        super("mesh-ca", "mesh CA is valid");
     }
 
     @Override
-    public String title() {
-        return "mesh CA is valid";
-    }
-
-    @Override
-    public CheckResult evaluate(ClusterState cluster, Instant now) {
+    CheckResult evaluate(ClusterState cluster, Instant now) {
         InjectorNames names = cluster.names();
         String where = "Secret " + names.namespace() + "/" + names.caSecretName();
         Secret secret = cluster.caSecret();

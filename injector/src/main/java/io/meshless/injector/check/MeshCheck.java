@@ -3,25 +3,39 @@ package io.meshless.injector.check;
 import java.time.Instant;
 
 /** One check of {@code meshless-injector check}: a pure judgement of a cluster snapshot at an instant. */
-public interface MeshCheck {
+abstract class MeshCheck {
 
-    /** Stable identifier, used in {@code --json}. */
-    String id();
+    private final String id;
+    private final String title;
 
-    /** What holds when the check passes, e.g. "injector Deployment is ready". */
-    String title();
-
-    CheckResult evaluate(ClusterState cluster, Instant now);
-
-    default CheckResult pass(String detail) {
-        return new CheckResult(id(), title(), CheckStatus.PASS, detail, null);
+    /**
+     * @param id stable identifier, used in {@code --json}
+     * @param title what holds when the check passes, e.g. "injector Deployment is ready"
+     */
+    MeshCheck(String id, String title) {
+        this.id = id;
+        this.title = title;
     }
 
-    default CheckResult warn(String detail, String fix) {
-        return new CheckResult(id(), title(), CheckStatus.WARN, detail, fix);
+    final String id() {
+        return id;
     }
 
-    default CheckResult fail(String detail, String fix) {
-        return new CheckResult(id(), title(), CheckStatus.FAIL, detail, fix);
+    final String title() {
+        return title;
+    }
+
+    abstract CheckResult evaluate(ClusterState cluster, Instant now);
+
+    final CheckResult pass(String detail) {
+        return new CheckResult(id, title, CheckStatus.PASS, detail, null);
+    }
+
+    final CheckResult warn(String detail, String fix) {
+        return new CheckResult(id, title, CheckStatus.WARN, detail, fix);
+    }
+
+    final CheckResult fail(String detail, String fix) {
+        return new CheckResult(id, title, CheckStatus.FAIL, detail, fix);
     }
 }

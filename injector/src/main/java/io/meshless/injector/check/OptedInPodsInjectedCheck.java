@@ -18,23 +18,17 @@ import java.util.TreeSet;
  * the webhook was unreachable with {@code failurePolicy: Ignore}. Namespaces the webhook never
  * sees are left out.
  */
-final class OptedInPodsInjectedCheck implements MeshCheck {
+final class OptedInPodsInjectedCheck extends MeshCheck {
 
     static final List<String> ALWAYS_EXCLUDED = List.of("kube-system", "kube-public", "kube-node-lease");
     private static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
-    @Override
-    public String id() {
-        return "opted-in-pods-injected";
+    OptedInPodsInjectedCheck() {
+        super("opted-in-pods-injected", "pods that opted in are injected");
     }
 
     @Override
-    public String title() {
-        return "pods that opted in are injected";
-    }
-
-    @Override
-    public CheckResult evaluate(ClusterState cluster, Instant now) {
+    CheckResult evaluate(ClusterState cluster, Instant now) {
         Set<String> excluded = excluded(cluster);
         List<String> outside = new ArrayList<>();
         Set<String> namespaces = new TreeSet<>();

@@ -18,20 +18,14 @@ import java.util.List;
  * also name the Service. Self-managed, each replica issues its own from the mesh CA into a local
  * directory, so what can be verified from outside is that the mesh CA chains to the caBundle.
  */
-final class WebhookCaBundleCheck implements MeshCheck {
+final class WebhookCaBundleCheck extends MeshCheck {
 
-    @Override
-    public String id() {
-        return "webhook-ca-bundle";
+    WebhookCaBundleCheck() {
+        super("webhook-ca-bundle", "webhook caBundle verifies the serving certificate");
     }
 
     @Override
-    public String title() {
-        return "webhook caBundle verifies the serving certificate";
-    }
-
-    @Override
-    public CheckResult evaluate(ClusterState cluster, Instant now) {
+    CheckResult evaluate(ClusterState cluster, Instant now) {
         InjectorNames names = cluster.names();
         MutatingWebhookConfiguration config = cluster.webhookConfiguration();
         if (config == null

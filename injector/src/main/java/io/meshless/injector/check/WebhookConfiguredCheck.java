@@ -7,22 +7,16 @@ import java.time.Instant;
 import java.util.List;
 
 /** The MutatingWebhookConfiguration exists, calls this injector's Service, and every entry has a caBundle. */
-final class WebhookConfiguredCheck implements MeshCheck {
+final class WebhookConfiguredCheck extends MeshCheck {
 
     static final String CERT_MANAGER_INJECT = "cert-manager.io/inject-ca-from";
 
-    @Override
-    public String id() {
-        return "webhook-configured";
+    WebhookConfiguredCheck() {
+        super("webhook-configured", "MutatingWebhookConfiguration is present");
     }
 
     @Override
-    public String title() {
-        return "MutatingWebhookConfiguration is present";
-    }
-
-    @Override
-    public CheckResult evaluate(ClusterState cluster, Instant now) {
+    CheckResult evaluate(ClusterState cluster, Instant now) {
         InjectorNames names = cluster.names();
         MutatingWebhookConfiguration config = cluster.webhookConfiguration();
         if (config == null) {

@@ -11,20 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Every workload Secret holds a certificate that is valid now and verifies against its own ca.crt. */
-final class WorkloadCertificatesCheck implements MeshCheck {
+final class WorkloadCertificatesCheck extends MeshCheck {
 
-    @Override
-    public String id() {
-        return "workload-certificates";
+    WorkloadCertificatesCheck() {
+        super("workload-certificates", "workload certificates are valid");
     }
 
     @Override
-    public String title() {
-        return "workload certificates are valid";
-    }
-
-    @Override
-    public CheckResult evaluate(ClusterState cluster, Instant now) {
+    CheckResult evaluate(ClusterState cluster, Instant now) {
         List<String> problems = new ArrayList<>();
         Secret soonest = null;
         Instant soonestExpiry = null;

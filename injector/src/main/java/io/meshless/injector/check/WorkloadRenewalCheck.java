@@ -17,25 +17,19 @@ import java.util.List;
  * plus up to 5% of it (jitter, recorded as {@code meshless.io/renew-after}); a certificate still
  * in its Secret {@link #GRACE} after that is overdue, which means no controller is renewing.
  */
-final class WorkloadRenewalCheck implements MeshCheck {
+final class WorkloadRenewalCheck extends MeshCheck {
 
     /** Several controller resyncs (30 s) and a leader change (15 s Lease). */
     static final Duration GRACE = Duration.ofMinutes(10);
     /** The controller's largest renewal jitter, as a share of the lifetime, when the annotation is unreadable. */
     private static final double MAX_JITTER = 0.05;
 
-    @Override
-    public String id() {
-        return "workload-renewal";
+    WorkloadRenewalCheck() {
+        super("workload-renewal", "workload certificates are renewed on schedule");
     }
 
     @Override
-    public String title() {
-        return "workload certificates are renewed on schedule";
-    }
-
-    @Override
-    public CheckResult evaluate(ClusterState cluster, Instant now) {
+    CheckResult evaluate(ClusterState cluster, Instant now) {
         List<String> overdue = new ArrayList<>();
         String next = null;
         Instant nextDue = null;

@@ -178,9 +178,7 @@ class CheckClusterTest {
     @Test
     void caBundleOfAnotherCaFails() throws Exception {
         cluster = MeshCluster.healthy(servingDir);
-        HeldCertificate foreign = CertificateAuthority.createRoot(
-                        "Foreign CA", Duration.ofDays(30), KeyType.EC_P256, Clock.fixed(T0, ZoneOffset.UTC))
-                .held();
+        HeldCertificate foreign = foreignCa();
         cluster.caBundle(MeshCluster.base64(Pem.encode(foreign.chain())));
 
         CheckReport report = cluster.check(T0.plus(LATER));
@@ -344,9 +342,7 @@ class CheckClusterTest {
     void workloadCertificateOfAnotherCaFails() throws Exception {
         cluster = MeshCluster.healthy(servingDir);
         Secret secret = cluster.secret(MeshCluster.APP_NS, "meshless-orders");
-        HeldCertificate foreign = CertificateAuthority.createRoot(
-                        "Foreign CA", Duration.ofDays(30), KeyType.EC_P256, Clock.fixed(T0, ZoneOffset.UTC))
-                .held();
+        HeldCertificate foreign = foreignCa();
         secret.getData().put("ca.crt", MeshCluster.base64(Pem.encode(foreign.chain())));
         cluster.putSecret(secret);
 
@@ -397,6 +393,12 @@ class CheckClusterTest {
         assertThat(result(report, "opted-in-pods-injected").fix())
                 .isEqualTo("re-create them so the webhook injects them, e.g. kubectl -n billing/shop rollout restart"
                         + " deployment");
+    }
+
+    private static HeldCertificate foreignCa() {
+        return CertificateAuthority.createRoot(
+                        "Foreign CA", Duration.ofDays(30), KeyType.EC_P256, Clock.fixed(T0, ZoneOffset.UTC))
+                .held();
     }
 
     private MeshCluster userCaCluster(HeldCertificate ca) {

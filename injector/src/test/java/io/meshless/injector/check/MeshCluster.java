@@ -133,24 +133,14 @@ public final class MeshCluster implements AutoCloseable {
                 .endTemplate()
                 .endSpec();
         Deployment deployment = b.build();
+        io.fabric8.kubernetes.api.model.Volume volume =
+                deployment.getSpec().getTemplate().getSpec().getVolumes().get(0);
         if (secretMode) {
-            deployment
-                    .getSpec()
-                    .getTemplate()
-                    .getSpec()
-                    .getVolumes()
-                    .get(0)
-                    .setSecret(new io.fabric8.kubernetes.api.model.SecretVolumeSourceBuilder()
-                            .withSecretName(SERVING_SECRET)
-                            .build());
+            volume.setSecret(new io.fabric8.kubernetes.api.model.SecretVolumeSourceBuilder()
+                    .withSecretName(SERVING_SECRET)
+                    .build());
         } else {
-            deployment
-                    .getSpec()
-                    .getTemplate()
-                    .getSpec()
-                    .getVolumes()
-                    .get(0)
-                    .setEmptyDir(new io.fabric8.kubernetes.api.model.EmptyDirVolumeSource());
+            volume.setEmptyDir(new io.fabric8.kubernetes.api.model.EmptyDirVolumeSource());
         }
         admin.apps().deployments().inNamespace(NAMESPACE).resource(deployment).create();
         readyReplicas(ready);

@@ -29,6 +29,9 @@ final class CaRotationCheck extends MeshCheck {
     /** Slack on every deadline before a phase counts as stuck (resyncs, leader changes, kubelet sync). */
     static final Duration STUCK_AFTER = Duration.ofHours(1);
 
+    private static final String REFUSED = "the controller refuses this CA Secret and issues nothing until it is"
+            + " corrected: restore the field or annotation its rotation phase needs";
+
     CaRotationCheck() {
         super("ca-rotation", "mesh CA rotation is on track");
     }
@@ -52,26 +55,34 @@ final class CaRotationCheck extends MeshCheck {
             since = instant(annotations, CA_PHASE_SINCE);
             retireAfter = instant(annotations, CA_RETIRE_AFTER);
         } catch (IllegalArgumentException e) {
-            return fail(
-                    where + " " + e.getMessage(), "remove or correct the annotation; the controller refuses the CA");
+            return fail(where + " " + e.getMessage(), REFUSED);
         }
         String stalled = "the leading controller advances it; " + Remedies.controllerLeader(cluster.names());
         switch (phase) {
             case STABLE:
                 return stable(cluster, secret, now);
             case PUBLISHING:
-                String published = published(cluster, secret);
-                String detail = "publishing the next CA" + (since == null ? "" : " since " + since) + "; " + published;
+                X509Certificate next;
+                try {
+                    next = SecretCertificates.read(secret, NEXT_CRT).get(0);
+                } catch (PkiException e) {
+                    return fail(e.getMessage() + " although " + CA_PHASE + " is publishing", REFUSED);
+                }
+                String detail = "publishing the next CA" + (since == null ? "" : " since " + since) + "; "
+                        + published(cluster, next);
                 if (since != null && now.isAfter(since.plus(STUCK_AFTER))) {
                     return warn(detail + "; it waits for every workload bundle and the webhook caBundle", stalled);
                 }
                 return pass(detail);
             case RETIRING:
+                if (retireAfter == null) {
+                    return fail(
+                            where + " annotation " + CA_RETIRE_AFTER + " missing although " + CA_PHASE + " is retiring",
+                            REFUSED);
+                }
                 String retiring = "new CA signs; the previous CA leaves the bundles after " + retireAfter;
-                if (retireAfter == null || now.isAfter(retireAfter.plus(STUCK_AFTER))) {
-                    return warn(
-                            retiring + " (" + TimeText.relative(now, retireAfter == null ? now : retireAfter) + ")",
-                            stalled);
+                if (now.isAfter(retireAfter.plus(STUCK_AFTER))) {
+                    return warn(retiring + " (" + TimeText.relative(now, retireAfter) + ")", stalled);
                 }
                 return pass(retiring);
             default:
@@ -100,13 +111,7 @@ final class CaRotationCheck extends MeshCheck {
     }
 
     /** How many workload bundles already trust the next CA. */
-    private static String published(ClusterState cluster, Secret ca) {
-        X509Certificate next;
-        try {
-            next = SecretCertificates.read(ca, NEXT_CRT).get(0);
-        } catch (PkiException e) {
-            return e.getMessage();
-        }
+    private static String published(ClusterState cluster, X509Certificate next) {
         List<String> lacking = new ArrayList<>();
         for (Secret workload : cluster.workloadSecrets()) {
             try {

@@ -84,4 +84,20 @@ class CheckCaRotationTest {
                 .isEqualTo("Secret meshless-system/meshless-ca annotation meshless.io/ca-rotation-since:"
                         + " 'yesterday' is not an ISO-8601 instant");
     }
+
+    @Test
+    void phasesTheControllerWouldRefuseFail() {
+        CheckResult retiring = judge(generatedCa("retiring", DUE.toString(), null), DUE);
+        CheckResult publishing = judge(generatedCa("publishing", DUE.toString(), null), DUE);
+
+        assertThat(retiring.status()).isEqualTo(CheckStatus.FAIL);
+        assertThat(retiring.detail())
+                .isEqualTo("Secret meshless-system/meshless-ca annotation meshless.io/ca-retire-after missing although"
+                        + " meshless.io/ca-rotation-phase is retiring");
+        assertThat(publishing.status()).isEqualTo(CheckStatus.FAIL);
+        assertThat(publishing.detail())
+                .isEqualTo("Secret meshless-system/meshless-ca field next.crt: is missing or empty although"
+                        + " meshless.io/ca-rotation-phase is publishing");
+        assertThat(publishing.fix()).startsWith("the controller refuses this CA Secret");
+    }
 }

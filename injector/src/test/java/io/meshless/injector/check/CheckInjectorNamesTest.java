@@ -42,6 +42,11 @@ class CheckInjectorNamesTest {
         // fullname: 60 a's + "-meshless" cut to 63 = 60 a's + "-me"; then "-injector" cut to 63 and one "-" trimmed.
         assertThat(names.caSecretName()).isEqualTo("a".repeat(60) + "-me-ca");
         assertThat(names.deploymentName()).isEqualTo("a".repeat(60) + "-me");
+        // A cut that ends in "-" loses that one dash, as trimSuffix does: one, not all.
+        assertThat(InjectorNames.forRelease("ns", "a".repeat(62)).caSecretName())
+                .isEqualTo("a".repeat(62) + "-ca");
+        assertThat(InjectorNames.forRelease("ns", "a".repeat(61) + "-").caSecretName())
+                .isEqualTo("a".repeat(61) + "--ca");
     }
 
     private static Deployment deployment(List<String> args, String volume, boolean secret) {

@@ -86,7 +86,7 @@ public final class MeshlessAgent {
                 config.certDir().toString(),
                 securelyNamed);
         this.managed = new ManagedContexts(
-                new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode()));
+                current, new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode()));
     }
 
     /** Created on first use: SLF4J is not initialized at all in a JVM that never uses TLS. */

@@ -185,6 +185,30 @@ class MountedMaterialAdoptionTest {
     }
 
     @Test
+    void adoptsTrustManagerOverTheKeyStoreOfTheWorkloadKeyAndTheBundle() throws Exception {
+        Path p12 = dir.resolve("keystore.p12");
+        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.certificate()), "changeit".toCharArray());
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(store);
+        X509TrustManager keyStoreAsTrustStore = (X509TrustManager) factory.getTrustManagers()[0];
+        assertThat(keyStoreAsTrustStore.getAcceptedIssuers()).contains(ME.certificate());
+
+        assertThat(adoption.adopt(keyStoreAsTrustStore, () -> "test")).isSameAs(agentTrust);
+    }
+
+    @Test
+    void leavesTrustManagerOverTheBundleAndAForeignLeafAlone() throws Exception {
+        X509TrustManager bundleAndStranger =
+                trustManagerOver(new X509Certificate[] {MESH.certificate(), STRANGER.certificate()});
+
+        assertThat(adoption.adopt(bundleAndStranger, () -> "test")).isSameAs(bundleAndStranger);
+    }
+
+    @Test
     void leavesTrustManagerOverTheBundleAndMoreAlone() throws Exception {
         X509TrustManager bundleAndPublic = trusting(MESH, PUBLIC);
 

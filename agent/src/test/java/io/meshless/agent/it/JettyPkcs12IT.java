@@ -1,6 +1,6 @@
 package io.meshless.agent.it;
 
-import io.meshless.agent.apps.JettyPkcs12ServerApp;
+import io.meshless.agent.apps.JettyServerApp;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.MountedFilesServerContract;
@@ -23,7 +23,7 @@ class JettyPkcs12IT extends MountedFilesServerContract {
         } catch (PkiException e) {
             throw new AssertionError(e);
         }
-        return ChildJvm.builder(jdk, JettyPkcs12ServerApp.class)
+        return ChildJvm.builder(jdk, JettyServerApp.class)
                 .agent(agentArgs)
                 .args(keyStore.toString(), PASSWORD)
                 .start();

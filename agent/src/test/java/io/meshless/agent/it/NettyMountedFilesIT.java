@@ -1,6 +1,6 @@
 package io.meshless.agent.it;
 
-import io.meshless.agent.apps.NettyMountedFilesServerApp;
+import io.meshless.agent.apps.NettyServerApp;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.MountedFilesServerContract;
@@ -9,7 +9,7 @@ import io.meshless.agent.it.support.MountedFilesServerContract;
 class NettyMountedFilesIT extends MountedFilesServerContract {
     @Override
     protected ChildJvm start(Jdk jdk, Mounted mounted, String agentArgs) {
-        return ChildJvm.builder(jdk, NettyMountedFilesServerApp.class)
+        return ChildJvm.builder(jdk, NettyServerApp.class)
                 .agent(agentArgs)
                 .args(mounted.directory().toString())
                 .start();

@@ -3,7 +3,6 @@ package io.meshless.agent.it.support;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -29,20 +28,7 @@ public final class OpensslConnection implements AutoCloseable {
     /** Connects with a client certificate and completes the handshake. */
     public static OpensslConnection open(int port, Path caCert, Path clientCert, Path clientKey) {
         CapturedProcess client = CapturedProcess.start(
-                "openssl-s_client-keepalive",
-                List.of(
-                        Binaries.require("openssl").toString(),
-                        "s_client",
-                        "-connect",
-                        "127.0.0.1:" + port,
-                        "-CAfile",
-                        caCert.toString(),
-                        "-cert",
-                        clientCert.toString(),
-                        "-key",
-                        clientKey.toString(),
-                        "-crlf"),
-                null);
+                "openssl-s_client-keepalive", OpensslClient.command(port, caCert, clientCert, clientKey), null);
         try {
             return new OpensslConnection(client);
         } catch (RuntimeException | AssertionError e) {

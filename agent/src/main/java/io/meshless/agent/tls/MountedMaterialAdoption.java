@@ -123,7 +123,7 @@ public final class MountedMaterialAdoption {
                     adopted.add(reason);
                 } else if (km[i] != null && km[i] != keyManager) {
                     leftAlone.add("key manager " + km[i].getClass().getName()
-                            + " holds no certificate with the workload key");
+                            + whyNot(current, " holds no" + " certificate with the workload key"));
                 }
             }
         }
@@ -135,11 +135,15 @@ public final class MountedMaterialAdoption {
                     adopted.add(reason);
                 } else if (tm[i] != null && tm[i] != trustManager) {
                     leftAlone.add("trust manager " + tm[i].getClass().getName()
-                            + " trusts other CAs than exactly the mesh bundle");
+                            + whyNot(current, " trusts other CAs" + " than exactly the mesh bundle"));
                 }
             }
         }
         return new Adoption(km, tm, adopted, leftAlone);
+    }
+
+    private static String whyNot(Optional<WorkloadCredentials> current, String mismatch) {
+        return current.isPresent() ? mismatch : ": no workload credentials are loaded to compare it with";
     }
 
     /** Why {@code candidate} holds the workload key, or null when it does not (or is already the agent's). */

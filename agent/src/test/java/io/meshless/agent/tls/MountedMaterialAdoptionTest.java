@@ -148,6 +148,7 @@ class MountedMaterialAdoptionTest {
         assertThat(decided.adoptedAny()).isFalse();
         assertThat(decided.keyManagers()).containsExactly(fromFiles);
         assertThat(decided.trustManagers()).containsExactly(bundle);
+        assertThat(decided.leftAlone()).hasSize(2).allMatch(why -> why.contains("no workload credentials are loaded"));
     }
 
     @Test

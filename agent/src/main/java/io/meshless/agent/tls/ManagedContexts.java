@@ -1,5 +1,6 @@
 package io.meshless.agent.tls;
 
+import io.meshless.pki.reload.CredentialSource;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import javax.net.ssl.KeyManager;
@@ -33,6 +35,7 @@ public final class ManagedContexts {
     private final ClientAuthPolicy clientAuth;
     private final ClientAuthOverrides overrides;
     private final ClientAuthSockets sockets;
+    private final MountedMaterialAdoption adoption;
     private final Map<SSLContext, Boolean> contexts = Collections.synchronizedMap(new WeakHashMap<>());
     /**
      * The {@code SSLContextSpi}s behind managed contexts: a JDK socket knows only its implementation,
@@ -48,12 +51,26 @@ public final class ManagedContexts {
 
     private static final int RETIRED_KEPT = 64;
 
+    /** Without a credential source: nothing the application builds itself is adopted. */
     public ManagedContexts(
             X509ExtendedKeyManager keyManager, X509ExtendedTrustManager trustManager, ClientAuthPolicy clientAuth) {
-        this(keyManager, trustManager, clientAuth, new ClientAuthOverrides(clientAuth));
+        this(Optional::empty, keyManager, trustManager, clientAuth);
+    }
+
+    /**
+     * @param source the current workload credentials, which the application's own key and trust managers are
+     *     compared with ({@link MountedMaterialAdoption})
+     */
+    public ManagedContexts(
+            CredentialSource source,
+            X509ExtendedKeyManager keyManager,
+            X509ExtendedTrustManager trustManager,
+            ClientAuthPolicy clientAuth) {
+        this(source, keyManager, trustManager, clientAuth, new ClientAuthOverrides(clientAuth));
     }
 
     ManagedContexts(
+            CredentialSource source,
             X509ExtendedKeyManager keyManager,
             X509ExtendedTrustManager trustManager,
             ClientAuthPolicy clientAuth,
@@ -63,6 +80,7 @@ public final class ManagedContexts {
         this.clientAuth = Objects.requireNonNull(clientAuth);
         this.overrides = Objects.requireNonNull(overrides);
         this.sockets = new ClientAuthSockets(clientAuth, overrides);
+        this.adoption = new MountedMaterialAdoption(source, () -> retired, keyManager, trustManager);
     }
 
     public X509ExtendedKeyManager keyManager() {
@@ -73,17 +91,36 @@ public final class ManagedContexts {
         return trustManager;
     }
 
+    /** What decides whether managers an application built itself are the mounted material; for other hooks. */
+    public MountedMaterialAdoption adoption() {
+        return adoption;
+    }
+
     /**
      * {@code SSLContext.init}: null or empty key managers become the agent's key manager, null trust
-     * managers the agent's trust manager; a context that ends up with either is managed, and so is its
-     * implementation ({@code SSLContextSpi}, null when unknown), for the sockets that know only that.
+     * managers the agent's trust manager, and the application's own managers that hold the mounted
+     * material are adopted ({@link MountedMaterialAdoption}); a context that ends up with the agent's key
+     * or trust manager is managed, and so is its implementation ({@code SSLContextSpi}, null when
+     * unknown), for the sockets that know only that.
      *
      * @return {key managers, trust managers} to initialize the context with
      */
     public Object[] onInit(
             SSLContext context, Object implementation, KeyManager[] keyManagers, TrustManager[] trustManagers) {
-        KeyManager[] km = keyManagers == null || keyManagers.length == 0 ? new KeyManager[] {keyManager} : keyManagers;
-        TrustManager[] tm = trustManagers == null ? new TrustManager[] {trustManager} : trustManagers;
+        boolean ownKeys = keyManagers != null && keyManagers.length > 0;
+        boolean ownTrust = trustManagers != null;
+        KeyManager[] km = ownKeys ? keyManagers : new KeyManager[] {keyManager};
+        TrustManager[] tm = ownTrust ? trustManagers : new TrustManager[] {trustManager};
+        if (ownKeys || ownTrust) {
+            MountedMaterialAdoption.Adoption adopted = adoption.adopt(
+                    ownKeys ? km : null,
+                    ownTrust ? tm : null,
+                    () -> "SSLContext.init from " + CallSite.ofApplication());
+            if (adopted.adoptedAny()) {
+                km = ownKeys ? adopted.keyManagers() : km;
+                tm = ownTrust ? adopted.trustManagers() : tm;
+            }
+        }
         if (contains(km, keyManager) || contains(tm, trustManager)) {
             contexts.put(context, Boolean.TRUE);
             if (implementation != null) {

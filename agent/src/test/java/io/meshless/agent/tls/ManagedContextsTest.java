@@ -85,6 +85,7 @@ class ManagedContextsTest {
     void saysOncePerCallSiteThatItKeptClientAuthOnAnEngineTheApplicationLowered() throws Exception {
         List<String> warnings = new CopyOnWriteArrayList<>();
         ManagedContexts managed = new ManagedContexts(
+                Optional::empty,
                 keyManager(ME),
                 meshTrust,
                 new ClientAuthPolicy(Mode.STRICT),

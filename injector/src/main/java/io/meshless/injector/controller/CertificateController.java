@@ -24,7 +24,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -350,8 +349,7 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
     private MeshCa createCa() {
         HeldCertificate root = CertificateAuthority.createRoot(caName(), config.caLifetime(), config.caKeyType(), clock)
                 .held();
-        MeshCa created = new MeshCa(
-                root, List.of(root.certificate()), true, RotationPhase.STABLE, null, null, null, null, false);
+        MeshCa created = MeshCa.generated(root);
         try {
             client.secrets()
                     .inNamespace(config.namespace())
@@ -367,68 +365,16 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         }
     }
 
-    /**
-     * One step of the rotation state machine, written to the CA Secret before anything depends
-     * on it, so a controller that restarts between steps resumes from the recorded phase.
-     */
+    /** One step of the rotation ({@link CaRotationPolicy}), written to the CA Secret before anything depends on it. */
     private MeshCa advanceRotation(MeshCa current) {
-        Instant now = clock.instant();
-        MeshCa next = null;
-        switch (current.phase()) {
-            case STABLE:
-                if (current.rotateRequested() || rotationDue(current.signer().certificate(), now)) {
-                    HeldCertificate fresh = CertificateAuthority.createRoot(
-                                    caName(), config.caLifetime(), config.caKeyType(), clock)
-                            .held();
-                    List<X509Certificate> bundle = new ArrayList<>(current.bundleCertificates());
-                    bundle.add(fresh.certificate());
-                    next = new MeshCa(
-                            current.signer(), bundle, true, RotationPhase.PUBLISHING, now, null, fresh, null, false);
-                    log.info(
-                            "CA rotation phase 1: publishing new CA {} in every bundle",
-                            fresh.certificate().getSubjectX500Principal());
-                }
-                break;
-            case PUBLISHING:
-                Instant since = current.phaseSince().orElse(now);
-                if (!now.isBefore(since.plus(config.bundlePropagationDelay()))
-                        && allWorkloadBundlesCurrent(current)
-                        && webhookBundleCurrent(current)) {
-                    Instant retireAfter = now.plus(max(config.leafLifetime(), config.servingLifetime()))
-                            .plus(config.bundlePropagationDelay());
-                    HeldCertificate incoming = current.next().orElseThrow();
-                    next = new MeshCa(
-                            incoming,
-                            current.bundleCertificates(),
-                            true,
-                            RotationPhase.RETIRING,
-                            now,
-                            retireAfter,
-                            null,
-                            current.signer().certificate(),
-                            false);
-                    log.info(
-                            "CA rotation phase 2: leaves are now issued by {}; old CA retires after {}",
-                            incoming.certificate().getSubjectX500Principal(),
-                            retireAfter);
-                }
-                break;
-            case RETIRING:
-                Instant retire = current.retireAfter().orElse(now);
-                if (!now.isBefore(retire)) {
-                    List<X509Certificate> bundle = new ArrayList<>(current.bundleCertificates());
-                    current.previous().ifPresent(old -> {
-                        String gone = Fingerprints.of(old);
-                        bundle.removeIf(c -> Fingerprints.of(c).equals(gone));
-                    });
-                    next = new MeshCa(
-                            current.signer(), bundle, true, RotationPhase.STABLE, now, null, null, null, false);
-                    log.info("CA rotation phase 3: the previous CA left the bundles; rotation complete");
-                }
-                break;
-            default:
-                throw new IllegalStateException("unknown phase " + current.phase());
-        }
+        MeshCa next = CaRotationPolicy.of(config)
+                .next(
+                        current,
+                        clock.instant(),
+                        () -> allWorkloadBundlesCurrent(current) && webhookBundleCurrent(current),
+                        () -> CertificateAuthority.createRoot(caName(), config.caLifetime(), config.caKeyType(), clock)
+                                .held())
+                .orElse(null);
         if (next == null) {
             return current;
         }
@@ -439,14 +385,24 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         Secret updated = CaSecrets.toSecret(config.namespace(), config.caSecretName(), next);
         updated.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
         client.secrets().inNamespace(config.namespace()).resource(updated).update();
+        logStep(next);
         return next;
     }
 
-    /** A generated CA starts rotating at 2/3 of its lifetime, like leaves. */
-    private static boolean rotationDue(X509Certificate caCert, Instant now) {
-        Instant from = caCert.getNotBefore().toInstant();
-        Duration lifetime = Duration.between(from, caCert.getNotAfter().toInstant());
-        return !now.isBefore(from.plus(lifetime.multipliedBy(2).dividedBy(3)));
+    private static void logStep(MeshCa next) {
+        CaRotation rotation = next.rotation();
+        if (rotation instanceof CaRotation.Publishing publishing) {
+            log.info(
+                    "CA rotation phase 1: publishing new CA {} in every bundle",
+                    publishing.next().certificate().getSubjectX500Principal());
+        } else if (rotation instanceof CaRotation.Retiring retiring) {
+            log.info(
+                    "CA rotation phase 2: leaves are now issued by {}; old CA retires after {}",
+                    next.signer().certificate().getSubjectX500Principal(),
+                    retiring.retireAfter());
+        } else {
+            log.info("CA rotation phase 3: the previous CA left the bundles; rotation complete");
+        }
     }
 
     /** Listed fresh (not from the informer cache): the switch must never run ahead of a bundle. */
@@ -721,10 +677,6 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
 
     private String describeCa() {
         return CaSecrets.describe(config.namespace(), config.caSecretName());
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Not a test: how many workload Secrets per second the controller's issuing path (P-256 key,
@@ -27,8 +26,7 @@ public final class IssuanceRate {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Clock clock = Clock.systemUTC();
         CertificateAuthority ca = CertificateAuthority.createRoot("rate", Duration.ofDays(30), KeyType.EC_P256, clock);
-        MeshCa mesh = new MeshCa(
-                ca.held(), List.of(ca.certificate()), true, RotationPhase.STABLE, null, null, null, null, false);
+        MeshCa mesh = MeshCa.generated(ca.held());
         ServiceAccount owner = new ServiceAccountBuilder()
                 .withNewMetadata()
                 .withName("sa")

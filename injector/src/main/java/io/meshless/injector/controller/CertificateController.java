@@ -230,7 +230,7 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         if (s != null) {
             for (Secret secret : s.getStore().list()) {
                 Map<String, String> a = secret.getMetadata().getAnnotations();
-                Instant notAfter = a == null ? null : WorkloadSecrets.instant(a.get(NOT_AFTER));
+                Instant notAfter = a == null ? null : WorkloadSecretContent.instant(a.get(NOT_AFTER));
                 if (notAfter != null) {
                     expiries.put(
                             secret.getMetadata().getNamespace() + "/"

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps one workload Secret per service account that needs one (leader only): of injected pods,
  * of admissions the webhook reported, and of every workload Secret already there, so Secrets are
- * renewed even when no pod is watched. What to do with each Secret is {@link WorkloadSecrets#decide}'s call.
+ * renewed even when no pod is watched. What to do with each Secret is {@link WorkloadSecretContent#decide}'s call.
  */
 final class WorkloadSecretReconciler {
 
@@ -122,12 +122,13 @@ final class WorkloadSecretReconciler {
         SpiffeId id = SpiffeId.forServiceAccount(config.trustDomain(), namespace, key.serviceAccount());
         String name = WorkloadSecretNames.forServiceAccount(key.serviceAccount());
         Secret cached = cachedSecrets.getByKey(namespace + "/" + name);
-        if (cached != null && WorkloadSecrets.decide(cached, current, id, now).action == WorkloadSecrets.Action.KEEP) {
+        if (cached != null
+                && WorkloadSecretContent.decide(cached, current, id, now).action == WorkloadSecretContent.Action.KEEP) {
             return true;
         }
         // The cache may lag our own last write: decide again on a fresh read before writing.
         Secret fresh = client.secrets().inNamespace(namespace).withName(name).get();
-        WorkloadSecrets.Decision decision = WorkloadSecrets.decide(fresh, current, id, now);
+        WorkloadSecretContent.Decision decision = WorkloadSecretContent.decide(fresh, current, id, now);
         switch (decision.action) {
             case KEEP:
                 return true;
@@ -139,7 +140,7 @@ final class WorkloadSecretReconciler {
             case UPDATE_BUNDLE:
                 client.secrets()
                         .inNamespace(namespace)
-                        .resource(WorkloadSecrets.withBundle(fresh, current))
+                        .resource(WorkloadSecretContent.withBundle(fresh, current))
                         .update();
                 log.info("updated trust bundle of Secret {}/{}", namespace, name);
                 return true;
@@ -156,7 +157,7 @@ final class WorkloadSecretReconciler {
             String name,
             SpiffeId id,
             Secret fresh,
-            WorkloadSecrets.Decision decision,
+            WorkloadSecretContent.Decision decision,
             Instant now) {
         String namespace = key.namespace();
         ServiceAccount owner = client.serviceAccounts()
@@ -174,7 +175,7 @@ final class WorkloadSecretReconciler {
                         .lifetime(config.leafLifetime())
                         .notBefore(now)
                         .build());
-        Secret secret = WorkloadSecrets.issued(
+        Secret secret = WorkloadSecretContent.issued(
                 namespace,
                 name,
                 owner,

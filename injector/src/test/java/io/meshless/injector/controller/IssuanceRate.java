@@ -42,7 +42,7 @@ public final class IssuanceRate {
             while (System.nanoTime() < end) {
                 SpiffeId id = SpiffeId.forServiceAccount("cluster.local", "ns" + n, "sa");
                 HeldCertificate leaf = ca.issue(LeafSpec.builder().spiffeId(id).build());
-                WorkloadSecrets.issued("ns" + n, "meshless-sa", owner, leaf, mesh, id, clock.instant(), null);
+                WorkloadSecretContent.issued("ns" + n, "meshless-sa", owner, leaf, mesh, id, clock.instant(), null);
                 n++;
             }
             double wall = (System.nanoTime() - t0) / 1e9;

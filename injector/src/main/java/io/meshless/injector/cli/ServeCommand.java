@@ -286,8 +286,7 @@ final class ServeCommand {
             readiness.register("namespace-informer", namespaces::hasSynced);
             InjectorMetrics metrics = new InjectorMetrics();
             metrics.attachController(() -> figures(controller.metrics()));
-            SecretDemand demand =
-                    (namespace, serviceAccount) -> controller.serviceAccountAdmitted(namespace, serviceAccount, false);
+            SecretDemand demand = controller::serviceAccountNeedsSecret;
             return serve(
                     address,
                     ServingTls.serverContext(serving),

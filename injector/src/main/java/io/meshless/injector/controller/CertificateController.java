@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * decision reads the injected {@link Clock}. Only the leader (Lease) writes to the API; every
  * replica writes its own serving certificate to its local directory.
  */
-public final class CertificateController implements ServiceAccountDemand, AutoCloseable {
+public final class CertificateController implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CertificateController.class);
     private static final Duration PASS_TIMEOUT = Duration.ofSeconds(60);
@@ -166,10 +166,13 @@ public final class CertificateController implements ServiceAccountDemand, AutoCl
         });
     }
 
-    @Override
-    public void serviceAccountAdmitted(String namespace, String serviceAccount, boolean dryRun) {
-        // A dry run has no side effects: not even a Secret for a pod that will never exist.
-        if (dryRun || namespace == null || namespace.isEmpty() || closed) {
+    /**
+     * The webhook admitted an injected pod of this service account (never for a dry run), so its
+     * workload Secret should appear within seconds instead of at the next informer event. The
+     * webhook's {@link io.meshless.injector.webhook.SecretDemand}: cheap, non-blocking, never throws.
+     */
+    public void serviceAccountNeedsSecret(String namespace, String serviceAccount) {
+        if (namespace == null || namespace.isEmpty() || closed) {
             return;
         }
         workloadSecrets.demand(ServiceAccountKey.of(namespace, serviceAccount));

@@ -184,16 +184,14 @@ class CertificateControllerTest {
     }
 
     @Test
-    void dryRunAdmissionCreatesNothing() {
+    void admittedServiceAccountGetsItsSecretBeforeAnyPodIsWatched() {
+        // The webhook never reports a dry run (see WebhookHttpsTest); without the report no pod asks for a Secret.
         CertificateController controller =
                 h.startLeader("replica-a", h.config("replica-a", servingDir).build());
-
-        controller.serviceAccountAdmitted(APP_NS, "orders", true);
         controller.reconcileNow();
         assertThat(h.secret(APP_NS, "meshless-orders")).isNull();
 
-        // The same signal without dryRun does create it: the check above can fail.
-        controller.serviceAccountAdmitted(APP_NS, "orders", false);
+        controller.serviceAccountNeedsSecret(APP_NS, "orders");
         controller.reconcileNow();
         assertThat(h.secret(APP_NS, "meshless-orders")).isNotNull();
     }

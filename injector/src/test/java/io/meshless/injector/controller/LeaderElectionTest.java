@@ -39,7 +39,7 @@ class LeaderElectionTest {
 
             // The webhook signal can reach either replica; both get it and both run passes.
             for (CertificateController c : List.of(a, b)) {
-                c.serviceAccountAdmitted(APP_NS, "orders", false);
+                c.serviceAccountNeedsSecret(APP_NS, "orders");
             }
             leader.reconcileNow();
             follower.reconcileNow();
@@ -60,7 +60,7 @@ class LeaderElectionTest {
             // The leader leaves (releasing the Lease); the follower takes over and writes.
             leader.close();
             ControllerHarness.await(Duration.ofSeconds(60), follower::isLeader, followerAgent + " to take over");
-            follower.serviceAccountAdmitted(APP_NS, "payments", false);
+            follower.serviceAccountNeedsSecret(APP_NS, "payments");
             follower.reconcileNow();
             assertThat(h.secret(APP_NS, "meshless-payments")).isNotNull();
             assertThat(writes(drain(h), followerAgent))

@@ -178,7 +178,7 @@ class MeshCaSecretTest {
             Secret before = h.secret(NAMESPACE, "meshless-ca");
             CertificateController controller =
                     h.startLeader("replica-a", h.config("replica-a", servingDir).build());
-            controller.serviceAccountAdmitted(APP_NS, "orders", false);
+            controller.serviceAccountNeedsSecret(APP_NS, "orders");
             controller.reconcileNow();
 
             Secret workload = h.secret(APP_NS, "meshless-orders");
@@ -219,7 +219,7 @@ class MeshCaSecretTest {
 
             CertificateController controller =
                     h.startLeader("replica-a", h.config("replica-a", servingDir).build());
-            controller.serviceAccountAdmitted(APP_NS, "orders", false);
+            controller.serviceAccountNeedsSecret(APP_NS, "orders");
             controller.reconcileNow();
 
             assertThat(controller.caProblem()).hasValueSatisfying(p -> assertThat(p.getMessage())

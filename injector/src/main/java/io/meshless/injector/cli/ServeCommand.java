@@ -7,12 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meshless.injector.controller.CertificateController;
 import io.meshless.injector.controller.ControllerConfig;
-import io.meshless.injector.controller.ControllerMetrics;
 import io.meshless.injector.http.Readiness;
 import io.meshless.injector.http.ServingCertificateFiles;
 import io.meshless.injector.http.ServingTls;
 import io.meshless.injector.http.WebhookServer;
-import io.meshless.injector.metrics.ControllerFigures;
 import io.meshless.injector.metrics.InjectorMetrics;
 import io.meshless.injector.webhook.AdmissionReviewHandler;
 import io.meshless.injector.webhook.InjectionSettings;
@@ -285,7 +283,7 @@ final class ServeCommand {
             readiness.register("controller", controller::ready);
             readiness.register("namespace-informer", namespaces::hasSynced);
             InjectorMetrics metrics = new InjectorMetrics();
-            metrics.attachController(() -> figures(controller.metrics()));
+            metrics.attachController(controller::metrics);
             SecretDemand demand = controller::serviceAccountNeedsSecret;
             return serve(
                     address,
@@ -328,10 +326,6 @@ final class ServeCommand {
                 RELOAD_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
         return serving;
-    }
-
-    private static ControllerFigures figures(ControllerMetrics m) {
-        return new ControllerFigures(m.certificatesIssued(), m.caExpiresIn(), m.secretExpiresIn(), m.leader());
     }
 
     /** Starts the HTTPS server and blocks until the JVM is asked to stop (SIGTERM). */

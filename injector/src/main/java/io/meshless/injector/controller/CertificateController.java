@@ -244,7 +244,7 @@ public final class CertificateController implements AutoCloseable {
         }
         return new ControllerMetrics(
                 servingCertificate.issued() + workloadSecrets.issued(),
-                current == null ? null : Duration.between(now, current.notAfter()),
+                current == null ? Optional.empty() : Optional.of(Duration.between(now, current.notAfter())),
                 expiries,
                 leader);
     }

@@ -107,10 +107,7 @@ final class ServeCommand {
                     "serve: unexpected argument \"" + options.positional().get(0) + "\"");
         }
         int port = options.port("--port", 8443, "serve");
-        int threads = options.port("--threads", 8, "serve");
-        if (threads < 1 || threads > 256) {
-            throw new UsageException("serve: --threads must be 1-256");
-        }
+        int threads = options.number("--threads", 1, 256, 8, "serve");
         InjectionSettings settings;
         try {
             settings = InjectionSettings.defaults()

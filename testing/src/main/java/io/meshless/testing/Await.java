@@ -2,7 +2,6 @@ package io.meshless.testing;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * The one way tests wait for something asynchronous: poll a condition until it holds, fail with
@@ -103,10 +102,16 @@ public final class Await {
         }
     }
 
-    /** {@link #until} for a value: polls {@code supplier} until it yields non-null, and returns that. */
-    public <T> T untilPresent(String what, Supplier<T> supplier) {
+    /** What is polled for a value: null means not yet; may throw, which fails the wait at once. */
+    @FunctionalInterface
+    public interface Probe<T> {
+        T value() throws Exception;
+    }
+
+    /** {@link #until} for a value: polls {@code probe} until it yields non-null, and returns that. */
+    public <T> T untilPresent(String what, Probe<T> probe) {
         Object[] found = new Object[1];
-        until(what, () -> (found[0] = supplier.get()) != null);
+        until(what, () -> (found[0] = probe.value()) != null);
         @SuppressWarnings("unchecked")
         T value = (T) found[0];
         return value;

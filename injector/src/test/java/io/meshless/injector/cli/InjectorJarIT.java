@@ -7,6 +7,7 @@ import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyType;
 import io.meshless.pki.LeafSpec;
 import io.meshless.pki.Pem;
+import io.meshless.testing.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -157,17 +158,13 @@ class InjectorJarIT {
         assertThat(out).isEqualTo(Files.readString(Path.of("src/test/resources/inject/multi.injected.yaml")));
     }
 
-    private static void awaitReady(String base, Path caFile, Process server) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertThat(server.isAlive()).as("webhook process exited early").isTrue();
-            Result ready = curl(caFile, "-w", " %{http_code}", base + "/readyz");
-            if (ready.out.endsWith(" 200")) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("webhook did not become ready in 60 s");
+    private static void awaitReady(String base, Path caFile, Process server) {
+        Await.atMost(Duration.ofSeconds(60))
+                .every(Duration.ofMillis(200))
+                .whileAlive(server, () -> "webhook process exited early")
+                .until("the webhook to become ready", () -> curl(caFile, "-w", " %{http_code}", base + "/readyz")
+                        .out
+                        .endsWith(" 200"));
     }
 
     private static Result curl(Path caFile, String... args) throws Exception {

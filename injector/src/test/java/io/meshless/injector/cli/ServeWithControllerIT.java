@@ -10,18 +10,19 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.meshless.testing.Await;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -276,18 +277,11 @@ class ServeWithControllerIT {
         }
     }
 
-    private void await(BooleanSupplier condition, Process process, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("injector exited while waiting for " + what + ":\n" + log());
-            }
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("timed out waiting for " + what + ":\n" + log());
+    private void await(Await.Condition condition, Process process, String what) {
+        Await.atMost(Duration.ofSeconds(90))
+                .every(Duration.ofMillis(250))
+                .whileAlive(process, this::log)
+                .until(what, condition);
     }
 
     private String log() throws IOException {

@@ -16,6 +16,7 @@ import io.meshless.pki.LeafSpec;
 import io.meshless.pki.Pem;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -190,10 +191,10 @@ class MeshCaSecretTest {
             assertChainsTo(chain, List.of(ROOT.certificate()), h.clock.instant());
 
             // Time passes, leaves renew: the user's Secret stays exactly as the user wrote it.
-            ControllerHarness.await(
-                    Duration.ofSeconds(10),
-                    () -> controller.metrics().secretExpiresIn().containsKey(APP_NS + "/meshless-orders"),
-                    "the controller to see its Secret");
+            Await.atMost(Duration.ofSeconds(10))
+                    .until(
+                            "the controller to see its Secret",
+                            () -> controller.metrics().secretExpiresIn().containsKey(APP_NS + "/meshless-orders"));
             h.clock.advance(Duration.ofDays(2));
             controller.reconcileNow();
             Secret after = h.secret(NAMESPACE, "meshless-ca");

@@ -8,9 +8,8 @@ import io.meshless.pki.KeyType;
 import io.meshless.pki.LeafSpec;
 import io.meshless.pki.Pem;
 import io.meshless.testing.Await;
+import io.meshless.testing.ReportedPort;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +43,6 @@ class InjectorJarIT {
         Path key = Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
         Path caFile = Files.writeString(dir.resolve("ca.crt"), Pem.encode(ca.certificate()));
         Path review = Path.of("src/test/resources/admission/pod-opted-in.json");
-        int port = freePort();
-
         Process server = new ProcessBuilder(
                         javaBin(),
                         "-jar",
@@ -53,7 +50,7 @@ class InjectorJarIT {
                         "serve",
                         "--webhook-only",
                         "--port",
-                        Integer.toString(port),
+                        "0",
                         "--bind",
                         "127.0.0.1",
                         "--tls-cert-file",
@@ -66,6 +63,11 @@ class InjectorJarIT {
                 .redirectOutput(dir.resolve("server.log").toFile())
                 .start();
         try {
+            int port = ReportedPort.in(
+                    dir.resolve("server.log"),
+                    ServeLog.LISTENING,
+                    Await.atMost(Duration.ofSeconds(60))
+                            .whileAlive(server, () -> Files.readString(dir.resolve("server.log"))));
             String base = "https://localhost:" + port;
             awaitReady(base, caFile, server);
 
@@ -182,12 +184,6 @@ class InjectorJarIT {
             throw new AssertionError("timed out: " + command);
         }
         return new Object[] {process.exitValue(), out};
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static String javaBin() {

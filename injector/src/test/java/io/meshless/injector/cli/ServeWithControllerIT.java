@@ -11,9 +11,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.meshless.testing.Await;
+import io.meshless.testing.ReportedPort;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +70,6 @@ class ServeWithControllerIT {
                             .endMetadata()
                             .build())
                     .create();
-            int port = freePort();
             Path servingDir = Files.createDirectories(dir.resolve("serving"));
             injector = new ProcessBuilder(
                             javaBin(),
@@ -81,7 +80,7 @@ class ServeWithControllerIT {
                             "target/meshless-injector.jar",
                             "serve",
                             "--port",
-                            Integer.toString(port),
+                            "0",
                             "--bind",
                             "127.0.0.1",
                             "--namespace",
@@ -94,6 +93,7 @@ class ServeWithControllerIT {
                     .redirectOutput(dir.resolve("injector.log").toFile())
                     .start();
             Process running = injector;
+            int port = reportedPort(running);
 
             await(
                     () -> admin.secrets()
@@ -208,7 +208,6 @@ class ServeWithControllerIT {
             Path key = Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
             Path caFile =
                     Files.writeString(dir.resolve("user-ca.crt"), io.meshless.pki.Pem.encode(userCa.certificate()));
-            int port = freePort();
             injector = new ProcessBuilder(
                             javaBin(),
                             "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
@@ -218,7 +217,7 @@ class ServeWithControllerIT {
                             "target/meshless-injector.jar",
                             "serve",
                             "--port",
-                            Integer.toString(port),
+                            "0",
                             "--bind",
                             "127.0.0.1",
                             "--namespace",
@@ -235,6 +234,7 @@ class ServeWithControllerIT {
                     .redirectOutput(dir.resolve("injector.log").toFile())
                     .start();
             Process running = injector;
+            int port = reportedPort(running);
             String base = "https://" + HOST + ":" + port;
             await(
                     () -> curl(caFile, port, "-o", "/dev/null", "-w", "%{http_code}", base + "/readyz")
@@ -277,6 +277,16 @@ class ServeWithControllerIT {
         }
     }
 
+    /** The port {@code serve --port 0} bound, from its log line. */
+    private int reportedPort(Process process) {
+        return ReportedPort.in(
+                dir.resolve("injector.log"),
+                ServeLog.LISTENING,
+                Await.atMost(Duration.ofSeconds(90))
+                        .every(Duration.ofMillis(250))
+                        .whileAlive(process, this::log));
+    }
+
     private void await(Await.Condition condition, Process process, String what) {
         Await.atMost(Duration.ofSeconds(90))
                 .every(Duration.ofMillis(250))
@@ -310,12 +320,6 @@ class ServeWithControllerIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

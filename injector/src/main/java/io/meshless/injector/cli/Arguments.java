@@ -61,18 +61,28 @@ final class Arguments {
     }
 
     int port(String name, int fallback, String command) throws UsageException {
+        return whole(name, 0, 65535, fallback, command, "a port number");
+    }
+
+    /** A whole number in [min, max], or {@code fallback} when the option is absent. */
+    int number(String name, int min, int max, int fallback, String command) throws UsageException {
+        return whole(name, min, max, fallback, command, "a whole number");
+    }
+
+    private int whole(String name, int min, int max, int fallback, String command, String what) throws UsageException {
         String value = values.get(name);
         if (value == null) {
             return fallback;
         }
         try {
-            int port = Integer.parseInt(value);
-            if (port < 0 || port > 65535) {
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
                 throw new NumberFormatException();
             }
-            return port;
+            return n;
         } catch (NumberFormatException e) {
-            throw new UsageException(command + ": " + name + " must be a port number 0-65535, not \"" + value + "\"");
+            throw new UsageException(
+                    command + ": " + name + " must be " + what + " " + min + "-" + max + ", not \"" + value + "\"");
         }
     }
 }

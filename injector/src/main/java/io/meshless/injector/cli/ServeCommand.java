@@ -7,12 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meshless.injector.controller.CertificateController;
 import io.meshless.injector.controller.ControllerConfig;
-import io.meshless.injector.controller.ControllerMetrics;
 import io.meshless.injector.http.Readiness;
 import io.meshless.injector.http.ServingCertificateFiles;
 import io.meshless.injector.http.ServingTls;
 import io.meshless.injector.http.WebhookServer;
-import io.meshless.injector.metrics.ControllerFigures;
 import io.meshless.injector.metrics.InjectorMetrics;
 import io.meshless.injector.webhook.AdmissionReviewHandler;
 import io.meshless.injector.webhook.InjectionSettings;
@@ -109,10 +107,7 @@ final class ServeCommand {
                     "serve: unexpected argument \"" + options.positional().get(0) + "\"");
         }
         int port = options.port("--port", 8443, "serve");
-        int threads = options.port("--threads", 8, "serve");
-        if (threads < 1 || threads > 256) {
-            throw new UsageException("serve: --threads must be 1-256");
-        }
+        int threads = options.number("--threads", 1, 256, 8, "serve");
         InjectionSettings settings;
         try {
             settings = InjectionSettings.defaults()
@@ -285,9 +280,8 @@ final class ServeCommand {
             readiness.register("controller", controller::ready);
             readiness.register("namespace-informer", namespaces::hasSynced);
             InjectorMetrics metrics = new InjectorMetrics();
-            metrics.attachController(() -> figures(controller.metrics()));
-            SecretDemand demand =
-                    (namespace, serviceAccount) -> controller.serviceAccountAdmitted(namespace, serviceAccount, false);
+            metrics.attachController(controller::metrics);
+            SecretDemand demand = controller::serviceAccountNeedsSecret;
             return serve(
                     address,
                     ServingTls.serverContext(serving),
@@ -329,10 +323,6 @@ final class ServeCommand {
                 RELOAD_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
         return serving;
-    }
-
-    private static ControllerFigures figures(ControllerMetrics m) {
-        return new ControllerFigures(m.certificatesIssued(), m.caExpiresIn(), m.secretExpiresIn(), m.leader());
     }
 
     /** Starts the HTTPS server and blocks until the JVM is asked to stop (SIGTERM). */

@@ -8,6 +8,7 @@ import io.meshless.pki.KeyStoreReader;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.PrivateKeyReader;
 import io.meshless.pki.TrustBundle;
+import io.meshless.pki.internal.Files2;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -188,7 +189,12 @@ final class InspectCommand implements Command {
     }
 
     private Report file(Path file, Arguments args) throws Exception {
-        byte[] data = Files.readAllBytes(file);
+        byte[] data;
+        try {
+            data = Files2.read(file);
+        } catch (PkiException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
         Optional<char[]> password = args.value("--password").map(String::toCharArray);
         List<X509Certificate> extraBundle = null;
         if (args.has("--bundle")) {

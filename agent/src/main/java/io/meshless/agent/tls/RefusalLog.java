@@ -49,7 +49,7 @@ public final class RefusalLog {
     private final Map<RefusalReason, AtomicLong> counts = new EnumMap<>(RefusalReason.class);
 
     public RefusalLog(Clock clock) {
-        this(clock, line -> LoggerFactory.getLogger(RefusalLog.class).warn(line));
+        this(clock, line -> LoggerFactory.getLogger(RefusalLog.class).warn("{}", line));
     }
 
     /** @param sink receives each line to log (the agent's WARN logger; a list in tests) */

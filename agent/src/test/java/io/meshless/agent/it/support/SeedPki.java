@@ -52,9 +52,14 @@ public final class SeedPki {
      * -CAcreateserial}, no extension file. {@code subject} in openssl's {@code /K=V/K=V} form.
      */
     public Path leaf(String name, String subject, String caName) {
+        return signed(name, subject, caName);
+    }
+
+    /** genrsa, req -new, then x509 -req signed by {@code caName}, with {@code extra} options (an -extfile). */
+    private Path signed(String name, String subject, String caName, String... extra) {
         openssl("genrsa", "-out", name + ".key", "2048");
         openssl("req", "-new", "-key", name + ".key", "-out", name + ".csr", "-subj", subject);
-        openssl(
+        List<String> sign = new ArrayList<>(Arrays.asList(
                 "x509",
                 "-req",
                 "-in",
@@ -68,7 +73,9 @@ public final class SeedPki {
                 name + ".crt",
                 "-days",
                 "365",
-                "-sha256");
+                "-sha256"));
+        sign.addAll(Arrays.asList(extra));
+        openssl(sign.toArray(new String[0]));
         return crt(name);
     }
 

@@ -32,7 +32,8 @@ public final class FirstTlsUse implements ClassFileTransformer {
         "javax/net/ssl/HttpsURLConnection",
         "sun/security/ssl/SSLSessionImpl",
         "sun/security/ssl/SSLServerSocketImpl",
-        "sun/security/ssl/SSLSocketImpl"
+        "sun/security/ssl/SSLSocketImpl",
+        "sun/security/ssl/TransportContext"
     };
 
     /**

@@ -9,6 +9,8 @@ import io.meshless.agent.tls.ClientAuthPolicy;
 import io.meshless.agent.tls.ManagedContexts;
 import io.meshless.agent.tls.MeshTrustManager;
 import io.meshless.agent.tls.MeshlessProvider;
+import io.meshless.agent.tls.RefusalLog;
+import io.meshless.agent.tls.RefusalReason;
 import io.meshless.agent.tls.SecurelyNamedServers;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.SpiffeId;
@@ -33,6 +35,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -63,6 +66,7 @@ public final class MeshlessAgent {
     private volatile WatchedCertDirectory certificates;
     private final ManagedContexts managed;
     private final SecurelyNamedServers securelyNamed = new SecurelyNamedServers();
+    private final RefusalLog refusals;
     private final Object startLock = new Object();
     private volatile boolean started;
     private boolean starting;
@@ -82,12 +86,14 @@ public final class MeshlessAgent {
         };
         Supplier<X509ExtendedTrustManager> systemTrust =
                 config.trustSystemCas() ? new Lazy<>(MeshTrustManager::systemDefault) : null;
+        this.refusals = new RefusalLog(clock);
         MeshTrustManager trustManager = new MeshTrustManager(
                 current,
                 config.allowedPeers().orElse(null),
                 systemTrust,
                 config.certDir().toString(),
-                securelyNamed);
+                securelyNamed,
+                refusals);
         this.managed = new ManagedContexts(
                 current, new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode()));
     }
@@ -183,6 +189,7 @@ public final class MeshlessAgent {
      */
     private void armSecurity() {
         restrictToTls12AndLater();
+        refuseClientInitiatedRenegotiation();
         String platformKeyAlgorithm = platformAlgorithm("ssl.KeyManagerFactory.algorithm", "SunX509");
         String platformTrustAlgorithm = platformAlgorithm("ssl.TrustManagerFactory.algorithm", "PKIX");
         // The agent is this JVM's TLS configuration: registering the provider and making its
@@ -249,7 +256,12 @@ public final class MeshlessAgent {
                         "installed (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}); {}",
                         config.mode().value(),
                         config.certDir(),
-                        config.allowedPeers().map(Object::toString).orElse("own trust domain"),
+                        config.allowedPeers()
+                                .map(Object::toString)
+                                .orElse(
+                                        now.isPresent() && !now.get().spiffeId().isPresent()
+                                                ? "every peer that chains to the trust bundle (no SPIFFE ID of our own)"
+                                                : "own trust domain"),
                         config.trustSystemCas(),
                         now.map(MeshlessAgent::describe)
                                 .orElse("no usable workload credentials yet: TLS handshakes fail"
@@ -288,6 +300,23 @@ public final class MeshlessAgent {
         MeshlessBridge.socketClientAuthSet = managed.sockets()::onClientAuthSet;
         MeshlessBridge.socketAccepted = managed.sockets()::onAccepted;
         MeshlessBridge.layeredServerSocket = managed::onLayeredServerSocket;
+        MeshlessBridge.clientSentNoCertificate = this::onClientSentNoCertificate;
+    }
+
+    /** A server of a managed context refused a client that sent no certificate: no trust manager saw it. */
+    private void onClientSentNoCertificate(Object transport, String diagnostic) {
+        if (!managed.isManagedServer(transport)) {
+            return;
+        }
+        String remote = transport instanceof SSLSocket
+                ? RefusalLog.remote((SSLSocket) transport)
+                : transport instanceof SSLEngine ? RefusalLog.remote((SSLEngine) transport) : null;
+        refusals.refused(
+                RefusalLog.Side.INBOUND,
+                remote,
+                null,
+                RefusalReason.NO_CERTIFICATE,
+                "mode=" + config.mode().value() + " requires a client certificate");
     }
 
     /** A library's host-name verifier refused {@code host}: secure naming overrules it for authorized leaves. */
@@ -344,6 +373,21 @@ public final class MeshlessAgent {
         }
         Security.setProperty("jdk.tls.disabledAlgorithms", value.toString());
     }
+
+    /**
+     * Servers refuse a TLS 1.2 renegotiation the client starts, as nginx does (renegotiation lets a
+     * client make the server redo expensive handshake work on one connection at will; TLS 1.3 has
+     * none). JSSE reads this property once, when its first server handshake initializes
+     * {@code ServerHandshakeContext}: this runs when the first JSSE class the agent watches loads,
+     * before any handshake. A value the JVM was started with is left as it is.
+     */
+    private static void refuseClientInitiatedRenegotiation() {
+        if (System.getProperty(REJECT_RENEGOTIATION) == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+    }
+
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
     private static boolean containsEntry(String list, String entry) {
         if (list == null) {

@@ -1,5 +1,6 @@
 package io.meshless.cli;
 
+import io.meshless.pki.ControlCharacters;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -75,6 +76,23 @@ final class Arguments {
             throw new UsageException(name + " " + n + " is out of range, expected " + min + " to " + max);
         }
         return n;
+    }
+
+    /**
+     * Refuses control characters (newline, ESC, ...) in the values of {@code names}: they end up in
+     * certificates, where they forge log lines and drive the terminals of whoever inspects them.
+     */
+    void requirePrintable(String... names) throws UsageException {
+        for (String name : names) {
+            for (String value : values(name)) {
+                int at = ControlCharacters.indexIn(value);
+                if (at >= 0) {
+                    throw new UsageException(name + " '" + ControlCharacters.escape(value) + "' contains the control"
+                            + " character U+" + String.format("%04X", (int) value.charAt(at)) + " at position " + at
+                            + "; certificates must not carry control characters");
+                }
+            }
+        }
     }
 
     List<String> operands() {

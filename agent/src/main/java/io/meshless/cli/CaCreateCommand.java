@@ -83,6 +83,7 @@ final class CaCreateCommand implements Command {
             throw new UsageException("--ca-password is only used with --intermediate --ca DIR");
         }
         long days = args.number("--days", 1, 36_500, intermediate ? INTERMEDIATE_DAYS : ROOT_DAYS);
+        args.requirePrintable("--name");
         String name = args.value("--name").orElse(intermediate ? "Meshless Intermediate CA" : "Meshless Root CA");
         if (name.trim().isEmpty()) {
             throw new UsageException("--name is empty");

@@ -1,5 +1,6 @@
 package io.meshless.cli;
 
+import io.meshless.pki.ControlCharacters;
 import io.meshless.pki.KeyType;
 import io.meshless.pki.SpiffeId;
 import java.security.cert.CertificateParsingException;
@@ -133,7 +134,9 @@ final class CertificateFacts {
             width = Math.max(width, row[0].length() + 2);
         }
         for (String[] row : rows) {
-            b.append(String.format(Locale.ROOT, "  %-" + width + "s%s\n", row[0] + ":", row[1]));
+            // Values come from certificates: a newline or ESC in a subject is shown, not obeyed.
+            b.append(String.format(
+                    Locale.ROOT, "  %-" + width + "s%s\n", row[0] + ":", ControlCharacters.escape(row[1])));
         }
     }
 

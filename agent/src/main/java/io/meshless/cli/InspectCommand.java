@@ -2,12 +2,14 @@ package io.meshless.cli;
 
 import io.meshless.pki.CertDirectory;
 import io.meshless.pki.CertificateReader;
+import io.meshless.pki.ControlCharacters;
 import io.meshless.pki.CredentialCheck;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyStoreReader;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.PrivateKeyReader;
 import io.meshless.pki.TrustBundle;
+import io.meshless.pki.internal.Files2;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,10 +98,21 @@ final class InspectCommand implements Command {
         } else {
             report = file(path, args);
         }
-        out.print(args.flag("--json") ? report.json + "\n" : report.text);
+        // Subjects, SANs and parse errors come from the files inspected: their control characters are
+        // shown escaped, never sent raw to the terminal (JSON escapes them itself).
+        out.print(args.flag("--json") ? report.json + "\n" : escapeLines(report.text));
         if (report.problem != null) {
-            throw new CommandFailedException(report.problem);
+            throw new CommandFailedException(ControlCharacters.escape(report.problem));
         }
+    }
+
+    /** {@code text} with the control characters of each line escaped, the line breaks kept. */
+    static String escapeLines(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (String line : text.split("\n", -1)) {
+            b.append(ControlCharacters.escape(line)).append('\n');
+        }
+        return b.substring(0, b.length() - 1);
     }
 
     /** What was found, and the first problem (null when every check passed). */
@@ -145,10 +158,15 @@ final class InspectCommand implements Command {
                 problem = problem == null ? e.getMessage() : problem;
             }
         }
+        String warning = null;
         if (problem == null) {
             // The verdict is exactly what the agent would conclude when loading this directory.
             try {
-                CertDirectory.load(dir, clock);
+                if (!CertDirectory.load(dir, clock).bundlesHoldOwnIssuer()) {
+                    warning = "neither " + CertDirectory.CA_CRT + " nor " + CertDirectory.CLIENT_CA_CRT
+                            + " holds the CA that issued the own certificate: peers verifying against the same"
+                            + " bundles refuse it (fine when they trust that CA by other means)";
+                }
             } catch (PkiException e) {
                 problem = e.getMessage();
             }
@@ -181,14 +199,22 @@ final class InspectCommand implements Command {
             rows.add(new String[] {"client bundle", CertDirectory.CLIENT_CA_CRT + ": " + describeBundle(clientBundle)});
             json.put("clientTrustBundle", subjects(clientBundle));
         }
+        if (warning != null) {
+            rows.add(new String[] {"warning", warning});
+        }
         rows.add(new String[] {"check", problem == null ? "OK" : "FAILED: " + problem});
-        json.put("ok", problem == null).put("problem", problem);
+        json.put("ok", problem == null).put("problem", problem).put("warning", warning);
         CertificateFacts.print(b, rows);
         return new Report(b.toString(), json, problem);
     }
 
     private Report file(Path file, Arguments args) throws Exception {
-        byte[] data = Files.readAllBytes(file);
+        byte[] data;
+        try {
+            data = Files2.read(file);
+        } catch (PkiException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
         Optional<char[]> password = args.value("--password").map(String::toCharArray);
         List<X509Certificate> extraBundle = null;
         if (args.has("--bundle")) {

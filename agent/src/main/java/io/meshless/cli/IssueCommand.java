@@ -86,6 +86,7 @@ final class IssueCommand implements Command {
 
     @Override
     public void execute(Arguments args, PrintStream out) throws Exception {
+        args.requirePrintable("--spiffe-id", "--namespace", "--service-account", "--trust-domain", "--dns", "--ip");
         Path caDir = args.requiredPath("--ca");
         SpiffeId id = identity(args);
         Path dir = args.requiredPath("--out");

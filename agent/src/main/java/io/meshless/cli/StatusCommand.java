@@ -84,7 +84,10 @@ final class StatusCommand implements Command {
         List<String[]> rows = new ArrayList<>();
         Map<String, Object> settings = new LinkedHashMap<>();
         for (Setting s : config.settings().values()) {
-            String value = s.value() == null ? "(every ID in the own trust domain)" : s.value();
+            String value = s.value() == null
+                    ? "(every ID in the own trust domain; without a SPIFFE ID of our own, every peer that"
+                            + " chains to the bundle)"
+                    : s.value();
             rows.add(new String[] {s.key().key(), value + "  [" + s.source() + "]"});
             settings.put(s.key().key(), Json.object().put("value", s.value()).put("source", s.source()));
         }
@@ -133,8 +136,16 @@ final class StatusCommand implements Command {
                     .orElse(
                             id.isPresent()
                                     ? "every ID in trust domain " + id.get().trustDomain() + " (default)"
-                                    : "every ID in the own trust domain (default)");
+                                    : "every peer that chains to the trust bundle (default without a SPIFFE ID"
+                                            + " of our own, as nginx ssl_verify_client on)");
             rows.add(new String[] {"allowed peers", peers});
+            if (!credentials.bundlesHoldOwnIssuer()) {
+                rows.add(new String[] {
+                    "warning",
+                    "neither " + CertDirectory.CA_CRT + " nor " + CertDirectory.CLIENT_CA_CRT
+                            + " holds the CA that issued the own certificate"
+                });
+            }
             rows.add(new String[] {
                 "servers",
                 config.mode() == Mode.STRICT

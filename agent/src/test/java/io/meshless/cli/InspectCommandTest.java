@@ -67,11 +67,16 @@ class InspectCommandTest {
     }
 
     @Test
-    void certificateFromForeignCaFails() {
-        HeldCertificate intruder = MESH.foreign().leaf(ORDERS);
-        Path dir = TestPki.writeCertDir(tmp.resolve("intruder"), intruder, MESH.bundle(), null);
+    void certificateFromACaNoBundleHoldsPassesWithAWarning() {
+        // ca.crt says whom this workload trusts, not who issued it (client and server CAs may differ).
+        HeldCertificate other = MESH.foreign().leaf(ORDERS);
+        Path dir = TestPki.writeCertDir(tmp.resolve("other"), other, MESH.bundle(), null);
 
-        Cli.run("inspect", dir.toString()).failedWith(dir.resolve("tls.crt").toString(), "not signed");
+        Cli cli = Cli.run("inspect", dir.toString()).succeeded();
+
+        assertThat(cli.out)
+                .contains("warning:      neither ca.crt nor client-ca.crt holds the CA that issued the own certificate")
+                .contains("check:        OK");
     }
 
     @Test
@@ -271,5 +276,42 @@ class InspectCommandTest {
 
         assertThat(Cli.run("inspect", dir.toString()).succeeded().out)
                 .contains("ca.crt: 2 certificates: CN=Mesh CA; CN=Foreign Test CA");
+    }
+
+    @Test
+    void escapesControlCharactersFoundInCertificates() throws Exception {
+        io.meshless.pki.CertificateAuthority evil = io.meshless.pki.CertificateAuthority.createRoot(
+                "Evil\u001b[2J\nCA",
+                java.time.Duration.ofDays(1),
+                io.meshless.pki.KeyType.EC_P256,
+                java.time.Clock.systemUTC());
+        Path file = tmp.resolve("evil.crt");
+        Files.writeString(file, TrustBundle.of(evil.certificate()).toPem());
+
+        Cli cli = Cli.run("inspect", file.toString());
+
+        assertThat(cli.out).contains("Evil\\u001b[2J\\nCA").doesNotContain("\u001b");
+        assertThat(cli.err).doesNotContain("\u001b");
+    }
+
+    @Test
+    void refusesANamedPipeOrDeviceWithoutHanging() throws Exception {
+        Path dir = MESH.writeCertDir(tmp.resolve("fifo"), MESH.leaf(ORDERS));
+        Files.delete(dir.resolve("tls.crt"));
+        assertThat(new ProcessBuilder("mkfifo", dir.resolve("tls.crt").toString())
+                        .inheritIO()
+                        .start()
+                        .waitFor())
+                .isZero();
+        Path zero = tmp.resolve("zero.crt");
+        Files.createSymbolicLink(zero, Path.of("/dev/zero"));
+
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> {
+            Cli.run("inspect", dir.toString())
+                    .failedWith(dir.resolve("tls.crt") + ": is a named pipe (FIFO), not a regular file");
+            Cli.run("inspect", dir.resolve("tls.crt").toString())
+                    .failedWith("is a named pipe (FIFO), not a regular file");
+            Cli.run("inspect", zero.toString()).failedWith(zero + ": is a character device", "/dev/zero");
+        });
     }
 }

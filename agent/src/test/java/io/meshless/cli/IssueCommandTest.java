@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -338,6 +339,48 @@ class IssueCommandTest {
         Cli.run("issue", "--ca", ca.toString(), "--out", out, "--spiffe-id", "spiffe://td/x", "--pkcs12", "a.p12")
                 .badUsage("--pkcs12 needs --password");
         assertThat(Files.exists(tmp.resolve("x"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
+    void refusesControlCharactersInNamesThatGoIntoTheCertificate() {
+        String out = tmp.resolve("x").toString();
+        Cli.run("issue", "--ca", ca.toString(), "--out", out, "--spiffe-id", "spiffe://td/x", "--dns", "a\nb.example")
+                .badUsage("--dns 'a\\nb.example' contains the control character U+000A");
+        Cli.run("issue", "--ca", ca.toString(), "--out", out, "--spiffe-id", "spiffe://td/x\u001b[31m")
+                .badUsage("--spiffe-id 'spiffe://td/x\\u001b[31m' contains the control character U+001B");
+        Cli.run("issue", "--ca", ca.toString(), "--out", out, "--namespace", "shop\r", "--service-account", "a")
+                .badUsage("--namespace 'shop\\r'");
+        Cli.run("ca", "create", "--out", tmp.resolve("ca2").toString(), "--name", "Evil\nCA")
+                .badUsage("--name 'Evil\\nCA' contains the control character U+000A");
+        assertThat(Files.exists(tmp.resolve("x"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(Files.exists(tmp.resolve("ca2"), LinkOption.NOFOLLOW_LINKS)).isFalse();
+    }
+
+    @Test
+    void writesKeystoresReadableByTheOwnerOnly() throws Exception {
+        Path p12 = tmp.resolve("keystores/orders.p12");
+        Path jks = tmp.resolve("keystores/orders.jks");
+
+        Cli.run(
+                        "issue",
+                        "--ca",
+                        ca.toString(),
+                        "--spiffe-id",
+                        "spiffe://cluster.local/ns/shop/sa/orders",
+                        "--out",
+                        tmp.resolve("orders").toString(),
+                        "--pkcs12",
+                        p12.toString(),
+                        "--jks",
+                        jks.toString(),
+                        "--password",
+                        "changeit")
+                .succeeded();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p12)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jks)))
+                .isEqualTo("rw-------");
     }
 
     @Test

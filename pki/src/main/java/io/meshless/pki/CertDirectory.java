@@ -34,7 +34,10 @@ public final class CertDirectory {
 
     private CertDirectory() {}
 
-    /** Reads and fully validates the set (see {@link CredentialCheck}); the exception names the file. */
+    /**
+     * Reads and fully validates the set (see {@link CredentialCheck#verifyOwn}); the exception names the
+     * file. Only regular files are read (a named pipe or device is refused by its type, unopened).
+     */
     public static WorkloadCredentials load(Path dir, Clock clock) throws PkiException {
         Path base = resolve(dir);
         Path crtFile = dir.resolve(TLS_CRT);
@@ -57,10 +60,12 @@ public final class CertDirectory {
                 clientCa == null ? null : TrustBundle.of(CertificateReader.parse(clientCa, clientCaFile.toString()));
 
         HeldCertificate identity = new HeldCertificate(privateKey, chain);
-        // Our own leaf may come from the server-side or the client-side CA: accept either bundle.
+        // ca.crt and client-ca.crt say whom we trust, not who issued us: the own chain is checked up to
+        // whichever of them holds its issuer, or up to its own top when neither does (a public CA's
+        // server certificate with an internal client-ca.crt; an internal client with a public ca.crt).
         TrustBundle anchors = clientBundle == null ? bundle : bundle.merge(clientBundle);
         try {
-            CredentialCheck.verify(identity, anchors, clock, CredentialCheck.DEFAULT_MAX_DEPTH);
+            CredentialCheck.verifyOwn(identity, anchors, clock, CredentialCheck.DEFAULT_MAX_DEPTH);
         } catch (PkiException e) {
             String file;
             if (e.source().equals("private key")) {

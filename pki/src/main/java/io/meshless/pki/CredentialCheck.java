@@ -1,15 +1,25 @@
 package io.meshless.pki;
 
 import io.meshless.pki.internal.Crypto;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks that a credential set can be used for mutual TLS, and says precisely why not. The checks,
@@ -19,7 +29,9 @@ import java.util.List;
  * and its extended key usage, if present, includes serverAuth and clientAuth; every issuer is a
  * CA; the top of the chain is, or is signed by, a certificate of the bundle; the number of
  * intermediate CAs does not exceed {@code maxDepth} (OpenSSL's {@code -verify_depth} meaning: the
- * leaf and the trust anchor do not count). Name constraints and revocation are not checked.
+ * leaf and the trust anchor do not count); every CA's {@code pathLenConstraint} holds, the anchor's
+ * included; and the JDK's PKIX validator accepts the chain under the anchor (key usage, name
+ * constraints, critical extensions). Revocation is not checked.
  */
 public final class CredentialCheck {
     /** The verify depth used when loading a certificate directory. */
@@ -28,6 +40,24 @@ public final class CredentialCheck {
     private CredentialCheck() {}
 
     public static void verify(HeldCertificate identity, TrustBundle bundle, Clock clock, int maxDepth)
+            throws PkiException {
+        check(identity, bundle, clock, maxDepth, true);
+    }
+
+    /**
+     * The checks of {@link #verify} for a workload's own set, where {@code ca.crt} and
+     * {@code client-ca.crt} say whom the workload trusts, not who issued it: a chain whose top is not
+     * issued by any CA of {@code bundle} is checked up to its top, and accepted.
+     *
+     * @return the bundle CA the chain ends in, or empty when the bundle holds none of its issuers
+     */
+    public static Optional<X509Certificate> verifyOwn(
+            HeldCertificate identity, TrustBundle bundle, Clock clock, int maxDepth) throws PkiException {
+        return Optional.ofNullable(check(identity, bundle, clock, maxDepth, false));
+    }
+
+    private static X509Certificate check(
+            HeldCertificate identity, TrustBundle bundle, Clock clock, int maxDepth, boolean requireAnchor)
             throws PkiException {
         List<X509Certificate> chain = identity.chain();
         X509Certificate leaf = chain.get(0);
@@ -64,20 +94,25 @@ public final class CredentialCheck {
 
         X509Certificate top = chain.get(chain.size() - 1);
         X509Certificate anchor = null;
+        boolean issuerNamed = false;
         int intermediates;
         if (bundle.contains(top)) {
             anchor = top;
             intermediates = Math.max(0, chain.size() - 2);
         } else {
             for (X509Certificate ca : bundle.certificates()) {
-                if (top.getIssuerX500Principal().equals(ca.getSubjectX500Principal()) && signedBy(top, ca)) {
-                    anchor = ca;
-                    break;
+                if (top.getIssuerX500Principal().equals(ca.getSubjectX500Principal())) {
+                    issuerNamed = true;
+                    if (signedBy(top, ca)) {
+                        anchor = ca;
+                        break;
+                    }
                 }
             }
             intermediates = chain.size() - 1;
         }
-        if (anchor == null) {
+        boolean selfSigned = top.getIssuerX500Principal().equals(top.getSubjectX500Principal()) && signedBy(top, top);
+        if (anchor == null && (requireAnchor || issuerNamed)) {
             StringBuilder held = new StringBuilder();
             for (X509Certificate ca : bundle.certificates()) {
                 held.append(held.length() == 0 ? "" : "; ")
@@ -86,9 +121,14 @@ public final class CredentialCheck {
             throw new PkiException(
                     name(chain, chain.size() - 1),
                     "is not signed by any CA in the trust bundle (issuer "
-                            + top.getIssuerX500Principal().getName() + "; the bundle holds " + held + ")");
+                            + top.getIssuerX500Principal().getName() + "; the bundle holds " + held + ")"
+                            + (issuerNamed ? ": a CA of that name is there, but its key did not sign it" : ""));
         }
-        if (anchor != top) {
+        if (anchor == null && selfSigned) {
+            // A self-signed top not in the bundle is its own anchor: its constraints count as a root's.
+            intermediates = Math.max(0, chain.size() - 2);
+        }
+        if (anchor != null && anchor != top) {
             checkValidity(
                     anchor,
                     "trust bundle CA " + anchor.getSubjectX500Principal().getName(),
@@ -99,6 +139,70 @@ public final class CredentialCheck {
                     name(chain, 0),
                     "chain has " + intermediates + " intermediate CA certificates, more " + "than the verify depth "
                             + maxDepth);
+        }
+        checkPathLengths(chain, anchor != null && anchor != top ? anchor : null);
+        checkAsPkix(chain, anchor != null ? anchor : selfSigned ? top : null, now);
+        return anchor;
+    }
+
+    /**
+     * Every CA's {@code pathLenConstraint}, the trust anchor's included: the JDK ignores constraints on
+     * anchors, but OpenSSL (nginx, curl, Go's verifier too) enforces them, and refuses the whole chain.
+     */
+    private static void checkPathLengths(List<X509Certificate> chain, X509Certificate anchorAbove) throws PkiException {
+        List<X509Certificate> path = new ArrayList<>(chain);
+        if (anchorAbove != null) {
+            path.add(anchorAbove);
+        }
+        for (int k = 1; k < path.size(); k++) {
+            int pathLen = path.get(k).getBasicConstraints();
+            int casBelow = k - 1;
+            if (pathLen >= 0 && pathLen != Integer.MAX_VALUE && casBelow > pathLen) {
+                String who = k < chain.size()
+                        ? name(chain, k)
+                        : "trust bundle CA "
+                                + anchorAbove.getSubjectX500Principal().getName();
+                throw new PkiException(
+                        who,
+                        "has pathLenConstraint " + pathLen + " but " + casBelow + " CA certificate(s) come between"
+                                + " it and the leaf; PKIX verifiers (OpenSSL: nginx, curl, Go) refuse this chain");
+            }
+        }
+    }
+
+    /**
+     * The JDK's PKIX validation of the chain below {@code anchor} (no revocation): key usage of the CAs,
+     * name constraints, critical extensions, what the checks above do not cover. Skipped without an
+     * anchor (the own chain ends in a CA we do not hold).
+     */
+    private static void checkAsPkix(List<X509Certificate> chain, X509Certificate anchor, Instant now)
+            throws PkiException {
+        if (anchor == null) {
+            return;
+        }
+        List<X509Certificate> below = new ArrayList<>(chain);
+        if (below.get(below.size() - 1).equals(anchor)) {
+            below.remove(below.size() - 1);
+        }
+        if (below.isEmpty()) {
+            return;
+        }
+        try {
+            PKIXParameters parameters = new PKIXParameters(Collections.singleton(new TrustAnchor(anchor, null)));
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(Date.from(now));
+            CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(below);
+            CertPathValidator.getInstance("PKIX").validate(path, parameters);
+        } catch (CertPathValidatorException e) {
+            if (e.getReason() == CertPathValidatorException.BasicReason.UNSPECIFIED
+                    || e.getReason() == CertPathValidatorException.BasicReason.ALGORITHM_CONSTRAINED) {
+                return; // a provider's gap (an algorithm it lacks), not a defect of the chain
+            }
+            int index = e.getIndex();
+            String who = index >= 0 && index < below.size() ? name(chain, index) : name(chain, 0);
+            throw new PkiException(who, "fails PKIX validation: " + e.getMessage() + " (" + e.getReason() + ")", e);
+        } catch (GeneralSecurityException e) {
+            // No PKIX validator in this JVM: the checks above stand.
         }
     }
 

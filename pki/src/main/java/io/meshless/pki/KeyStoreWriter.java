@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
@@ -53,6 +54,12 @@ public final class KeyStoreWriter {
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
+            }
+            Files.deleteIfExists(tmp);
+            // The keystore holds the private key: owner-only from the moment it exists, like tls.key.
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             try (OutputStream o = Files.newOutputStream(tmp)) {
                 o.write(bytes);

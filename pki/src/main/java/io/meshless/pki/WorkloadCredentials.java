@@ -1,6 +1,7 @@
 package io.meshless.pki;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -37,6 +38,27 @@ public final class WorkloadCredentials {
     /** The bundle inbound clients are verified against. */
     public TrustBundle inboundTrustBundle() {
         return clientTrustBundle != null ? clientTrustBundle : trustBundle;
+    }
+
+    /**
+     * Whether {@code ca.crt} or {@code client-ca.crt} holds the CA that issued the top of the own
+     * chain (or that certificate itself). When neither does, peers that verify us against the same
+     * bundles refuse us: worth a warning, though a set whose peers use other bundles is valid.
+     */
+    public boolean bundlesHoldOwnIssuer() {
+        List<java.security.cert.X509Certificate> chain = identity.chain();
+        java.security.cert.X509Certificate top = chain.get(chain.size() - 1);
+        TrustBundle all = clientTrustBundle == null ? trustBundle : trustBundle.merge(clientTrustBundle);
+        if (all.contains(top)) {
+            return true;
+        }
+        for (java.security.cert.X509Certificate ca : all.certificates()) {
+            if (top.getIssuerX500Principal().equals(ca.getSubjectX500Principal())
+                    && CredentialCheck.signedBy(top, ca)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Optional<SpiffeId> spiffeId() {

@@ -276,11 +276,18 @@ class BadInputTest {
 
         CertificateAuthority foreign =
                 CertificateAuthority.createRoot("Foreign Root", Duration.ofDays(30), KeyType.EC_P256, clock);
+        // ca.crt says whom we trust, not who issued us: a set whose bundle lacks the own issuer loads.
         CertDirectory.write(certs, leaf, TrustBundle.of(foreign.certificate()));
+        assertThat(CertDirectory.load(certs, clock).bundlesHoldOwnIssuer()).isFalse();
+        // ...but a bundle CA of the issuer's name whose key did not sign the chain is a broken set.
+        CertificateAuthority impostor =
+                CertificateAuthority.createRoot("Mesh Root", Duration.ofDays(30), KeyType.EC_P256, clock);
+        CertDirectory.write(certs, leaf, TrustBundle.of(impostor.certificate()));
         assertThatThrownBy(() -> CertDirectory.load(certs, clock))
                 .hasMessage(certs.resolve("tls.crt") + ": certificate #1 (" + web
                         + "): is not signed by any CA in the trust "
-                        + "bundle (issuer CN=Mesh Root; the bundle holds CN=Foreign Root) from ca.crt");
+                        + "bundle (issuer CN=Mesh Root; the bundle holds CN=Mesh Root): a CA of that name is there,"
+                        + " but its key did not sign it from ca.crt");
 
         CertDirectory.write(certs, leaf, bundle);
         Files.writeString(certs.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\nAAAA\n");

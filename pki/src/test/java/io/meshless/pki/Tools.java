@@ -31,6 +31,11 @@ final class Tools {
         return exec(workDir, cmd);
     }
 
+    /** Runs any binary that must succeed (mkfifo, ...). */
+    static String run(Path workDir, String... cmd) throws Exception {
+        return run(workDir, Arrays.asList(cmd), true);
+    }
+
     static String keytool(Path workDir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "keytool").toString());

@@ -59,9 +59,20 @@ class TestPkiTest {
         Path dir = TestPki.writeCertDir(tmp.resolve("intruder"), intruder, MESH.bundle(), null);
 
         assertThat(foreign.bundle()).isNotEqualTo(MESH.bundle());
-        assertThatThrownBy(() -> CertDirectory.load(dir, Clock.systemUTC()))
+        assertThatThrownBy(() -> io.meshless.pki.CredentialCheck.verify(
+                        intruder, MESH.bundle(), Clock.systemUTC(), io.meshless.pki.CredentialCheck.DEFAULT_MAX_DEPTH))
                 .isInstanceOf(PkiException.class)
                 .hasMessageContaining("not signed");
+    }
+
+    @Test
+    void certDirectoryWithAForeignLeafLoadsButSaysNoBundleHoldsItsIssuer() throws PkiException {
+        // ca.crt says whom the workload trusts, not who issued it (client and server CAs may differ).
+        HeldCertificate other = MESH.foreign().workload("shop", "orders");
+        Path dir = TestPki.writeCertDir(tmp.resolve("other"), other, MESH.bundle(), null);
+
+        assertThat(CertDirectory.load(dir, Clock.systemUTC()).bundlesHoldOwnIssuer())
+                .isFalse();
     }
 
     @Test

@@ -62,5 +62,11 @@ public final class MeshlessBridge {
      */
     public static volatile BiConsumer<Object, Object> layeredServerSocket;
 
+    /**
+     * {@code sun.security.ssl.TransportContext.fatal}, when a server refuses a client that sent no
+     * certificate: (the socket or engine, the JDK's diagnostic).
+     */
+    public static volatile BiConsumer<Object, String> clientSentNoCertificate;
+
     private MeshlessBridge() {}
 }

@@ -23,8 +23,9 @@ import java.util.function.Function;
  * <p>{@code allowed-peers} is itself a comma-separated list. In the agent argument a comma-separated
  * piece that does not start with a known {@code key=} continues the previous value, so
  * {@code allowed-peers=spiffe://td/ns/a/*,spiffe://td/ns/b/sa/x,mode=permissive} means what it says
- * (SPIFFE IDs never contain {@code =}). {@code ;} is accepted as a separator between peers too, for
- * shells and tools that treat commas specially.
+ * (SPIFFE IDs never contain {@code =}; the attributes of a {@code dn:} entry are no keys of ours).
+ * {@code ;} is accepted as a separator between peers too, for shells and tools that treat commas
+ * specially.
  *
  * <p>Every value is validated here; a bad one raises a {@link ConfigException} naming the key, its
  * source and the allowed values. Each key remembers its source for {@code meshless status}.
@@ -135,8 +136,9 @@ public final class AgentConfig {
                 }
                 values.put(key, piece.substring(eq + 1).trim());
                 current = key;
-            } else if (current == ConfigKey.ALLOWED_PEERS && eq < 0) {
-                // A further peer of a comma-separated allowed-peers list.
+            } else if (current == ConfigKey.ALLOWED_PEERS && !piece.trim().isEmpty()) {
+                // A further peer of a comma-separated allowed-peers list, or the rest of a DN
+                // ("dn:CN=client,O=My Bank": "O" is no key of ours).
                 values.put(current, values.get(current) + "," + piece.trim());
             } else if (piece.trim().isEmpty()) {
                 throw new ConfigException("agent argument '" + argument + "': empty entry between commas;"
@@ -169,24 +171,21 @@ public final class AgentConfig {
         return mode;
     }
 
+    private static final String ALLOWED_PEERS_SYNTAX = "comma-separated entries: SPIFFE IDs or prefixes ending in /*"
+            + " (spiffe://cluster.local/ns/shop/*), cn:NAME or cn:~REGEX, dn:RFC4514-DN, dns:NAME or dns:*.DOMAIN";
+
     private static PeerPolicy parseAllowedPeers(Setting s) throws ConfigException {
         if (s.value() == null) {
             return null;
         }
-        String list = s.value().replace(';', ',').trim();
-        if (list.isEmpty() || list.replace(",", "").trim().isEmpty()) {
-            throw invalid(
-                    s,
-                    "comma-separated SPIFFE IDs or prefixes ending in /* (leave the key unset for"
-                            + " every ID in the own trust domain)");
+        String list = s.value().trim();
+        if (list.replace(",", "").replace(";", "").trim().isEmpty()) {
+            throw invalid(s, ALLOWED_PEERS_SYNTAX + " (leave the key unset for the default)");
         }
         try {
             return PeerPolicy.parse(list);
         } catch (IllegalArgumentException e) {
-            throw invalid(
-                    s,
-                    "comma-separated SPIFFE IDs or prefixes ending in /*, e.g." + " spiffe://cluster.local/ns/shop/* ("
-                            + e.getMessage() + ")");
+            throw invalid(s, ALLOWED_PEERS_SYNTAX + " (" + e.getMessage() + ")");
         }
     }
 
@@ -222,7 +221,10 @@ public final class AgentConfig {
         return mode;
     }
 
-    /** The configured peers, or empty for the default: every ID in the own trust domain. */
+    /**
+     * The configured peers, or empty for the default: every ID in the own trust domain when the own
+     * certificate has a SPIFFE ID, else every peer that chains to the bundle.
+     */
     public Optional<PeerPolicy> allowedPeers() {
         return Optional.ofNullable(allowedPeers);
     }
@@ -253,7 +255,8 @@ public final class AgentConfig {
             }
             b.append(
                     s.key() == ConfigKey.ALLOWED_PEERS && s.value() == null
-                            ? "allowed-peers=(own trust domain) (default)"
+                            ? "allowed-peers=(own trust domain, or every peer chaining to the bundle without"
+                                    + " a SPIFFE ID of our own) (default)"
                             : s.toString());
         }
         return b.toString();

@@ -40,7 +40,8 @@ public final class Instrumentations {
             HostnameVerifierInstrumentation.apacheHttpClient4(),
             HostnameVerifierInstrumentation.apacheHttpClient4Legacy(),
             SslSocketImplInstrumentation.serverSockets(),
-            SslSocketImplInstrumentation.sockets()));
+            SslSocketImplInstrumentation.sockets(),
+            new TransportContextInstrumentation()));
 
     private Instrumentations() {}
 

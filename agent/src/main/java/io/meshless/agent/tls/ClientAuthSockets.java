@@ -45,6 +45,11 @@ public final class ClientAuthSockets {
         }
     }
 
+    /** Whether the socket belongs to a managed server (it keeps the policy). */
+    boolean isEnforced(Object socket) {
+        return enforced.containsKey(socket);
+    }
+
     /** After a setter that can change client authentication, on any JDK TLS socket. */
     public void onClientAuthSet(Object socket, String method) {
         if (!enforced.containsKey(socket)) {

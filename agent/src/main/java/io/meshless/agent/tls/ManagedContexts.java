@@ -42,6 +42,8 @@ public final class ManagedContexts {
      * not the {@code SSLContext} facade it was made through.
      */
     private final Map<Object, Boolean> implementations = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The JDK engines behind the {@link ClientAuthEnforcingEngine}s handed out, as the JDK reports them. */
+    private final Map<Object, Boolean> engines = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * Leaf certificates the agent presented before a rotation. Bounded: sessions time out within a day
@@ -152,7 +154,16 @@ public final class ManagedContexts {
         if (engine == null || engine instanceof ClientAuthEnforcingEngine || !isManaged(context)) {
             return engine;
         }
+        engines.put(engine, Boolean.TRUE);
         return new ClientAuthEnforcingEngine(engine, clientAuth, overrides);
+    }
+
+    /**
+     * Whether {@code transport} (the JDK's socket or engine behind a failed handshake) is a server-side
+     * connection of a managed context, whose refusals are the agent's to log.
+     */
+    public boolean isManagedServer(Object transport) {
+        return engines.containsKey(transport) || sockets.isEnforced(transport);
     }
 
     /** A server-mode socket layered over a plain one by a context's socket factory; the JDK hook reports it. */

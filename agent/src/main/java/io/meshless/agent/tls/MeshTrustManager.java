@@ -1,5 +1,6 @@
 package io.meshless.agent.tls;
 
+import io.meshless.agent.tls.RefusalLog.Side;
 import io.meshless.pki.PeerPolicy;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.WorkloadCredentials;
@@ -7,8 +8,12 @@ import io.meshless.pki.reload.CredentialSource;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +27,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Verifies peers against the workload credentials current at the moment of the handshake.
  *
  * <p>Inbound clients: the chain must verify against {@code client-ca.crt} when present, else
- * {@code ca.crt}, and the leaf's SPIFFE ID must be allowed by {@code allowed-peers}.
+ * {@code ca.crt}, and the leaf must be admitted by {@code allowed-peers} (by default: the own trust
+ * domain when the own certificate has a SPIFFE ID, else every client whose chain verified).
  *
  * <p>Outbound servers (secure naming, as the design says): a chain that verifies against the mesh
  * bundle and names a SPIFFE ID is authorized by {@code allowed-peers}, with no host-name check; a
@@ -32,6 +38,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * the caller set an endpoint identification algorithm (HTTPS clients do). Leaves authorized by
  * SPIFFE ID are recorded in {@link SecurelyNamedServers}, so that HTTP libraries checking host
  * names again after the handshake accept what secure naming accepted, and nothing else.
+ *
+ * <p>Every refusal is logged through the {@link RefusalLog}, rate-limited per peer and reason.
  *
  * <p>Nothing is cached across snapshots: the PKIX validators are built once per snapshot and
  * replaced as a whole when the source hands out a new one.
@@ -43,11 +51,12 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
     private final Supplier<X509ExtendedTrustManager> systemTrust;
     private final String whereFrom;
     private final SecurelyNamedServers securelyNamed;
+    private final RefusalLog refusals;
     private volatile Validators validators;
 
     /**
      * @param source          the current workload credentials
-     * @param configuredPeers {@code allowed-peers}, or null for every ID in the own trust domain
+     * @param configuredPeers {@code allowed-peers}, or null for the default (see {@link Validators#build})
      * @param systemTrust     the JDK's default trust manager (called lazily), or null when
      *                        {@code trust-system-cas=false}
      * @param whereFrom       where the credentials come from, for error messages (e.g. the cert dir)
@@ -70,30 +79,47 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
             Supplier<X509ExtendedTrustManager> systemTrust,
             String whereFrom,
             SecurelyNamedServers securelyNamed) {
+        this(source, configuredPeers, systemTrust, whereFrom, securelyNamed, new RefusalLog(Clock.systemUTC()));
+    }
+
+    /** @param refusals where every refused peer is logged */
+    public MeshTrustManager(
+            CredentialSource source,
+            PeerPolicy configuredPeers,
+            Supplier<X509ExtendedTrustManager> systemTrust,
+            String whereFrom,
+            SecurelyNamedServers securelyNamed,
+            RefusalLog refusals) {
         this.source = Objects.requireNonNull(source);
         this.configuredPeers = configuredPeers;
         this.systemTrust = systemTrust;
         this.whereFrom = Objects.requireNonNull(whereFrom);
         this.securelyNamed = Objects.requireNonNull(securelyNamed);
+        this.refusals = Objects.requireNonNull(refusals);
+    }
+
+    /** Where refusals are logged and counted. */
+    public RefusalLog refusals() {
+        return refusals;
     }
 
     // ---- inbound clients ----
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        checkClient(chain, authType);
+        logged(Side.INBOUND, null, chain, () -> checkClient(chain, authType));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        checkClient(chain, authType);
+        logged(Side.INBOUND, RefusalLog.remote(socket), chain, () -> checkClient(chain, authType));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        checkClient(chain, authType);
+        logged(Side.INBOUND, RefusalLog.remote(engine), chain, () -> checkClient(chain, authType));
     }
 
     private void checkClient(X509Certificate[] chain, String authType) throws CertificateException {
@@ -102,31 +128,45 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
         try {
             v.clients.checkClientTrusted(chain, authType);
         } catch (CertificateException e) {
-            throw new CertificateException(
-                    "client certificate " + describe(chain[0]) + " is not trusted: it does not" + " chain to the "
+            throw new PeerRefusedException(
+                    classify(e),
+                    "client certificate " + describe(chain[0]) + " is not trusted: it does not chain to the "
                             + v.clientBundleName + " bundle (" + e.getMessage() + ")",
+                    v.clientBundleName + ": " + e.getMessage(),
                     e);
         }
-        authorize(v, chain[0], "client");
+        authorize(v.peers, chain[0], "client");
     }
 
     // ---- outbound servers ----
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        checkServer(chain, authType, tm -> tm.checkServerTrusted(chain, authType));
+        logged(
+                Side.OUTBOUND,
+                null,
+                chain,
+                () -> checkServer(chain, authType, tm -> tm.checkServerTrusted(chain, authType)));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        checkServer(chain, authType, tm -> tm.checkServerTrusted(chain, authType, socket));
+        logged(
+                Side.OUTBOUND,
+                RefusalLog.remote(socket),
+                chain,
+                () -> checkServer(chain, authType, tm -> tm.checkServerTrusted(chain, authType, socket)));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        checkServer(chain, authType, tm -> tm.checkServerTrusted(chain, authType, engine));
+        logged(
+                Side.OUTBOUND,
+                RefusalLog.remote(engine),
+                chain,
+                () -> checkServer(chain, authType, tm -> tm.checkServerTrusted(chain, authType, engine)));
     }
 
     /** A PKIX check with the caller's endpoint (socket or engine), so host names are verified as usual. */
@@ -134,68 +174,142 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
         void check(X509ExtendedTrustManager trustManager) throws CertificateException;
     }
 
+    /** One check of a peer: throws when it is refused. */
+    private interface PeerCheck {
+        void run() throws CertificateException;
+    }
+
+    /** Runs the check; a refusal is logged (rate-limited) before it reaches the handshake. */
+    private void logged(Side side, String remote, X509Certificate[] chain, PeerCheck check)
+            throws CertificateException {
+        try {
+            check.run();
+        } catch (PeerRefusedException e) {
+            refusals.refused(side, remote, leafOf(chain), e.reason(), e.detail());
+            throw e;
+        } catch (CertificateException | RuntimeException e) {
+            refusals.refused(side, remote, leafOf(chain), RefusalReason.UNTRUSTED_ISSUER, e.getMessage());
+            throw e;
+        }
+    }
+
+    private static X509Certificate leafOf(X509Certificate[] chain) {
+        return chain == null || chain.length == 0 ? null : chain[0];
+    }
+
     private void checkServer(X509Certificate[] chain, String authType, EndpointCheck withEndpoint)
             throws CertificateException {
         requireChain(chain, "server");
         Validators v = validators();
-        String meshProblem = null;
+        String meshProblem;
+        CertificateException meshFailure = null;
         if (v == null) {
             meshProblem = "no workload credentials are loaded from " + whereFrom;
         } else {
             try {
                 // Without the endpoint: secure naming replaces the host-name check for mesh peers.
                 v.servers.checkServerTrusted(chain, authType);
-                Optional<SpiffeId> id = SpiffeId.fromCertificate(chain[0]);
-                if (id.isPresent()) {
-                    authorize(v, chain[0], "server");
+            } catch (CertificateException e) {
+                meshFailure = e;
+            }
+            if (meshFailure == null) {
+                if (SpiffeId.fromCertificate(chain[0]).isPresent()) {
+                    authorize(v.peers, chain[0], "server");
                     securelyNamed.authorized(chain[0]);
                     return;
                 }
-            } catch (PeerNotAllowedException e) {
-                throw e;
-            } catch (CertificateException e) {
-                meshProblem = e.getMessage();
-            }
-            if (meshProblem == null) {
-                // A mesh certificate without a SPIFFE ID: ordinary host-name verification.
+                // A mesh certificate without a SPIFFE ID: ordinary host-name verification, and the
+                // configured allowed-peers (the default speaks of SPIFFE IDs, or admits every peer).
                 try {
                     withEndpoint.check(v.servers);
-                    return;
                 } catch (CertificateException e) {
-                    throw new PeerNotAllowedException("server certificate " + describe(chain[0]) + " chains to the"
-                            + " mesh trust bundle but has no SPIFFE ID, and host-name verification failed: "
-                            + e.getMessage());
+                    throw new PeerRefusedException(
+                            RefusalReason.HOST_NAME_MISMATCH,
+                            "server certificate " + describe(chain[0]) + " chains to the mesh trust bundle but has no"
+                                    + " SPIFFE ID, and host-name verification failed: " + e.getMessage(),
+                            e.getMessage(),
+                            e);
                 }
+                if (configuredPeers != null) {
+                    authorize(configuredPeers, chain[0], "server");
+                }
+                return;
             }
-            meshProblem = "it does not chain to the mesh trust bundle (" + meshProblem + ")";
+            meshProblem = "it does not chain to the mesh trust bundle (" + meshFailure.getMessage() + ")";
         }
         if (systemTrust == null) {
-            throw new CertificateException("server certificate " + describe(chain[0]) + " is not trusted: "
-                    + meshProblem + ", and trust-system-cas is false");
+            throw new PeerRefusedException(
+                    meshFailure == null ? RefusalReason.NO_CREDENTIALS : classify(meshFailure),
+                    "server certificate " + describe(chain[0]) + " is not trusted: " + meshProblem
+                            + ", and trust-system-cas is false",
+                    meshProblem,
+                    meshFailure);
         }
         try {
             withEndpoint.check(systemTrust.get());
         } catch (CertificateException e) {
-            throw new CertificateException(
+            RefusalReason reason = classify(e);
+            if (reason == RefusalReason.UNTRUSTED_ISSUER && meshFailure != null) {
+                reason = classify(meshFailure);
+            }
+            if (reason == RefusalReason.UNTRUSTED_ISSUER && isHostNameFailure(e)) {
+                reason = RefusalReason.HOST_NAME_MISMATCH;
+            }
+            throw new PeerRefusedException(
+                    reason,
                     "server certificate " + describe(chain[0]) + " is not trusted: " + meshProblem
                             + ", nor is it accepted by the JDK's CAs (" + e.getMessage() + ")",
+                    meshProblem + "; JDK CAs: " + e.getMessage(),
                     e);
         }
     }
 
-    private void authorize(Validators v, X509Certificate leaf, String side) throws CertificateException {
-        Optional<SpiffeId> id = SpiffeId.fromCertificate(leaf);
-        if (!id.isPresent()) {
-            throw new PeerNotAllowedException(side + " certificate " + describe(leaf)
-                    + " has no SPIFFE ID (URI SAN), so allowed-peers cannot admit it");
+    private static void authorize(PeerPolicy peers, X509Certificate leaf, String side) throws PeerRefusedException {
+        if (peers.allows(leaf)) {
+            return;
         }
-        if (v.peers == null) {
-            throw new PeerNotAllowedException(side + " " + id.get() + " refused: allowed-peers is not set and the"
-                    + " own certificate has no SPIFFE ID to take the trust domain from");
+        String why;
+        if (SpiffeId.fromCertificate(leaf).isPresent()) {
+            why = "allowed-peers is " + peers;
+        } else if (peers.patterns().isEmpty()) {
+            why = "it has no SPIFFE ID, and the default allowed-peers admits only " + peers;
+        } else {
+            why = "it has no SPIFFE ID and matches no cn:, dn: or dns: entry of allowed-peers " + peers;
         }
-        if (!v.peers.allows(id.get())) {
-            throw new PeerNotAllowedException(side + " " + id.get() + " is not in allowed-peers (" + v.peers + ")");
+        throw new PeerRefusedException(
+                RefusalReason.NOT_IN_ALLOWED_PEERS,
+                side + " " + RefusalLog.identity(leaf) + " is not in allowed-peers: " + why + " (serial "
+                        + leaf.getSerialNumber().toString(16) + ")",
+                why,
+                null);
+    }
+
+    /** Expired or not yet valid when the PKIX failure says so, else an untrusted issuer. */
+    static RefusalReason classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CertificateExpiredException) {
+                return RefusalReason.EXPIRED;
+            }
+            if (t instanceof CertificateNotYetValidException) {
+                return RefusalReason.NOT_YET_VALID;
+            }
+            if (t instanceof CertPathValidatorException) {
+                CertPathValidatorException.Reason r = ((CertPathValidatorException) t).getReason();
+                if (r == CertPathValidatorException.BasicReason.EXPIRED) {
+                    return RefusalReason.EXPIRED;
+                }
+                if (r == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+                    return RefusalReason.NOT_YET_VALID;
+                }
+            }
         }
+        return RefusalReason.UNTRUSTED_ISSUER;
+    }
+
+    /** The JDK's endpoint check failed (its messages say "No subject alternative ... matching"). */
+    private static boolean isHostNameFailure(CertificateException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("No subject alternative") || m.contains("No name matching");
     }
 
     @Override
@@ -207,8 +321,9 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
     private Validators current(String side) throws CertificateException {
         Validators v = validators();
         if (v == null) {
-            throw new CertificateException("refusing the " + side + ": no workload credentials are loaded from "
-                    + whereFrom + " (see the agent log)");
+            String message = "no workload credentials are loaded from " + whereFrom + " (see the agent log)";
+            throw new PeerRefusedException(
+                    RefusalReason.NO_CREDENTIALS, "refusing the " + side + ": " + message, message, null);
         }
         return v;
     }
@@ -230,7 +345,8 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
 
     private static void requireChain(X509Certificate[] chain, String side) throws CertificateException {
         if (chain == null || chain.length == 0) {
-            throw new CertificateException("the " + side + " sent no certificate");
+            throw new PeerRefusedException(
+                    RefusalReason.NO_CERTIFICATE, "the " + side + " sent no certificate", null, null);
         }
     }
 
@@ -239,15 +355,6 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
         return "'" + cert.getSubjectX500Principal().getName() + "'"
                 + id.map(i -> " (" + i + ")").orElse("")
                 + " serial " + cert.getSerialNumber().toString(16);
-    }
-
-    /** Authorization failed after the chain verified: never fall back to the system CAs. */
-    private static final class PeerNotAllowedException extends CertificateException {
-        private static final long serialVersionUID = 1L;
-
-        PeerNotAllowedException(String message) {
-            super(message);
-        }
     }
 
     /** PKIX trust managers for one snapshot. */
@@ -277,11 +384,13 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
                     .map(b -> pkix(b.certificates()))
                     .orElse(servers);
             String clientBundleName = snapshot.clientTrustBundle().isPresent() ? "client-ca.crt" : "ca.crt";
+            // The default: the own trust domain for a SPIFFE workload (Istio, Linkerd); without a SPIFFE
+            // ID of our own, every peer whose chain verified (nginx ssl_verify_client on).
             PeerPolicy peers = configuredPeers != null
                     ? configuredPeers
                     : snapshot.spiffeId()
                             .map(id -> PeerPolicy.sameTrustDomain(id.trustDomain()))
-                            .orElse(null);
+                            .orElseGet(PeerPolicy::anyVerifiedPeer);
             return new Validators(snapshot, servers, clients, clientBundleName, peers);
         }
     }

@@ -72,6 +72,27 @@ class AgentConfigTest {
     }
 
     @Test
+    void allowedPeersKeepsTheCommasOfADistinguishedNameInsideTheAgentArgument() throws Exception {
+        AgentConfig config = resolve("allowed-peers=dn:CN=client,O=My Bank,C=US,cn:~web[0-9]+,mode=permissive");
+
+        assertThat(config.mode()).isEqualTo(Mode.PERMISSIVE);
+        assertThat(config.allowedPeers()).hasValueSatisfying(p -> assertThat(p.patterns())
+                .extracting(Object::toString)
+                .containsExactly("dn:CN=client,O=My Bank,C=US", "cn:~web[0-9]+"));
+    }
+
+    @Test
+    void refusesAMalformedAllowedPeersEntryNamingIt() {
+        properties.put("meshless.allowed-peers", "cn:client.mybank.com,cn:~client[0-9");
+
+        assertThatThrownBy(() -> resolve(null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("allowed-peers")
+                .hasMessageContaining("system property meshless.allowed-peers")
+                .hasMessageContaining("peer pattern 'cn:~client[0-9'");
+    }
+
+    @Test
     void allowedPeersAcceptsSemicolonsAsSeparators() throws Exception {
         AgentConfig config = resolve("allowed-peers=spiffe://td/ns/a/sa/x;spiffe://td/ns/b/sa/y");
 

@@ -21,7 +21,9 @@ import io.meshless.pki.WorkloadCredentials;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -37,13 +39,22 @@ class MeshTrustManagerTest {
     private final AtomicReference<WorkloadCredentials> current = new AtomicReference<>(credentials(ME, MESH));
     private final SecurelyNamedServers securelyNamed = new SecurelyNamedServers();
 
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+
     private MeshTrustManager trustManager(PeerPolicy peers, boolean trustSystemCas) {
         return new MeshTrustManager(
                 () -> Optional.ofNullable(current.get()),
                 peers,
                 trustSystemCas ? () -> trusting(PUBLIC) : null,
                 "/test/certs",
-                securelyNamed);
+                securelyNamed,
+                new RefusalLog(clock, logged::add));
+    }
+
+    /** Our own certificate names no SPIFFE ID, only a CN, as openssl-made certificates do. */
+    private void ownCertificateWithoutSpiffeId() {
+        current.set(credentials(dnsLeaf(MESH, "server.mybank.com"), MESH));
     }
 
     /** The agent's side is the client calling {@code host}; the server presents {@code serverIdentity}. */
@@ -265,5 +276,141 @@ class MeshTrustManagerTest {
                 .hasMessageContaining("sent no certificate");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ours.checkClientTrusted(null, "EC"))
                 .hasMessageContaining("sent no certificate");
+    }
+
+    @Test
+    void admitsEveryClientChainingToTheBundleWhenTheOwnCertificateHasNoSpiffeId() throws Exception {
+        ownCertificateWithoutSpiffeId();
+        MeshTrustManager ours = trustManager(null, false);
+
+        assertThat(acceptClient(ours, dnsLeaf(MESH, "client.mybank.com"))).isEmpty();
+        assertThat(acceptClient(ours, leaf(MESH, PAYMENTS))).isEmpty();
+        assertThat(causes(acceptClient(ours, dnsLeaf(FOREIGN, "client.mybank.com"))))
+                .contains("does not chain to the ca.crt bundle");
+    }
+
+    @Test
+    void keepsTheOwnTrustDomainAsDefaultForSpiffeWorkloads() throws Exception {
+        assertThat(causes(acceptClient(trustManager(null, false), leaf(MESH, "spiffe://other.domain/ns/x/sa/y"))))
+                .contains("spiffe://other.domain/ns/x/sa/y is not in allowed-peers");
+    }
+
+    @Test
+    void admitsClientsByCommonNameRegexDistinguishedNameOrDnsName() throws Exception {
+        ownCertificateWithoutSpiffeId();
+        HeldCertificate client = dnsLeaf(MESH, "client7.mybank.com");
+
+        assertThat(acceptClient(trustManager(PeerPolicy.parse("cn:~client[0-9]+\\.mybank\\.com"), false), client))
+                .isEmpty();
+        assertThat(acceptClient(trustManager(PeerPolicy.parse("dn:CN=client7.mybank.com"), false), client))
+                .isEmpty();
+        assertThat(acceptClient(trustManager(PeerPolicy.parse("dns:*.mybank.com"), false), client))
+                .isEmpty();
+        assertThat(causes(acceptClient(trustManager(PeerPolicy.parse("cn:client.mybank.com"), false), client)))
+                .contains("CN=client7.mybank.com is not in allowed-peers");
+        assertThat(causes(acceptClient(trustManager(PeerPolicy.parse("cn:~client\\.mybank\\.com"), false), client)))
+                .contains("is not in allowed-peers");
+    }
+
+    @Test
+    void appliesConfiguredAllowedPeersToMeshServersWithoutSpiffeIdBesidesTheirHostName() throws Exception {
+        HeldCertificate legacy = dnsLeaf(MESH, "legacy.shop.svc");
+
+        assertThat(callServer(trustManager(PeerPolicy.parse("dns:legacy.shop.svc"), false), legacy, "legacy.shop.svc"))
+                .isEmpty();
+        assertThat(causes(callServer(trustManager(PeerPolicy.parse("cn:other"), false), legacy, "legacy.shop.svc")))
+                .contains("CN=legacy.shop.svc is not in allowed-peers");
+    }
+
+    @Test
+    void logsEachRefusalWithSideIdentityIssuerAndReason() throws Exception {
+        ownCertificateWithoutSpiffeId();
+        HeldCertificate stranger = dnsLeaf(FOREIGN, "client.mybank.com");
+
+        acceptClient(trustManager(null, false), stranger);
+        callServer(trustManager(PeerPolicy.parse(ORDERS), false), leaf(MESH, PAYMENTS), "payments");
+
+        assertThat(logged).hasSize(2);
+        assertThat(logged.get(0))
+                .startsWith("refused inbound peer CN=client.mybank.com (serial "
+                        + stranger.certificate().getSerialNumber().toString(16) + ", issuer CN=foreign root)")
+                .contains(": " + RefusalReason.UNTRUSTED_ISSUER.text() + " (");
+        assertThat(logged.get(1))
+                .startsWith("refused outbound peer " + PAYMENTS)
+                .contains("from payments:443: " + RefusalReason.NOT_IN_ALLOWED_PEERS.text());
+        assertThat(String.join("\n", logged)).doesNotContain("BEGIN", "MII");
+    }
+
+    @Test
+    void logsExpiredPeersAsExpired() throws Exception {
+        HeldCertificate expired = MESH.issue(LeafSpec.builder()
+                .spiffeId(SpiffeId.parse(PAYMENTS))
+                .notBefore(Instant.now().minus(Duration.ofHours(3)))
+                .lifetime(Duration.ofHours(1))
+                .build());
+
+        acceptClient(trustManager(null, false), expired);
+
+        assertThat(logged).singleElement().asString().contains(": " + RefusalReason.EXPIRED.text() + " (");
+    }
+
+    @Test
+    void logsARepeatedRefusalOnceAMinuteWithTheNumberNotLogged() throws Exception {
+        MeshTrustManager ours = trustManager(PeerPolicy.parse(ORDERS), false);
+        HeldCertificate payments = leaf(MESH, PAYMENTS);
+
+        acceptClient(ours, payments);
+        acceptClient(ours, payments);
+        acceptClient(ours, payments);
+        assertThat(logged).hasSize(1);
+
+        clock.advance(RefusalLog.WINDOW);
+        acceptClient(ours, payments);
+
+        assertThat(logged).hasSize(2);
+        assertThat(logged.get(1)).contains("; 2 more like it were not logged");
+    }
+
+    @Test
+    void escapesControlCharactersOfPeerCertificatesInLogLines() throws Exception {
+        HeldCertificate forged = FOREIGN.issue(LeafSpec.builder()
+                .commonName("evil\nrefused inbound peer forged")
+                .build());
+
+        acceptClient(trustManager(null, false), forged);
+
+        assertThat(logged)
+                .singleElement()
+                .asString()
+                .contains("CN=evil\\nrefused")
+                .doesNotContain("\n");
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends java.time.Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }

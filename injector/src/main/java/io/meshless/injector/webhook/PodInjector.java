@@ -194,7 +194,8 @@ public final class PodInjector {
                         PeerPolicy.parse(v);
                     } catch (IllegalArgumentException e) {
                         throw new InjectionDenied("annotation " + annotation + ": \"" + value
-                                + "\" is not a list of SPIFFE IDs or" + " prefix patterns: " + e.getMessage());
+                                + "\" is not a valid allowed-peers list (SPIFFE IDs or prefixes ending in /*, cn:,"
+                                + " cn:~, dn: or dns: entries): " + e.getMessage());
                     }
                     break;
                 case "trust-system-cas":

@@ -1,23 +1,30 @@
 package io.meshless.pki.reload;
 
 import io.meshless.pki.CertDirectory;
+import io.meshless.pki.ControlCharacters;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.WorkloadCredentials;
+import io.meshless.pki.internal.Files2;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +49,11 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
         CertDirectory.TLS_CRT, CertDirectory.TLS_KEY, CertDirectory.CA_CRT, CertDirectory.CLIENT_CA_CRT
     };
 
+    /** Real certificate sets are a few KB; larger files are compared by size, time and file key only. */
+    static final long HASHED_CONTENT_LIMIT = 256 * 1024;
+    /** How often a refused set whose files stay unchanged is looked at again (time alone can fix it). */
+    static final Duration RETRY_UNCHANGED_REFUSED = Duration.ofMinutes(1);
+
     private final Path dir;
     private final Clock clock;
     private final Duration pollInterval;
@@ -57,6 +69,12 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
     // Guarded by refreshLock.
     private byte[] loadedFingerprint;
     private String reportedProblem;
+    /** The files of the last refused set, and when to look at them again although they did not change. */
+    private byte[] refusedFingerprint;
+
+    private Instant retryRefusedAt = Instant.MIN;
+    /** The issuer last warned about as held by neither bundle: one warning per issuer, not per load. */
+    private String warnedIssuer;
 
     private Thread thread;
     private WatchService watchService;
@@ -111,6 +129,13 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
             if (lastProblem == null && current != null && Arrays.equals(before, loadedFingerprint)) {
                 return false;
             }
+            // A refused set that stays as it is costs nothing: not read again until its files change, but
+            // for a look now and then, as a set refused as not yet valid becomes valid with time alone.
+            if (lastProblem != null
+                    && Arrays.equals(before, refusedFingerprint)
+                    && clock.instant().isBefore(retryRefusedAt)) {
+                return false;
+            }
             WorkloadCredentials loaded;
             try {
                 loaded = CertDirectory.load(dir, clock);
@@ -119,7 +144,11 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
                     return false; // files changed while reading: a write in progress, look again on the next event
                 }
                 lastProblem = e;
-                if (!e.getMessage().equals(reportedProblem)) {
+                boolean sameFiles = Arrays.equals(before, refusedFingerprint);
+                refusedFingerprint = before;
+                retryRefusedAt = clock.instant().plus(RETRY_UNCHANGED_REFUSED);
+                // Once per set: the reason of an expired set names the current time, so it is no key.
+                if (!sameFiles && !e.getMessage().equals(reportedProblem)) {
                     reportedProblem = e.getMessage();
                     LOG.warn(
                             "Refused certificate set in {}: {}{}",
@@ -156,6 +185,8 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
             current = loaded;
             lastProblem = null;
             reportedProblem = null;
+            refusedFingerprint = null;
+            warnIfNoBundleHoldsOwnIssuer(loaded);
             // If files moved on while loading, keep the old fingerprint so the next look reloads.
             loadedFingerprint = Arrays.equals(before, after) ? after : null;
             LOG.info("Loaded certificate set from {}: {}", dir, loaded);
@@ -166,6 +197,22 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
             }
             return true;
         }
+    }
+
+    private void warnIfNoBundleHoldsOwnIssuer(WorkloadCredentials loaded) {
+        List<X509Certificate> chain = loaded.identity().chain();
+        String issuer = chain.get(chain.size() - 1).getIssuerX500Principal().getName();
+        if (loaded.bundlesHoldOwnIssuer() || issuer.equals(warnedIssuer)) {
+            return;
+        }
+        warnedIssuer = issuer;
+        LOG.warn(
+                "Neither {} nor {} in {} holds the CA that issued our own certificate ({}): peers that verify us"
+                        + " against the same bundles will refuse us; fine when they trust that CA by other means",
+                CertDirectory.CA_CRT,
+                CertDirectory.CLIENT_CA_CRT,
+                dir,
+                ControlCharacters.escape(issuer));
     }
 
     private static boolean sameMaterial(WorkloadCredentials a, WorkloadCredentials b) {
@@ -293,8 +340,11 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
     }
 
     /**
-     * SHA-256 over the {@code ..data} target and the bytes of each file of the set (missing files
-     * count too). Only a change detector: what is loaded is validated separately.
+     * SHA-256 over the {@code ..data} target and, for each file of the set, what it resolves to, its
+     * type, size, modification time and file key, and the bytes of small regular files (a same-size
+     * rewrite within the file system's time granularity still shows). Big or special files are never
+     * read here: a 50 MB {@code tls.crt} or a named pipe costs a {@code stat} per poll. Only a change
+     * detector: what is loaded is validated separately.
      */
     private byte[] fingerprint() {
         MessageDigest md;
@@ -315,13 +365,18 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
             md.update(name.getBytes(StandardCharsets.UTF_8));
             Path f = dir.resolve(name);
             try {
-                if (Files.isRegularFile(f)) {
-                    md.update(Files.readAllBytes(f));
-                    continue;
+                Path real = f.toRealPath();
+                BasicFileAttributes a =
+                        Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                md.update((real + "|" + (a.isRegularFile() ? "f" : a.isDirectory() ? "d" : "o") + "|" + a.size() + "|"
+                                + a.lastModifiedTime().toMillis() + "|" + a.fileKey())
+                        .getBytes(StandardCharsets.UTF_8));
+                if (a.isRegularFile() && a.size() <= HASHED_CONTENT_LIMIT) {
+                    md.update(Files2.read(real, name));
                 }
-                md.update(Files.isDirectory(f) ? (byte) 2 : (byte) 0);
-            } catch (IOException e) {
+            } catch (IOException | PkiException e) {
                 md.update((byte) 3);
+                md.update(String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
             }
         }
         return md.digest();

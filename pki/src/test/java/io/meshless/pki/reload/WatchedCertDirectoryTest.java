@@ -174,4 +174,74 @@ class WatchedCertDirectoryTest {
         assertThat(watched.current().get().identity().privateKey().getAlgorithm())
                 .isEqualTo("RSA");
     }
+
+    @Test
+    void refusesANamedPipeSwappedInAndStillLoadsTheNextGoodSet() throws Exception {
+        HeldCertificate first = ca.issue(LeafSpec.builder().spiffeId(web).build());
+        CertDirectory.write(dir, first, TrustBundle.of(ca.certificate()));
+        watch(dir);
+        Files.delete(dir.resolve(CertDirectory.TLS_CRT));
+        Process mkfifo = new ProcessBuilder(
+                        "mkfifo", dir.resolve(CertDirectory.TLS_CRT).toString())
+                .inheritIO()
+                .start();
+        assertThat(mkfifo.waitFor()).isZero();
+
+        Await.until("the pipe is refused", () -> watched.lastProblem().isPresent());
+        assertThat(watched.lastProblem().get().getMessage())
+                .isEqualTo(dir.resolve(CertDirectory.TLS_CRT)
+                        + ": is a named pipe (FIFO), not a regular file; refusing to read it");
+        assertThat(currentSerial()).isEqualTo(serial(first));
+
+        Files.delete(dir.resolve(CertDirectory.TLS_CRT));
+        HeldCertificate second = ca.issue(LeafSpec.builder().spiffeId(web).build());
+        CertDirectory.write(dir, second, TrustBundle.of(ca.certificate()));
+        Await.until(
+                "the good set after the pipe is current", () -> serial(second).equals(currentSerial()));
+    }
+
+    @Test
+    void reportsARefusedSetThatStaysOnceThoughItsReasonNamesTheTime() throws Exception {
+        HeldCertificate shortLived = ca.issue(
+                LeafSpec.builder().spiffeId(web).lifetime(Duration.ofHours(1)).build());
+        CertDirectory.write(dir, shortLived, TrustBundle.of(ca.certificate()));
+        MovingClock later = new MovingClock(clock.instant().plus(Duration.ofHours(2)));
+        watched = new WatchedCertDirectory(dir, later, Duration.ofMinutes(10), listener);
+
+        for (int i = 0; i < 5; i++) {
+            watched.refresh();
+            later.advance(WatchedCertDirectory.RETRY_UNCHANGED_REFUSED);
+        }
+
+        assertThat(events).singleElement().asString().startsWith("rejected ").contains("expired on");
+        assertThat(watched.lastProblem()).isPresent();
+    }
+
+    /** A clock the test moves. */
+    private static final class MovingClock extends Clock {
+        private volatile Instant now;
+
+        MovingClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
 }

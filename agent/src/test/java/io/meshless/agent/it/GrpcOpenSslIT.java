@@ -6,6 +6,7 @@ import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.LibraryVersions;
+import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
@@ -55,8 +56,7 @@ class GrpcOpenSslIT {
     private MeshPki pki;
     private Path meshCa;
     private Path request;
-    private Nginx meshNginx;
-    private Nginx foreignNginx;
+    private MeshAndForeignNginx nginx;
 
     static Stream<Arguments> jdksAndVersions() {
         return Jdk.both().stream()
@@ -66,23 +66,16 @@ class GrpcOpenSslIT {
     @BeforeAll
     void startPeers() throws IOException {
         pki = MeshPki.create();
-        meshCa = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        PemFiles mesh = MeshPki.pemFiles(work, "nginx", pki.workload(MeshPki.id("shop", "nginx")));
-        meshNginx = Nginx.startHttp2(work, mesh.cert(), mesh.key(), meshCa);
-        PemFiles foreign =
-                MeshPki.pemFiles(work, "nginx-foreign", pki.foreignWithLoopbackNames(MeshPki.id("shop", "nginx")));
-        foreignNginx = Nginx.startHttp2(work, foreign.cert(), foreign.key(), meshCa);
+        nginx = MeshAndForeignNginx.start(work, pki, true);
+        meshCa = nginx.meshCa();
         request = work.resolve("hello.grpc");
         Files.write(request, grpcFrame("hi"));
     }
 
     @AfterAll
     void stopPeers() {
-        if (meshNginx != null) {
-            meshNginx.close();
-        }
-        if (foreignNginx != null) {
-            foreignNginx.close();
+        if (nginx != null) {
+            nginx.close();
         }
     }
 
@@ -160,12 +153,12 @@ class GrpcOpenSslIT {
                 .agent("cert-dir=" + volume.directory())
                 .start()) {
             String version = LibraryVersions.version(set);
-            assertThat(nginxSaw(client, meshNginx, version))
+            assertThat(nginxSaw(client, nginx.mesh(), version))
                     .as("nginx: client certificate verified, its serial")
                     .isEqualTo(
                             "SUCCESS " + first.certificate().getSerialNumber().toString(16));
 
-            String foreign = client.request("127.0.0.1:" + foreignNginx.port());
+            String foreign = client.request("127.0.0.1:" + nginx.foreign().port());
             assertThat(foreign)
                     .as("server of a foreign CA\n%s", client.output())
                     .startsWith("FAIL")
@@ -173,7 +166,7 @@ class GrpcOpenSslIT {
 
             volume.publishText(MeshPki.files(second, pki.bundle(), null));
             client.awaitStderrLine(ROTATED, PICK_UP);
-            assertThat(nginxSaw(client, meshNginx, version))
+            assertThat(nginxSaw(client, nginx.mesh(), version))
                     .as("a new connection after the swap")
                     .isEqualTo(
                             "SUCCESS " + second.certificate().getSerialNumber().toString(16));

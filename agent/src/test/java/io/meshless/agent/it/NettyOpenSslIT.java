@@ -6,9 +6,9 @@ import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.LibraryVersions;
+import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
-import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
@@ -47,8 +47,7 @@ class NettyOpenSslIT {
 
     private MeshPki pki;
     private Path meshCa;
-    private Nginx meshNginx;
-    private Nginx foreignNginx;
+    private MeshAndForeignNginx nginx;
 
     static Stream<Arguments> jdksAndVersions() {
         return Jdk.both().stream()
@@ -58,21 +57,14 @@ class NettyOpenSslIT {
     @BeforeAll
     void startPeers() {
         pki = MeshPki.create();
-        meshCa = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        PemFiles mesh = MeshPki.pemFiles(work, "nginx", pki.workload(MeshPki.id("shop", "nginx")));
-        meshNginx = Nginx.start(work, mesh.cert(), mesh.key(), meshCa);
-        PemFiles foreign =
-                MeshPki.pemFiles(work, "nginx-foreign", pki.foreignWithLoopbackNames(MeshPki.id("shop", "nginx")));
-        foreignNginx = Nginx.start(work, foreign.cert(), foreign.key(), meshCa);
+        nginx = MeshAndForeignNginx.start(work, pki, false);
+        meshCa = nginx.meshCa();
     }
 
     @AfterAll
     void stopPeers() {
-        if (meshNginx != null) {
-            meshNginx.close();
-        }
-        if (foreignNginx != null) {
-            foreignNginx.close();
+        if (nginx != null) {
+            nginx.close();
         }
     }
 
@@ -132,7 +124,7 @@ class NettyOpenSslIT {
                 .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
                 .agent("cert-dir=" + volume.directory())
                 .start()) {
-            String result = client.request(meshNginx.url());
+            String result = client.request(nginx.mesh().url());
             assertThat(result)
                     .as("Netty %s\n%s", LibraryVersions.version(set), client.output())
                     .contains("session=" + OPENSSL_SESSION);
@@ -143,13 +135,13 @@ class NettyOpenSslIT {
             assertThat(report.serial()).contains(first.certificate().getSerialNumber());
             assertThat(report.clientSpiffeId()).contains(CLIENT);
 
-            assertThat(client.request(foreignNginx.url()))
+            assertThat(client.request(nginx.foreign().url()))
                     .as("server of a foreign CA\n%s", client.output())
                     .startsWith("FAIL");
 
             volume.publishText(MeshPki.files(second, pki.bundle(), null));
             client.awaitStderrLine(ROTATED, PICK_UP);
-            assertThat(NginxReport.parse(client.request(meshNginx.url())).serial())
+            assertThat(NginxReport.parse(client.request(nginx.mesh().url())).serial())
                     .as("a new connection after the swap\n%s", client.output())
                     .contains(second.certificate().getSerialNumber());
         }

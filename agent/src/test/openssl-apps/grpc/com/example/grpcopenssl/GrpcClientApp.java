@@ -1,5 +1,6 @@
 package com.example.grpcopenssl;
 
+import com.example.lines.Lines;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Grpc;

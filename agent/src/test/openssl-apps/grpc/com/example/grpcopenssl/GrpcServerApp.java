@@ -1,5 +1,6 @@
 package com.example.grpcopenssl;
 
+import com.example.lines.Lines;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.Server;

@@ -1,5 +1,6 @@
 package com.example.nettyopenssl;
 
+import com.example.lines.Lines;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

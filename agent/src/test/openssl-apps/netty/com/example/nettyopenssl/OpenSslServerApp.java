@@ -1,5 +1,6 @@
 package com.example.nettyopenssl;
 
+import com.example.lines.Lines;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -29,17 +29,16 @@ public final class CompiledApp {
      * @return the application's class path: {@code out}, then the jars
      */
     public static String compile(Path sourceRoot, List<Path> jars, Path out) {
+        return compile(List.of(sourceRoot), jars, out);
+    }
+
+    /** The same for the sources under several roots, compiled together. */
+    public static String compile(List<Path> sourceRoots, List<Path> jars, Path out) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertThat(javac).as("the tests run on a JDK with javac").isNotNull();
-        List<String> sources;
-        try (Stream<Path> files = Files.walk(sourceRoot)) {
-            sources = files.filter(f -> f.toString().endsWith(".java"))
-                    .map(Path::toString)
-                    .collect(Collectors.toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        assertThat(sources).as("application sources under %s", sourceRoot).isNotEmpty();
+        List<String> sources =
+                sourceRoots.stream().flatMap(CompiledApp::javaFiles).collect(Collectors.toList());
+        assertThat(sources).as("application sources under %s", sourceRoots).isNotEmpty();
         String libraries = jars.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
         List<String> args = Stream.concat(
                         Stream.of("--release", "17", "-nowarn", "-d", out.toString(), "-cp", libraries),
@@ -51,6 +50,18 @@ public final class CompiledApp {
                 .as("javac %s\n%s", args, diagnostics.toString(StandardCharsets.UTF_8))
                 .isZero();
         return out + File.pathSeparator + libraries;
+    }
+
+    private static Stream<String> javaFiles(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files
+                    .filter(f -> f.toString().endsWith(".java"))
+                    .map(Path::toString)
+                    .collect(Collectors.toList())
+                    .stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The jars in {@code lib}, sorted; fails clearly when the build has not copied them. */

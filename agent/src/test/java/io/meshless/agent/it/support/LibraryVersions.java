@@ -2,13 +2,15 @@ package io.meshless.agent.it.support;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The library versions a hook claims, oldest and newest, as the build copied them (system properties
  * {@code meshless.openssl.*}, see agent/pom.xml): each set's jars in {@code target/openssl-apps/<set>/lib}, and the
- * test programs under {@code src/test/openssl-apps/<programs>} compiled against them once per set.
+ * test programs under {@code src/test/openssl-apps/<programs>} (with {@code common}, their line protocol) compiled
+ * against them once per set.
  */
 public final class LibraryVersions {
 
@@ -37,10 +39,12 @@ public final class LibraryVersions {
      */
     public static String classPath(Path work, String programs, String set) {
         return CLASS_PATHS.computeIfAbsent(programs + "/" + set, key -> {
-            Path source = Path.of(CompiledApp.requiredProperty("meshless.openssl.source"), programs);
+            Path sources = Path.of(CompiledApp.requiredProperty("meshless.openssl.source"));
             Path lib = Path.of(CompiledApp.requiredProperty("meshless.openssl.lib"), set, "lib");
             return CompiledApp.compile(
-                    source, CompiledApp.jarsIn(lib), work.resolve("classes-" + programs + "-" + set));
+                    List.of(sources.resolve("common"), sources.resolve(programs)),
+                    CompiledApp.jarsIn(lib),
+                    work.resolve("classes-" + programs + "-" + set));
         });
     }
 }

@@ -1,4 +1,4 @@
-package com.example.grpcopenssl;
+package com.example.lines;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -8,16 +8,19 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLSession;
 
-/** The line protocol of the test programs: LISTENING, one RESULT per stdin line, and who the peer was. */
-final class Lines {
+/**
+ * The line protocol of the test programs compiled against each library version (their sources beside this
+ * folder): LISTENING, one RESULT per stdin line, and who the peer was.
+ */
+public final class Lines {
 
-    interface Request {
+    public interface Request {
         String run(String line) throws Exception;
     }
 
     private Lines() {}
 
-    static void answer(Request request) throws Exception {
+    public static void answer(Request request) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -35,18 +38,18 @@ final class Lines {
         }
     }
 
-    static void print(String line) {
+    public static void print(String line) {
         System.out.println(line);
         System.out.flush();
     }
 
-    static void awaitStdinClosed() throws Exception {
+    public static void awaitStdinClosed() throws Exception {
         while (System.in.read() >= 0) {
             // the test closes stdin to stop a server
         }
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = e; t != null && text.length() < 2000; t = t.getCause()) {
             if (text.length() > 0) {
@@ -58,7 +61,7 @@ final class Lines {
     }
 
     /** The URI SAN (SPIFFE ID) and serial of a certificate the session holds, as a server logs its caller. */
-    static String identity(Certificate[] chain) throws Exception {
+    public static String identity(Certificate[] chain) throws Exception {
         if (chain == null || chain.length == 0) {
             return "none";
         }
@@ -74,7 +77,7 @@ final class Lines {
         return name + " serial=" + leaf.getSerialNumber().toString(16);
     }
 
-    static String session(SSLSession session) {
+    public static String session(SSLSession session) {
         return session.getClass().getName();
     }
 }

@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeshlessAgent {
 
+    /** Starts the INFO line that says a rotation was picked up; tests look for it. */
+    public static final String ROTATED = "rotated to";
+
     /** How often the cert dir is re-hashed for file systems that send no events. */
     static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
@@ -401,9 +404,10 @@ public final class MeshlessAgent {
             }
             int sessions = managed.retire(previous.identity().certificate());
             log().info(
-                            "rotated to {} (was serial {}); invalidated {} cached TLS sessions and resume none made"
+                            "{} {} (was serial {}); invalidated {} cached TLS sessions and resume none made"
                                     + " with the old certificate; open connections keep the identity they handshook with until"
                                     + " they reconnect",
+                            ROTATED,
                             describe(current),
                             previous.serialHex(),
                             sessions);

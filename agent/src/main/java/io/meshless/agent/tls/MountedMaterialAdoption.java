@@ -123,7 +123,7 @@ public final class MountedMaterialAdoption {
                     adopted.add(reason);
                 } else if (km[i] != null && km[i] != keyManager) {
                     leftAlone.add("key manager " + km[i].getClass().getName()
-                            + " holds no certificate with the workload key");
+                            + whyNot(current, " holds no" + " certificate with the workload key"));
                 }
             }
         }
@@ -135,11 +135,15 @@ public final class MountedMaterialAdoption {
                     adopted.add(reason);
                 } else if (tm[i] != null && tm[i] != trustManager) {
                     leftAlone.add("trust manager " + tm[i].getClass().getName()
-                            + " trusts other CAs than exactly the mesh bundle");
+                            + whyNot(current, " trusts other CAs" + " than exactly the mesh bundle"));
                 }
             }
         }
         return new Adoption(km, tm, adopted, leftAlone);
+    }
+
+    private static String whyNot(Optional<WorkloadCredentials> current, String mismatch) {
+        return current.isPresent() ? mismatch : ": no workload credentials are loaded to compare it with";
     }
 
     /** Why {@code candidate} holds the workload key, or null when it does not (or is already the agent's). */
@@ -148,11 +152,7 @@ public final class MountedMaterialAdoption {
             return null;
         }
         X509Certificate currentLeaf = current.get().identity().certificate();
-        List<X509Certificate> known = new ArrayList<>();
-        known.add(currentLeaf);
-        List<X509Certificate> retired = new ArrayList<>(retiredLeaves.get());
-        Collections.reverse(retired); // newest first
-        known.addAll(retired);
+        List<X509Certificate> known = workloadLeaves(current.get());
         X509KeyManager manager = (X509KeyManager) candidate;
         for (String alias : aliases(manager)) {
             X509Certificate[] chain = chainOf(manager, alias);
@@ -171,12 +171,18 @@ public final class MountedMaterialAdoption {
         return null;
     }
 
-    /** Why {@code candidate} trusts exactly a mesh bundle, or null when it does not (or is already the agent's). */
+    /**
+     * Why {@code candidate} trusts exactly a mesh bundle, or null when it does not (or is already the agent's).
+     * Workload certificates among its anchors do not count: they are there when the application's key store
+     * (the workload key and the bundle, as {@code meshless issue --pkcs12} writes it) is also its trust store.
+     */
     private String meshBundleTrustedBy(TrustManager candidate, Optional<WorkloadCredentials> current) {
         if (!(candidate instanceof X509TrustManager) || candidate == trustManager || !current.isPresent()) {
             return null;
         }
         Set<X509Certificate> accepted = acceptedIssuers((X509TrustManager) candidate);
+        // A key store used as the trust store (Jetty's default without one) also anchors its own leaf.
+        boolean keyStoreAsTrustStore = accepted.removeAll(workloadLeaves(current.get()));
         if (accepted.isEmpty()) {
             return null;
         }
@@ -192,8 +198,19 @@ public final class MountedMaterialAdoption {
             return null;
         }
         return "trust manager " + candidate.getClass().getName() + " trusts exactly the mesh bundle " + bundle + " ("
-                + accepted.size() + " CA(s)): peers now get SPIFFE authorization (allowed-peers) and the"
-                + " mode's client authentication";
+                + accepted.size() + " CA(s)"
+                + (keyStoreAsTrustStore ? ", and the workload certificate of the key store" : "")
+                + "): peers now get SPIFFE authorization (allowed-peers) and the mode's client authentication";
+    }
+
+    /** The current workload leaf first, then those the agent rotated away from, newest first. */
+    private List<X509Certificate> workloadLeaves(WorkloadCredentials current) {
+        List<X509Certificate> leaves = new ArrayList<>();
+        leaves.add(current.identity().certificate());
+        List<X509Certificate> retired = new ArrayList<>(retiredLeaves.get());
+        Collections.reverse(retired);
+        leaves.addAll(retired);
+        return leaves;
     }
 
     private static Set<String> aliases(X509KeyManager manager) {
@@ -230,9 +247,9 @@ public final class MountedMaterialAdoption {
     private static Set<X509Certificate> acceptedIssuers(X509TrustManager manager) {
         try {
             X509Certificate[] issuers = manager.getAcceptedIssuers();
-            return issuers == null ? Collections.emptySet() : new HashSet<>(Arrays.asList(issuers));
+            return issuers == null ? new HashSet<>() : new HashSet<>(Arrays.asList(issuers));
         } catch (RuntimeException e) {
-            return Collections.emptySet();
+            return new HashSet<>();
         }
     }
 

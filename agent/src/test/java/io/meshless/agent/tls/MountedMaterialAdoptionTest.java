@@ -148,6 +148,7 @@ class MountedMaterialAdoptionTest {
         assertThat(decided.adoptedAny()).isFalse();
         assertThat(decided.keyManagers()).containsExactly(fromFiles);
         assertThat(decided.trustManagers()).containsExactly(bundle);
+        assertThat(decided.leftAlone()).hasSize(2).allMatch(why -> why.contains("no workload credentials are loaded"));
     }
 
     @Test
@@ -182,6 +183,30 @@ class MountedMaterialAdoptionTest {
         current.set(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate(), FOREIGN.certificate()), null));
 
         assertThat(adoption.adopt(trusting(FOREIGN, MESH), () -> "test")).isSameAs(agentTrust);
+    }
+
+    @Test
+    void adoptsTrustManagerOverTheKeyStoreOfTheWorkloadKeyAndTheBundle() throws Exception {
+        Path p12 = dir.resolve("keystore.p12");
+        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.certificate()), "changeit".toCharArray());
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
+        factory.init(store);
+        X509TrustManager keyStoreAsTrustStore = (X509TrustManager) factory.getTrustManagers()[0];
+        assertThat(keyStoreAsTrustStore.getAcceptedIssuers()).contains(ME.certificate());
+
+        assertThat(adoption.adopt(keyStoreAsTrustStore, () -> "test")).isSameAs(agentTrust);
+    }
+
+    @Test
+    void leavesTrustManagerOverTheBundleAndAForeignLeafAlone() throws Exception {
+        X509TrustManager bundleAndStranger =
+                trustManagerOver(new X509Certificate[] {MESH.certificate(), STRANGER.certificate()});
+
+        assertThat(adoption.adopt(bundleAndStranger, () -> "test")).isSameAs(bundleAndStranger);
     }
 
     @Test

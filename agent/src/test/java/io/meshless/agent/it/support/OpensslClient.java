@@ -30,20 +30,8 @@ public final class OpensslClient {
      */
     public static Result get(
             int port, String protocol, Path caCert, Path clientCert, Path clientKey, Path sessionIn, Path sessionOut) {
-        List<String> command = new ArrayList<>(List.of(
-                Binaries.require("openssl").toString(),
-                "s_client",
-                "-connect",
-                "127.0.0.1:" + port,
-                "-" + protocol,
-                "-CAfile",
-                caCert.toString(),
-                "-cert",
-                clientCert.toString(),
-                "-key",
-                clientKey.toString(),
-                "-ign_eof",
-                "-crlf"));
+        List<String> command = command(port, caCert, clientCert, clientKey);
+        command.addAll(List.of("-" + protocol, "-ign_eof"));
         if (sessionIn != null) {
             command.addAll(List.of("-sess_in", sessionIn.toString()));
         }
@@ -57,6 +45,22 @@ public final class OpensslClient {
             int exit = client.awaitExit(Duration.ofSeconds(30));
             return new Result(exit, client.stdout(), client.stderr());
         }
+    }
+
+    /** {@code s_client} to 127.0.0.1:port with a client certificate, lines ending in CR LF; more options may follow. */
+    static List<String> command(int port, Path caCert, Path clientCert, Path clientKey) {
+        return new ArrayList<>(List.of(
+                Binaries.require("openssl").toString(),
+                "s_client",
+                "-connect",
+                "127.0.0.1:" + port,
+                "-CAfile",
+                caCert.toString(),
+                "-cert",
+                clientCert.toString(),
+                "-key",
+                clientKey.toString(),
+                "-crlf"));
     }
 
     /** What s_client printed: whether the session was resumed and the server certificate it holds. */

@@ -1,0 +1,145 @@
+package io.meshless.agent.it.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.MeshlessAgent;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.agent.tls.MountedMaterialAdoption;
+import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.SpiffeId;
+import io.meshless.pki.TrustBundle;
+import io.meshless.testing.SecretVolume;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What every server configured from the mounted files, the way its users configure it, must do under
+ * the agent: the agent adopts the material, so a mesh client is served and seen by its SPIFFE ID,
+ * clients without a certificate, from a foreign CA or outside {@code allowed-peers} are refused, and
+ * after a kubelet {@code ..data} swap a new connection gets the new certificate while a connection
+ * opened before keeps working. A subclass starts its framework; the real curl and openssl are the clients.
+ */
+public abstract class MountedFilesServerContract {
+    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    /** Chains to the mesh bundle but is outside allowed-peers: only the agent's trust manager refuses it. */
+    private static final SpiffeId OUTSIDER = MeshPki.id("billing", "ledger");
+
+    private static final String AGENT_POLICY = "mode=strict,allowed-peers=spiffe://cluster.local/ns/shop/*";
+    private static final Duration PICK_UP_BOUND = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path work;
+
+    /** The mounted certificate directory and the material in it when the server starts. */
+    protected static final class Mounted {
+        private final Path directory;
+        private final HeldCertificate identity;
+        private final TrustBundle bundle;
+        private final Path work;
+
+        Mounted(Path directory, HeldCertificate identity, TrustBundle bundle, Path work) {
+            this.directory = directory;
+            this.identity = identity;
+            this.bundle = bundle;
+            this.work = work;
+        }
+
+        /** The cert dir (tls.crt, tls.key, ca.crt through {@code ..data}), as the agent and the app see it. */
+        public Path directory() {
+            return directory;
+        }
+
+        public Path file(String name) {
+            return directory.resolve(name);
+        }
+
+        /** What tls.crt and tls.key hold now, for servers that convert them (a PKCS#12 made at start). */
+        public HeldCertificate identity() {
+            return identity;
+        }
+
+        public TrustBundle bundle() {
+            return bundle;
+        }
+
+        /** A scratch directory of this server's own. */
+        public Path work() {
+            return work;
+        }
+    }
+
+    /**
+     * Starts the server configured from {@code mounted}'s files by its own settings, under the agent with
+     * {@code agentArgs}; it prints {@code LISTENING <port>} and answers every GET with {@code hello from
+     * <server> peer=<client SPIFFE ID> ...}.
+     */
+    protected abstract ChildJvm start(Jdk jdk, Mounted mounted, String agentArgs);
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.meshless.agent.it.support.Jdk#both")
+    void adoptsTheMountedFilesSoMeshPolicyAndRotationReachTheServer(Jdk jdk) {
+        MeshPki pki = MeshPki.create();
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = getClass().getSimpleName() + "-" + jdk;
+        Path dir = work.resolve(name);
+        SecretVolume volume = MeshPki.volume(dir.resolve("certs"), first, pki.bundle(), null);
+        Path ca = MeshPki.pemFile(dir, "ca", pki.bundle());
+        PemFiles client = MeshPki.pemFiles(dir, "client", pki.workload(CLIENT));
+        PemFiles outsider = MeshPki.pemFiles(dir, "outsider", pki.workload(OUTSIDER));
+        PemFiles foreign = MeshPki.pemFiles(dir, "foreign", pki.foreignWithLoopbackNames(CLIENT));
+        Mounted mounted = new Mounted(volume.directory(), first, pki.bundle(), dir);
+
+        try (ChildJvm server = start(jdk, mounted, "cert-dir=" + volume.directory() + "," + AGENT_POLICY)) {
+            int port = server.awaitListening();
+            String url = "https://127.0.0.1:" + port + "/";
+
+            Curl.Result mesh = Curl.get(url, ca, client.cert(), client.key());
+            assertThat(mesh.succeeded())
+                    .as("mesh client\n%s\n%s", mesh, server.output())
+                    .isTrue();
+            assertThat(mesh.body())
+                    .as("the application sees the client's SPIFFE ID")
+                    .contains("peer=" + CLIENT);
+            Curl.Result anonymous = Curl.getWithoutClientCertificate(url, ca);
+            assertThat(anonymous.succeeded())
+                    .as("client without certificate: %s", anonymous)
+                    .isFalse();
+            Curl.Result stranger = Curl.get(url, ca, foreign.cert(), foreign.key());
+            assertThat(stranger.succeeded())
+                    .as("client from a foreign CA: %s", stranger)
+                    .isFalse();
+
+            try (OpensslConnection old = OpensslConnection.open(port, ca, client.cert(), client.key())) {
+                assertThat(old.get()).as("before rotation\n%s", old.output()).startsWith("200 ");
+                assertThat(old.serverSerial()).contains(first.certificate().getSerialNumber());
+
+                volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                server.awaitStderrLine(
+                        Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*"), PICK_UP_BOUND);
+
+                Curl.Result fresh = Curl.getReportingServerCertificate(url, ca, client.cert(), client.key());
+                assertThat(fresh.serverSerial())
+                        .as("a new connection after the swap\n%s\n%s", fresh, server.output())
+                        .contains(second.certificate().getSerialNumber());
+                assertThat(old.get())
+                        .as("the connection opened before the swap\n%s", old.output())
+                        .startsWith("200 ")
+                        .contains("peer=" + CLIENT);
+            }
+
+            Curl.Result outside = Curl.get(url, ca, outsider.cert(), outsider.key());
+            assertThat(outside.succeeded())
+                    .as("mesh client outside allowed-peers (the agent's trust manager decides): %s", outside)
+                    .isFalse();
+            assertThat(server.stderr())
+                    .as("the agent says what it adopted")
+                    .containsPattern(Pattern.quote(MountedMaterialAdoption.ADOPTED) + ".*key manager .*trust manager ");
+        }
+    }
+}

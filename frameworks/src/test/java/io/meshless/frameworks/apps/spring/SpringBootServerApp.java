@@ -1,0 +1,33 @@
+package io.meshless.frameworks.apps.spring;
+
+import io.meshless.frameworks.apps.Peer;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.cert.X509Certificate;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * An ordinary Spring Boot 3 web application on Tomcat, with no TLS code: its TLS comes from the
+ * {@code server.ssl.*} / {@code spring.ssl.bundle.*} settings the test passes as arguments.
+ */
+@SpringBootApplication(proxyBeanMethods = false)
+@RestController
+public class SpringBootServerApp {
+
+    @GetMapping("/")
+    String hello(HttpServletRequest request) {
+        return Peer.hello(
+                "spring-boot", (X509Certificate[]) request.getAttribute("jakarta.servlet.request.X509Certificate"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        ConfigurableApplicationContext context = SpringApplication.run(SpringBootServerApp.class, args);
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        Peer.listeningUntilStdinCloses(port);
+        SpringApplication.exit(context);
+    }
+}

@@ -1,0 +1,20 @@
+package io.meshless.frameworks.it;
+
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.MountedFilesServerContract;
+
+/** Spring Boot 3.5 (Tomcat) with a PEM SSL bundle ({@code spring.ssl.bundle.pem.mesh.*}, {@code server.ssl.bundle}). */
+class SpringBootSslBundleIT extends MountedFilesServerContract {
+    @Override
+    protected ChildJvm start(Jdk jdk, Mounted mounted, String agentArgs) {
+        return SpringBoot.start(
+                jdk,
+                agentArgs,
+                "--spring.ssl.bundle.pem.mesh.keystore.certificate=" + mounted.file("tls.crt"),
+                "--spring.ssl.bundle.pem.mesh.keystore.private-key=" + mounted.file("tls.key"),
+                "--spring.ssl.bundle.pem.mesh.truststore.certificate=" + mounted.file("ca.crt"),
+                "--server.ssl.bundle=mesh",
+                "--server.ssl.client-auth=need");
+    }
+}

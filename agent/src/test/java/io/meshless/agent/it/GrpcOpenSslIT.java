@@ -59,8 +59,7 @@ class GrpcOpenSslIT {
     private MeshAndForeignNginx nginx;
 
     static Stream<Arguments> jdksAndVersions() {
-        return Jdk.both().stream()
-                .flatMap(jdk -> Stream.of("grpc-oldest", "grpc-newest").map(set -> Arguments.of(jdk, set)));
+        return LibraryVersions.oldestAndNewestOnBothJdks("grpc");
     }
 
     @BeforeAll

@@ -50,8 +50,7 @@ class NettyOpenSslIT {
     private MeshAndForeignNginx nginx;
 
     static Stream<Arguments> jdksAndVersions() {
-        return Jdk.both().stream()
-                .flatMap(jdk -> Stream.of("netty-oldest", "netty-newest").map(set -> Arguments.of(jdk, set)));
+        return LibraryVersions.oldestAndNewestOnBothJdks("netty");
     }
 
     @BeforeAll

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The library versions a hook claims, oldest and newest, as the build copied them (system properties
@@ -17,6 +19,15 @@ public final class LibraryVersions {
     private static final Map<String, String> CLASS_PATHS = new ConcurrentHashMap<>();
 
     private LibraryVersions() {}
+
+    /**
+     * For {@code @MethodSource}: (JDK, set) for both JDKs and the oldest and newest release of {@code library}, the
+     * sets {@code <library>-oldest} and {@code <library>-newest}.
+     */
+    public static Stream<Arguments> oldestAndNewestOnBothJdks(String library) {
+        return Jdk.both().stream().flatMap(jdk -> Stream.of(library + "-oldest", library + "-newest")
+                .map(set -> Arguments.of(jdk, set)));
+    }
 
     /** The version of a set, e.g. {@code netty-oldest} → {@code 4.1.127.Final}. */
     public static String version(String set) {

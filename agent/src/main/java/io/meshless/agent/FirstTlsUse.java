@@ -24,8 +24,8 @@ import java.security.ProtectionDomain;
 public final class FirstTlsUse implements ClassFileTransformer {
 
     /**
-     * Internal names of the JDK types {@code Instrumentations} transforms; with {@link #LIBRARY_VERIFIERS}
-     * exactly its list (a test keeps them in step).
+     * Internal names of the JDK types {@code Instrumentations} transforms; with {@link #LIBRARY_VERIFIERS} and
+     * {@link #LIBRARY_HOOKS} exactly its list (a test keeps them in step).
      */
     static final String[] INSTRUMENTED = {
         "javax/net/ssl/SSLContext",
@@ -45,6 +45,18 @@ public final class FirstTlsUse implements ClassFileTransformer {
     static final String[] LIBRARY_VERIFIERS = {
         "okhttp3/internal/tls/OkHostnameVerifier", "org/apache/hc/client5/http/ssl/DefaultHostnameVerifier",
         "org/apache/http/conn/ssl/DefaultHostnameVerifier", "org/apache/http/conn/ssl/AbstractVerifier"
+    };
+
+    /**
+     * Internal names of Netty's OpenSSL contexts {@code Instrumentations} transforms, in Netty's own package and in
+     * the relocated copies {@code NettyOpenSslInstrumentation.SSL_PACKAGES} lists. Triggers as well: an OpenSSL
+     * context may be built before any JSSE factory class loads.
+     */
+    static final String[] LIBRARY_HOOKS = {
+        "io/netty/handler/ssl/ReferenceCountedOpenSslContext",
+        "io/netty/handler/ssl/ReferenceCountedOpenSslClientContext",
+        "io/grpc/netty/shaded/io/netty/handler/ssl/ReferenceCountedOpenSslContext",
+        "io/grpc/netty/shaded/io/netty/handler/ssl/ReferenceCountedOpenSslClientContext"
     };
 
     /** Loading one of these means TLS is about to be configured; they are not transformed themselves. */
@@ -140,7 +152,7 @@ public final class FirstTlsUse implements ClassFileTransformer {
             if (!instrumented && !contains(ALSO_TRIGGERING, className)) {
                 return null;
             }
-        } else if (contains(LIBRARY_VERIFIERS, className)) {
+        } else if (contains(LIBRARY_VERIFIERS, className) || contains(LIBRARY_HOOKS, className)) {
             // No package pre-filter: String.equals rejects most names on their length, and a second list
             // of prefixes is one more place a new verifier would have to be added.
             instrumented = true;

@@ -9,6 +9,7 @@ import io.meshless.agent.tls.ClientAuthPolicy;
 import io.meshless.agent.tls.ManagedContexts;
 import io.meshless.agent.tls.MeshTrustManager;
 import io.meshless.agent.tls.MeshlessProvider;
+import io.meshless.agent.tls.OpenSslContexts;
 import io.meshless.agent.tls.RefusalLog;
 import io.meshless.agent.tls.RefusalReason;
 import io.meshless.agent.tls.SecurelyNamedServers;
@@ -31,6 +32,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLServerSocketFactory;
@@ -169,7 +171,8 @@ public final class MeshlessAgent {
             log().warn(
                             "bytecode hooks not installed ({}); the default SSLContext and key/trust manager factories"
                                     + " still carry the workload identity",
-                            t.toString());
+                            t.toString(),
+                            t);
         }
         if (eager) {
             ensureStarted();
@@ -301,6 +304,22 @@ public final class MeshlessAgent {
         MeshlessBridge.socketAccepted = managed.sockets()::onAccepted;
         MeshlessBridge.layeredServerSocket = managed::onLayeredServerSocket;
         MeshlessBridge.clientSentNoCertificate = this::onClientSentNoCertificate;
+        // Created at the first Netty hook: loading it names KeyManagerFactory, whose own loading may be what is
+        // installing the agent right now (a ClassCircularityError).
+        Supplier<OpenSslContexts> openSsl = new Lazy<>(
+                () -> new OpenSslContexts(managed.adoption(), OpenSslContexts.factoryOf(MeshlessProvider.NAME)));
+        MeshlessBridge.openSslClientWithoutKeys = context -> {
+            ensureStarted();
+            return openSsl.get().forClientWithoutKeys(context);
+        };
+        MeshlessBridge.openSslKeyManagerFactory = factory -> {
+            ensureStarted();
+            return openSsl.get().onKeyManagerFactory((KeyManagerFactory) factory);
+        };
+        MeshlessBridge.openSslTrustManagers = managers -> {
+            ensureStarted();
+            return openSsl.get().onTrustManagers((TrustManager[]) managers);
+        };
     }
 
     /** A server of a managed context refused a client that sent no certificate: no trust manager saw it. */

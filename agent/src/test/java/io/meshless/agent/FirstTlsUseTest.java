@@ -13,7 +13,8 @@ class FirstTlsUseTest {
     void waitsForExactlyTheTypesTheInstrumentationsTransform() {
         // FirstTlsUse names them itself so that premain never loads Instrumentations (and Byte Buddy).
         List<String> waitedFor = new ArrayList<>();
-        for (String[] names : new String[][] {FirstTlsUse.INSTRUMENTED, FirstTlsUse.LIBRARY_VERIFIERS}) {
+        for (String[] names :
+                new String[][] {FirstTlsUse.INSTRUMENTED, FirstTlsUse.LIBRARY_VERIFIERS, FirstTlsUse.LIBRARY_HOOKS}) {
             for (String internalName : names) {
                 waitedFor.add(internalName.replace('/', '.'));
             }

@@ -3,6 +3,7 @@ package io.meshless.agent.bridge;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -67,6 +68,25 @@ public final class MeshlessBridge {
      * certificate: (the socket or engine, the JDK's diagnostic).
      */
     public static volatile BiConsumer<Object, String> clientSentNoCertificate;
+
+    /**
+     * Netty's OpenSSL client context ({@code ReferenceCountedOpenSslClientContext.newSessionContext}), built
+     * with neither a key manager factory nor a certificate chain: (the context) → the
+     * {@code KeyManagerFactory} to present a client certificate from, or null for none.
+     */
+    public static volatile Function<Object, Object> openSslClientWithoutKeys;
+
+    /**
+     * Netty's OpenSSL contexts turn a {@code KeyManagerFactory} into their key material
+     * ({@code ReferenceCountedOpenSslContext.providerFor}): the application's factory → the factory to use.
+     */
+    public static volatile Function<Object, Object> openSslKeyManagerFactory;
+
+    /**
+     * Netty's OpenSSL contexts pick their trust manager ({@code ReferenceCountedOpenSslContext.chooseTrustManager}):
+     * the application's {@code TrustManager[]} → the trust managers to pick from.
+     */
+    public static volatile Function<Object, Object> openSslTrustManagers;
 
     private MeshlessBridge() {}
 }

@@ -25,25 +25,32 @@ import org.slf4j.LoggerFactory;
  * Everything the agent does with Byte Buddy, in one place: the bootstrap bridge and one
  * {@link AgentBuilder} that retransforms exactly the types listed here, by name, without
  * class-format changes, ignoring every other class. The JDK types are in the boot loader; the HTTP
- * libraries' host-name verifiers load in the application's class loaders, under their exact names.
+ * libraries' host-name verifiers and Netty's OpenSSL contexts load in the application's class loaders,
+ * under their exact names.
  */
 public final class Instrumentations {
     private static final String BRIDGE = "io.meshless.agent.bridge.MeshlessBridge";
     private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
 
-    private static final List<TypeInstrumentation> TYPES = Collections.unmodifiableList(Arrays.asList(
-            new SslContextInstrumentation(),
-            new HttpsUrlConnectionInstrumentation(),
-            new SslSessionImplInstrumentation(),
-            HostnameVerifierInstrumentation.okHttp(),
-            HostnameVerifierInstrumentation.apacheHttpClient5(),
-            HostnameVerifierInstrumentation.apacheHttpClient4(),
-            HostnameVerifierInstrumentation.apacheHttpClient4Legacy(),
-            SslSocketImplInstrumentation.serverSockets(),
-            SslSocketImplInstrumentation.sockets(),
-            new TransportContextInstrumentation()));
+    private static final List<TypeInstrumentation> TYPES = types();
 
     private Instrumentations() {}
+
+    private static List<TypeInstrumentation> types() {
+        List<TypeInstrumentation> types = new java.util.ArrayList<>(Arrays.asList(
+                new SslContextInstrumentation(),
+                new HttpsUrlConnectionInstrumentation(),
+                new SslSessionImplInstrumentation(),
+                HostnameVerifierInstrumentation.okHttp(),
+                HostnameVerifierInstrumentation.apacheHttpClient5(),
+                HostnameVerifierInstrumentation.apacheHttpClient4(),
+                HostnameVerifierInstrumentation.apacheHttpClient4Legacy(),
+                SslSocketImplInstrumentation.serverSockets(),
+                SslSocketImplInstrumentation.sockets(),
+                new TransportContextInstrumentation()));
+        types.addAll(NettyOpenSslInstrumentation.all());
+        return Collections.unmodifiableList(types);
+    }
 
     /** Looked up when needed, so a JVM that never uses TLS never initializes the agent's SLF4J. */
     private static Logger log() {

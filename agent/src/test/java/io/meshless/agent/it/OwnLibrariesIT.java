@@ -3,6 +3,7 @@ package io.meshless.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.CompiledApp;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
@@ -10,13 +11,7 @@ import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -24,10 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -100,10 +91,7 @@ class OwnLibrariesIT {
         Path lib = Path.of(requiredProperty("meshless.ownlibs.lib"));
         List<Path> jars = jarsIn(lib);
         Path classes = work.resolve("own-libraries-app");
-        compile(Path.of(requiredProperty("meshless.ownlibs.source")), jars, classes);
-        appClassPath = Stream.concat(Stream.of(classes), jars.stream())
-                .map(Path::toString)
-                .collect(Collectors.joining(File.pathSeparator));
+        appClassPath = CompiledApp.compile(Path.of(requiredProperty("meshless.ownlibs.source")), jars, classes);
 
         MeshPki pki = MeshPki.create();
         // names only its SPIFFE ID: the call succeeds only through the agent's trust manager
@@ -249,47 +237,12 @@ class OwnLibrariesIT {
         softly.assertAll();
     }
 
-    private static void compile(Path sourceRoot, List<Path> classPath, Path out) {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertThat(javac).as("the tests run on a JDK with javac").isNotNull();
-        List<String> sources;
-        try (Stream<Path> files = Files.walk(sourceRoot)) {
-            sources = files.filter(f -> f.toString().endsWith(".java"))
-                    .map(Path::toString)
-                    .collect(Collectors.toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        assertThat(sources).as("application sources under %s", sourceRoot).isNotEmpty();
-        List<String> args = Stream.concat(
-                        Stream.of(
-                                "--release",
-                                "17",
-                                "-d",
-                                out.toString(),
-                                "-cp",
-                                classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator))),
-                        sources.stream())
-                .collect(Collectors.toList());
-        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int code = javac.run(null, diagnostics, diagnostics, args.toArray(new String[0]));
-        assertThat(code)
-                .as("javac %s\n%s", args, diagnostics.toString(StandardCharsets.UTF_8))
-                .isZero();
-    }
-
     private static List<Path> jarsIn(Path lib) {
-        try (Stream<Path> files = Files.list(lib)) {
-            List<Path> jars =
-                    files.filter(f -> f.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
-            assertThat(jars)
-                    .as("the application's libraries in %s (maven-dependency-plugin copy)", lib)
-                    .hasSize(7);
-            return jars;
-        } catch (IOException e) {
-            throw new AssertionError(
-                    lib + ": the application's libraries are missing; run the ITs with `mvn verify`", e);
-        }
+        List<Path> jars = CompiledApp.jarsIn(lib);
+        assertThat(jars)
+                .as("the application's libraries in %s (maven-dependency-plugin copy)", lib)
+                .hasSize(7);
+        return jars;
     }
 
     private static Map<String, String> versions(String property) {
@@ -302,10 +255,6 @@ class OwnLibrariesIT {
     }
 
     private static String requiredProperty(String name) {
-        String value = System.getProperty(name, "");
-        if (value.isBlank() || value.contains("${")) {
-            throw new AssertionError("system property " + name + " is not set: run the ITs with `mvn verify`");
-        }
-        return value;
+        return CompiledApp.requiredProperty(name);
     }
 }

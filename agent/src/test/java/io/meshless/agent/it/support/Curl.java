@@ -39,6 +39,28 @@ public final class Curl {
                         "status=%{http_code}\\n%{certs}"));
     }
 
+    /**
+     * One unary gRPC call over HTTP/2: a POST of {@code application/grpc} with the framed request message in
+     * {@code frame}, presenting the client certificate when {@code clientCert} is not null. The body holds the
+     * framed response message, then {@code %{certs}} (see {@link Result#serverSerial()}).
+     */
+    public static Result grpcUnary(String url, Path caCert, Path clientCert, Path clientKey, Path frame) {
+        List<String> extra = new ArrayList<>(List.of(
+                "--http2",
+                "--header",
+                "content-type: application/grpc",
+                "--header",
+                "te: trailers",
+                "--data-binary",
+                "@" + frame,
+                "--write-out",
+                "\\n%{certs}"));
+        if (clientCert != null) {
+            extra.addAll(List.of("--cert", clientCert.toString(), "--key", clientKey.toString()));
+        }
+        return run(url, caCert, extra);
+    }
+
     private static Result run(String url, Path caCert, List<String> extra) {
         List<String> command = new ArrayList<>(List.of(
                 "curl", "--silent", "--show-error", "--max-time", "15", "--tlsv1.2", "--cacert", caCert.toString()));

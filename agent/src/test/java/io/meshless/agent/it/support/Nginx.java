@@ -31,6 +31,18 @@ public final class Nginx implements AutoCloseable {
      * @param clientCa bundle client certificates are verified against
      */
     public static Nginx start(Path workDir, Path certChain, Path key, Path clientCa) {
+        return start(workDir, certChain, key, clientCa, "ssl");
+    }
+
+    /**
+     * The same server over HTTP/2 (ALPN h2), for gRPC clients: they report the non-gRPC answer as a failed call
+     * whose status description carries the body.
+     */
+    public static Nginx startHttp2(Path workDir, Path certChain, Path key, Path clientCa) {
+        return start(workDir, certChain, key, clientCa, "ssl http2");
+    }
+
+    private static Nginx start(Path workDir, Path certChain, Path key, Path clientCa, String listenOptions) {
         Path dir = workDir.resolve("nginx-" + System.nanoTime());
         int port = Ports.free();
         try {
@@ -54,7 +66,7 @@ public final class Nginx implements AutoCloseable {
                         "  uwsgi_temp_path " + t + "/uwsgi;",
                         "  scgi_temp_path " + t + "/scgi;",
                         "  server {",
-                        "    listen 127.0.0.1:" + port + " ssl;",
+                        "    listen 127.0.0.1:" + port + " " + listenOptions + ";",
                         "    ssl_certificate " + certChain.toAbsolutePath() + ";",
                         "    ssl_certificate_key " + key.toAbsolutePath() + ";",
                         "    ssl_client_certificate " + clientCa.toAbsolutePath() + ";",

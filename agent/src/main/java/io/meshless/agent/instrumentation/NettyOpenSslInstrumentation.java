@@ -1,0 +1,185 @@
+package io.meshless.agent.instrumentation;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Netty's OpenSSL contexts (netty-tcnative, BoringSSL), which never go through JSSE's {@code SSLContext.init}:
+ * a client context without key material gets the workload certificate, and key and trust managers that hold the
+ * mounted material are adopted. The engine stays OpenSSL. The same classes are hooked in every package listed in
+ * {@link #SSL_PACKAGES}, each in whichever class loader it loads.
+ *
+ * <p>Netty's internals change between releases: a hooked class whose method or sibling class is not where this
+ * expects it says so in one line, and the application keeps running without that hook.
+ */
+final class NettyOpenSslInstrumentation implements TypeInstrumentation {
+
+    /**
+     * Where Netty's {@code io.netty.handler.ssl} package lives: Netty itself (netty-handler 4.1 and 4.2) and the
+     * copies relocated inside artifacts that bundle netty-tcnative: grpc-netty-shaded (gRPC-java's default
+     * transport). The one list of relocations; {@code FirstTlsUse.LIBRARY_HOOKS} names the same classes.
+     */
+    static final List<String> SSL_PACKAGES = Collections.unmodifiableList(
+            Arrays.asList("io.netty.handler.ssl.", "io.grpc.netty.shaded.io.netty.handler.ssl."));
+
+    private static final String CONTEXT = "ReferenceCountedOpenSslContext";
+    private static final String CLIENT_CONTEXT = "ReferenceCountedOpenSslClientContext";
+
+    /*
+     * Parameter types by name (arrays by descriptor): the matchers are built while the agent installs, possibly while the JVM is loading
+     * one of these JSSE classes for the application, and a class literal here would load it a second time
+     * (ClassCircularityError).
+     */
+    private static final String KEY_MANAGER_FACTORY = "javax.net.ssl.KeyManagerFactory";
+    private static final String TRUST_MANAGERS = "[Ljavax/net/ssl/TrustManager;";
+    private static final String CERTIFICATES = "[Ljava/security/cert/X509Certificate;";
+
+    /** (class, what is missing) already reported: one line each, however many class loaders load it. */
+    private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
+
+    private final String typeName;
+    private final List<Hook> hooks;
+    private final List<String> siblings;
+
+    private NettyOpenSslInstrumentation(String typeName, List<Hook> hooks, List<String> siblings) {
+        this.typeName = typeName;
+        this.hooks = hooks;
+        this.siblings = siblings;
+    }
+
+    /** Both hooked classes in every listed package. */
+    static List<TypeInstrumentation> all() {
+        List<TypeInstrumentation> all = new ArrayList<>();
+        for (String ssl : SSL_PACKAGES) {
+            all.add(context(ssl));
+            all.add(clientContext(ssl));
+        }
+        return all;
+    }
+
+    /**
+     * {@code ReferenceCountedOpenSslContext}'s static helpers that client and server contexts share (Netty
+     * 4.1.x and 4.2.x): {@code providerFor(KeyManagerFactory, String)} and
+     * {@code chooseTrustManager(TrustManager[], ...)}.
+     */
+    static NettyOpenSslInstrumentation context(String ssl) {
+        return new NettyOpenSslInstrumentation(
+                ssl + CONTEXT,
+                Arrays.asList(
+                        new Hook(
+                                "static providerFor(KeyManagerFactory, String)",
+                                isStatic()
+                                        .and(named("providerFor"))
+                                        .and(takesArguments(2))
+                                        .and(takesArgument(0, named(KEY_MANAGER_FACTORY)))
+                                        .and(takesArgument(1, named("java.lang.String"))),
+                                () -> OpenSslKeyManagerFactoryAdvice.class),
+                        new Hook(
+                                "static chooseTrustManager(TrustManager[], ...)",
+                                isStatic()
+                                        .and(named("chooseTrustManager"))
+                                        .and(takesArgument(0, hasDescriptor(TRUST_MANAGERS))),
+                                () -> OpenSslTrustManagersAdvice.class)),
+                Collections.singletonList(ssl + CLIENT_CONTEXT));
+    }
+
+    /**
+     * {@code ReferenceCountedOpenSslClientContext}'s static {@code newSessionContext}, whose arguments 5 and 8
+     * are the certificate chain and the key manager factory (Netty 4.1.x and 4.2.x).
+     */
+    static NettyOpenSslInstrumentation clientContext(String ssl) {
+        return new NettyOpenSslInstrumentation(
+                ssl + CLIENT_CONTEXT,
+                Collections.singletonList(new Hook(
+                        "static newSessionContext(..., X509Certificate[] keyCertChain (6th), ...,"
+                                + " KeyManagerFactory (9th), ...)",
+                        isStatic()
+                                .and(named("newSessionContext"))
+                                .and(takesArgument(5, hasDescriptor(CERTIFICATES)))
+                                .and(takesArgument(8, named(KEY_MANAGER_FACTORY))),
+                        () -> OpenSslClientKeysAdvice.class)),
+                Collections.emptyList());
+    }
+
+    @Override
+    public String typeName() {
+        return typeName;
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        return (builder, type, classLoader, module, protectionDomain) -> {
+            DynamicType.Builder<?> result = builder;
+            for (Hook hook : hooks) {
+                if (type.getDeclaredMethods().filter(hook.methods).isEmpty()) {
+                    reportUnmatched(type, "has no " + hook.description);
+                } else {
+                    result = result.visit(Advice.to(hook.advice.get()).on(hook.methods));
+                }
+            }
+            for (String sibling : siblings) {
+                if (!exists(classLoader, sibling)) {
+                    reportUnmatched(type, "comes without " + sibling);
+                }
+            }
+            return result;
+        };
+    }
+
+    private static boolean exists(ClassLoader loader, String name) {
+        try {
+            return ClassFileLocator.ForClassLoader.of(loader).locate(name).isResolved();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void reportUnmatched(TypeDescription type, String problem) {
+        if (REPORTED.add(type.getName() + " " + problem)) {
+            LoggerFactory.getLogger(NettyOpenSslInstrumentation.class)
+                    .warn(
+                            "{} {}: this Netty version is not one the agent supports; its OpenSSL contexts keep the"
+                                    + " application's key and trust material as built (no workload certificate for"
+                                    + " clients without one, no rotation for servers built from the mounted files)",
+                            type.getName(),
+                            problem);
+        }
+    }
+
+    /** One method to advise: how to find it, how to name it when it is missing, and the advice. */
+    private static final class Hook {
+        private final String description;
+        private final ElementMatcher<? super MethodDescription> methods;
+        /**
+         * Looked up at transformation time: the advice classes name JSSE types, and loading them while the agent
+         * installs could load the JSSE class whose loading started the installation a second time.
+         */
+        private final Supplier<Class<?>> advice;
+
+        Hook(String description, ElementMatcher<? super MethodDescription> methods, Supplier<Class<?>> advice) {
+            this.description = description;
+            this.methods = methods;
+            this.advice = advice;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.meshless.agent.tls;
+
+import java.lang.reflect.Method;
+import java.security.KeyStoreException;
+import java.security.NoSuchAlgorithmException;
+import java.security.UnrecoverableKeyException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the agent puts into Netty's OpenSSL contexts (plain Netty with netty-tcnative, and the copy inside
+ * grpc-netty-shaded): the agent's key manager factory for clients built without key material, and the agent's
+ * managers for key and trust material that {@link MountedMaterialAdoption} finds to be the mounted workload
+ * material. The agent's factory is a plain {@link KeyManagerFactory}, for which Netty makes a key material
+ * provider that asks the key manager at every handshake, so rotation reaches new handshakes.
+ */
+public final class OpenSslContexts {
+
+    /** Starts the INFO line that says a client context without key material presents the workload certificate. */
+    public static final String CLIENT_WITHOUT_KEYS = "Netty OpenSSL client contexts built without key material";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenSslContexts.class);
+
+    private final MountedMaterialAdoption adoption;
+    private final Supplier<KeyManagerFactory> agentFactory;
+    /** Netty packages (plain or relocated) already reported, so a client per call does not log a line per call. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param adoption the one decision on the application's own managers
+     * @param agentFactory a new key manager factory over the agent's reloading key manager, initialized
+     */
+    public OpenSslContexts(MountedMaterialAdoption adoption, Supplier<KeyManagerFactory> agentFactory) {
+        this.adoption = Objects.requireNonNull(adoption, "adoption");
+        this.agentFactory = Objects.requireNonNull(agentFactory, "agentFactory");
+    }
+
+    /** The agent's factory, from the JSSE provider the agent registered under {@code providerName}. */
+    public static Supplier<KeyManagerFactory> factoryOf(String providerName) {
+        return () -> {
+            try {
+                KeyManagerFactory factory = KeyManagerFactory.getInstance(providerName);
+                factory.init(null, null);
+                return factory;
+            } catch (NoSuchAlgorithmException | KeyStoreException | UnrecoverableKeyException e) {
+                throw new IllegalStateException("the agent's KeyManagerFactory " + providerName + " is missing", e);
+            }
+        };
+    }
+
+    /**
+     * A client context built with neither a key manager factory nor a certificate chain.
+     *
+     * @param context the {@code ReferenceCountedOpenSslClientContext} being built
+     * @return the agent's factory, or null when this Netty's OpenSSL cannot take a key manager factory
+     */
+    public KeyManagerFactory forClientWithoutKeys(Object context) {
+        String ssl = context.getClass().getPackage().getName();
+        Optional<String> refusal = keyManagerFactoriesRefused(context.getClass());
+        if (refusal.isPresent()) {
+            if (reported.add(ssl + " refused")) {
+                LOG.warn("{} ({}) present no client certificate: {}", CLIENT_WITHOUT_KEYS, ssl, refusal.get());
+            }
+            return null;
+        }
+        if (reported.add(ssl)) {
+            LOG.info("{} ({}) present the workload certificate", CLIENT_WITHOUT_KEYS, ssl);
+        }
+        return agentFactory.get();
+    }
+
+    /** The key manager factory an OpenSSL context turns into key material: the agent's when it holds the workload key. */
+    public KeyManagerFactory onKeyManagerFactory(KeyManagerFactory applications) {
+        MountedMaterialAdoption.Adoption decided =
+                adoption.adopt(applications.getKeyManagers(), null, OpenSslContexts::where);
+        return decided.adoptedAny() ? agentFactory.get() : applications;
+    }
+
+    /** The trust managers an OpenSSL context picks from: the agent's mesh trust manager in place of the mesh bundle. */
+    public TrustManager[] onTrustManagers(TrustManager[] applications) {
+        return adoption.adopt(null, applications, OpenSslContexts::where).trustManagers();
+    }
+
+    /**
+     * Netty refuses a key manager factory when OpenSSL cannot call back for key material (a very old OpenSSL, or
+     * {@code -D...openssl.useKeyManagerFactory=false}); handing it one would fail the application's context.
+     */
+    private static Optional<String> keyManagerFactoriesRefused(Class<?> contextClass) {
+        String openSsl = contextClass.getPackage().getName() + ".OpenSsl";
+        try {
+            Class<?> type = Class.forName(openSsl, false, contextClass.getClassLoader());
+            Method use;
+            try {
+                use = type.getDeclaredMethod("useKeyManagerFactory");
+            } catch (NoSuchMethodException e) {
+                use = type.getDeclaredMethod("supportsKeyManagerFactory");
+            }
+            use.setAccessible(true);
+            return Boolean.TRUE.equals(use.invoke(null))
+                    ? Optional.empty()
+                    : Optional.of(openSsl + " takes no KeyManagerFactory in this JVM");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return Optional.of("cannot ask " + openSsl + " whether it takes a KeyManagerFactory: " + e);
+        }
+    }
+
+    /** Which OpenSSL context, built from where: the first frame outside Netty, the agent and JSSE. */
+    private static String where() {
+        return StackWalker.getInstance().walk(frames -> {
+            String[] found = {"Netty OpenSSL context", null};
+            frames.forEach(frame -> {
+                String name = frame.getClassName();
+                if (name.endsWith(".ReferenceCountedOpenSslServerContext")
+                        || name.endsWith(".ReferenceCountedOpenSslClientContext")) {
+                    found[0] = name;
+                } else if (found[1] == null
+                        && !name.contains(".netty.")
+                        && !name.startsWith("io.meshless.agent.")
+                        && !name.startsWith("javax.net.ssl.")
+                        && !name.startsWith("java.")) {
+                    found[1] = frame.toStackTraceElement().toString();
+                }
+            });
+            return found[0] + " built from " + (found[1] == null ? "(unknown caller)" : found[1]);
+        });
+    }
+}

@@ -1,0 +1,196 @@
+package io.meshless.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.LibraryVersions;
+import io.meshless.agent.it.support.MeshAndForeignNginx;
+import io.meshless.agent.it.support.MeshPki;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.agent.it.support.Nginx;
+import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.SpiffeId;
+import io.meshless.testing.SecretVolume;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * gRPC-java on grpc-netty-shaded (its relocated Netty and bundled BoringSSL), a year-old release and the newest,
+ * on JDK 17 and 25, written the standard way: a server with {@code TlsServerCredentials} from the mounted files and
+ * client authentication required, a client with {@code TlsChannelCredentials.create()}. The server serves mesh
+ * clients (curl over HTTP/2, and the gRPC client under the agent), refuses the others and rotates; the client
+ * presents the workload certificate to nginx and refuses a server of a foreign CA. The engine stays OpenSSL.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GrpcOpenSslIT {
+
+    private static final String PROGRAMS = "grpc";
+    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final Duration PICK_UP = Duration.ofSeconds(20);
+    private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    private static final String OPENSSL_SESSION =
+            "io.grpc.netty.shaded.io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
+    /** What nginx answered, as the gRPC client reports it: the description of the failed call holds the body. */
+    private static final Pattern NGINX_SAW = Pattern.compile("verify=(\\S+) \\| serial=([0-9A-Fa-f]*) ");
+
+    @TempDir
+    static Path work;
+
+    private MeshPki pki;
+    private Path meshCa;
+    private Path request;
+    private MeshAndForeignNginx nginx;
+
+    static Stream<Arguments> jdksAndVersions() {
+        return LibraryVersions.oldestAndNewestOnBothJdks("grpc");
+    }
+
+    @BeforeAll
+    void startPeers() throws IOException {
+        pki = MeshPki.create();
+        nginx = MeshAndForeignNginx.start(work, pki, true);
+        meshCa = nginx.meshCa();
+        request = work.resolve("hello.grpc");
+        Files.write(request, grpcFrame("hi"));
+    }
+
+    @AfterAll
+    void stopPeers() {
+        if (nginx != null) {
+            nginx.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} gRPC {1}")
+    @MethodSource("jdksAndVersions")
+    void serverWithTlsServerCredentialsFromTheMountedFilesServesMeshClientsRefusesOthersAndRotates(
+            Jdk jdk, String set) {
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = "server-" + jdk + "-" + set;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        Path dir = volume.directory();
+        SecretVolume clientVolume =
+                MeshPki.volume(work.resolve(name + "-grpc-client"), pki.workload(CLIENT), pki.bundle(), null);
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        PemFiles foreign = MeshPki.pemFiles(work, name + "-foreign", pki.foreignWithLoopbackNames(CLIENT));
+        String classPath = LibraryVersions.classPath(work, PROGRAMS, set);
+        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcServerApp")
+                        .classPath(classPath)
+                        .agent("cert-dir=" + dir + ",mode=strict")
+                        .args(
+                                dir.resolve("tls.crt").toString(),
+                                dir.resolve("tls.key").toString(),
+                                dir.resolve("ca.crt").toString())
+                        .start();
+                ChildJvm grpcClient = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcClientApp")
+                        .classPath(classPath)
+                        .agent("cert-dir=" + clientVolume.directory())
+                        .start()) {
+            int port = server.awaitListening();
+            String url = "https://127.0.0.1:" + port + "/meshless.Hello/Say";
+            String version = LibraryVersions.version(set);
+
+            Curl.Result mesh = Curl.grpcUnary(url, meshCa, client.cert(), client.key(), request);
+            assertThat(mesh.body())
+                    .as("curl as a mesh client, gRPC %s\n%s\n%s", version, mesh, server.output())
+                    .contains("hello from grpc peer=" + CLIENT + " ")
+                    .contains("session=" + OPENSSL_SESSION);
+            assertThat(mesh.serverSerial()).contains(first.certificate().getSerialNumber());
+
+            String call = grpcClient.request("127.0.0.1:" + port);
+            assertThat(call)
+                    .as("the gRPC client under the agent\n%s\n%s", grpcClient.output(), server.output())
+                    .startsWith("OK hello from grpc peer=" + CLIENT + " ")
+                    .contains("server=" + SERVER + " serial="
+                            + first.certificate().getSerialNumber().toString(16));
+
+            Curl.Result none = Curl.grpcUnary(url, meshCa, null, null, request);
+            assertThat(none.body()).as("client without a certificate: %s", none).doesNotContain("hello from");
+            assertThat(none.succeeded()).as("%s", none).isFalse();
+            Curl.Result stranger = Curl.grpcUnary(url, meshCa, foreign.cert(), foreign.key(), request);
+            assertThat(stranger.body())
+                    .as("client of a foreign CA: %s", stranger)
+                    .doesNotContain("hello from");
+            assertThat(stranger.succeeded()).as("%s", stranger).isFalse();
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            server.awaitStderrLine(ROTATED, PICK_UP);
+            Curl.Result after = Curl.grpcUnary(url, meshCa, client.cert(), client.key(), request);
+            assertThat(after.body()).as("after the swap: %s", after).contains("hello from grpc peer=" + CLIENT + " ");
+            assertThat(after.serverSerial())
+                    .as("a new connection after the swap\n%s", server.stderr())
+                    .contains(second.certificate().getSerialNumber());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} gRPC {1}")
+    @MethodSource("jdksAndVersions")
+    void clientWithTlsChannelCredentialsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {
+        HeldCertificate first = pki.workload(CLIENT);
+        HeldCertificate second = pki.workload(CLIENT);
+        SecretVolume volume = MeshPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
+        try (ChildJvm client = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcClientApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + volume.directory())
+                .start()) {
+            String version = LibraryVersions.version(set);
+            assertThat(nginxSaw(client, nginx.mesh(), version))
+                    .as("nginx: client certificate verified, its serial")
+                    .isEqualTo(
+                            "SUCCESS " + first.certificate().getSerialNumber().toString(16));
+
+            String foreign = client.request("127.0.0.1:" + nginx.foreign().port());
+            assertThat(foreign)
+                    .as("server of a foreign CA\n%s", client.output())
+                    .startsWith("FAIL")
+                    .doesNotContain("verify=");
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            client.awaitStderrLine(ROTATED, PICK_UP);
+            assertThat(nginxSaw(client, nginx.mesh(), version))
+                    .as("a new connection after the swap")
+                    .isEqualTo(
+                            "SUCCESS " + second.certificate().getSerialNumber().toString(16));
+        }
+    }
+
+    /** "$ssl_client_verify serial" of one call to nginx, which answers a gRPC call with its plain-text report. */
+    private static String nginxSaw(ChildJvm client, Nginx nginx, String version) {
+        String result = client.request("127.0.0.1:" + nginx.port());
+        Matcher saw = NGINX_SAW.matcher(result);
+        assertThat(saw.find())
+                .as("nginx's report in the call's status, gRPC %s: %s\n%s", version, result, client.output())
+                .isTrue();
+        return saw.group(1) + " " + new BigInteger(saw.group(2).isEmpty() ? "0" : saw.group(2), 16).toString(16);
+    }
+
+    /** A gRPC length-prefixed message: not compressed, 4-byte big-endian length, the UTF-8 text. */
+    private static byte[] grpcFrame(String text) {
+        byte[] message = text.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[5 + message.length];
+        frame[1] = (byte) (message.length >>> 24);
+        frame[2] = (byte) (message.length >>> 16);
+        frame[3] = (byte) (message.length >>> 8);
+        frame[4] = (byte) message.length;
+        System.arraycopy(message, 0, frame, 5, message.length);
+        return frame;
+    }
+}

@@ -1,0 +1,154 @@
+package io.meshless.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.LibraryVersions;
+import io.meshless.agent.it.support.MeshAndForeignNginx;
+import io.meshless.agent.it.support.MeshPki;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.agent.it.support.NginxReport;
+import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.SpiffeId;
+import io.meshless.testing.SecretVolume;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Plain Netty on netty-tcnative's OpenSSL engine ({@code SslProvider.OPENSSL}, BoringSSL), the oldest and newest
+ * Netty the hooks claim, on JDK 17 and 25: a server built from the mounted files serves mesh clients (curl) and
+ * rotates; a client built with Netty's defaults presents the workload certificate to nginx and refuses a server
+ * of a foreign CA. The engine stays OpenSSL throughout.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NettyOpenSslIT {
+
+    private static final String PROGRAMS = "netty";
+    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final Duration PICK_UP = Duration.ofSeconds(20);
+    private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    /** Netty's OpenSSL sessions; the JDK's would be sun.security.ssl.SSLSessionImpl. */
+    static final String OPENSSL_SESSION = "io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
+
+    @TempDir
+    static Path work;
+
+    private MeshPki pki;
+    private Path meshCa;
+    private MeshAndForeignNginx nginx;
+
+    static Stream<Arguments> jdksAndVersions() {
+        return LibraryVersions.oldestAndNewestOnBothJdks("netty");
+    }
+
+    @BeforeAll
+    void startPeers() {
+        pki = MeshPki.create();
+        nginx = MeshAndForeignNginx.start(work, pki, false);
+        meshCa = nginx.meshCa();
+    }
+
+    @AfterAll
+    void stopPeers() {
+        if (nginx != null) {
+            nginx.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} Netty {1}")
+    @MethodSource("jdksAndVersions")
+    void serverBuiltFromTheMountedFilesServesMeshClientsRefusesOthersAndRotates(Jdk jdk, String set) {
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = "server-" + jdk + "-" + set;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        Path dir = volume.directory();
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        PemFiles foreign = MeshPki.pemFiles(work, name + "-foreign", pki.foreignWithLoopbackNames(CLIENT));
+        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + dir + ",mode=strict")
+                .args(
+                        dir.resolve("tls.crt").toString(),
+                        dir.resolve("tls.key").toString(),
+                        dir.resolve("ca.crt").toString())
+                .start()) {
+            String url = "https://127.0.0.1:" + server.awaitListening() + "/";
+
+            Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
+            assertThat(mesh.body())
+                    .as("mesh client, Netty %s\n%s\n%s", LibraryVersions.version(set), mesh, server.output())
+                    .contains("peer=" + CLIENT + " ")
+                    .contains("session=" + OPENSSL_SESSION);
+            assertThat(serverSerial(url, client))
+                    .as("before rotation\n%s", server.stderr())
+                    .isEqualTo(first.certificate().getSerialNumber().toString(16));
+
+            Curl.Result none = Curl.getWithoutClientCertificate(url, meshCa);
+            assertThat(none.body()).as("client without a certificate: %s", none).doesNotContain("hello from");
+            assertThat(none.succeeded()).as("%s", none).isFalse();
+            Curl.Result stranger = Curl.get(url, meshCa, foreign.cert(), foreign.key());
+            assertThat(stranger.body())
+                    .as("client of a foreign CA: %s", stranger)
+                    .doesNotContain("hello from");
+            assertThat(stranger.succeeded()).as("%s", stranger).isFalse();
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            server.awaitStderrLine(ROTATED, PICK_UP);
+            assertThat(serverSerial(url, client))
+                    .as("a new connection after the swap\n%s", server.stderr())
+                    .isEqualTo(second.certificate().getSerialNumber().toString(16));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} Netty {1}")
+    @MethodSource("jdksAndVersions")
+    void clientWithNettysDefaultsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {
+        HeldCertificate first = pki.workload(CLIENT);
+        HeldCertificate second = pki.workload(CLIENT);
+        SecretVolume volume = MeshPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
+        try (ChildJvm client = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslClientApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + volume.directory())
+                .start()) {
+            String result = client.request(nginx.mesh().url());
+            assertThat(result)
+                    .as("Netty %s\n%s", LibraryVersions.version(set), client.output())
+                    .contains("session=" + OPENSSL_SESSION);
+            NginxReport report = NginxReport.parse(result);
+            assertThat(report.verify())
+                    .as("nginx $ssl_client_verify (%s)", report)
+                    .isEqualTo("SUCCESS");
+            assertThat(report.serial()).contains(first.certificate().getSerialNumber());
+            assertThat(report.clientSpiffeId()).contains(CLIENT);
+
+            assertThat(client.request(nginx.foreign().url()))
+                    .as("server of a foreign CA\n%s", client.output())
+                    .startsWith("FAIL");
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            client.awaitStderrLine(ROTATED, PICK_UP);
+            assertThat(NginxReport.parse(client.request(nginx.mesh().url())).serial())
+                    .as("a new connection after the swap\n%s", client.output())
+                    .contains(second.certificate().getSerialNumber());
+        }
+    }
+
+    private String serverSerial(String url, PemFiles client) {
+        Curl.Result result = Curl.getReportingServerCertificate(url, meshCa, client.cert(), client.key());
+        assertThat(result.body()).as("%s", result).startsWith("status=200");
+        return result.serverSerial().map(serial -> serial.toString(16)).orElse("none");
+    }
+}

@@ -75,4 +75,22 @@ final class Arguments {
             throw new UsageException(command + ": " + name + " must be a port number 0-65535, not \"" + value + "\"");
         }
     }
+
+    /** A whole number in [min, max], or the fallback when absent. */
+    int number(String name, int fallback, int min, int max, String command) throws UsageException {
+        String value = values.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the range
+        }
+        throw new UsageException(
+                command + ": " + name + " must be a number " + min + "-" + max + ", not \"" + value + "\"");
+    }
 }

@@ -414,9 +414,15 @@ part_rotation() {
 part_webhook() {
   if [ ! -f "$INJECTOR_JAR" ]; then row "5 webhook p99 at 500 rps" "$MISSING" "" "" "<= 5 ms" "n/a"; return; fi
   log "5/6 webhook: 100/500/1000 AdmissionReviews/s for ${WH_SECS}s each, then 100/s beside $WH_SLOW slow connections"
-  local port pid lines
+  local port pid lines jvm
   port=$(free_port)
-  java ${MESHLESS_INJECTOR_JVM_OPTS:-} -jar "$INJECTOR_JAR" serve --webhook-only --bind 127.0.0.1 --port "$port" \
+  # The JVM options the image and chart run with (the Dockerfile's default JDK_JAVA_OPTIONS), in a
+  # JVM told it has the chart's 256 MiB memory limit as a container would; MESHLESS_INJECTOR_JVM_OPTS
+  # replaces both.
+  jvm="${MESHLESS_INJECTOR_JVM_OPTS:-$(sed -n 's/^ENV JDK_JAVA_OPTIONS="\(.*\)"$/\1/p' "$ROOT/images/injector/Dockerfile") -XX:MaxRAM=256m}"
+  log "  injector JVM options: $jvm"
+  # shellcheck disable=SC2086 # options are words
+  java $jvm -jar "$INJECTOR_JAR" serve --webhook-only --bind 127.0.0.1 --port "$port" \
     --tls-cert-file "$WORK/server/tls.crt" --tls-key-file "$WORK/server/tls.key" >"$WORK/webhook.log" 2>&1 &
   pid=$!; STARTED+=("$pid")
   if ! wait_port "$port" 60 "$pid"; then

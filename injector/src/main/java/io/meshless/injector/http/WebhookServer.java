@@ -3,6 +3,7 @@ package io.meshless.injector.http;
 import io.meshless.injector.metrics.InjectorMetrics;
 import io.meshless.injector.webhook.AdmissionReviewHandler;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -91,6 +92,10 @@ public final class WebhookServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Heap buffers, not pooled arenas: a review is a few KiB and the JDK's TLS engine
+                // works on heap buffers anyway, while the pool's 4 MiB chunks per event loop were
+                // about 20 MB of resident memory at 500 reviews/s.
+                .childOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {

@@ -26,7 +26,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * the caller's.
  *
  * <p>{@code GET /} answers with who called, read from the TLS session as any app that logs its
- * caller would. Environment: {@code PORT} (default 8443).
+ * caller would. Environment: {@code PORT} (default 8443; 0 picks a free one, logged).
  */
 public final class HelloServer {
 
@@ -39,7 +39,9 @@ public final class HelloServer {
         server.createContext("/", HelloServer::hello);
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
-        System.out.println("hello-server listening on https://0.0.0.0:" + port + "/");
+        // The bound port, not the asked one: PORT=0 lets the kernel pick (the tests do).
+        System.out.println("hello-server listening on https://0.0.0.0:"
+                + server.getAddress().getPort() + "/");
     }
 
     private static void hello(HttpExchange exchange) throws IOException {

@@ -3,16 +3,19 @@ package io.meshless.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshless.pki.HeldCertificate;
+import io.meshless.testing.Await;
+import io.meshless.testing.ReportedPort;
 import io.meshless.testing.TestPki;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,19 +46,14 @@ class ExampleAppsIT {
         HeldCertificate helloCert = pki.issue(
                 pki.spec(pki.spiffeId("demo", "hello")).dnsName("localhost").build());
         Path helloCerts = pki.writeCertDir(work.resolve("hello-certs"), helloCert);
-        port = freePort();
         helloLog = work.resolve("hello.log");
-        hello = start("HelloServer", helloCerts, Map.of("PORT", Integer.toString(port)), helloLog);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CHILD_TIMEOUT_SECONDS);
-        while (!Files.readString(helloLog).contains("hello-server listening")) {
-            assertThat(hello.isAlive())
-                    .as("hello exited early:\n%s", Files.readString(helloLog))
-                    .isTrue();
-            assertThat(System.nanoTime())
-                    .as("hello did not start:\n%s", Files.readString(helloLog))
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
+        hello = start("HelloServer", helloCerts, Map.of("PORT", "0"), helloLog);
+        port = ReportedPort.in(
+                helloLog,
+                Pattern.compile("hello-server listening on https://\\S+:(\\d+)/"),
+                Await.atMost(Duration.ofSeconds(CHILD_TIMEOUT_SECONDS))
+                        .every(Duration.ofMillis(200))
+                        .whileAlive(hello, () -> Files.readString(helloLog)));
     }
 
     @AfterAll
@@ -173,11 +171,5 @@ class ExampleAppsIT {
         command.add(System.getProperty("meshless.examples.classpath"));
         command.add("io.meshless.examples." + app);
         return command;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

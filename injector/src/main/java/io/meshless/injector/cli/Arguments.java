@@ -61,36 +61,28 @@ final class Arguments {
     }
 
     int port(String name, int fallback, String command) throws UsageException {
-        String value = values.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int port = Integer.parseInt(value);
-            if (port < 0 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new UsageException(command + ": " + name + " must be a port number 0-65535, not \"" + value + "\"");
-        }
+        return whole(name, 0, 65535, fallback, command, "a port number");
     }
 
-    /** A whole number in [min, max], or the fallback when absent. */
-    int number(String name, int fallback, int min, int max, String command) throws UsageException {
+    /** A whole number in [min, max], or {@code fallback} when the option is absent. */
+    int number(String name, int min, int max, int fallback, String command) throws UsageException {
+        return whole(name, min, max, fallback, command, "a whole number");
+    }
+
+    private int whole(String name, int min, int max, int fallback, String command, String what) throws UsageException {
         String value = values.get(name);
         if (value == null) {
             return fallback;
         }
         try {
-            int number = Integer.parseInt(value);
-            if (number >= min && number <= max) {
-                return number;
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
             }
+            return n;
         } catch (NumberFormatException e) {
-            // reported below, with the range
+            throw new UsageException(
+                    command + ": " + name + " must be " + what + " " + min + "-" + max + ", not \"" + value + "\"");
         }
-        throw new UsageException(
-                command + ": " + name + " must be a number " + min + "-" + max + ", not \"" + value + "\"");
     }
 }

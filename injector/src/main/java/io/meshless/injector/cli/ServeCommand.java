@@ -7,13 +7,11 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meshless.injector.controller.CertificateController;
 import io.meshless.injector.controller.ControllerConfig;
-import io.meshless.injector.controller.ControllerMetrics;
 import io.meshless.injector.http.Readiness;
 import io.meshless.injector.http.ServerLimits;
 import io.meshless.injector.http.ServingCertificateFiles;
 import io.meshless.injector.http.ServingTls;
 import io.meshless.injector.http.WebhookServer;
-import io.meshless.injector.metrics.ControllerFigures;
 import io.meshless.injector.metrics.InjectorMetrics;
 import io.meshless.injector.webhook.AdmissionReviewHandler;
 import io.meshless.injector.webhook.InjectionSettings;
@@ -113,9 +111,9 @@ final class ServeCommand {
                     "serve: unexpected argument \"" + options.positional().get(0) + "\"");
         }
         int port = options.port("--port", 8443, "serve");
-        int threads = options.number("--threads", 2, 1, 256, "serve");
+        int threads = options.number("--threads", 1, 256, 2, "serve");
         int maxConnections =
-                options.number("--max-connections", ServerLimits.DEFAULT.maxConnections(), 1, 100_000, "serve");
+                options.number("--max-connections", 1, 100_000, ServerLimits.DEFAULT.maxConnections(), "serve");
         ServerLimits limits = ServerLimits.DEFAULT.withMaxConnections(maxConnections);
         InjectionSettings settings;
         try {
@@ -292,9 +290,8 @@ final class ServeCommand {
             readiness.register("controller", controller::ready);
             readiness.register("namespace-informer", namespaces::hasSynced);
             InjectorMetrics metrics = new InjectorMetrics();
-            metrics.attachController(() -> figures(controller.metrics()));
-            SecretDemand demand =
-                    (namespace, serviceAccount) -> controller.serviceAccountAdmitted(namespace, serviceAccount, false);
+            metrics.attachController(controller::metrics);
+            SecretDemand demand = controller::serviceAccountNeedsSecret;
             return serve(
                     address,
                     ServingTls.serverContext(serving),
@@ -337,10 +334,6 @@ final class ServeCommand {
                 RELOAD_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
         return serving;
-    }
-
-    private static ControllerFigures figures(ControllerMetrics m) {
-        return new ControllerFigures(m.certificatesIssued(), m.caExpiresIn(), m.secretExpiresIn(), m.leader());
     }
 
     /** Starts the HTTPS server and blocks until the JVM is asked to stop (SIGTERM). */

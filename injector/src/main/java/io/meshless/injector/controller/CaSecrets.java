@@ -89,9 +89,21 @@ final class CaSecrets {
             throw new PkiException(
                     source + " annotation " + CA_RETIRE_AFTER, "missing although " + CA_PHASE + " is retiring");
         }
-        boolean generated = CA_ORIGIN_GENERATED.equals(annotations.get(CA_ORIGIN));
-        boolean rotate = "true".equalsIgnoreCase(annotations.get(CA_ROTATE));
-        return new MeshCa(signer, bundle, generated, phase, since, retireAfter, next, previous, rotate);
+        MeshCa.Origin origin = CA_ORIGIN_GENERATED.equals(annotations.get(CA_ORIGIN))
+                ? MeshCa.Origin.GENERATED
+                : MeshCa.Origin.SUPPLIED;
+        CaRotation rotation;
+        switch (phase) {
+            case PUBLISHING:
+                rotation = new CaRotation.Publishing(since, next);
+                break;
+            case RETIRING:
+                rotation = new CaRotation.Retiring(since, retireAfter, previous);
+                break;
+            default:
+                rotation = new CaRotation.Stable(since, "true".equalsIgnoreCase(annotations.get(CA_ROTATE)));
+        }
+        return new MeshCa(signer, bundle, origin, rotation);
     }
 
     /** The Secret of a CA this controller generated (and may therefore rewrite). */
@@ -100,16 +112,20 @@ final class CaSecrets {
         data.put(TLS_CRT, base64(Pem.encode(ca.signer().chain())));
         data.put(TLS_KEY, base64(Pem.encode(ca.signer().privateKey())));
         data.put(CA_CRT, base64(Pem.encode(ca.bundleCertificates())));
-        ca.next().ifPresent(n -> {
-            data.put(NEXT_CRT, base64(Pem.encode(n.chain())));
-            data.put(NEXT_KEY, base64(Pem.encode(n.privateKey())));
-        });
-        ca.previous().ifPresent(p -> data.put(PREVIOUS_CRT, base64(Pem.encode(p))));
         Map<String, String> annotations = new HashMap<>();
         annotations.put(CA_ORIGIN, CA_ORIGIN_GENERATED);
         annotations.put(CA_PHASE, ca.phase().label());
-        ca.phaseSince().ifPresent(t -> annotations.put(CA_PHASE_SINCE, t.toString()));
-        ca.retireAfter().ifPresent(t -> annotations.put(CA_RETIRE_AFTER, t.toString()));
+        ca.rotation().since().ifPresent(t -> annotations.put(CA_PHASE_SINCE, t.toString()));
+        if (ca.rotation() instanceof CaRotation.Publishing publishing) {
+            data.put(NEXT_CRT, base64(Pem.encode(publishing.next().chain())));
+            data.put(NEXT_KEY, base64(Pem.encode(publishing.next().privateKey())));
+        }
+        if (ca.rotation() instanceof CaRotation.Retiring retiring) {
+            if (retiring.previous() != null) {
+                data.put(PREVIOUS_CRT, base64(Pem.encode(retiring.previous())));
+            }
+            annotations.put(CA_RETIRE_AFTER, retiring.retireAfter().toString());
+        }
         return new SecretBuilder()
                 .withMetadata(new ObjectMetaBuilder()
                         .withNamespace(namespace)

@@ -17,6 +17,13 @@
  *       server watches; and the MutatingWebhookConfiguration's {@code caBundle}.</li>
  * </ul>
  *
+ * <h2>How it is built</h2>
+ * {@link io.meshless.injector.controller.CertificateController} holds the informers, the Lease and
+ * the single-threaded work queue; each pass runs one reconciler per job: {@code MeshCaReconciler},
+ * {@code ServingCertificateReconciler}, and on the leader {@code WorkloadSecretReconciler} and
+ * {@code WebhookBundleReconciler}. Decisions are pure functions tested without an API server:
+ * {@code CaRotationPolicy.next} for the CA rotation, {@code WorkloadSecretContent.decide} per Secret.
+ *
  * <h2>Rotating a generated CA</h2>
  * Started automatically at 2/3 of the CA's lifetime, or at once by annotating the CA Secret
  * {@code meshless.io/rotate-ca=true}. The phase is recorded in the CA Secret

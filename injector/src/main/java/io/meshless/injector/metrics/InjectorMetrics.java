@@ -1,5 +1,6 @@
 package io.meshless.injector.metrics;
 
+import io.meshless.injector.controller.ControllerMetrics;
 import io.meshless.injector.webhook.AdmissionReply;
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,7 @@ public final class InjectorMetrics {
     /** Upper bounds in seconds; admission is expected in well under 5 ms. */
     static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
 
-    private volatile Supplier<ControllerFigures> controller;
+    private volatile Supplier<ControllerMetrics> controller;
     private volatile IntSupplier openConnections;
     private final LongAdder connectionsRefused = new LongAdder();
     private final Map<AdmissionReply.Result, LongAdder> admissions = new ConcurrentHashMap<>();
@@ -56,7 +57,7 @@ public final class InjectorMetrics {
      * Adds the controller's figures to every scrape (serve mode). The supplier is called on the
      * scrape thread and must be cheap.
      */
-    public void attachController(Supplier<ControllerFigures> figures) {
+    public void attachController(Supplier<ControllerMetrics> figures) {
         this.controller = Objects.requireNonNull(figures, "figures");
     }
 
@@ -102,7 +103,7 @@ public final class InjectorMetrics {
         out.append("meshless_admission_duration_seconds_count ").append(count).append('\n');
 
         writeConnections(out);
-        Supplier<ControllerFigures> source = controller;
+        Supplier<ControllerMetrics> source = controller;
         if (source != null) {
             writeController(out, source.get());
         }
@@ -126,7 +127,7 @@ public final class InjectorMetrics {
                 .append('\n');
     }
 
-    private static void writeController(StringBuilder out, ControllerFigures figures) {
+    private static void writeController(StringBuilder out, ControllerMetrics figures) {
         out.append("# HELP meshless_certificates_issued_total Certificates issued by this replica's controller.\n");
         out.append("# TYPE meshless_certificates_issued_total counter\n");
         out.append("meshless_certificates_issued_total ")

@@ -37,7 +37,7 @@ public final class PodInjector {
     public static final String AGENT_VOLUME = "meshless-agent";
     public static final String INIT_CONTAINER = "meshless-agent-init";
     public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
-    public static final String JAVAAGENT_FLAG = "-javaagent:" + WorkloadSecrets.AGENT_JAR;
+    public static final String JAVAAGENT_FLAG = "-javaagent:" + PodLayout.AGENT_JAR;
     /**
      * Where a container's own {@code JAVA_TOOL_OPTIONS} from {@code valueFrom} moves to: the new
      * {@code JAVA_TOOL_OPTIONS} refers to it as {@code $(...)}, which Kubernetes expands from the
@@ -97,7 +97,7 @@ public final class PodInjector {
                 }
             }
         }
-        String certDir = agentEnv.getOrDefault(Annotations.envName("cert-dir"), WorkloadSecrets.CERT_DIR);
+        String certDir = agentEnv.getOrDefault(Annotations.envName("cert-dir"), PodLayout.CERT_DIR);
 
         Pod copy = copyOf(pod);
         PodSpec spec = copy.getSpec();
@@ -226,9 +226,9 @@ public final class PodInjector {
                         throw new InjectionDenied("annotation " + annotation + ": \"" + value
                                 + "\" must be an absolute directory path without '..' or ':' (and not /)");
                     }
-                    if (v.startsWith(WorkloadSecrets.AGENT_DIR)) {
+                    if (v.startsWith(PodLayout.AGENT_DIR)) {
                         throw new InjectionDenied("annotation " + annotation + ": \"" + value + "\" must not be inside "
-                                + WorkloadSecrets.AGENT_DIR + ", where the agent jar is mounted");
+                                + PodLayout.AGENT_DIR + ", where the agent jar is mounted");
                     }
                     break;
                 case "mode":
@@ -332,9 +332,9 @@ public final class PodInjector {
             Container container, String certDir, Map<String, String> agentEnv, List<String> warnings)
             throws InjectionDenied {
         List<VolumeMount> mounts = new ArrayList<>(orEmpty(container.getVolumeMounts()));
-        refuseMountAt(container, mounts, certDir, WorkloadSecrets.AGENT_DIR);
+        refuseMountAt(container, mounts, certDir, PodLayout.AGENT_DIR);
         mounts.add(mount(CERTS_VOLUME, certDir));
-        mounts.add(mount(AGENT_VOLUME, WorkloadSecrets.AGENT_DIR));
+        mounts.add(mount(AGENT_VOLUME, PodLayout.AGENT_DIR));
         container.setVolumeMounts(mounts);
 
         List<EnvVar> env = new ArrayList<>(orEmpty(container.getEnv()));
@@ -430,7 +430,7 @@ public final class PodInjector {
 
     private static Volume certsVolume(String serviceAccount) {
         SecretVolumeSource secret = new SecretVolumeSource();
-        secret.setSecretName(WorkloadSecrets.secretName(serviceAccount));
+        secret.setSecretName(PodLayout.secretName(serviceAccount));
         // Not optional: kubelet keeps retrying the mount until the controller has created the Secret,
         // so a pod admitted first starts by itself a few seconds later.
         secret.setOptional(false);
@@ -475,13 +475,13 @@ public final class PodInjector {
 
         VolumeMount agentMount = new VolumeMount();
         agentMount.setName(AGENT_VOLUME);
-        agentMount.setMountPath(WorkloadSecrets.AGENT_DIR);
+        agentMount.setMountPath(PodLayout.AGENT_DIR);
 
         Container init = new Container();
         init.setName(INIT_CONTAINER);
         init.setImage(settings.agentImage());
         init.setImagePullPolicy(settings.imagePullPolicy());
-        init.setCommand(List.of("cp", settings.agentJarInImage(), WorkloadSecrets.AGENT_JAR));
+        init.setCommand(List.of("cp", settings.agentJarInImage(), PodLayout.AGENT_JAR));
         init.setVolumeMounts(List.of(agentMount));
         init.setSecurityContext(security);
         init.setResources(resources);
@@ -493,7 +493,7 @@ public final class PodInjector {
         if (sa == null || sa.isEmpty()) {
             sa = spec.getServiceAccount(); // deprecated alias, still accepted by the API server
         }
-        return sa == null || sa.isEmpty() ? WorkloadSecrets.DEFAULT_SERVICE_ACCOUNT : sa;
+        return sa == null || sa.isEmpty() ? PodLayout.DEFAULT_SERVICE_ACCOUNT : sa;
     }
 
     private Pod copyOf(Pod pod) {

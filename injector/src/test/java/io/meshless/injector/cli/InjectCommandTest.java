@@ -162,6 +162,17 @@ class InjectCommandTest {
     }
 
     @Test
+    void threadsAreACountNotAPortNumber() throws Exception {
+        for (String bad : new String[] {"two", "0", "257", "8443"}) {
+            Run run = run(null, "serve", "--webhook-only", "--threads", bad);
+            assertThat(run.code).as(bad).isEqualTo(2);
+            assertThat(run.stderr)
+                    .as(bad)
+                    .contains("serve: --threads must be a whole number 1-256, not \"" + bad + "\"");
+        }
+    }
+
+    @Test
     void helpExitsZero() throws Exception {
         Run run = run(null, "--help");
         assertThat(run.code).isZero();

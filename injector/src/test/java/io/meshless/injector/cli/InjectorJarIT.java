@@ -7,9 +7,9 @@ import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyType;
 import io.meshless.pki.LeafSpec;
 import io.meshless.pki.Pem;
+import io.meshless.testing.Await;
+import io.meshless.testing.ReportedPort;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +43,6 @@ class InjectorJarIT {
         Path key = Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
         Path caFile = Files.writeString(dir.resolve("ca.crt"), Pem.encode(ca.certificate()));
         Path review = Path.of("src/test/resources/admission/pod-opted-in.json");
-        int port = freePort();
-
         Process server = new ProcessBuilder(
                         javaBin(),
                         "-jar",
@@ -52,7 +50,7 @@ class InjectorJarIT {
                         "serve",
                         "--webhook-only",
                         "--port",
-                        Integer.toString(port),
+                        "0",
                         "--bind",
                         "127.0.0.1",
                         "--tls-cert-file",
@@ -65,6 +63,11 @@ class InjectorJarIT {
                 .redirectOutput(dir.resolve("server.log").toFile())
                 .start();
         try {
+            int port = ReportedPort.in(
+                    dir.resolve("server.log"),
+                    ServeLog.LISTENING,
+                    Await.atMost(Duration.ofSeconds(60))
+                            .whileAlive(server, () -> Files.readString(dir.resolve("server.log"))));
             String base = "https://localhost:" + port;
             awaitReady(base, caFile, server);
 
@@ -157,17 +160,13 @@ class InjectorJarIT {
         assertThat(out).isEqualTo(Files.readString(Path.of("src/test/resources/inject/multi.injected.yaml")));
     }
 
-    private static void awaitReady(String base, Path caFile, Process server) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertThat(server.isAlive()).as("webhook process exited early").isTrue();
-            Result ready = curl(caFile, "-w", " %{http_code}", base + "/readyz");
-            if (ready.out.endsWith(" 200")) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("webhook did not become ready in 60 s");
+    private static void awaitReady(String base, Path caFile, Process server) {
+        Await.atMost(Duration.ofSeconds(60))
+                .every(Duration.ofMillis(200))
+                .whileAlive(server, () -> "webhook process exited early")
+                .until("the webhook to become ready", () -> curl(caFile, "-w", " %{http_code}", base + "/readyz")
+                        .out
+                        .endsWith(" 200"));
     }
 
     private static Result curl(Path caFile, String... args) throws Exception {
@@ -185,12 +184,6 @@ class InjectorJarIT {
             throw new AssertionError("timed out: " + command);
         }
         return new Object[] {process.exitValue(), out};
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static String javaBin() {

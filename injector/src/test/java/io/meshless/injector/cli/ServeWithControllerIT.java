@@ -10,18 +10,19 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.meshless.testing.Await;
+import io.meshless.testing.ReportedPort;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -69,7 +70,6 @@ class ServeWithControllerIT {
                             .endMetadata()
                             .build())
                     .create();
-            int port = freePort();
             Path servingDir = Files.createDirectories(dir.resolve("serving"));
             injector = new ProcessBuilder(
                             javaBin(),
@@ -80,7 +80,7 @@ class ServeWithControllerIT {
                             "target/meshless-injector.jar",
                             "serve",
                             "--port",
-                            Integer.toString(port),
+                            "0",
                             "--bind",
                             "127.0.0.1",
                             "--namespace",
@@ -93,6 +93,7 @@ class ServeWithControllerIT {
                     .redirectOutput(dir.resolve("injector.log").toFile())
                     .start();
             Process running = injector;
+            int port = reportedPort(running);
 
             await(
                     () -> admin.secrets()
@@ -207,7 +208,6 @@ class ServeWithControllerIT {
             Path key = Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
             Path caFile =
                     Files.writeString(dir.resolve("user-ca.crt"), io.meshless.pki.Pem.encode(userCa.certificate()));
-            int port = freePort();
             injector = new ProcessBuilder(
                             javaBin(),
                             "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
@@ -217,7 +217,7 @@ class ServeWithControllerIT {
                             "target/meshless-injector.jar",
                             "serve",
                             "--port",
-                            Integer.toString(port),
+                            "0",
                             "--bind",
                             "127.0.0.1",
                             "--namespace",
@@ -234,6 +234,7 @@ class ServeWithControllerIT {
                     .redirectOutput(dir.resolve("injector.log").toFile())
                     .start();
             Process running = injector;
+            int port = reportedPort(running);
             String base = "https://" + HOST + ":" + port;
             await(
                     () -> curl(caFile, port, "-o", "/dev/null", "-w", "%{http_code}", base + "/readyz")
@@ -276,18 +277,21 @@ class ServeWithControllerIT {
         }
     }
 
-    private void await(BooleanSupplier condition, Process process, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("injector exited while waiting for " + what + ":\n" + log());
-            }
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("timed out waiting for " + what + ":\n" + log());
+    /** The port {@code serve --port 0} bound, from its log line. */
+    private int reportedPort(Process process) {
+        return ReportedPort.in(
+                dir.resolve("injector.log"),
+                ServeLog.LISTENING,
+                Await.atMost(Duration.ofSeconds(90))
+                        .every(Duration.ofMillis(250))
+                        .whileAlive(process, this::log));
+    }
+
+    private void await(Await.Condition condition, Process process, String what) {
+        Await.atMost(Duration.ofSeconds(90))
+                .every(Duration.ofMillis(250))
+                .whileAlive(process, this::log)
+                .until(what, condition);
     }
 
     private String log() throws IOException {
@@ -316,12 +320,6 @@ class ServeWithControllerIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

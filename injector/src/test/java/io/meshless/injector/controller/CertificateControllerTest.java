@@ -18,6 +18,7 @@ import io.meshless.pki.TrustBundle;
 import io.meshless.pki.WorkloadCredentials;
 import io.meshless.pki.reload.ReloadListener;
 import io.meshless.pki.reload.WatchedCertDirectory;
+import io.meshless.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -135,10 +136,9 @@ class CertificateControllerTest {
         h.injectedPod(APP_NS, "orders-2", "orders");
         // Watch events arrive in order: once orders-2 is cached, every pod created before it was
         // either delivered too or filtered out by the API server.
-        ControllerHarness.await(
-                Duration.ofSeconds(60),
-                () -> controller.cachedPods().contains(APP_NS + "/orders-2"),
-                "the informer to see orders-2");
+        Await.atMost(Duration.ofSeconds(60)).until("the informer to see orders-2", () -> controller
+                .cachedPods()
+                .contains(APP_NS + "/orders-2"));
         controller.reconcileNow();
 
         assertThat(controller.cachedPods())
@@ -184,16 +184,14 @@ class CertificateControllerTest {
     }
 
     @Test
-    void dryRunAdmissionCreatesNothing() {
+    void admittedServiceAccountGetsItsSecretBeforeAnyPodIsWatched() {
+        // The webhook never reports a dry run (see WebhookHttpsTest); without the report no pod asks for a Secret.
         CertificateController controller =
                 h.startLeader("replica-a", h.config("replica-a", servingDir).build());
-
-        controller.serviceAccountAdmitted(APP_NS, "orders", true);
         controller.reconcileNow();
         assertThat(h.secret(APP_NS, "meshless-orders")).isNull();
 
-        // The same signal without dryRun does create it: the check above can fail.
-        controller.serviceAccountAdmitted(APP_NS, "orders", false);
+        controller.serviceAccountNeedsSecret(APP_NS, "orders");
         controller.reconcileNow();
         assertThat(h.secret(APP_NS, "meshless-orders")).isNotNull();
     }
@@ -217,10 +215,8 @@ class CertificateControllerTest {
 
         // The edit reaches the controller as a watch event, and that event drives the repair: an
         // explicit pass right after the update may still see the informer's older, intact copy.
-        ControllerHarness.await(
-                Duration.ofSeconds(30),
-                () -> usable(h.secret(APP_NS, "meshless-orders")),
-                "the damaged Secret to be reissued");
+        Await.atMost(Duration.ofSeconds(30))
+                .until("the damaged Secret to be reissued", () -> usable(h.secret(APP_NS, "meshless-orders")));
         Secret repaired = h.secret(APP_NS, "meshless-orders");
         assertThat(certificates(repaired, "tls.crt").get(0).getSerialNumber())
                 .isNotEqualTo(certificates(original, "tls.crt").get(0).getSerialNumber());
@@ -320,17 +316,17 @@ class CertificateControllerTest {
                     }
                 })) {
             watched.start();
-            ControllerHarness.await(
-                    Duration.ofSeconds(10), () -> watched.current().isPresent(), "the watcher to load");
+            Await.atMost(Duration.ofSeconds(10))
+                    .until("the watcher to load", () -> watched.current().isPresent());
             assertThat(watched.current().get().serialHex()).isEqualTo(first.serialHex());
 
             h.clock.advance(Duration.ofHours(18));
             controller.reconcileNow();
             String renewedSerial = CertDirectory.load(servingDir, h.clock).serialHex();
-            ControllerHarness.await(
-                    Duration.ofSeconds(10),
-                    () -> watched.current().get().serialHex().equals(renewedSerial),
-                    "the watcher to reload");
+            Await.atMost(Duration.ofSeconds(10))
+                    .until(
+                            "the watcher to reload",
+                            () -> watched.current().get().serialHex().equals(renewedSerial));
             assertThat(rejected).as("half-written sets seen by the watcher").isEmpty();
         }
         WorkloadCredentials second = CertDirectory.load(servingDir, h.clock);

@@ -26,6 +26,7 @@ import io.meshless.pki.CertificateReader;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.PrivateKeyReader;
+import io.meshless.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.CertPath;
@@ -45,7 +46,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 /** A mock API server in CRUD mode plus the objects a controller needs, and assertions on what it wrote. */
 final class ControllerHarness implements AutoCloseable {
@@ -114,7 +114,7 @@ final class ControllerHarness implements AutoCloseable {
 
     CertificateController startLeader(String identity, ControllerConfig config) {
         CertificateController controller = start(identity, config);
-        await(Duration.ofSeconds(60), controller::isLeader, identity + " to become leader");
+        Await.atMost(Duration.ofSeconds(60)).until(identity + " to become leader", controller::isLeader);
         controller.reconcileNow();
         return controller;
     }
@@ -223,12 +223,8 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     Secret awaitSecret(String namespace, String name) {
-        Secret[] found = new Secret[1];
-        await(
-                Duration.ofSeconds(60),
-                () -> (found[0] = secret(namespace, name)) != null,
-                "Secret " + namespace + "/" + name);
-        return found[0];
+        return Await.atMost(Duration.ofSeconds(60))
+                .untilPresent("Secret " + namespace + "/" + name, () -> secret(namespace, name));
     }
 
     void putSecret(String namespace, String name, Map<String, String> textData) {
@@ -280,22 +276,6 @@ final class ControllerHarness implements AutoCloseable {
         params.setRevocationEnabled(false);
         params.setDate(Date.from(at));
         CertPathValidator.getInstance("PKIX").validate(path, params);
-    }
-
-    /** Polls (no fixed sleep) until the condition holds, failing after the bound. */
-    static void await(Duration bound, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + bound + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Not a test: how many workload Secrets per second the controller's issuing path (P-256 key,
@@ -27,8 +26,7 @@ public final class IssuanceRate {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         Clock clock = Clock.systemUTC();
         CertificateAuthority ca = CertificateAuthority.createRoot("rate", Duration.ofDays(30), KeyType.EC_P256, clock);
-        MeshCa mesh = new MeshCa(
-                ca.held(), List.of(ca.certificate()), true, RotationPhase.STABLE, null, null, null, null, false);
+        MeshCa mesh = MeshCa.generated(ca.held());
         ServiceAccount owner = new ServiceAccountBuilder()
                 .withNewMetadata()
                 .withName("sa")
@@ -44,7 +42,7 @@ public final class IssuanceRate {
             while (System.nanoTime() < end) {
                 SpiffeId id = SpiffeId.forServiceAccount("cluster.local", "ns" + n, "sa");
                 HeldCertificate leaf = ca.issue(LeafSpec.builder().spiffeId(id).build());
-                WorkloadSecrets.issued("ns" + n, "meshless-sa", owner, leaf, mesh, id, clock.instant(), null);
+                WorkloadSecretContent.issued("ns" + n, "meshless-sa", owner, leaf, mesh, id, clock.instant(), null);
                 n++;
             }
             double wall = (System.nanoTime() - t0) / 1e9;

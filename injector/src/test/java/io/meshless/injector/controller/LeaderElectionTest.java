@@ -4,6 +4,7 @@ import static io.meshless.injector.controller.ControllerHarness.APP_NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.meshless.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class LeaderElectionTest {
                     h.start("replica-a", h.config("replica-a", dir.resolve("a")).build());
             CertificateController b =
                     h.start("replica-b", h.config("replica-b", dir.resolve("b")).build());
-            ControllerHarness.await(Duration.ofSeconds(60), () -> a.isLeader() || b.isLeader(), "a leader");
+            Await.atMost(Duration.ofSeconds(60)).until("a leader", () -> a.isLeader() || b.isLeader());
             CertificateController leader = a.isLeader() ? a : b;
             CertificateController follower = leader == a ? b : a;
             String leaderAgent = leader == a ? "replica-a" : "replica-b";
@@ -39,7 +40,7 @@ class LeaderElectionTest {
 
             // The webhook signal can reach either replica; both get it and both run passes.
             for (CertificateController c : List.of(a, b)) {
-                c.serviceAccountAdmitted(APP_NS, "orders", false);
+                c.serviceAccountNeedsSecret(APP_NS, "orders");
             }
             leader.reconcileNow();
             follower.reconcileNow();
@@ -59,8 +60,8 @@ class LeaderElectionTest {
 
             // The leader leaves (releasing the Lease); the follower takes over and writes.
             leader.close();
-            ControllerHarness.await(Duration.ofSeconds(60), follower::isLeader, followerAgent + " to take over");
-            follower.serviceAccountAdmitted(APP_NS, "payments", false);
+            Await.atMost(Duration.ofSeconds(60)).until(followerAgent + " to take over", follower::isLeader);
+            follower.serviceAccountNeedsSecret(APP_NS, "payments");
             follower.reconcileNow();
             assertThat(h.secret(APP_NS, "meshless-payments")).isNotNull();
             assertThat(writes(drain(h), followerAgent))

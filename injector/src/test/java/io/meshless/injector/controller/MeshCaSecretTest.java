@@ -16,6 +16,7 @@ import io.meshless.pki.LeafSpec;
 import io.meshless.pki.Pem;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -178,7 +179,7 @@ class MeshCaSecretTest {
             Secret before = h.secret(NAMESPACE, "meshless-ca");
             CertificateController controller =
                     h.startLeader("replica-a", h.config("replica-a", servingDir).build());
-            controller.serviceAccountAdmitted(APP_NS, "orders", false);
+            controller.serviceAccountNeedsSecret(APP_NS, "orders");
             controller.reconcileNow();
 
             Secret workload = h.secret(APP_NS, "meshless-orders");
@@ -190,10 +191,10 @@ class MeshCaSecretTest {
             assertChainsTo(chain, List.of(ROOT.certificate()), h.clock.instant());
 
             // Time passes, leaves renew: the user's Secret stays exactly as the user wrote it.
-            ControllerHarness.await(
-                    Duration.ofSeconds(10),
-                    () -> controller.metrics().secretExpiresIn().containsKey(APP_NS + "/meshless-orders"),
-                    "the controller to see its Secret");
+            Await.atMost(Duration.ofSeconds(10))
+                    .until(
+                            "the controller to see its Secret",
+                            () -> controller.metrics().secretExpiresIn().containsKey(APP_NS + "/meshless-orders"));
             h.clock.advance(Duration.ofDays(2));
             controller.reconcileNow();
             Secret after = h.secret(NAMESPACE, "meshless-ca");
@@ -219,7 +220,7 @@ class MeshCaSecretTest {
 
             CertificateController controller =
                     h.startLeader("replica-a", h.config("replica-a", servingDir).build());
-            controller.serviceAccountAdmitted(APP_NS, "orders", false);
+            controller.serviceAccountNeedsSecret(APP_NS, "orders");
             controller.reconcileNow();
 
             assertThat(controller.caProblem()).hasValueSatisfying(p -> assertThat(p.getMessage())

@@ -2,6 +2,7 @@ package io.meshless.injector.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.injector.controller.ControllerMetrics;
 import io.meshless.injector.webhook.AdmissionReply;
 import java.time.Duration;
 import java.util.Map;
@@ -33,10 +34,10 @@ class InjectorMetricsTest {
     }
 
     @Test
-    void rendersControllerFiguresAtScrapeTimeWithEscapedLabels() {
+    void rendersControllerMetricsAtScrapeTimeWithEscapedLabels() {
         InjectorMetrics metrics = new InjectorMetrics();
         long[] issued = {0};
-        metrics.attachController(() -> new ControllerFigures(
+        metrics.attachController(() -> new ControllerMetrics(
                 issued[0],
                 Optional.of(Duration.ofDays(300)),
                 Map.of("shop/meshless-orders", Duration.ofHours(20), "we\"ird/x", Duration.ofSeconds(-5)),

@@ -21,7 +21,7 @@ import java.util.Map;
  * anything) has to change about an existing one. Decisions use the annotations written at
  * issuance plus a hash of the data, so a healthy Secret is never parsed.
  */
-final class WorkloadSecrets {
+final class WorkloadSecretContent {
 
     static final String TYPE_TLS = "kubernetes.io/tls";
 
@@ -48,7 +48,7 @@ final class WorkloadSecrets {
         }
     }
 
-    private WorkloadSecrets() {}
+    private WorkloadSecretContent() {}
 
     static Decision decide(Secret secret, MeshCa ca, SpiffeId expected, Instant now) {
         if (secret == null) {

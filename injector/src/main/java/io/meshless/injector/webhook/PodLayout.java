@@ -1,10 +1,10 @@
 package io.meshless.injector.webhook;
 
 /**
- * The names the webhook and the certificate controller must agree on: where the workload
- * certificate Secret is mounted and what the per-service-account Secret is called.
+ * Where an injected pod finds what the webhook puts in it: the workload certificate Secret's
+ * mount (and which Secret that is, a name the certificate controller agrees on) and the agent jar.
  */
-public final class WorkloadSecrets {
+public final class PodLayout {
     /** Default directory of tls.crt / tls.key / ca.crt in the pod (the agent's default cert-dir). */
     public static final String CERT_DIR = "/var/run/meshless/certs";
     /** Where the init container copies the agent jar. */
@@ -13,7 +13,7 @@ public final class WorkloadSecrets {
     public static final String AGENT_JAR = AGENT_DIR + "/meshless-agent.jar";
     public static final String DEFAULT_SERVICE_ACCOUNT = "default";
 
-    private WorkloadSecrets() {}
+    private PodLayout() {}
 
     /** The {@code kubernetes.io/tls} Secret that holds the certificate of a service account's pods. */
     public static String secretName(String serviceAccount) {

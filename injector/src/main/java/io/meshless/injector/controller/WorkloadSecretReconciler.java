@@ -168,13 +168,14 @@ final class WorkloadSecretReconciler {
             log.debug("service account {} does not exist (yet); no Secret", key);
             return false;
         }
-        HeldCertificate leaf = new CertificateAuthority(current.signer(), clock)
-                .issue(LeafSpec.builder()
-                        .spiffeId(id)
-                        .keyType(config.leafKeyType())
-                        .lifetime(config.leafLifetime())
-                        .notBefore(now)
-                        .build());
+        LeafSpec.Builder spec = LeafSpec.builder()
+                .spiffeId(id)
+                .keyType(config.leafKeyType())
+                .lifetime(config.leafLifetime())
+                .notBefore(now);
+        // For clients that verify a name, not a SPIFFE ID (nginx proxy_ssl_name, Go, curl).
+        id.serviceAccountDnsName().ifPresent(spec::dnsName);
+        HeldCertificate leaf = new CertificateAuthority(current.signer(), clock).issue(spec.build());
         Secret secret = WorkloadSecretContent.issued(
                 namespace,
                 name,

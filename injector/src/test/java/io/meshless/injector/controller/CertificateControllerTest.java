@@ -85,6 +85,11 @@ class CertificateControllerTest {
             assertThat(san.get(0)).isEqualTo(6);
             assertThat(san.get(1)).isEqualTo("spiffe://cluster.local/ns/shop/sa/orders");
         });
+        // The one DNS SAN, for clients that verify names (nginx proxy_ssl_name, Go, curl).
+        assertThat(leaf.getSubjectAlternativeNames())
+                .filteredOn(san -> san.get(0).equals(2))
+                .extracting(san -> (Object) san.get(1))
+                .containsExactly("orders.shop.serviceaccount.cluster.local");
         assertThat(leaf.getExtendedKeyUsage()).contains(SERVER_AUTH, CLIENT_AUTH);
         assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
         assertThat(leaf.getPublicKey().getAlgorithm()).isIn("EC", "ECDSA");
@@ -255,6 +260,10 @@ class CertificateControllerTest {
         assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
         assertThat(SpiffeId.fromCertificate(after))
                 .contains(SpiffeId.parse("spiffe://prod.example.org/ns/shop/sa/orders"));
+        assertThat(after.getSubjectAlternativeNames())
+                .filteredOn(san -> san.get(0).equals(2))
+                .extracting(san -> (Object) san.get(1))
+                .containsExactly("orders.shop.serviceaccount.prod.example.org");
     }
 
     @Test

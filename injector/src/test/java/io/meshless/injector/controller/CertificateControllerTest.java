@@ -267,6 +267,28 @@ class CertificateControllerTest {
     }
 
     @Test
+    void issuesSecretForAnnotatedServiceAccountWithoutInjectedPods() throws Exception {
+        h.serviceAccount("ingress-nginx", "ingress-nginx", Map.of("meshless.io/certificate", "true"));
+        h.serviceAccount("ingress-nginx", "other", Map.of("meshless.io/certificate", "false"));
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+
+        Secret secret = h.awaitSecret("ingress-nginx", "meshless-ingress-nginx");
+        controller.reconcileNow();
+
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        X509Certificate leaf = certificates(secret, "tls.crt").get(0);
+        assertThat(SpiffeId.fromCertificate(leaf))
+                .contains(SpiffeId.parse("spiffe://cluster.local/ns/ingress-nginx/sa/ingress-nginx"));
+        assertThat(leaf.getSubjectAlternativeNames())
+                .filteredOn(san -> san.get(0).equals(2))
+                .extracting(san -> (Object) san.get(1))
+                .containsExactly("ingress-nginx.ingress-nginx.serviceaccount.cluster.local");
+        assertChainsTo(certificates(secret, "tls.crt"), certificates(secret, "ca.crt"), h.clock.instant());
+        assertThat(h.secret("ingress-nginx", "meshless-other")).isNull();
+    }
+
+    @Test
     void leavesForeignSecretOfTheSameNameAlone() {
         h.putSecret(APP_NS, "meshless-orders", Map.of("tls.crt", "not ours"));
         h.injectedPod(APP_NS, "orders-1", "orders");

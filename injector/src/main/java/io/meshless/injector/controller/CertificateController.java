@@ -29,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,24 +85,7 @@ public final class CertificateController implements AutoCloseable {
 
     /** Starts informers, leader election and the periodic resync. Returns at once. */
     public void start() {
-        ResourceEventHandler<Pod> podEvents = new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                if (injected(pod)) {
-                    trigger();
-                }
-            }
-
-            @Override
-            public void onUpdate(Pod before, Pod after) {
-                if (injected(after) && !injected(before)) {
-                    trigger();
-                }
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean unknownFinalState) {}
-        };
+        ResourceEventHandler<Pod> podEvents = triggerOnArrival(CertificateController::injected);
         ResourceEventHandler<Secret> secretEvents = new ResourceEventHandler<>() {
             @Override
             public void onAdd(Secret s) {}
@@ -116,24 +100,7 @@ public final class CertificateController implements AutoCloseable {
                 trigger();
             }
         };
-        ResourceEventHandler<ServiceAccount> accountEvents = new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(ServiceAccount account) {
-                if (wantsCertificate(account)) {
-                    trigger();
-                }
-            }
-
-            @Override
-            public void onUpdate(ServiceAccount before, ServiceAccount after) {
-                if (wantsCertificate(after) && !wantsCertificate(before)) {
-                    trigger();
-                }
-            }
-
-            @Override
-            public void onDelete(ServiceAccount account, boolean unknownFinalState) {}
-        };
+        ResourceEventHandler<ServiceAccount> accountEvents = triggerOnArrival(CertificateController::wantsCertificate);
         long resync = config.resyncInterval().toMillis();
         // Only pods our webhook labelled are listed and watched: the API server filters, so the
         // cache and the event stream do not grow with the cluster's pods. The annotation is still
@@ -150,6 +117,28 @@ public final class CertificateController implements AutoCloseable {
         serviceAccounts = client.serviceAccounts().inAnyNamespace().inform(accountEvents, resync);
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
+    }
+
+    /** A pass when an object starts to matter (added so, or updated into it); leaving needs none. */
+    private <T> ResourceEventHandler<T> triggerOnArrival(Predicate<T> matters) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                if (matters.test(object)) {
+                    trigger();
+                }
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                if (matters.test(after) && !matters.test(before)) {
+                    trigger();
+                }
+            }
+
+            @Override
+            public void onDelete(T object, boolean unknownFinalState) {}
+        };
     }
 
     private void startElection() {

@@ -98,8 +98,7 @@ class SlowClientsTest {
         ServerLimits limits = new ServerLimits(LONG, SHORT, LONG, LONG, 1000);
         try (RunningWebhook webhook = new RunningWebhook(dir, limits);
                 SSLSocket socket = webhook.connect()) {
-            socket.getOutputStream().write("POST /mutate HTTP/1.1\r\nHost: lo".getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
+            send(socket, "POST /mutate HTTP/1.1\r\nHost: lo");
 
             String response = readUntilClosed(socket.getInputStream());
 
@@ -115,11 +114,10 @@ class SlowClientsTest {
         ServerLimits limits = new ServerLimits(LONG, LONG, SHORT, LONG, 1000);
         try (RunningWebhook webhook = new RunningWebhook(dir, limits);
                 SSLSocket socket = webhook.connect()) {
-            socket.getOutputStream()
-                    .write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                                    + "Content-Length: 100\r\n\r\n{\"kind\":")
-                            .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
+            send(
+                    socket,
+                    "POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 100\r\n\r\n{\"kind\":");
 
             String response = readUntilClosed(socket.getInputStream());
 
@@ -134,9 +132,7 @@ class SlowClientsTest {
         ServerLimits limits = new ServerLimits(LONG, LONG, LONG, SHORT, 1000);
         try (RunningWebhook webhook = new RunningWebhook(dir, limits);
                 SSLSocket socket = webhook.connect()) {
-            socket.getOutputStream()
-                    .write("GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
+            send(socket, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
 
             // The answer, then nothing: the server closes the connection it keeps alive no longer.
             String response = readUntilClosed(socket.getInputStream());
@@ -149,10 +145,8 @@ class SlowClientsTest {
     void keepsAliveAConnectionThatIsNotIdleTooLong() throws Exception {
         try (RunningWebhook webhook = new RunningWebhook(dir);
                 SSLSocket socket = webhook.connect()) {
-            byte[] request = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < 3; i++) {
-                socket.getOutputStream().write(request);
-                socket.getOutputStream().flush();
+                send(socket, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 assertThat(readResponse(socket.getInputStream())).startsWith("HTTP/1.1 200 OK");
             }
         }
@@ -167,9 +161,7 @@ class SlowClientsTest {
 
             assertThatThrownBy(webhook::connect).isInstanceOf(IOException.class);
 
-            second.getOutputStream()
-                    .write("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            second.getOutputStream().flush();
+            send(second, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
             String metrics = readResponse(second.getInputStream());
             assertThat(metrics)
                     .startsWith("HTTP/1.1 200 OK")
@@ -191,6 +183,11 @@ class SlowClientsTest {
                 .matcher(metrics);
         assertThat(m.find()).as("open connections gauge in %s", metrics).isTrue();
         return Integer.parseInt(m.group(1));
+    }
+
+    private static void send(SSLSocket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
     }
 
     /** Everything the server sends until it closes the connection (bounded by the socket's 20 s). */

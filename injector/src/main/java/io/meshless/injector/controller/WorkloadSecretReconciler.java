@@ -40,11 +40,13 @@ final class WorkloadSecretReconciler {
     private final Set<ServiceAccountKey> demanded = ConcurrentHashMap.newKeySet();
     private final AtomicLong issued = new AtomicLong();
     private final Set<String> reportedProblems = ConcurrentHashMap.newKeySet();
+    private final ControllerEvents events;
 
     WorkloadSecretReconciler(KubernetesClient client, ControllerConfig config, Clock clock) {
         this.client = client;
         this.config = config;
         this.clock = clock;
+        this.events = new ControllerEvents(client, clock);
     }
 
     /** Remembers a service account the webhook admitted a pod of, until its Secret is current. Bounded. */
@@ -88,8 +90,17 @@ final class WorkloadSecretReconciler {
                 if (reconcile(current, key, cachedSecrets)) {
                     demanded.remove(key);
                 }
+                reportedProblems.remove("failed " + key);
             } catch (KubernetesClientException e) {
                 log.warn("could not update the Secret for {}: {} (will retry)", key, e.getMessage());
+                if (reportedProblems.add("failed " + key)) {
+                    events.warning(
+                            key,
+                            "WorkloadCertificateFailed",
+                            "meshless could not write Secret "
+                                    + WorkloadSecretNames.forServiceAccount(key.serviceAccount()) + ": "
+                                    + e.getMessage() + " (will retry)");
+                }
             }
         }
     }
@@ -142,6 +153,12 @@ final class WorkloadSecretReconciler {
             case FOREIGN:
                 if (reportedProblems.add("foreign " + key)) {
                     log.error("Secret {}/{} for {} {}", namespace, name, id, decision.reason);
+                    events.warning(
+                            key,
+                            "WorkloadSecretNotManaged",
+                            "Secret " + name + " exists but " + decision.reason
+                                    + ": meshless issues no certificate for this service account until it is"
+                                    + " removed or renamed");
                 }
                 return true;
             case UPDATE_BUNDLE:

@@ -288,6 +288,17 @@ class CertificateControllerTest {
         controller.reconcileNow();
 
         assertThat(text(h.secret(APP_NS, "meshless-orders"), "tls.crt")).isEqualTo("not ours");
+        // kubectl describe serviceaccount orders shows why it has no certificate.
+        assertThat(h.admin.v1().events().inNamespace(APP_NS).list().getItems())
+                .singleElement()
+                .satisfies(event -> {
+                    assertThat(event.getType()).isEqualTo("Warning");
+                    assertThat(event.getReason()).isEqualTo("WorkloadSecretNotManaged");
+                    assertThat(event.getInvolvedObject().getKind()).isEqualTo("ServiceAccount");
+                    assertThat(event.getInvolvedObject().getName()).isEqualTo("orders");
+                    assertThat(event.getMessage()).contains("Secret meshless-orders exists but");
+                    assertThat(event.getSource().getComponent()).isEqualTo("meshless-injector");
+                });
     }
 
     @Test

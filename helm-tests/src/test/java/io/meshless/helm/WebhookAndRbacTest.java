@@ -233,9 +233,11 @@ class WebhookAndRbacTest {
         assertThat(verbsOn(cluster, "pods")).containsExactlyInAnyOrder("list", "watch");
         assertThat(verbsOn(cluster, "serviceaccounts")).containsExactlyInAnyOrder("get", "list", "watch");
         assertThat(verbsOn(cluster, "namespaces")).containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbsOn(cluster, "events")).containsExactly("create");
         assertThat(cluster)
                 .flatExtracting(PolicyRule::getResources)
-                .containsOnly("secrets", "pods", "serviceaccounts", "namespaces", "mutatingwebhookconfigurations");
+                .containsOnly(
+                        "secrets", "pods", "serviceaccounts", "namespaces", "events", "mutatingwebhookconfigurations");
         assertThat(cluster)
                 .noneMatch(r -> r.getVerbs().contains("delete") || r.getVerbs().contains("deletecollection"));
 

@@ -4,6 +4,7 @@ import static io.meshless.injector.controller.MeshlessMetadata.*;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -28,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,7 @@ public final class CertificateController implements AutoCloseable {
     private volatile boolean closed;
     private volatile SharedIndexInformer<Pod> pods;
     private volatile SharedIndexInformer<Secret> secrets;
+    private volatile SharedIndexInformer<ServiceAccount> serviceAccounts;
     private volatile CompletableFuture<?> election;
 
     public CertificateController(KubernetesClient client, ControllerConfig config, Clock clock) {
@@ -82,24 +85,7 @@ public final class CertificateController implements AutoCloseable {
 
     /** Starts informers, leader election and the periodic resync. Returns at once. */
     public void start() {
-        ResourceEventHandler<Pod> podEvents = new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                if (injected(pod)) {
-                    trigger();
-                }
-            }
-
-            @Override
-            public void onUpdate(Pod before, Pod after) {
-                if (injected(after) && !injected(before)) {
-                    trigger();
-                }
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean unknownFinalState) {}
-        };
+        ResourceEventHandler<Pod> podEvents = triggerOnArrival(CertificateController::injected);
         ResourceEventHandler<Secret> secretEvents = new ResourceEventHandler<>() {
             @Override
             public void onAdd(Secret s) {}
@@ -114,6 +100,7 @@ public final class CertificateController implements AutoCloseable {
                 trigger();
             }
         };
+        ResourceEventHandler<ServiceAccount> accountEvents = triggerOnArrival(CertificateController::wantsCertificate);
         long resync = config.resyncInterval().toMillis();
         // Only pods our webhook labelled are listed and watched: the API server filters, so the
         // cache and the event stream do not grow with the cluster's pods. The annotation is still
@@ -126,8 +113,32 @@ public final class CertificateController implements AutoCloseable {
                 .inAnyNamespace()
                 .withLabel(LABEL_MANAGED_BY, MANAGED_BY)
                 .inform(secretEvents, resync);
+        // Annotations cannot be selected on server-side; ServiceAccounts are small and few per namespace.
+        serviceAccounts = client.serviceAccounts().inAnyNamespace().inform(accountEvents, resync);
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
+    }
+
+    /** A pass when an object starts to matter (added so, or updated into it); leaving needs none. */
+    private <T> ResourceEventHandler<T> triggerOnArrival(Predicate<T> matters) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                if (matters.test(object)) {
+                    trigger();
+                }
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                if (matters.test(after) && !matters.test(before)) {
+                    trigger();
+                }
+            }
+
+            @Override
+            public void onDelete(T object, boolean unknownFinalState) {}
+        };
     }
 
     private void startElection() {
@@ -282,7 +293,16 @@ public final class CertificateController implements AutoCloseable {
                         injectedPods.add(pod);
                     }
                 }
-                workloadSecrets.reconcile(current, injectedPods, secrets.getStore(), () -> leader && !closed);
+                List<ServiceAccountKey> annotated = new ArrayList<>();
+                for (ServiceAccount account : serviceAccounts.getStore().list()) {
+                    if (wantsCertificate(account)) {
+                        annotated.add(ServiceAccountKey.of(
+                                account.getMetadata().getNamespace(),
+                                account.getMetadata().getName()));
+                    }
+                }
+                workloadSecrets.reconcile(
+                        current, injectedPods, annotated, secrets.getStore(), () -> leader && !closed);
                 webhookBundle.reconcile(current);
             }
         } catch (KubernetesClientException e) {
@@ -299,6 +319,15 @@ public final class CertificateController implements AutoCloseable {
      * injected before the label existed are not watched; their Secrets are still renewed, since
      * every workload Secret in the Secret informer is reconciled.
      */
+    /** {@code meshless.io/certificate: "true"}: a Secret for this account even without injected pods. */
+    private static boolean wantsCertificate(ServiceAccount account) {
+        Map<String, String> a = account.getMetadata().getAnnotations();
+        return a != null
+                && "true"
+                        .equalsIgnoreCase(String.valueOf(a.get(SERVICE_ACCOUNT_CERTIFICATE))
+                                .trim());
+    }
+
     private static boolean injected(Pod pod) {
         Map<String, String> a = pod.getMetadata().getAnnotations();
         Map<String, String> l = pod.getMetadata().getLabels();
@@ -321,6 +350,9 @@ public final class CertificateController implements AutoCloseable {
         }
         if (secrets != null) {
             secrets.stop();
+        }
+        if (serviceAccounts != null) {
+            serviceAccounts.stop();
         }
         worker.shutdownNow();
         try {

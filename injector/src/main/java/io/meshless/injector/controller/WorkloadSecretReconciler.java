@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one workload Secret per service account that needs one (leader only): of injected pods,
- * of admissions the webhook reported, and of every workload Secret already there, so Secrets are
+ * of accounts annotated {@code meshless.io/certificate: "true"}, of admissions the webhook reported, and of every workload Secret already there, so Secrets are
  * renewed even when no pod is watched. What to do with each Secret is {@link WorkloadSecretContent#decide}'s call.
  */
 final class WorkloadSecretReconciler {
@@ -40,11 +40,13 @@ final class WorkloadSecretReconciler {
     private final Set<ServiceAccountKey> demanded = ConcurrentHashMap.newKeySet();
     private final AtomicLong issued = new AtomicLong();
     private final Set<String> reportedProblems = ConcurrentHashMap.newKeySet();
+    private final ControllerEvents events;
 
     WorkloadSecretReconciler(KubernetesClient client, ControllerConfig config, Clock clock) {
         this.client = client;
         this.config = config;
         this.clock = clock;
+        this.events = new ControllerEvents(client, clock);
     }
 
     /** Remembers a service account the webhook admitted a pod of, until its Secret is current. Bounded. */
@@ -56,11 +58,18 @@ final class WorkloadSecretReconciler {
 
     /**
      * @param injectedPods the cached pods that came through our webhook
+     * @param annotatedAccounts service accounts annotated {@code meshless.io/certificate: "true"}
      * @param cachedSecrets the informer's cache of managed Secrets
      * @param carryOn false once this replica stopped leading or is closing: stop writing
      */
-    void reconcile(MeshCa current, Collection<Pod> injectedPods, Store<Secret> cachedSecrets, BooleanSupplier carryOn) {
+    void reconcile(
+            MeshCa current,
+            Collection<Pod> injectedPods,
+            Collection<ServiceAccountKey> annotatedAccounts,
+            Store<Secret> cachedSecrets,
+            BooleanSupplier carryOn) {
         Set<ServiceAccountKey> wanted = new LinkedHashSet<>(demanded);
+        wanted.addAll(annotatedAccounts);
         for (Pod pod : injectedPods) {
             String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
             wanted.add(ServiceAccountKey.of(pod.getMetadata().getNamespace(), sa));
@@ -81,8 +90,17 @@ final class WorkloadSecretReconciler {
                 if (reconcile(current, key, cachedSecrets)) {
                     demanded.remove(key);
                 }
+                reportedProblems.remove("failed " + key);
             } catch (KubernetesClientException e) {
                 log.warn("could not update the Secret for {}: {} (will retry)", key, e.getMessage());
+                if (reportedProblems.add("failed " + key)) {
+                    events.warning(
+                            key,
+                            "WorkloadCertificateFailed",
+                            "meshless could not write Secret "
+                                    + WorkloadSecretNames.forServiceAccount(key.serviceAccount()) + ": "
+                                    + e.getMessage() + " (will retry)");
+                }
             }
         }
     }
@@ -135,6 +153,12 @@ final class WorkloadSecretReconciler {
             case FOREIGN:
                 if (reportedProblems.add("foreign " + key)) {
                     log.error("Secret {}/{} for {} {}", namespace, name, id, decision.reason);
+                    events.warning(
+                            key,
+                            "WorkloadSecretNotManaged",
+                            "Secret " + name + " exists but " + decision.reason
+                                    + ": meshless issues no certificate for this service account until it is"
+                                    + " removed or renamed");
                 }
                 return true;
             case UPDATE_BUNDLE:
@@ -168,13 +192,14 @@ final class WorkloadSecretReconciler {
             log.debug("service account {} does not exist (yet); no Secret", key);
             return false;
         }
-        HeldCertificate leaf = new CertificateAuthority(current.signer(), clock)
-                .issue(LeafSpec.builder()
-                        .spiffeId(id)
-                        .keyType(config.leafKeyType())
-                        .lifetime(config.leafLifetime())
-                        .notBefore(now)
-                        .build());
+        LeafSpec.Builder spec = LeafSpec.builder()
+                .spiffeId(id)
+                .keyType(config.leafKeyType())
+                .lifetime(config.leafLifetime())
+                .notBefore(now);
+        // For clients that verify a name, not a SPIFFE ID (nginx proxy_ssl_name, Go, curl).
+        id.serviceAccountDnsName().ifPresent(spec::dnsName);
+        HeldCertificate leaf = new CertificateAuthority(current.signer(), clock).issue(spec.build());
         Secret secret = WorkloadSecretContent.issued(
                 namespace,
                 name,

@@ -85,6 +85,8 @@ class CertificateControllerTest {
             assertThat(san.get(0)).isEqualTo(6);
             assertThat(san.get(1)).isEqualTo("spiffe://cluster.local/ns/shop/sa/orders");
         });
+        // The one DNS SAN, for clients that verify names (nginx proxy_ssl_name, Go, curl).
+        assertThat(dnsNames(leaf)).containsExactly("orders.shop.serviceaccount.cluster.local");
         assertThat(leaf.getExtendedKeyUsage()).contains(SERVER_AUTH, CLIENT_AUTH);
         assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
         assertThat(leaf.getPublicKey().getAlgorithm()).isIn("EC", "ECDSA");
@@ -255,6 +257,26 @@ class CertificateControllerTest {
         assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
         assertThat(SpiffeId.fromCertificate(after))
                 .contains(SpiffeId.parse("spiffe://prod.example.org/ns/shop/sa/orders"));
+        assertThat(dnsNames(after)).containsExactly("orders.shop.serviceaccount.prod.example.org");
+    }
+
+    @Test
+    void issuesSecretForAnnotatedServiceAccountWithoutInjectedPods() throws Exception {
+        h.serviceAccount("ingress-nginx", "ingress-nginx", Map.of("meshless.io/certificate", "true"));
+        h.serviceAccount("ingress-nginx", "other", Map.of("meshless.io/certificate", "false"));
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+
+        Secret secret = h.awaitSecret("ingress-nginx", "meshless-ingress-nginx");
+        controller.reconcileNow();
+
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        X509Certificate leaf = certificates(secret, "tls.crt").get(0);
+        assertThat(SpiffeId.fromCertificate(leaf))
+                .contains(SpiffeId.parse("spiffe://cluster.local/ns/ingress-nginx/sa/ingress-nginx"));
+        assertThat(dnsNames(leaf)).containsExactly("ingress-nginx.ingress-nginx.serviceaccount.cluster.local");
+        assertChainsTo(certificates(secret, "tls.crt"), certificates(secret, "ca.crt"), h.clock.instant());
+        assertThat(h.secret("ingress-nginx", "meshless-other")).isNull();
     }
 
     @Test
@@ -266,6 +288,17 @@ class CertificateControllerTest {
         controller.reconcileNow();
 
         assertThat(text(h.secret(APP_NS, "meshless-orders"), "tls.crt")).isEqualTo("not ours");
+        // kubectl describe serviceaccount orders shows why it has no certificate.
+        assertThat(h.admin.v1().events().inNamespace(APP_NS).list().getItems())
+                .singleElement()
+                .satisfies(event -> {
+                    assertThat(event.getType()).isEqualTo("Warning");
+                    assertThat(event.getReason()).isEqualTo("WorkloadSecretNotManaged");
+                    assertThat(event.getInvolvedObject().getKind()).isEqualTo("ServiceAccount");
+                    assertThat(event.getInvolvedObject().getName()).isEqualTo("orders");
+                    assertThat(event.getMessage()).contains("Secret meshless-orders exists but");
+                    assertThat(event.getSource().getComponent()).isEqualTo("meshless-injector");
+                });
     }
 
     @Test
@@ -357,5 +390,16 @@ class CertificateControllerTest {
                         .get(0)
                         .getSubjectX500Principal());
         assertThat(leader.isLeader()).isTrue();
+    }
+
+    /** The certificate's DNS SANs (type 2). */
+    private static List<Object> dnsNames(X509Certificate certificate) throws Exception {
+        List<Object> names = new java.util.ArrayList<>();
+        for (List<?> san : certificate.getSubjectAlternativeNames()) {
+            if (Integer.valueOf(2).equals(san.get(0))) {
+                names.add(san.get(1));
+            }
+        }
+        return names;
     }
 }

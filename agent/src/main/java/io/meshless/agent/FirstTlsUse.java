@@ -19,7 +19,7 @@ import java.security.ProtectionDomain;
  * <p>Everything here runs before the application's {@code main}, so it is written for start-up time:
  * JDK types and the config classes only, no lambdas, method references or streams (the first one
  * bootstraps {@code java.lang.invoke}, which the JVM otherwise never needs for a small program).
- * Called reflectively by {@code AgentBootstrap}; never throws into the application.
+ * Called directly by {@code AgentBootstrap}; never throws into the application.
  */
 public final class FirstTlsUse implements ClassFileTransformer {
 

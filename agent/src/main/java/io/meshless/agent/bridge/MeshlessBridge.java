@@ -41,7 +41,7 @@ public final class MeshlessBridge {
     public static volatile Predicate<Object> refuseResumption;
 
     /**
-     * A library's own host-name verifier (OkHttp's, Apache HttpClient 5's) has just refused a server:
+     * A library's own host-name verifier (OkHttp's, Apache HttpClient 5's and 4.5's) has just refused a server:
      * (host name, the server's leaf certificate) → true when the agent authorized that leaf by SPIFFE
      * ID during the handshake, so the refusal is overruled by secure naming.
      */

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +113,26 @@ class InjectorWorkloadTest {
         Container injector = injectorContainer(chart.render());
         assertThat(injector.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(injector.getResources().getLimits()).containsKey("memory");
+    }
+
+    @Test
+    void jvmIsSizedForItsContainerAsTheImageIs() throws Exception {
+        Container injector = injectorContainer(chart.render());
+        String javaOptions = injector.getEnv().stream()
+                .filter(e -> "JDK_JAVA_OPTIONS".equals(e.getName()))
+                .findFirst()
+                .orElseThrow()
+                .getValue();
+        assertThat(javaOptions)
+                .contains("-XX:MaxRAMPercentage=50.0")
+                .contains("-XX:+UseSerialGC")
+                .contains("-XX:+ExitOnOutOfMemoryError");
+        assertThat(injector.getResources().getLimits().get("memory").toString()).isEqualTo("256Mi");
+        assertThat(injector.getResources().getRequests().get("memory").toString())
+                .isEqualTo("160Mi");
+        // The image alone (docker run) starts with the same JVM options as the chart.
+        String dockerfile = Files.readString(Paths.get("../images/injector/Dockerfile"));
+        assertThat(dockerfile).contains("ENV JDK_JAVA_OPTIONS=\"" + javaOptions + "\"");
     }
 
     @Test

@@ -134,6 +134,32 @@ public final class SpiffeId {
         }
     }
 
+    /**
+     * The DNS name for a Kubernetes service-account ID {@code /ns/<ns>/sa/<sa>}, for clients that
+     * verify a server by name rather than by SPIFFE ID (nginx {@code proxy_ssl_name}, Go's {@code
+     * ServerName}, curl): {@code <sa>.<ns>.serviceaccount.<trust-domain>}, e.g. {@code
+     * orders.shop.serviceaccount.cluster.local}. It can never be a Service's or a pod's name, which
+     * have {@code svc} or {@code pod} where this has {@code serviceaccount}. Empty for other paths
+     * and when the result would not be a valid host name (an '_' in the trust domain, a label over
+     * 63 or a name over 253 characters).
+     */
+    public Optional<String> serviceAccountDnsName() {
+        String[] segments = path.split("/", -1);
+        if (segments.length != 5 || !segments[1].equals("ns") || !segments[3].equals("sa")) {
+            return Optional.empty();
+        }
+        String name = segments[4] + "." + segments[2] + ".serviceaccount." + trustDomain;
+        if (name.length() > 253) {
+            return Optional.empty();
+        }
+        for (String label : name.split("\\.", -1)) {
+            if (!label.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(name);
+    }
+
     public String trustDomain() {
         return trustDomain;
     }

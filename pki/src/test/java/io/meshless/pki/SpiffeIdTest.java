@@ -16,6 +16,41 @@ class SpiffeIdTest {
     }
 
     @Test
+    void serviceAccountIdsHaveADnsNameThatNoServiceCanHave() {
+        assertThat(SpiffeId.forServiceAccount("cluster.local", "shop", "orders").serviceAccountDnsName())
+                .hasValue("orders.shop.serviceaccount.cluster.local");
+        assertThat(SpiffeId.forServiceAccount("example.org", "ingress-nginx", "ingress-nginx")
+                        .serviceAccountDnsName())
+                .hasValue("ingress-nginx.ingress-nginx.serviceaccount.example.org");
+        // Service account names are DNS subdomains: dots stay, the name is still a host name.
+        assertThat(SpiffeId.forServiceAccount("cluster.local", "shop", "orders.v2")
+                        .serviceAccountDnsName())
+                .hasValue("orders.v2.shop.serviceaccount.cluster.local");
+    }
+
+    @Test
+    void noDnsNameForOtherPathsOrWhatIsNoHostName() {
+        assertThat(SpiffeId.parse("spiffe://cluster.local/web").serviceAccountDnsName())
+                .isEmpty();
+        assertThat(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/web/extra").serviceAccountDnsName())
+                .isEmpty();
+        assertThat(SpiffeId.parse("spiffe://cluster.local/ns/shop/x/web").serviceAccountDnsName())
+                .isEmpty();
+        assertThat(SpiffeId.parse("spiffe://my_domain/ns/shop/sa/web").serviceAccountDnsName())
+                .isEmpty();
+        assertThat(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/Web").serviceAccountDnsName())
+                .isEmpty();
+        assertThat(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/" + "a".repeat(64))
+                        .serviceAccountDnsName())
+                .isEmpty();
+        String long63 = "a".repeat(63);
+        assertThat(SpiffeId.parse(
+                                "spiffe://cluster.local/ns/shop/sa/" + String.join(".", long63, long63, long63, long63))
+                        .serviceAccountDnsName())
+                .isEmpty();
+    }
+
+    @Test
     void refusesIdsTheSpecForbids() {
         assertThatThrownBy(() -> SpiffeId.parse("https://cluster.local/x"))
                 .hasMessageContaining("must start with 'spiffe://'");

@@ -34,6 +34,10 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Prints one line per rate: {@code rate=… p50_ms=… p99_ms=… max_ms=… sent=… failed=… rss_mb=…},
  * after a first line {@code rate=sequential …}: one connection, one review after another, 2 s.
+ * With {@code --slow-connections N} (default 0) a last line {@code rate=slow …}: the same pool at
+ * {@code --slow-rate} (default 100) reviews/s while N other connections each send one header byte
+ * per second ({@link SlowClients}), with how many of them were open at the end and how many the
+ * server closed.
  */
 public final class WebhookLoad {
     private static final int MAX_QUEUED = 20_000;
@@ -110,7 +114,48 @@ public final class WebhookLoad {
                     counts[1],
                     rss);
         }
+        int slow = args.intValue("slow-connections", 0);
+        if (slow > 0) {
+            slowPhase(pool, tls, uri, slow, args.intValue("slow-rate", 100), seconds, pid);
+        }
         pool.forEach(Worker::close);
+    }
+
+    /** The pool at {@code rate}/s while {@code count} slow connections hold on to the server. */
+    private static void slowPhase(
+            List<Worker> pool, SSLContext tls, URI uri, int count, int rate, double seconds, String pid)
+            throws InterruptedException {
+        try (SlowClients slow = new SlowClients(tls, uri, count)) {
+            slow.start();
+            // Bounded: at most 30 s for the slow connections to be open (2 s per handshake, 16 at a time).
+            long openBy = System.nanoTime() + 30_000_000_000L;
+            while (slow.open() < count && System.nanoTime() < openBy) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(2_000); // every slow connection has sent its first bytes
+            int openAtStart = slow.open();
+            Stats latency = new Stats();
+            long[] counts = run(pool, rate, seconds, latency);
+            String rss = pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "rate=slow rps=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=%d rss_mb=%s"
+                            + " slow_connections=%d slow_open_at_start=%d slow_open_at_end=%d slow_opened=%d"
+                            + " slow_open_failed=%d slow_closed_by_server=%d%n",
+                    rate,
+                    latency.percentileMicros(50) / 1000,
+                    latency.percentileMicros(99) / 1000,
+                    latency.percentileMicros(100) / 1000,
+                    counts[0],
+                    counts[1],
+                    rss,
+                    count,
+                    openAtStart,
+                    slow.open(),
+                    slow.opened(),
+                    slow.failedOpens(),
+                    slow.closedByServer());
+        }
     }
 
     /** Reviews due at rate/s for the given seconds over the pool's connections; {sent, failed}. */

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.meshless.injector.controller.CertificateController;
 import io.meshless.injector.controller.ControllerConfig;
 import io.meshless.injector.http.Readiness;
+import io.meshless.injector.http.ServerLimits;
 import io.meshless.injector.http.ServingCertificateFiles;
 import io.meshless.injector.http.ServingTls;
 import io.meshless.injector.http.WebhookServer;
@@ -56,7 +57,9 @@ final class ServeCommand {
             "  --agent-jar-in-image PATH  agent jar inside that image (default "
                     + InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE + ")",
             "  --agent-image-pull-policy P  Always, IfNotPresent (default) or Never",
-            "  --threads N                request threads (default 8)",
+            "  --threads N                event-loop threads (default 2); each serves any number of connections",
+            "  --max-connections N        connections open at once (default " + ServerLimits.DEFAULT.maxConnections()
+                    + "); slow clients lose theirs after 10 s without a complete request",
             "webhook only:",
             "  --webhook-only             no controller, no Kubernetes API; pod-level opt-in only",
             "  --tls-cert-file F          serving certificate chain (PEM), re-read when it changes",
@@ -92,6 +95,7 @@ final class ServeCommand {
                         "--agent-jar-in-image",
                         "--agent-image-pull-policy",
                         "--threads",
+                        "--max-connections",
                         "--tls-cert-file",
                         "--tls-key-file",
                         "--namespace",
@@ -107,7 +111,10 @@ final class ServeCommand {
                     "serve: unexpected argument \"" + options.positional().get(0) + "\"");
         }
         int port = options.port("--port", 8443, "serve");
-        int threads = options.number("--threads", 1, 256, 8, "serve");
+        int threads = options.number("--threads", 1, 256, 2, "serve");
+        int maxConnections =
+                options.number("--max-connections", 1, 100_000, ServerLimits.DEFAULT.maxConnections(), "serve");
+        ServerLimits limits = ServerLimits.DEFAULT.withMaxConnections(maxConnections);
         InjectionSettings settings;
         try {
             settings = InjectionSettings.defaults()
@@ -148,12 +155,12 @@ final class ServeCommand {
             if (cert == null || key == null) {
                 throw new UsageException("serve --webhook-only needs --tls-cert-file F and --tls-key-file F");
             }
-            return webhookOnly(address, Path.of(cert), Path.of(key), settings, threads, clock, stderr);
+            return webhookOnly(address, Path.of(cert), Path.of(key), settings, threads, limits, clock, stderr);
         }
         if (options.has("--tls-cert-file") != options.has("--tls-key-file")) {
             throw new UsageException("serve: --tls-cert-file and --tls-key-file go together");
         }
-        return withController(address, options, settings, threads, clock, stderr);
+        return withController(address, options, settings, threads, limits, clock, stderr);
     }
 
     private static int webhookOnly(
@@ -162,6 +169,7 @@ final class ServeCommand {
             Path key,
             InjectionSettings settings,
             int threads,
+            ServerLimits limits,
             Clock clock,
             PrintStream stderr) {
         Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -179,6 +187,7 @@ final class ServeCommand {
                     metrics,
                     readiness,
                     threads,
+                    limits,
                     resources,
                     stderr);
         } catch (Exception e) {
@@ -194,6 +203,7 @@ final class ServeCommand {
             Arguments options,
             InjectionSettings settings,
             int threads,
+            ServerLimits limits,
             Clock clock,
             PrintStream stderr)
             throws UsageException {
@@ -291,6 +301,7 @@ final class ServeCommand {
                     metrics,
                     readiness,
                     threads,
+                    limits,
                     resources,
                     stderr);
         } catch (Exception e) {
@@ -335,13 +346,14 @@ final class ServeCommand {
             InjectorMetrics metrics,
             Readiness readiness,
             int threads,
+            ServerLimits limits,
             Deque<AutoCloseable> resources,
             PrintStream stderr)
             throws Exception {
         ObjectMapper json = KubernetesJson.newMapper();
         AdmissionReviewHandler handler =
                 new AdmissionReviewHandler(new PodInjector(settings, json), labels, demand, json);
-        WebhookServer server = WebhookServer.start(address, tls, handler, metrics, readiness, threads);
+        WebhookServer server = WebhookServer.start(address, tls, handler, metrics, readiness, threads, limits);
         resources.push(server);
         LOG.info(
                 "meshless injector webhook listening on https://{}:{}/mutate",

@@ -4,6 +4,7 @@ import static io.meshless.injector.controller.MeshlessMetadata.*;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -62,6 +63,7 @@ public final class CertificateController implements AutoCloseable {
     private volatile boolean closed;
     private volatile SharedIndexInformer<Pod> pods;
     private volatile SharedIndexInformer<Secret> secrets;
+    private volatile SharedIndexInformer<ServiceAccount> serviceAccounts;
     private volatile CompletableFuture<?> election;
 
     public CertificateController(KubernetesClient client, ControllerConfig config, Clock clock) {
@@ -114,6 +116,24 @@ public final class CertificateController implements AutoCloseable {
                 trigger();
             }
         };
+        ResourceEventHandler<ServiceAccount> accountEvents = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(ServiceAccount account) {
+                if (wantsCertificate(account)) {
+                    trigger();
+                }
+            }
+
+            @Override
+            public void onUpdate(ServiceAccount before, ServiceAccount after) {
+                if (wantsCertificate(after) && !wantsCertificate(before)) {
+                    trigger();
+                }
+            }
+
+            @Override
+            public void onDelete(ServiceAccount account, boolean unknownFinalState) {}
+        };
         long resync = config.resyncInterval().toMillis();
         // Only pods our webhook labelled are listed and watched: the API server filters, so the
         // cache and the event stream do not grow with the cluster's pods. The annotation is still
@@ -126,6 +146,8 @@ public final class CertificateController implements AutoCloseable {
                 .inAnyNamespace()
                 .withLabel(LABEL_MANAGED_BY, MANAGED_BY)
                 .inform(secretEvents, resync);
+        // Annotations cannot be selected on server-side; ServiceAccounts are small and few per namespace.
+        serviceAccounts = client.serviceAccounts().inAnyNamespace().inform(accountEvents, resync);
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
     }
@@ -282,7 +304,16 @@ public final class CertificateController implements AutoCloseable {
                         injectedPods.add(pod);
                     }
                 }
-                workloadSecrets.reconcile(current, injectedPods, secrets.getStore(), () -> leader && !closed);
+                List<ServiceAccountKey> annotated = new ArrayList<>();
+                for (ServiceAccount account : serviceAccounts.getStore().list()) {
+                    if (wantsCertificate(account)) {
+                        annotated.add(ServiceAccountKey.of(
+                                account.getMetadata().getNamespace(),
+                                account.getMetadata().getName()));
+                    }
+                }
+                workloadSecrets.reconcile(
+                        current, injectedPods, annotated, secrets.getStore(), () -> leader && !closed);
                 webhookBundle.reconcile(current);
             }
         } catch (KubernetesClientException e) {
@@ -299,6 +330,15 @@ public final class CertificateController implements AutoCloseable {
      * injected before the label existed are not watched; their Secrets are still renewed, since
      * every workload Secret in the Secret informer is reconciled.
      */
+    /** {@code meshless.io/certificate: "true"}: a Secret for this account even without injected pods. */
+    private static boolean wantsCertificate(ServiceAccount account) {
+        Map<String, String> a = account.getMetadata().getAnnotations();
+        return a != null
+                && "true"
+                        .equalsIgnoreCase(String.valueOf(a.get(SERVICE_ACCOUNT_CERTIFICATE))
+                                .trim());
+    }
+
     private static boolean injected(Pod pod) {
         Map<String, String> a = pod.getMetadata().getAnnotations();
         Map<String, String> l = pod.getMetadata().getLabels();
@@ -321,6 +361,9 @@ public final class CertificateController implements AutoCloseable {
         }
         if (secrets != null) {
             secrets.stop();
+        }
+        if (serviceAccounts != null) {
+            serviceAccounts.stop();
         }
         worker.shutdownNow();
         try {

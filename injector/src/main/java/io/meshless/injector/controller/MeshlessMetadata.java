@@ -24,6 +24,9 @@ public final class MeshlessMetadata {
     public static final String POD_INJECTED_LABEL_VALUE = "true";
 
     // Workload Secret annotations: what was issued, so renewal decisions need no parsing.
+    /** ServiceAccount annotation "true": its workload Secret is kept without injected pods (an ingress). */
+    public static final String SERVICE_ACCOUNT_CERTIFICATE = "meshless.io/certificate";
+
     public static final String SPIFFE_ID = "meshless.io/spiffe-id";
     public static final String SERIAL = "meshless.io/serial";
     public static final String NOT_AFTER = "meshless.io/not-after";

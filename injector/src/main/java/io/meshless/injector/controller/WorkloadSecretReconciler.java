@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one workload Secret per service account that needs one (leader only): of injected pods,
- * of admissions the webhook reported, and of every workload Secret already there, so Secrets are
+ * of accounts annotated {@code meshless.io/certificate: "true"}, of admissions the webhook reported, and of every workload Secret already there, so Secrets are
  * renewed even when no pod is watched. What to do with each Secret is {@link WorkloadSecretContent#decide}'s call.
  */
 final class WorkloadSecretReconciler {
@@ -56,11 +56,18 @@ final class WorkloadSecretReconciler {
 
     /**
      * @param injectedPods the cached pods that came through our webhook
+     * @param annotatedAccounts service accounts annotated {@code meshless.io/certificate: "true"}
      * @param cachedSecrets the informer's cache of managed Secrets
      * @param carryOn false once this replica stopped leading or is closing: stop writing
      */
-    void reconcile(MeshCa current, Collection<Pod> injectedPods, Store<Secret> cachedSecrets, BooleanSupplier carryOn) {
+    void reconcile(
+            MeshCa current,
+            Collection<Pod> injectedPods,
+            Collection<ServiceAccountKey> annotatedAccounts,
+            Store<Secret> cachedSecrets,
+            BooleanSupplier carryOn) {
         Set<ServiceAccountKey> wanted = new LinkedHashSet<>(demanded);
+        wanted.addAll(annotatedAccounts);
         for (Pod pod : injectedPods) {
             String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
             wanted.add(ServiceAccountKey.of(pod.getMetadata().getNamespace(), sa));
@@ -168,13 +175,14 @@ final class WorkloadSecretReconciler {
             log.debug("service account {} does not exist (yet); no Secret", key);
             return false;
         }
-        HeldCertificate leaf = new CertificateAuthority(current.signer(), clock)
-                .issue(LeafSpec.builder()
-                        .spiffeId(id)
-                        .keyType(config.leafKeyType())
-                        .lifetime(config.leafLifetime())
-                        .notBefore(now)
-                        .build());
+        LeafSpec.Builder spec = LeafSpec.builder()
+                .spiffeId(id)
+                .keyType(config.leafKeyType())
+                .lifetime(config.leafLifetime())
+                .notBefore(now);
+        // For clients that verify a name, not a SPIFFE ID (nginx proxy_ssl_name, Go, curl).
+        id.serviceAccountDnsName().ifPresent(spec::dnsName);
+        HeldCertificate leaf = new CertificateAuthority(current.signer(), clock).issue(spec.build());
         Secret secret = WorkloadSecretContent.issued(
                 namespace,
                 name,

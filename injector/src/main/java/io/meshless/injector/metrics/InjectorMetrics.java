@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +22,8 @@ public final class InjectorMetrics {
     static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
 
     private volatile Supplier<ControllerMetrics> controller;
+    private volatile IntSupplier openConnections;
+    private final LongAdder connectionsRefused = new LongAdder();
     private final Map<AdmissionReply.Result, LongAdder> admissions = new ConcurrentHashMap<>();
     private final LongAdder[] bucketCounts = new LongAdder[BUCKETS.length];
     private final LongAdder latencyCount = new LongAdder();
@@ -58,6 +61,16 @@ public final class InjectorMetrics {
         this.controller = Objects.requireNonNull(figures, "figures");
     }
 
+    /** The webhook server's count of open connections, read at every scrape. */
+    public void attachOpenConnections(IntSupplier open) {
+        this.openConnections = Objects.requireNonNull(open, "open");
+    }
+
+    /** A connection closed at once because the server had its maximum open. */
+    public void connectionRefused() {
+        connectionsRefused.increment();
+    }
+
     public String scrape() {
         StringBuilder out = new StringBuilder(2048);
         out.append("# HELP meshless_admissions_total Admission reviews answered, by result.\n");
@@ -89,11 +102,29 @@ public final class InjectorMetrics {
                 .append('\n');
         out.append("meshless_admission_duration_seconds_count ").append(count).append('\n');
 
+        writeConnections(out);
         Supplier<ControllerMetrics> source = controller;
         if (source != null) {
             writeController(out, source.get());
         }
         return out.toString();
+    }
+
+    private void writeConnections(StringBuilder out) {
+        IntSupplier open = openConnections;
+        if (open != null) {
+            out.append("# HELP meshless_webhook_open_connections Connections open to the webhook server.\n");
+            out.append("# TYPE meshless_webhook_open_connections gauge\n");
+            out.append("meshless_webhook_open_connections ")
+                    .append(open.getAsInt())
+                    .append('\n');
+        }
+        out.append("# HELP meshless_webhook_connections_refused_total Connections closed at once because the"
+                + " webhook server had its maximum open.\n");
+        out.append("# TYPE meshless_webhook_connections_refused_total counter\n");
+        out.append("meshless_webhook_connections_refused_total ")
+                .append(connectionsRefused.sum())
+                .append('\n');
     }
 
     private static void writeController(StringBuilder out, ControllerMetrics figures) {

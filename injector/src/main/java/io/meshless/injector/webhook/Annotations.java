@@ -16,6 +16,8 @@ public final class Annotations {
 
     public static final String INJECTED_LABEL_VALUE = MeshlessMetadata.POD_INJECTED_LABEL_VALUE;
     public static final String CONTAINERS = PREFIX + "containers";
+    /** "false": a non-JVM pod that gets the certificate volume only (no agent, no JAVA_TOOL_OPTIONS). */
+    public static final String AGENT = PREFIX + "agent";
 
     public static final String CERT_DIR = PREFIX + "cert-dir";
     public static final String MODE = PREFIX + "mode";
@@ -26,7 +28,7 @@ public final class Annotations {
     public static final List<String> AGENT_KEYS = List.of("cert-dir", "mode", "allowed-peers", "trust-system-cas");
 
     static final List<String> KNOWN =
-            List.of(INJECT, STATUS, CONTAINERS, CERT_DIR, MODE, ALLOWED_PEERS, TRUST_SYSTEM_CAS);
+            List.of(INJECT, STATUS, CONTAINERS, AGENT, CERT_DIR, MODE, ALLOWED_PEERS, TRUST_SYSTEM_CAS);
 
     private Annotations() {}
 

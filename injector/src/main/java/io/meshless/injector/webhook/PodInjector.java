@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -37,6 +38,12 @@ public final class PodInjector {
     public static final String INIT_CONTAINER = "meshless-agent-init";
     public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
     public static final String JAVAAGENT_FLAG = "-javaagent:" + PodLayout.AGENT_JAR;
+    /**
+     * Where a container's own {@code JAVA_TOOL_OPTIONS} from {@code valueFrom} moves to: the new
+     * {@code JAVA_TOOL_OPTIONS} refers to it as {@code $(...)}, which Kubernetes expands from the
+     * variables defined before it, so the user's value is kept and the agent added.
+     */
+    public static final String APP_JAVA_TOOL_OPTIONS = "MESHLESS_APP_JAVA_TOOL_OPTIONS";
 
     private static final Set<String> MODES = Set.of("strict", "permissive", "off");
 
@@ -80,7 +87,16 @@ public final class PodInjector {
         }
 
         List<String> warnings = new ArrayList<>();
+        boolean withAgent = agentChoice(annotations.get(Annotations.AGENT));
         Map<String, String> agentEnv = agentEnvironment(annotations, warnings);
+        if (!withAgent) {
+            for (String key : Annotations.AGENT_KEYS) {
+                if (!key.equals("cert-dir") && annotations.containsKey(Annotations.PREFIX + key)) {
+                    warnings.add("annotation " + Annotations.PREFIX + key + " has no effect with " + Annotations.AGENT
+                            + ": \"false\" (no agent reads it)");
+                }
+            }
+        }
         String certDir = agentEnv.getOrDefault(Annotations.envName("cert-dir"), PodLayout.CERT_DIR);
 
         Pod copy = copyOf(pod);
@@ -90,16 +106,27 @@ public final class PodInjector {
 
         String serviceAccount = serviceAccountOf(spec);
         for (Container container : spec.getContainers()) {
-            if (chosen.contains(container.getName())) {
+            if (!chosen.contains(container.getName())) {
+                continue;
+            }
+            if (withAgent) {
                 injectContainer(container, certDir, agentEnv, warnings);
+            } else {
+                mountCertificates(container, certDir);
             }
         }
-        spec.setVolumes(append(spec.getVolumes(), certsVolume(serviceAccount), agentVolume()));
-        List<Container> inits = new ArrayList<>();
-        // First, so that the jar exists before any other init container that might be a JVM.
-        inits.add(initContainer());
-        inits.addAll(orEmpty(spec.getInitContainers()));
-        spec.setInitContainers(inits);
+        if (withAgent) {
+            spec.setVolumes(append(spec.getVolumes(), certsVolume(serviceAccount), agentVolume()));
+            List<Container> inits = new ArrayList<>();
+            // First, so that the jar exists before any other init container that might be a JVM.
+            inits.add(initContainer());
+            inits.addAll(orEmpty(spec.getInitContainers()));
+            spec.setInitContainers(inits);
+        } else {
+            // A non-JVM workload (nginx, Go, Python) reads the files itself: only the certificate,
+            // which the controller keeps rotated like any injected pod's.
+            spec.setVolumes(append(spec.getVolumes(), certsVolume(serviceAccount)));
+        }
 
         ObjectMeta meta = copy.getMetadata() == null ? new ObjectMeta() : copy.getMetadata();
         Map<String, String> newAnnotations = new LinkedHashMap<>(annotations);
@@ -117,7 +144,25 @@ public final class PodInjector {
                 copy,
                 serviceAccount,
                 warnings,
-                "injected " + String.join(",", chosen) + " with service account " + serviceAccount);
+                "injected " + String.join(",", chosen) + (withAgent ? "" : " (certificate only, no agent)")
+                        + " with service account " + serviceAccount);
+    }
+
+    /** {@code meshless.io/agent}: absent or "true" loads the agent, "false" mounts the certificate only. */
+    private static boolean agentChoice(String value) throws InjectionDenied {
+        if (value == null) {
+            return true;
+        }
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new InjectionDenied("annotation " + Annotations.AGENT + ": \"" + value
+                        + "\" must be \"true\" or \"false\" (\"false\": certificate volume only, for a pod that is"
+                        + " not a JVM)");
+        }
     }
 
     /** Null when the pod opts in; otherwise why it does not. */
@@ -173,6 +218,10 @@ public final class PodInjector {
             String v = value.trim();
             switch (key) {
                 case "cert-dir":
+                    if (v.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+                        throw new InjectionDenied("annotation " + annotation + ": \"" + printable(value)
+                                + "\" must be one absolute directory path, without whitespace or control characters");
+                    }
                     if (!v.startsWith("/") || v.contains("..") || v.contains(":") || v.length() == 1) {
                         throw new InjectionDenied("annotation " + annotation + ": \"" + value
                                 + "\" must be an absolute directory path without '..' or ':' (and not /)");
@@ -260,17 +309,30 @@ public final class PodInjector {
         }
     }
 
-    private void injectContainer(
-            Container container, String certDir, Map<String, String> agentEnv, List<String> warnings)
-            throws InjectionDenied {
+    /** The certificate volume alone, for a container without the agent. */
+    private static void mountCertificates(Container container, String certDir) throws InjectionDenied {
         List<VolumeMount> mounts = new ArrayList<>(orEmpty(container.getVolumeMounts()));
+        refuseMountAt(container, mounts, certDir);
+        mounts.add(mount(CERTS_VOLUME, certDir));
+        container.setVolumeMounts(mounts);
+    }
+
+    private static void refuseMountAt(Container container, List<VolumeMount> mounts, String... paths)
+            throws InjectionDenied {
         for (VolumeMount mount : mounts) {
             String path = mount.getMountPath();
-            if (certDir.equals(path) || PodLayout.AGENT_DIR.equals(path)) {
+            if (List.of(paths).contains(path)) {
                 throw new InjectionDenied("container " + container.getName() + " already mounts volume "
                         + mount.getName() + " at " + path + ", where meshless mounts its own volume");
             }
         }
+    }
+
+    private void injectContainer(
+            Container container, String certDir, Map<String, String> agentEnv, List<String> warnings)
+            throws InjectionDenied {
+        List<VolumeMount> mounts = new ArrayList<>(orEmpty(container.getVolumeMounts()));
+        refuseMountAt(container, mounts, certDir, PodLayout.AGENT_DIR);
         mounts.add(mount(CERTS_VOLUME, certDir));
         mounts.add(mount(AGENT_VOLUME, PodLayout.AGENT_DIR));
         container.setVolumeMounts(mounts);
@@ -290,11 +352,7 @@ public final class PodInjector {
             }
             env.add(new EnvVar(JAVA_TOOL_OPTIONS, JAVAAGENT_FLAG, null));
         } else if (toolOptions.getValueFrom() != null) {
-            // The value lives in a ConfigMap/Secret/field we cannot read or extend from an admission
-            // webhook: replacing it would drop the user's options, so the agent is not added here.
-            warnings.add("container " + container.getName() + " sets " + JAVA_TOOL_OPTIONS
-                    + " with valueFrom, which meshless cannot extend: the agent is NOT loaded in this container;"
-                    + " add " + JAVAAGENT_FLAG + " to that value yourself");
+            extendReferencedToolOptions(container, env, toolOptions);
         } else {
             String value = toolOptions.getValue() == null ? "" : toolOptions.getValue();
             if (!value.contains(JAVAAGENT_FLAG)) {
@@ -315,6 +373,51 @@ public final class PodInjector {
             }
         }
         container.setEnv(env);
+    }
+
+    /**
+     * The value lives in a ConfigMap, Secret or field an admission webhook cannot read. The user's
+     * reference moves to {@link #APP_JAVA_TOOL_OPTIONS}, and a new {@code JAVA_TOOL_OPTIONS} right
+     * after it says {@code $(MESHLESS_APP_JAVA_TOOL_OPTIONS) -javaagent:...}: Kubernetes expands
+     * that from the variable defined before it when the container starts, so the JVM gets the
+     * user's options and the agent. An optional reference is refused: when its key is missing the
+     * variable is unset, Kubernetes leaves {@code $(...)} as it is, and the JVM would not start.
+     */
+    private static void extendReferencedToolOptions(Container container, List<EnvVar> env, EnvVar toolOptions)
+            throws InjectionDenied {
+        EnvVarSource source = toolOptions.getValueFrom();
+        boolean optional = (source.getConfigMapKeyRef() != null
+                        && Boolean.TRUE.equals(source.getConfigMapKeyRef().getOptional()))
+                || (source.getSecretKeyRef() != null
+                        && Boolean.TRUE.equals(source.getSecretKeyRef().getOptional()));
+        if (optional) {
+            throw new InjectionDenied("container " + container.getName() + " sets " + JAVA_TOOL_OPTIONS
+                    + " from an optional valueFrom reference, which meshless cannot extend safely (when the key is"
+                    + " missing the JVM would get an unexpanded $(...)): make the reference optional: false, or set "
+                    + JAVA_TOOL_OPTIONS + " with value, or opt this container out with " + Annotations.CONTAINERS);
+        }
+        for (EnvVar var : env) {
+            if (APP_JAVA_TOOL_OPTIONS.equals(var.getName())) {
+                throw new InjectionDenied("container " + container.getName() + " already sets " + APP_JAVA_TOOL_OPTIONS
+                        + " but the pod is not annotated " + Annotations.STATUS + ": injected");
+            }
+        }
+        int at = env.lastIndexOf(toolOptions);
+        env.set(at, new EnvVar(APP_JAVA_TOOL_OPTIONS, null, source));
+        env.add(at + 1, new EnvVar(JAVA_TOOL_OPTIONS, "$(" + APP_JAVA_TOOL_OPTIONS + ") " + JAVAAGENT_FLAG, null));
+    }
+
+    /** A value for a message: control characters shown escaped, not written into the log line. */
+    private static String printable(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        value.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format(Locale.ROOT, "\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     private static VolumeMount mount(String volume, String path) {

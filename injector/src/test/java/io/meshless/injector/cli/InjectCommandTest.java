@@ -25,7 +25,17 @@ class InjectCommandTest {
 
     @ParameterizedTest
     @ValueSource(
-            strings = {"pod", "deployment", "statefulset", "daemonset", "replicaset", "job", "cronjob", "list", "multi"
+            strings = {
+                "pod",
+                "deployment",
+                "statefulset",
+                "daemonset",
+                "replicaset",
+                "job",
+                "cronjob",
+                "list",
+                "multi",
+                "nonjvm"
             })
     void injectsManifestAsTheGoldenFileSays(String name) throws Exception {
         Run run = run(null, "inject", "-f", resource(name + ".yaml").toString());
@@ -55,13 +65,31 @@ class InjectCommandTest {
     }
 
     @Test
-    void warnsOnStderrAboutJavaToolOptionsFromValueFrom() throws Exception {
+    void keepsJavaToolOptionsFromValueFromAndAddsTheAgentWithoutWarning() throws Exception {
         Run run = run(null, "inject", "-f", resource("cronjob.yaml").toString());
 
-        assertThat(run.stderr)
-                .contains("warning: ")
-                .contains("cronjob.yaml: document 1 (CronJob shop/nightly-report)")
-                .contains("container report sets JAVA_TOOL_OPTIONS with valueFrom");
+        assertThat(run.code).isZero();
+        assertThat(run.stderr).doesNotContain("JAVA_TOOL_OPTIONS");
+        assertThat(run.stdout)
+                .contains("- name: MESHLESS_APP_JAVA_TOOL_OPTIONS\n              valueFrom:")
+                .contains(
+                        "value: $(MESHLESS_APP_JAVA_TOOL_OPTIONS) -javaagent:/var/run/meshless/agent/meshless-agent.jar");
+    }
+
+    @Test
+    void agentFalseGetsTheCertificateVolumeOnly() throws Exception {
+        Run run = run(null, "inject", "-f", resource("nonjvm.yaml").toString());
+
+        assertThat(run.code).isZero();
+        assertThat(run.stdout)
+                .contains("name: meshless-certs")
+                .contains("secretName: meshless-edge")
+                .contains("mountPath: /etc/nginx/mesh")
+                .contains("value: -Dnot=touched")
+                .doesNotContain("meshless-agent")
+                .doesNotContain("initContainers")
+                .doesNotContain("-javaagent")
+                .doesNotContain("MESHLESS_");
     }
 
     @Test

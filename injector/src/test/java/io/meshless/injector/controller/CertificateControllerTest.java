@@ -85,6 +85,11 @@ class CertificateControllerTest {
             assertThat(san.get(0)).isEqualTo(6);
             assertThat(san.get(1)).isEqualTo("spiffe://cluster.local/ns/shop/sa/orders");
         });
+        // The one DNS SAN, for clients that verify names (nginx proxy_ssl_name, Go, curl).
+        assertThat(leaf.getSubjectAlternativeNames())
+                .filteredOn(san -> san.get(0).equals(2))
+                .extracting(san -> (Object) san.get(1))
+                .containsExactly("orders.shop.serviceaccount.cluster.local");
         assertThat(leaf.getExtendedKeyUsage()).contains(SERVER_AUTH, CLIENT_AUTH);
         assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
         assertThat(leaf.getPublicKey().getAlgorithm()).isIn("EC", "ECDSA");
@@ -255,6 +260,32 @@ class CertificateControllerTest {
         assertThat(after.getSerialNumber()).isNotEqualTo(before.getSerialNumber());
         assertThat(SpiffeId.fromCertificate(after))
                 .contains(SpiffeId.parse("spiffe://prod.example.org/ns/shop/sa/orders"));
+        assertThat(after.getSubjectAlternativeNames())
+                .filteredOn(san -> san.get(0).equals(2))
+                .extracting(san -> (Object) san.get(1))
+                .containsExactly("orders.shop.serviceaccount.prod.example.org");
+    }
+
+    @Test
+    void issuesSecretForAnnotatedServiceAccountWithoutInjectedPods() throws Exception {
+        h.serviceAccount("ingress-nginx", "ingress-nginx", Map.of("meshless.io/certificate", "true"));
+        h.serviceAccount("ingress-nginx", "other", Map.of("meshless.io/certificate", "false"));
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+
+        Secret secret = h.awaitSecret("ingress-nginx", "meshless-ingress-nginx");
+        controller.reconcileNow();
+
+        assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+        X509Certificate leaf = certificates(secret, "tls.crt").get(0);
+        assertThat(SpiffeId.fromCertificate(leaf))
+                .contains(SpiffeId.parse("spiffe://cluster.local/ns/ingress-nginx/sa/ingress-nginx"));
+        assertThat(leaf.getSubjectAlternativeNames())
+                .filteredOn(san -> san.get(0).equals(2))
+                .extracting(san -> (Object) san.get(1))
+                .containsExactly("ingress-nginx.ingress-nginx.serviceaccount.cluster.local");
+        assertChainsTo(certificates(secret, "tls.crt"), certificates(secret, "ca.crt"), h.clock.instant());
+        assertThat(h.secret("ingress-nginx", "meshless-other")).isNull();
     }
 
     @Test

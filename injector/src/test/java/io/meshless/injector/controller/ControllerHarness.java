@@ -120,6 +120,10 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     void serviceAccount(String namespace, String name) {
+        serviceAccount(namespace, name, Map.of());
+    }
+
+    void serviceAccount(String namespace, String name, Map<String, String> annotations) {
         admin.serviceAccounts()
                 .inNamespace(namespace)
                 .resource(new ServiceAccountBuilder()
@@ -127,6 +131,7 @@ final class ControllerHarness implements AutoCloseable {
                         .withNamespace(namespace)
                         .withName(name)
                         .withUid(UUID.randomUUID().toString())
+                        .withAnnotations(annotations)
                         .endMetadata()
                         .build())
                 .create();

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -51,6 +52,14 @@ final class RunningWebhook implements AutoCloseable {
     }
 
     RunningWebhook(Path dir, NamespaceLabels labels) throws Exception {
+        this(dir, labels, ServerLimits.DEFAULT);
+    }
+
+    RunningWebhook(Path dir, ServerLimits limits) throws Exception {
+        this(dir, NamespaceLabels.UNKNOWN, limits);
+    }
+
+    RunningWebhook(Path dir, NamespaceLabels labels, ServerLimits limits) throws Exception {
         Clock clock = Clock.systemUTC();
         ca = CertificateAuthority.createRoot("meshless test webhook CA", Duration.ofDays(2), KeyType.EC_P256, clock);
         certFile = dir.resolve("tls.crt");
@@ -69,7 +78,8 @@ final class RunningWebhook implements AutoCloseable {
                 handler,
                 metrics,
                 readiness,
-                2);
+                2,
+                limits);
         client = HttpClient.newBuilder()
                 .sslContext(trustingTestCa())
                 .connectTimeout(Duration.ofSeconds(10))
@@ -104,6 +114,15 @@ final class RunningWebhook implements AutoCloseable {
 
     int port() {
         return server.address().getPort();
+    }
+
+    /** A raw TLS connection to the server, handshake done, reads bounded by 20 s. */
+    SSLSocket connect() throws Exception {
+        SSLSocket socket =
+                (SSLSocket) trustingTestCa().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port());
+        socket.setSoTimeout(20_000);
+        socket.startHandshake();
+        return socket;
     }
 
     HttpResponse<String> post(String path, byte[] body) throws Exception {

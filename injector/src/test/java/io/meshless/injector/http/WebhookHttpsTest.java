@@ -227,34 +227,160 @@ class WebhookHttpsTest {
     }
 
     @Test
-    void javaToolOptionsFromValueFromIsLeftAloneWithAWarning() throws Exception {
+    void javaToolOptionsFromValueFromIsKeptAndTheAgentAddedAfterIt() throws Exception {
         JsonObject review = resource("pod-java-tool-options-value-from.json");
         JsonObject reply = parse(webhook.post("/mutate", bytes(review)).body()).getJsonObject("response");
 
         assertThat(reply.getBoolean("allowed")).isTrue();
-        assertThat(reply.getJsonArray("warnings").getValuesAs(JsonString::getString))
-                .anySatisfy(w -> assertThat(w)
-                        .contains("container app")
-                        .contains("valueFrom")
-                        .contains("NOT loaded"));
         JsonObject pod = applyPatch(review.getJsonObject("request").getJsonObject("object"), reply.getString("patch"));
         JsonObject app = byName(pod.getJsonObject("spec").getJsonArray("containers"), "app");
-        JsonObject toolOptions = byName(app.getJsonArray("env"), "JAVA_TOOL_OPTIONS");
-        assertThat(toolOptions
-                        .getJsonObject("valueFrom")
-                        .getJsonObject("configMapKeyRef")
-                        .getString("name"))
-                .isEqualTo("jvm");
-        assertThat(toolOptions.containsKey("value")).isFalse();
-        assertThat(app.getJsonArray("env").stream()
-                        .filter(e -> "JAVA_TOOL_OPTIONS".equals(e.asJsonObject().getString("name"))))
-                .hasSize(1);
+        List<String> names = app.getJsonArray("env").stream()
+                .map(e -> e.asJsonObject().getString("name"))
+                .collect(Collectors.toList());
+        // The user's reference keeps its source under another name; JAVA_TOOL_OPTIONS, right after
+        // it, refers to it with $(...), which Kubernetes expands from the variables defined before.
+        assertThat(names)
+                .containsSubsequence("MESHLESS_APP_JAVA_TOOL_OPTIONS", "JAVA_TOOL_OPTIONS")
+                .containsOnlyOnce("JAVA_TOOL_OPTIONS");
+        assertThat(names.indexOf("JAVA_TOOL_OPTIONS")).isEqualTo(names.indexOf("MESHLESS_APP_JAVA_TOOL_OPTIONS") + 1);
+        JsonObject kept = byName(app.getJsonArray("env"), "MESHLESS_APP_JAVA_TOOL_OPTIONS");
+        assertThat(kept.getJsonObject("valueFrom").getJsonObject("configMapKeyRef"))
+                .isEqualTo(Json.createObjectBuilder()
+                        .add("name", "jvm")
+                        .add("key", "options")
+                        .build());
+        assertThat(env(app).get("JAVA_TOOL_OPTIONS"))
+                .isEqualTo("$(MESHLESS_APP_JAVA_TOOL_OPTIONS) -javaagent:/var/run/meshless/agent/meshless-agent.jar");
+        assertThat(reply.containsKey("warnings")).isFalse();
         // No serviceAccountName: the pod runs as "default" and mounts that account's Secret.
         assertThat(byName(pod.getJsonObject("spec").getJsonArray("volumes"), "meshless-certs")
                         .getJsonObject("secret")
                         .getString("secretName"))
                 .isEqualTo("meshless-default");
         assertThat(webhook.secretDemands).containsExactly("shop/default");
+    }
+
+    @Test
+    void deniesJavaToolOptionsFromAnOptionalReferenceSayingWhatToChange() throws Exception {
+        for (String ref : List.of("configMapKeyRef", "secretKeyRef")) {
+            JsonObject review = withAppEnv(
+                    resource("pod-java-tool-options-value-from.json"),
+                    Json.createObjectBuilder()
+                            .add("name", "JAVA_TOOL_OPTIONS")
+                            .add(
+                                    "valueFrom",
+                                    Json.createObjectBuilder()
+                                            .add(
+                                                    ref,
+                                                    Json.createObjectBuilder()
+                                                            .add("name", "jvm")
+                                                            .add("key", "options")
+                                                            .add("optional", true)))
+                            .build());
+
+            JsonObject reply =
+                    parse(webhook.post("/mutate", bytes(review)).body()).getJsonObject("response");
+
+            assertThat(reply.getBoolean("allowed")).as(ref).isFalse();
+            assertThat(reply.containsKey("patch")).isFalse();
+            assertThat(reply.getJsonObject("status").getString("message"))
+                    .contains("container app")
+                    .contains("JAVA_TOOL_OPTIONS")
+                    .contains("optional valueFrom reference")
+                    .contains("make the reference optional: false");
+        }
+        assertThat(webhook.secretDemands).isEmpty();
+    }
+
+    @Test
+    void deniesCertDirWithWhitespaceOrControlCharacters() throws Exception {
+        for (String bad : List.of("/certs -Dfoo=bar", "/certs\n-Dfoo=bar", "/cer\tts", "/cer\u0000ts")) {
+            JsonObject review = withAnnotation(resource("pod-opted-in.json"), "meshless.io/cert-dir", bad);
+
+            JsonObject reply =
+                    parse(webhook.post("/mutate", bytes(review)).body()).getJsonObject("response");
+
+            assertThat(reply.getBoolean("allowed")).as(bad).isFalse();
+            assertThat(reply.getJsonObject("status").getString("message"))
+                    .contains("meshless.io/cert-dir")
+                    .contains("without whitespace or control characters");
+        }
+        JsonObject relative = withAnnotation(resource("pod-opted-in.json"), "meshless.io/cert-dir", "certs");
+        assertThat(parse(webhook.post("/mutate", bytes(relative)).body())
+                        .getJsonObject("response")
+                        .getJsonObject("status")
+                        .getString("message"))
+                .contains("must be an absolute directory path");
+        assertThat(webhook.secretDemands).isEmpty();
+    }
+
+    @Test
+    void acceptsCertDirWithSurroundingWhitespaceTrimmed() throws Exception {
+        JsonObject review = withAnnotation(resource("pod-opted-in.json"), "meshless.io/cert-dir", " /etc/mesh\n");
+        JsonObject reply = parse(webhook.post("/mutate", bytes(review)).body()).getJsonObject("response");
+
+        assertThat(reply.getBoolean("allowed")).isTrue();
+        JsonObject pod = applyPatch(review.getJsonObject("request").getJsonObject("object"), reply.getString("patch"));
+        JsonObject app = byName(pod.getJsonObject("spec").getJsonArray("containers"), "app");
+        assertThat(byName(app.getJsonArray("volumeMounts"), "meshless-certs").getString("mountPath"))
+                .isEqualTo("/etc/mesh");
+        assertThat(env(app).get("MESHLESS_CERT_DIR")).isEqualTo("/etc/mesh");
+    }
+
+    @Test
+    void agentFalseMountsTheCertificateOnlyAndTheControllerStillIssuesIt() throws Exception {
+        JsonObject review = withAnnotation(resource("pod-opted-in.json"), "meshless.io/agent", "false");
+        JsonObject reply = parse(webhook.post("/mutate", bytes(review)).body()).getJsonObject("response");
+
+        assertThat(reply.getBoolean("allowed")).isTrue();
+        JsonObject original = review.getJsonObject("request").getJsonObject("object");
+        JsonObject pod = applyPatch(original, reply.getString("patch"));
+        JsonObject spec = pod.getJsonObject("spec");
+        assertThat(spec.getJsonArray("volumes").stream()
+                        .map(v -> v.asJsonObject().getString("name"))
+                        .collect(Collectors.toList()))
+                .containsExactly("config", "kube-api-access-x1", "meshless-certs");
+        assertThat(byName(spec.getJsonArray("volumes"), "meshless-certs")
+                        .getJsonObject("secret")
+                        .getString("secretName"))
+                .isEqualTo("meshless-orders");
+        // No init container: the pod's own stay exactly as they were.
+        assertThat(spec.getJsonArray("initContainers"))
+                .isEqualTo(original.getJsonObject("spec").getJsonArray("initContainers"));
+        for (JsonValue value : spec.getJsonArray("containers")) {
+            JsonObject container = value.asJsonObject();
+            JsonObject before =
+                    byName(original.getJsonObject("spec").getJsonArray("containers"), container.getString("name"));
+            JsonObject certMount = byName(container.getJsonArray("volumeMounts"), "meshless-certs");
+            assertThat(certMount.getString("mountPath")).isEqualTo("/var/run/meshless/certs");
+            assertThat(certMount.getBoolean("readOnly")).isTrue();
+            assertThat(container.getJsonArray("volumeMounts"))
+                    .hasSize(
+                            before.containsKey("volumeMounts")
+                                    ? before.getJsonArray("volumeMounts").size() + 1
+                                    : 1);
+            // Environment untouched: no JAVA_TOOL_OPTIONS change, no MESHLESS_* options.
+            assertThat(container.get("env")).isEqualTo(before.get("env"));
+        }
+        JsonObject annotations = pod.getJsonObject("metadata").getJsonObject("annotations");
+        assertThat(annotations.getString("meshless.io/status")).isEqualTo("injected");
+        assertThat(pod.getJsonObject("metadata").getJsonObject("labels").getString("meshless.io/injected"))
+                .isEqualTo("true");
+        assertThat(strings(reply.getJsonArray("warnings")))
+                .anySatisfy(w -> assertThat(w).contains("meshless.io/mode has no effect"));
+        assertThat(webhook.secretDemands).containsExactly("shop/orders");
+    }
+
+    @Test
+    void deniesAgentAnnotationThatIsNeitherTrueNorFalse() throws Exception {
+        JsonObject review = withAnnotation(resource("pod-opted-in.json"), "meshless.io/agent", "no");
+        JsonObject reply = parse(webhook.post("/mutate", bytes(review)).body()).getJsonObject("response");
+
+        assertThat(reply.getBoolean("allowed")).isFalse();
+        assertThat(reply.getJsonObject("status").getString("message"))
+                .contains("meshless.io/agent")
+                .contains("\"no\"")
+                .contains("\"true\" or \"false\"");
     }
 
     @Test
@@ -521,6 +647,30 @@ class WebhookHttpsTest {
                                                         "metadata",
                                                         Json.createObjectBuilder(metadata)
                                                                 .add("annotations", annotations))))
+                .build();
+    }
+
+    /** The review with the first container's env replaced by this single variable. */
+    static JsonObject withAppEnv(JsonObject review, JsonObject variable) {
+        JsonObject request = review.getJsonObject("request");
+        JsonObject object = request.getJsonObject("object");
+        JsonObject spec = object.getJsonObject("spec");
+        JsonArray containers = spec.getJsonArray("containers");
+        JsonObject app = Json.createObjectBuilder(containers.getJsonObject(0))
+                .add("env", Json.createArrayBuilder().add(variable))
+                .build();
+        JsonArray changed = Json.createArrayBuilder(containers).set(0, app).build();
+        return Json.createObjectBuilder(review)
+                .add(
+                        "request",
+                        Json.createObjectBuilder(request)
+                                .add(
+                                        "object",
+                                        Json.createObjectBuilder(object)
+                                                .add(
+                                                        "spec",
+                                                        Json.createObjectBuilder(spec)
+                                                                .add("containers", changed))))
                 .build();
     }
 

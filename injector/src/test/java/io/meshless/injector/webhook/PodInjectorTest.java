@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +82,9 @@ class PodInjectorTest {
         assertDenied(optedIn("meshless.io/trust-system-cas", "maybe"), "meshless.io/trust-system-cas", "\"maybe\"");
         assertDenied(optedIn("meshless.io/cert-dir", "relative/certs"), "meshless.io/cert-dir", "absolute");
         assertDenied(optedIn("meshless.io/cert-dir", "/var/../etc"), "meshless.io/cert-dir", "'..'");
+        assertDenied(optedIn("meshless.io/cert-dir", "/certs -Dfoo=bar"), "meshless.io/cert-dir", "whitespace");
+        assertDenied(optedIn("meshless.io/cert-dir", "/cer\u0007ts"), "meshless.io/cert-dir", "\\u0007");
+        assertDenied(optedIn("meshless.io/agent", "yes"), "meshless.io/agent", "\"yes\"");
         assertDenied(
                 optedIn("meshless.io/allowed-peers", "http://not-spiffe"), "meshless.io/allowed-peers", "not-spiffe");
         assertDenied(optedIn("meshless.io/containers", " , "), "meshless.io/containers", "names no container");
@@ -225,6 +230,57 @@ class PodInjectorTest {
                 .isEqualTo("default");
         assertThat(injector.inject(withSa, "shop", Map.of()).pod().getSpec().getVolumes())
                 .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("meshless-billing"));
+    }
+
+    @Test
+    void javaToolOptionsFromAFieldIsKeptAndExtended() throws Exception {
+        Pod pod = optedIn();
+        pod.getSpec()
+                .getContainers()
+                .get(0)
+                .setEnv(List.of(
+                        new EnvVar("A", "1", null),
+                        new EnvVarBuilder()
+                                .withName("JAVA_TOOL_OPTIONS")
+                                .withNewValueFrom()
+                                .withNewFieldRef()
+                                .withFieldPath("metadata.annotations['jvm']")
+                                .endFieldRef()
+                                .endValueFrom()
+                                .build(),
+                        new EnvVar("B", "2", null)));
+
+        Container app = injector.inject(pod, "shop", Map.of())
+                .pod()
+                .getSpec()
+                .getContainers()
+                .get(0);
+
+        assertThat(app.getEnv().subList(0, 4))
+                .extracting(EnvVar::getName)
+                .containsExactly("A", "MESHLESS_APP_JAVA_TOOL_OPTIONS", "JAVA_TOOL_OPTIONS", "B");
+        assertThat(app.getEnv().get(1).getValueFrom().getFieldRef().getFieldPath())
+                .isEqualTo("metadata.annotations['jvm']");
+        assertThat(app.getEnv().get(2).getValue())
+                .isEqualTo("$(MESHLESS_APP_JAVA_TOOL_OPTIONS) -javaagent:/var/run/meshless/agent/meshless-agent.jar");
+    }
+
+    @Test
+    void deniesAContainerThatAlreadyUsesTheNameForTheKeptOptions() {
+        Pod pod = optedIn();
+        pod.getSpec()
+                .getContainers()
+                .get(0)
+                .setEnv(List.of(
+                        new EnvVar("MESHLESS_APP_JAVA_TOOL_OPTIONS", "x", null),
+                        new EnvVarBuilder()
+                                .withName("JAVA_TOOL_OPTIONS")
+                                .withNewValueFrom()
+                                .withNewSecretKeyRef("options", "jvm", false)
+                                .endValueFrom()
+                                .build()));
+
+        assertDenied(pod, "container app", "already sets MESHLESS_APP_JAVA_TOOL_OPTIONS");
     }
 
     private void assertDenied(Pod pod, String... fragments) {

@@ -3,6 +3,8 @@ package io.meshless.injector.controller;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestStatus;
 import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestStatusBuilder;
@@ -72,6 +74,26 @@ final class PodCertificateReconciler {
         return request.getSpec() != null
                 && MeshlessMetadata.POD_CERTIFICATE_SIGNER.equals(
                         request.getSpec().getSignerName());
+    }
+
+    /** Whether the pod's certificate comes from a Pod Certificate projection naming our signer. */
+    static boolean mountsPodCertificate(Pod pod) {
+        if (pod.getSpec() == null || pod.getSpec().getVolumes() == null) {
+            return false;
+        }
+        for (Volume volume : pod.getSpec().getVolumes()) {
+            if (volume.getProjected() == null || volume.getProjected().getSources() == null) {
+                continue;
+            }
+            for (VolumeProjection source : volume.getProjected().getSources()) {
+                if (source.getPodCertificate() != null
+                        && MeshlessMetadata.POD_CERTIFICATE_SIGNER.equals(
+                                source.getPodCertificate().getSignerName())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Issued, denied or failed: the API makes all three final, so there is nothing left to do. */

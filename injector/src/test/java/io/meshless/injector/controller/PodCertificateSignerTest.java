@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequest;
 import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestBuilder;
 import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestStatus;
+import io.meshless.injector.webhook.IdentitySource;
 import io.meshless.pki.CertificateReader;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.Await;
@@ -84,6 +85,19 @@ class PodCertificateSignerTest {
                 .isEqualTo(notBefore.plus(Duration.ofMinutes(80)).toString());
         List<X509Certificate> bundle = ControllerHarness.certificates(h.secret(NAMESPACE, "meshless-ca"), "ca.crt");
         ControllerHarness.assertChainsTo(chain, bundle, notBefore.plusSeconds(60));
+    }
+
+    @Test
+    void aPodWithAPodCertificateVolumeGetsItsCertificateAndNoSecret() {
+        h.serviceAccount(APP_NS, "payments");
+        h.injectedPod(APP_NS, "payments-1", "payments", IdentitySource.POD_CERTIFICATES);
+        create(request("payments-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "payments-1", "payments", 7200));
+
+        assertThat(awaitAnswer("payments-1-pcr").getCertificateChain()).contains("BEGIN CERTIFICATE");
+        controller.reconcileNow();
+        assertThat(h.secret(APP_NS, "meshless-payments")).isNull();
+        // The Secret-sourced pod of the same namespace still has its Secret.
+        assertThat(h.secret(APP_NS, "meshless-orders")).isNotNull();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.meshless.cli;
 import io.meshless.pki.CertDirectory;
 import io.meshless.pki.CertificateReader;
 import io.meshless.pki.ControlCharacters;
+import io.meshless.pki.CredentialBundle;
 import io.meshless.pki.CredentialCheck;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyStoreReader;
@@ -42,7 +43,7 @@ final class InspectCommand implements Command {
                     "PATH",
                     1,
                     1,
-                    "a certificate directory (tls.crt, tls.key, ca.crt), a PEM or DER certificate\n"
+                    "a certificate directory (tls.crt, tls.key, ca.crt; or credentialbundle.pem, ca.crt), a PEM or DER certificate\n"
                             + "file, or a PKCS#12 / JKS keystore")
             .value("--password", "P", "keystore password (PKCS#12, JKS)")
             .value("--alias", "NAME", "keystore entry to inspect (default: the first key entry)")
@@ -135,15 +136,26 @@ final class InspectCommand implements Command {
         PrivateKey key = null;
         List<X509Certificate> bundle = null;
         List<X509Certificate> clientBundle = null;
-        try {
-            chain = CertificateReader.read(dir.resolve(CertDirectory.TLS_CRT));
-        } catch (PkiException e) {
-            problem = e.getMessage();
-        }
-        try {
-            key = PrivateKeyReader.read(dir.resolve(CertDirectory.TLS_KEY), null);
-        } catch (PkiException e) {
-            problem = problem == null ? e.getMessage() : problem;
+        Path credentialBundle = dir.resolve(CertDirectory.CREDENTIAL_BUNDLE);
+        if (Files.exists(credentialBundle)) {
+            try {
+                HeldCertificate held = CredentialBundle.read(credentialBundle);
+                chain = held.chain();
+                key = held.privateKey();
+            } catch (PkiException e) {
+                problem = e.getMessage();
+            }
+        } else {
+            try {
+                chain = CertificateReader.read(dir.resolve(CertDirectory.TLS_CRT));
+            } catch (PkiException e) {
+                problem = e.getMessage();
+            }
+            try {
+                key = PrivateKeyReader.read(dir.resolve(CertDirectory.TLS_KEY), null);
+            } catch (PkiException e) {
+                problem = problem == null ? e.getMessage() : problem;
+            }
         }
         try {
             bundle = CertificateReader.read(dir.resolve(CertDirectory.CA_CRT));
@@ -396,7 +408,9 @@ final class InspectCommand implements Command {
                 return "kubelet volume, ..data unreadable";
             }
         }
-        return Files.isSymbolicLink(dir.resolve(CertDirectory.TLS_CRT)) ? "tls.crt is a symlink" : "plain files";
+        String files = Files.exists(dir.resolve(CertDirectory.CREDENTIAL_BUNDLE)) ? "pod certificate bundle, " : "";
+        return files
+                + (Files.isSymbolicLink(dir.resolve(CertDirectory.TLS_CRT)) ? "tls.crt is a symlink" : "plain files");
     }
 
     private static String describeChain(List<X509Certificate> chain) {

@@ -44,6 +44,34 @@ class InspectCommandTest {
     }
 
     @Test
+    void readsAPodCertificateCredentialBundle() throws Exception {
+        HeldCertificate orders = MESH.leaf(ORDERS);
+        Path dir = Files.createDirectories(tmp.resolve("pod-certificate"));
+        Files.writeString(dir.resolve("credentialbundle.pem"), orders.privateKeyPem() + orders.chainPem());
+        Files.writeString(dir.resolve("ca.crt"), MESH.bundle().toPem());
+
+        Cli cli = Cli.run("inspect", dir.toString()).succeeded();
+
+        assertThat(cli.out)
+                .contains("identity:     spiffe://cluster.local/ns/shop/sa/orders")
+                .contains("pod certificate bundle")
+                .contains("private key:  matches the certificate")
+                .contains("check:        OK")
+                .doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
+    void podCertificateBundleWithTheChainFirstFailsNamingTheFile() throws Exception {
+        HeldCertificate orders = MESH.leaf(ORDERS);
+        Path dir = Files.createDirectories(tmp.resolve("pod-certificate-reversed"));
+        Files.writeString(dir.resolve("credentialbundle.pem"), orders.chainPem() + orders.privateKeyPem());
+        Files.writeString(dir.resolve("ca.crt"), MESH.bundle().toPem());
+
+        Cli.run("inspect", dir.toString())
+                .failedWith(dir.resolve("credentialbundle.pem").toString(), "first PEM block (line 1) is CERTIFICATE");
+    }
+
+    @Test
     void missingPathFails() {
         Path missing = tmp.resolve("nothing-here");
         Cli.run("inspect", missing.toString()).failedWith(missing + ": no such file or directory");

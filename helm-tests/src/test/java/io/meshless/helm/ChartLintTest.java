@@ -73,6 +73,14 @@ class ChartLintTest {
     }
 
     @Test
+    void schemaRejectsAnUnknownIdentitySourceAndAPodCertificateUnderAnHour() {
+        assertThatThrownBy(() -> chart.render(Map.of("identity.source", "spire")))
+                .hasMessageContaining("source");
+        assertThatThrownBy(() -> chart.render(Map.of("identity.podCertificates.maxExpirationSeconds", 600)))
+                .hasMessageContaining("maxExpirationSeconds");
+    }
+
+    @Test
     void schemaRejectsAMisspelledKey() {
         assertThatThrownBy(() -> chart.render(Map.of("webhook.failurPolicy", "Fail")))
                 .hasMessageContaining("failurPolicy");

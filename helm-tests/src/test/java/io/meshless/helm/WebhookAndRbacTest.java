@@ -251,6 +251,29 @@ class WebhookAndRbacTest {
     }
 
     @Test
+    void podCertificatesSourceMaySignOnlyItsOwnSignerAndReadThePodsItSignsFor() {
+        assertThat(chart.render().one(ClusterRole.class).getRules())
+                .noneMatch(r -> r.getApiGroups().contains("certificates.k8s.io"));
+
+        Chart.Rendered rendered = chart.render(
+                Map.of("identity.source", "podCertificates", "identity.podCertificates.maxExpirationSeconds", 7200));
+        List<PolicyRule> cluster = rendered.one(ClusterRole.class).getRules();
+        assertThat(verbsOn(cluster, "podcertificaterequests")).containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbsOn(cluster, "podcertificaterequests/status")).containsExactly("update");
+        assertThat(cluster)
+                .filteredOn(r -> r.getResources().contains("signers"))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.getApiGroups()).containsExactly("certificates.k8s.io");
+                    assertThat(r.getResourceNames()).containsExactly("meshless.io/workload");
+                    assertThat(r.getVerbs()).containsExactly("sign");
+                });
+        assertThat(verbsOn(cluster, "pods")).containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(InjectorWorkloadTest.injectorContainer(rendered).getArgs())
+                .contains("--identity-source=podCertificates", "--pod-certificate-max-seconds=7200");
+    }
+
+    @Test
     void networkPolicyAndServiceMonitorAppearOnlyWhenEnabled() {
         assertThat(chart.render().ofKind("NetworkPolicy")).isEmpty();
         assertThat(chart.render().ofKind("ServiceMonitor")).isEmpty();

@@ -18,7 +18,10 @@ import java.util.List;
 
 /**
  * The files of a Kubernetes {@code kubernetes.io/tls} Secret: {@code tls.crt} (leaf, then
- * intermediates), {@code tls.key}, {@code ca.crt} and optionally {@code client-ca.crt}.
+ * intermediates), {@code tls.key}, {@code ca.crt} and optionally {@code client-ca.crt}; or, when
+ * kubelet writes a Pod Certificate, {@code credentialbundle.pem} (the PKCS#8 key, then the chain)
+ * instead of {@code tls.crt} and {@code tls.key}. The layout is chosen from what the directory
+ * holds; a directory holding both is refused, since which identity is meant cannot be known.
  *
  * <p>When the directory is a kubelet Secret volume, the {@code ..data} symlink is resolved once and
  * every file is read from that one timestamped directory, so a rotation happening meanwhile cannot
@@ -29,6 +32,8 @@ public final class CertDirectory {
     public static final String TLS_KEY = "tls.key";
     public static final String CA_CRT = "ca.crt";
     public static final String CLIENT_CA_CRT = "client-ca.crt";
+    /** Key and chain in one file, as kubelet writes a Pod Certificate ({@code credentialBundlePath}). */
+    public static final String CREDENTIAL_BUNDLE = "credentialbundle.pem";
     /** The symlink kubelet swaps atomically to publish a new set. */
     public static final String KUBELET_DATA = "..data";
 
@@ -40,26 +45,31 @@ public final class CertDirectory {
      */
     public static WorkloadCredentials load(Path dir, Clock clock) throws PkiException {
         Path base = resolve(dir);
-        Path crtFile = dir.resolve(TLS_CRT);
-        Path keyFile = dir.resolve(TLS_KEY);
+        boolean bundleLayout = credentialBundleLayout(base, dir);
+        Path crtFile = dir.resolve(bundleLayout ? CREDENTIAL_BUNDLE : TLS_CRT);
+        Path keyFile = dir.resolve(bundleLayout ? CREDENTIAL_BUNDLE : TLS_KEY);
         Path caFile = dir.resolve(CA_CRT);
         Path clientCaFile = dir.resolve(CLIENT_CA_CRT);
 
-        byte[] crt = Files2.read(inBase(base, dir, TLS_CRT), crtFile.toString());
-        byte[] key = Files2.read(inBase(base, dir, TLS_KEY), keyFile.toString());
+        HeldCertificate identity;
+        if (bundleLayout) {
+            byte[] bundle = Files2.read(inBase(base, dir, CREDENTIAL_BUNDLE), crtFile.toString());
+            identity = CredentialBundle.parse(bundle, crtFile.toString());
+        } else {
+            byte[] crt = Files2.read(inBase(base, dir, TLS_CRT), crtFile.toString());
+            byte[] key = Files2.read(inBase(base, dir, TLS_KEY), keyFile.toString());
+            List<X509Certificate> chain = CertificateReader.parse(crt, crtFile.toString());
+            PrivateKey privateKey = PrivateKeyReader.parse(key, null, keyFile.toString());
+            identity = new HeldCertificate(privateKey, chain);
+        }
         byte[] ca = Files2.read(inBase(base, dir, CA_CRT), caFile.toString());
         Path clientCaPath = inBase(base, dir, CLIENT_CA_CRT);
-        byte[] clientCa = Files.exists(clientCaPath) || Files.isSymbolicLink(clientCaPath)
-                ? Files2.read(clientCaPath, clientCaFile.toString())
-                : null;
+        byte[] clientCa = exists(clientCaPath) ? Files2.read(clientCaPath, clientCaFile.toString()) : null;
 
-        List<X509Certificate> chain = CertificateReader.parse(crt, crtFile.toString());
-        PrivateKey privateKey = PrivateKeyReader.parse(key, null, keyFile.toString());
         TrustBundle bundle = TrustBundle.of(CertificateReader.parse(ca, caFile.toString()));
         TrustBundle clientBundle =
                 clientCa == null ? null : TrustBundle.of(CertificateReader.parse(clientCa, clientCaFile.toString()));
 
-        HeldCertificate identity = new HeldCertificate(privateKey, chain);
         // ca.crt and client-ca.crt say whom we trust, not who issued us: the own chain is checked up to
         // whichever of them holds its issuer, or up to its own top when neither does (a public CA's
         // server certificate with an internal client-ca.crt; an internal client with a public ca.crt).
@@ -131,6 +141,29 @@ public final class CertDirectory {
         }
     }
 
+    /**
+     * True for kubelet's one-file Pod Certificate layout, false for the Secret layout. Both at once
+     * is refused: a leftover {@code tls.key} beside a fresh bundle would otherwise decide silently
+     * which identity the workload presents.
+     */
+    private static boolean credentialBundleLayout(Path base, Path dir) throws PkiException {
+        boolean bundle = exists(inBase(base, dir, CREDENTIAL_BUNDLE));
+        if (!bundle) {
+            return false;
+        }
+        if (exists(inBase(base, dir, TLS_CRT)) || exists(inBase(base, dir, TLS_KEY))) {
+            throw new PkiException(
+                    dir.toString(),
+                    "holds both " + CREDENTIAL_BUNDLE + " and " + TLS_CRT + "/" + TLS_KEY
+                            + "; keep one layout (the Pod Certificate bundle or the Secret's files)");
+        }
+        return true;
+    }
+
+    private static boolean exists(Path file) {
+        return Files.exists(file) || Files.isSymbolicLink(file);
+    }
+
     /** The directory to read from: the target of {@code ..data} when present, else {@code dir} itself. */
     private static Path resolve(Path dir) throws PkiException {
         if (!Files.exists(dir)) {
@@ -187,7 +220,7 @@ public final class CertDirectory {
     /** Lists the set's files present, for diagnostics. */
     static List<String> present(Path dir) {
         List<String> out = new ArrayList<>();
-        for (String n : new String[] {TLS_CRT, TLS_KEY, CA_CRT, CLIENT_CA_CRT}) {
+        for (String n : new String[] {TLS_CRT, TLS_KEY, CREDENTIAL_BUNDLE, CA_CRT, CLIENT_CA_CRT}) {
             if (Files.exists(dir.resolve(n))) {
                 out.add(n);
             }

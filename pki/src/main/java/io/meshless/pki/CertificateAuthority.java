@@ -138,6 +138,15 @@ public final class CertificateAuthority {
     /** A leaf for {@code spec}; the chain is the leaf, then this CA's chain without a self-signed root. */
     public HeldCertificate issue(LeafSpec spec) {
         KeyPair kp = spec.keyType().generate();
+        return new HeldCertificate(kp.getPrivate(), certify(kp.getPublic(), spec));
+    }
+
+    /**
+     * A leaf for a key held elsewhere (a Kubernetes Pod Certificate: kubelet keeps the private key on
+     * the node); {@code spec}'s key type is ignored, the key's own algorithm decides. Returns the
+     * chain: the leaf, then this CA's chain without a self-signed root.
+     */
+    public List<X509Certificate> certify(PublicKey subjectKey, LeafSpec spec) {
         Instant from = spec.notBefore().orElse(clock.instant()).truncatedTo(ChronoUnit.SECONDS);
         List<GeneralName> sans = new ArrayList<>();
         spec.spiffeId()
@@ -151,10 +160,10 @@ public final class CertificateAuthority {
         X500Name subject = spec.commonName()
                 .map(CertificateAuthority::cn)
                 .orElse(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]));
-        boolean rsa = spec.keyType().name().startsWith("RSA");
+        boolean rsa = subjectKey.getAlgorithm().equals("RSA");
         X509Certificate leaf = sign(
                 subject,
-                kp.getPublic(),
+                subjectKey,
                 issuerName(),
                 held.privateKey(),
                 signatureAlgorithm(),
@@ -171,7 +180,7 @@ public final class CertificateAuthority {
                 chain.add(c);
             }
         }
-        return new HeldCertificate(kp.getPrivate(), chain);
+        return chain;
     }
 
     private X500Name issuerName() {

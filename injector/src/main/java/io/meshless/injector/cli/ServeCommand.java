@@ -14,6 +14,7 @@ import io.meshless.injector.http.ServingTls;
 import io.meshless.injector.http.WebhookServer;
 import io.meshless.injector.metrics.InjectorMetrics;
 import io.meshless.injector.webhook.AdmissionReviewHandler;
+import io.meshless.injector.webhook.IdentitySource;
 import io.meshless.injector.webhook.InjectionSettings;
 import io.meshless.injector.webhook.KubernetesJson;
 import io.meshless.injector.webhook.NamespaceLabels;
@@ -60,6 +61,8 @@ final class ServeCommand {
             "  --threads N                event-loop threads (default 2); each serves any number of connections",
             "  --max-connections N        connections open at once (default " + ServerLimits.DEFAULT.maxConnections()
                     + "); slow clients lose theirs after 10 s without a complete request",
+            "  --identity-source S        secret (default): a Secret per service account; podCertificates: kubelet's",
+            "                             per-pod key, signed as meshless.io/workload (Kubernetes 1.35+, feature gate)",
             "webhook only:",
             "  --webhook-only             no controller, no Kubernetes API; pod-level opt-in only",
             "  --tls-cert-file F          serving certificate chain (PEM), re-read when it changes",
@@ -72,6 +75,7 @@ final class ServeCommand {
             "  --ca-secret-name NAME      mesh CA Secret in the injector namespace (default meshless-ca)",
             "  --trust-domain TD          SPIFFE trust domain (default cluster.local)",
             "  --serving-cert-dir DIR     where the controller writes the webhook's own certificate",
+            "  --pod-certificate-max-seconds N  longest pod certificate issued (3600-7862400, default 86400)",
             "  --tls-cert-file F --tls-key-file F",
             "                             serve this certificate instead (user Secret, cert-manager): the controller then",
             "                             issues no serving certificate and leaves the webhook's caBundle alone",
@@ -104,7 +108,9 @@ final class ServeCommand {
                         "--webhook-config-name",
                         "--ca-secret-name",
                         "--trust-domain",
-                        "--serving-cert-dir"),
+                        "--serving-cert-dir",
+                        "--identity-source",
+                        "--pod-certificate-max-seconds"),
                 Set.of("--webhook-only"));
         if (!options.positional().isEmpty()) {
             throw new UsageException(
@@ -130,7 +136,8 @@ final class ServeCommand {
                     pullPolicy,
                     options.get("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
                     settings.runAsUser(),
-                    false);
+                    false,
+                    IdentitySource.parse(options.get("--identity-source", IdentitySource.SECRET.value())));
         } catch (IllegalArgumentException e) {
             throw new UsageException("serve: " + e.getMessage());
         }
@@ -144,7 +151,8 @@ final class ServeCommand {
                     "--webhook-config-name",
                     "--ca-secret-name",
                     "--trust-domain",
-                    "--serving-cert-dir")) {
+                    "--serving-cert-dir",
+                    "--pod-certificate-max-seconds")) {
                 if (options.has(controllerOnly)) {
                     throw new UsageException("serve: " + controllerOnly
                             + " configures the controller, which --webhook-only does not run");
@@ -225,6 +233,9 @@ final class ServeCommand {
         if (options.has("--serving-cert-dir")) {
             builder.servingCertDir(Path.of(options.get("--serving-cert-dir")));
         }
+        builder.podCertificateSigner(settings.identitySource() == IdentitySource.POD_CERTIFICATES)
+                .podCertificateMaxLifetime(Duration.ofSeconds(
+                        options.number("--pod-certificate-max-seconds", 3600, 7_862_400, 86_400, "serve")));
         boolean userServingCertificate = options.has("--tls-cert-file");
         if (userServingCertificate) {
             // A user Secret or cert-manager supplies the serving certificate and owns the caBundle:

@@ -5,6 +5,7 @@ import static io.meshless.injector.controller.MeshlessMetadata.*;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * The certificate controller: informers, leadership and the work queue. Each pass runs the
  * reconcilers in order: {@link MeshCaReconciler} (the mesh CA and its rotation), {@link
  * ServingCertificateReconciler} (this replica's webhook serving certificate), then on the leader
- * {@link WorkloadSecretReconciler} (one Secret per service account of injected pods) and {@link
- * WebhookBundleReconciler} (the webhook's caBundle).
+ * {@link WorkloadSecretReconciler} (one Secret per service account of injected pods), {@link
+ * WebhookBundleReconciler} (the webhook's caBundle) and, when enabled, {@link PodCertificateReconciler}
+ * (Kubernetes Pod Certificates for signer {@code meshless.io/workload}).
  *
  * <p>All work happens in passes on one thread, so passes never overlap; a pass is triggered by
  * informer events, the webhook's signal, leadership changes and a periodic resync. Every time
@@ -59,11 +61,13 @@ public final class CertificateController implements AutoCloseable {
     private final ServingCertificateReconciler servingCertificate;
     private final WorkloadSecretReconciler workloadSecrets;
     private final WebhookBundleReconciler webhookBundle;
+    private final PodCertificateReconciler podCertificates;
 
     private volatile boolean leader;
     private volatile boolean closed;
     private volatile SharedIndexInformer<Pod> pods;
     private volatile SharedIndexInformer<Secret> secrets;
+    private volatile SharedIndexInformer<PodCertificateRequest> podCertificateRequests;
     private volatile SharedIndexInformer<ServiceAccount> serviceAccounts;
     private volatile CompletableFuture<?> election;
 
@@ -76,6 +80,8 @@ public final class CertificateController implements AutoCloseable {
         this.meshCa = new MeshCaReconciler(
                 client, config, clock, ca -> workloadSecrets.bundlesCurrent(ca) && webhookBundle.current(ca));
         this.servingCertificate = new ServingCertificateReconciler(config, clock);
+        this.podCertificates = new PodCertificateReconciler(
+                client, new PodCertificateSigning(config.trustDomain(), config.podCertificateMaxLifetime()), clock);
         this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "meshless-controller");
             t.setDaemon(true);
@@ -115,6 +121,9 @@ public final class CertificateController implements AutoCloseable {
                 .inform(secretEvents, resync);
         // Annotations cannot be selected on server-side; ServiceAccounts are small and few per namespace.
         serviceAccounts = client.serviceAccounts().inAnyNamespace().inform(accountEvents, resync);
+        if (config.podCertificateSigner()) {
+            podCertificateRequests = informPodCertificateRequests(resync);
+        }
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
     }
@@ -139,6 +148,27 @@ public final class CertificateController implements AutoCloseable {
             @Override
             public void onDelete(T object, boolean unknownFinalState) {}
         };
+    }
+
+    /**
+     * Every PodCertificateRequest: the API has no field selector on the signer name, so the filter
+     * for {@link MeshlessMetadata#POD_CERTIFICATE_SIGNER} is ours. Null when the cluster does not serve
+     * the API (Kubernetes before 1.35, or the PodCertificateRequest feature gate off): the signer is
+     * off, everything else runs.
+     */
+    private SharedIndexInformer<PodCertificateRequest> informPodCertificateRequests(long resync) {
+        ResourceEventHandler<PodCertificateRequest> events = triggerOnArrival(PodCertificateReconciler::ours);
+        try {
+            return client.resources(PodCertificateRequest.class)
+                    .inAnyNamespace()
+                    .inform(events, resync);
+        } catch (KubernetesClientException e) {
+            log.error(
+                    "PodCertificateRequests (certificates.k8s.io/v1beta1) cannot be watched: {}; the pod certificate"
+                            + " signer is off (it needs Kubernetes 1.35+ with the PodCertificateRequest feature gate)",
+                    e.getMessage());
+            return null;
+        }
     }
 
     private void startElection() {
@@ -254,7 +284,7 @@ public final class CertificateController implements AutoCloseable {
             }
         }
         return new ControllerMetrics(
-                servingCertificate.issued() + workloadSecrets.issued(),
+                servingCertificate.issued() + workloadSecrets.issued() + podCertificates.issued(),
                 current == null ? Optional.empty() : Optional.of(Duration.between(now, current.notAfter())),
                 expiries,
                 leader);
@@ -304,6 +334,10 @@ public final class CertificateController implements AutoCloseable {
                 workloadSecrets.reconcile(
                         current, injectedPods, annotated, secrets.getStore(), () -> leader && !closed);
                 webhookBundle.reconcile(current);
+                SharedIndexInformer<PodCertificateRequest> requests = podCertificateRequests;
+                if (requests != null) {
+                    podCertificates.reconcile(current, requests.getStore().list(), () -> leader && !closed);
+                }
             }
         } catch (KubernetesClientException e) {
             // Conflicts and outages: the next pass (event or resync) tries again.
@@ -328,7 +362,7 @@ public final class CertificateController implements AutoCloseable {
                                 .trim());
     }
 
-    private static boolean injected(Pod pod) {
+    static boolean injected(Pod pod) {
         Map<String, String> a = pod.getMetadata().getAnnotations();
         Map<String, String> l = pod.getMetadata().getLabels();
         return a != null
@@ -350,6 +384,9 @@ public final class CertificateController implements AutoCloseable {
         }
         if (secrets != null) {
             secrets.stop();
+        }
+        if (podCertificateRequests != null) {
+            podCertificateRequests.stop();
         }
         if (serviceAccounts != null) {
             serviceAccounts.stop();

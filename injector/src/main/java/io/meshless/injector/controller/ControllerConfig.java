@@ -27,6 +27,8 @@ public final class ControllerConfig {
     private final Duration leaseDuration;
     private final Duration renewDeadline;
     private final Duration retryPeriod;
+    private final boolean podCertificateSigner;
+    private final Duration podCertificateMaxLifetime;
 
     private ControllerConfig(Builder b) {
         this.namespace = require(b.namespace, "namespace");
@@ -52,6 +54,12 @@ public final class ControllerConfig {
         this.leaseDuration = positive(b.leaseDuration, "leaseDuration");
         this.renewDeadline = positive(b.renewDeadline, "renewDeadline");
         this.retryPeriod = positive(b.retryPeriod, "retryPeriod");
+        this.podCertificateSigner = b.podCertificateSigner;
+        this.podCertificateMaxLifetime = positive(b.podCertificateMaxLifetime, "podCertificateMaxLifetime");
+        if (podCertificateMaxLifetime.compareTo(PodCertificateSigning.MIN_LIFETIME) < 0) {
+            throw new IllegalArgumentException("podCertificateMaxLifetime " + podCertificateMaxLifetime
+                    + " is below the Kubernetes minimum of one hour for pod certificates");
+        }
         if (caLifetime.compareTo(leafLifetime.multipliedBy(3)) < 0) {
             throw new IllegalArgumentException("caLifetime " + caLifetime + " must be at least three leaf lifetimes ("
                     + leafLifetime + ") so a rotation can finish before the CA expires");
@@ -138,6 +146,16 @@ public final class ControllerConfig {
         return retryPeriod;
     }
 
+    /** Whether the leader signs PodCertificateRequests for {@link MeshlessMetadata#POD_CERTIFICATE_SIGNER}. */
+    public boolean podCertificateSigner() {
+        return podCertificateSigner;
+    }
+
+    /** The longest pod certificate issued, whatever a request asks (default 24 hours). */
+    public Duration podCertificateMaxLifetime() {
+        return podCertificateMaxLifetime;
+    }
+
     private static String require(String value, String name) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("controller setting " + name + " is empty");
@@ -172,11 +190,23 @@ public final class ControllerConfig {
         private Duration leaseDuration = Duration.ofSeconds(15);
         private Duration renewDeadline = Duration.ofSeconds(10);
         private Duration retryPeriod = Duration.ofSeconds(2);
+        private boolean podCertificateSigner;
+        private Duration podCertificateMaxLifetime = Duration.ofHours(24);
 
         private Builder() {}
 
         public Builder namespace(String v) {
             namespace = v;
+            return this;
+        }
+
+        public Builder podCertificateSigner(boolean v) {
+            podCertificateSigner = v;
+            return this;
+        }
+
+        public Builder podCertificateMaxLifetime(Duration v) {
+            podCertificateMaxLifetime = v;
             return this;
         }
 

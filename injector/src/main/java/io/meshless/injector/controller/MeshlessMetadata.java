@@ -45,6 +45,13 @@ public final class MeshlessMetadata {
     public static final String CA_ROTATE = "meshless.io/rotate-ca";
 
     // Data keys.
+    /**
+     * The signer name of Meshless's Kubernetes Pod Certificates (KEP-4317): a {@code podCertificate}
+     * projection naming it gets a workload certificate from the mesh CA, issued by the controller's
+     * leader for pods that came through the webhook.
+     */
+    public static final String POD_CERTIFICATE_SIGNER = "meshless.io/workload";
+
     public static final String TLS_CRT = "tls.crt";
     public static final String TLS_KEY = "tls.key";
     public static final String CA_CRT = "ca.crt";

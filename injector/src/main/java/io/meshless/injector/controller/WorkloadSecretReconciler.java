@@ -71,6 +71,9 @@ final class WorkloadSecretReconciler {
         Set<ServiceAccountKey> wanted = new LinkedHashSet<>(demanded);
         wanted.addAll(annotatedAccounts);
         for (Pod pod : injectedPods) {
+            if (PodCertificateReconciler.mountsPodCertificate(pod)) {
+                continue; // kubelet holds its key; the signer answers its requests, no Secret
+            }
             String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
             wanted.add(ServiceAccountKey.of(pod.getMetadata().getNamespace(), sa));
         }

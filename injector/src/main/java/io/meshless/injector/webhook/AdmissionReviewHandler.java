@@ -108,8 +108,9 @@ public final class AdmissionReviewHandler {
             return allow(uid, null, injection.warnings(), AdmissionReply.Result.SKIPPED, injection.reason());
         }
         JsonNode patch = PodPatch.diff(mapper, pod, injection.pod());
-        if (!dryRun) {
-            // Only after the whole patch exists: a denied or failed review never asks for a Secret.
+        if (!dryRun && mountsSecret(injection.pod())) {
+            // Only after the whole patch exists: a denied or failed review never asks for a Secret,
+            // and a pod whose certificate kubelet requests (Pod Certificates) needs none.
             secretDemand.serviceAccountNeedsSecret(namespace, injection.serviceAccount());
         }
         return allow(uid, patch, injection.warnings(), AdmissionReply.Result.INJECTED, injection.reason());
@@ -260,5 +261,10 @@ public final class AdmissionReviewHandler {
         BadReview(String message) {
             super(message);
         }
+    }
+
+    private static boolean mountsSecret(io.fabric8.kubernetes.api.model.Pod injected) {
+        return injected.getSpec().getVolumes().stream()
+                .anyMatch(v -> PodInjector.CERTS_VOLUME.equals(v.getName()) && v.getSecret() != null);
     }
 }

@@ -12,14 +12,22 @@ import java.util.Objects;
  *     runAsNonRoot against a numeric user)
  * @param injectAll {@code inject -f}: inject every workload that does not opt out, like
  *     {@code linkerd inject}; the webhook keeps this false and needs an opt-in
+ * @param identitySource whether the certificate volume is the service account's Secret or a Pod
+ *     Certificate projection
  */
 public record InjectionSettings(
-        String agentImage, String imagePullPolicy, String agentJarInImage, long runAsUser, boolean injectAll) {
+        String agentImage,
+        String imagePullPolicy,
+        String agentJarInImage,
+        long runAsUser,
+        boolean injectAll,
+        IdentitySource identitySource) {
     public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/meshless/meshless-agent:0.1.0";
     public static final String DEFAULT_AGENT_JAR_IN_IMAGE = "/meshless-agent.jar";
     public static final long DEFAULT_RUN_AS_USER = 65532;
 
     public InjectionSettings {
+        Objects.requireNonNull(identitySource, "identitySource");
         Objects.requireNonNull(agentImage, "agentImage");
         Objects.requireNonNull(imagePullPolicy, "imagePullPolicy");
         Objects.requireNonNull(agentJarInImage, "agentJarInImage");
@@ -34,16 +42,26 @@ public record InjectionSettings(
         }
     }
 
+    /** Certificates from the service account's Secret. */
+    public InjectionSettings(
+            String agentImage, String imagePullPolicy, String agentJarInImage, long runAsUser, boolean injectAll) {
+        this(agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, IdentitySource.SECRET);
+    }
+
     public static InjectionSettings defaults() {
         return new InjectionSettings(
                 DEFAULT_AGENT_IMAGE, "IfNotPresent", DEFAULT_AGENT_JAR_IN_IMAGE, DEFAULT_RUN_AS_USER, false);
     }
 
     public InjectionSettings withAgentImage(String image) {
-        return new InjectionSettings(image, imagePullPolicy, agentJarInImage, runAsUser, injectAll);
+        return new InjectionSettings(image, imagePullPolicy, agentJarInImage, runAsUser, injectAll, identitySource);
     }
 
     public InjectionSettings withInjectAll(boolean all) {
-        return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, all);
+        return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, all, identitySource);
+    }
+
+    public InjectionSettings withIdentitySource(IdentitySource source) {
+        return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, source);
     }
 }

@@ -2,13 +2,16 @@ package io.meshless.injector.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.ConfigMapProjectionBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCertificateProjection;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ProjectedVolumeSource;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.SeccompProfile;
@@ -16,6 +19,8 @@ import io.fabric8.kubernetes.api.model.SecretVolumeSource;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.meshless.injector.controller.MeshlessMetadata;
 import io.meshless.pki.PeerPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -429,7 +434,10 @@ public final class PodInjector {
         return mount;
     }
 
-    private static Volume certsVolume(String serviceAccount) {
+    private Volume certsVolume(String serviceAccount) {
+        if (settings.identitySource() == IdentitySource.POD_CERTIFICATES) {
+            return podCertificateVolume();
+        }
         SecretVolumeSource secret = new SecretVolumeSource();
         secret.setSecretName(PodLayout.secretName(serviceAccount));
         // Not optional: kubelet keeps retrying the mount until the controller has created the Secret,
@@ -439,6 +447,36 @@ public final class PodInjector {
         Volume volume = new Volume();
         volume.setName(CERTS_VOLUME);
         volume.setSecret(secret);
+        return volume;
+    }
+
+    /**
+     * Kubelet's per-pod key and certificate (signed by the controller as {@code meshless.io/workload})
+     * in one credential bundle, beside the mesh CA bundle: the agent reads this layout as it reads a
+     * Secret's. No Secret exists for such a pod.
+     */
+    private static Volume podCertificateVolume() {
+        PodCertificateProjection certificate = new PodCertificateProjection();
+        certificate.setSignerName(MeshlessMetadata.POD_CERTIFICATE_SIGNER);
+        certificate.setKeyType(PodLayout.POD_CERTIFICATE_KEY_TYPE);
+        certificate.setCredentialBundlePath(PodLayout.CREDENTIAL_BUNDLE);
+        VolumeProjection bundle = new VolumeProjection();
+        bundle.setConfigMap(new ConfigMapProjectionBuilder()
+                .withName(PodLayout.CA_BUNDLE_CONFIG_MAP)
+                .withOptional(false)
+                .addNewItem()
+                .withKey(MeshlessMetadata.CA_CRT)
+                .withPath(MeshlessMetadata.CA_CRT)
+                .endItem()
+                .build());
+        VolumeProjection podCertificate = new VolumeProjection();
+        podCertificate.setPodCertificate(certificate);
+        ProjectedVolumeSource projected = new ProjectedVolumeSource();
+        projected.setDefaultMode(0440);
+        projected.setSources(List.of(podCertificate, bundle));
+        Volume volume = new Volume();
+        volume.setName(CERTS_VOLUME);
+        volume.setProjected(projected);
         return volume;
     }
 

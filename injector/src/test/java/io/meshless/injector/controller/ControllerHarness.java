@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.meshless.injector.webhook.IdentitySource;
 import io.meshless.injector.webhook.Injection;
 import io.meshless.injector.webhook.InjectionDenied;
 import io.meshless.injector.webhook.InjectionSettings;
@@ -142,6 +143,11 @@ final class ControllerHarness implements AutoCloseable {
      * the controller is tested against exactly the marks (label and annotation) the webhook sets.
      */
     void injectedPod(String namespace, String name, String serviceAccount) {
+        injectedPod(namespace, name, serviceAccount, IdentitySource.SECRET);
+    }
+
+    /** {@link #injectedPod(String, String, String)} with the webhook set to the given identity source. */
+    void injectedPod(String namespace, String name, String serviceAccount, IdentitySource source) {
         Pod optedIn = pod(namespace, name, serviceAccount)
                 .editMetadata()
                 .addToAnnotations("meshless.io/inject", "true")
@@ -149,7 +155,8 @@ final class ControllerHarness implements AutoCloseable {
                 .build();
         Injection injection;
         try {
-            injection = new PodInjector(InjectionSettings.defaults(), KubernetesJson.newMapper())
+            injection = new PodInjector(
+                            InjectionSettings.defaults().withIdentitySource(source), KubernetesJson.newMapper())
                     .inject(optedIn, namespace, Map.of());
         } catch (InjectionDenied e) {
             throw new AssertionError("the webhook refused the test pod: " + e.getMessage(), e);

@@ -46,7 +46,11 @@ import org.slf4j.LoggerFactory;
 public final class WatchedCertDirectory implements CredentialSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchedCertDirectory.class);
     private static final String[] FILES = {
-        CertDirectory.TLS_CRT, CertDirectory.TLS_KEY, CertDirectory.CA_CRT, CertDirectory.CLIENT_CA_CRT
+        CertDirectory.TLS_CRT,
+        CertDirectory.TLS_KEY,
+        CertDirectory.CREDENTIAL_BUNDLE,
+        CertDirectory.CA_CRT,
+        CertDirectory.CLIENT_CA_CRT
     };
 
     /** Real certificate sets are a few KB; larger files are compared by size, time and file key only. */
@@ -289,9 +293,10 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
     }
 
     private boolean setLinksExist() {
-        return Files.exists(dir.resolve(CertDirectory.TLS_CRT))
-                && Files.exists(dir.resolve(CertDirectory.TLS_KEY))
-                && Files.exists(dir.resolve(CertDirectory.CA_CRT));
+        boolean identity = Files.exists(dir.resolve(CertDirectory.CREDENTIAL_BUNDLE))
+                || (Files.exists(dir.resolve(CertDirectory.TLS_CRT))
+                        && Files.exists(dir.resolve(CertDirectory.TLS_KEY)));
+        return identity && Files.exists(dir.resolve(CertDirectory.CA_CRT));
     }
 
     /**

@@ -101,6 +101,30 @@ class WatchedCertDirectoryTest {
     }
 
     @Test
+    void picksUpKubeletRefreshOfAPodCertificateBundle() throws Exception {
+        KubeletVolume volume = new KubeletVolume(dir);
+        HeldCertificate first = ca.issue(LeafSpec.builder().spiffeId(web).build());
+        HeldCertificate second = ca.issue(LeafSpec.builder().spiffeId(web).build());
+        volume.publish(podCertificate(first));
+        watch(dir);
+        assertThat(currentSerial()).isEqualTo(serial(first));
+
+        volume.publish(podCertificate(second));
+        Await.until("the refreshed bundle is current", () -> serial(second).equals(currentSerial()));
+        Await.until("the listener hears of the refresh", () -> events.size() >= 2);
+        assertThat(events)
+                .containsExactly("loaded - -> " + serial(first), "loaded " + serial(first) + " -> " + serial(second));
+    }
+
+    /** What kubelet projects for a {@code podCertificate} source beside the CA bundle. */
+    private Map<String, String> podCertificate(HeldCertificate leaf) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(CertDirectory.CREDENTIAL_BUNDLE, leaf.privateKeyPem() + leaf.chainPem());
+        m.put(CertDirectory.CA_CRT, TrustBundle.of(ca.certificate()).toPem());
+        return m;
+    }
+
+    @Test
     void refusesHalfRotatedSetAndKeepsLastGood() throws Exception {
         KubeletVolume volume = new KubeletVolume(dir);
         HeldCertificate first = ca.issue(LeafSpec.builder().spiffeId(web).build());

@@ -1,0 +1,230 @@
+package io.meshless.injector.controller;
+
+import static io.meshless.injector.controller.ControllerHarness.APP_NS;
+import static io.meshless.injector.controller.ControllerHarness.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequest;
+import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestBuilder;
+import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestStatus;
+import io.meshless.injector.webhook.IdentitySource;
+import io.meshless.pki.CertificateReader;
+import io.meshless.pki.SpiffeId;
+import io.meshless.testing.Await;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Pod Certificate signer against the mock API server in CRUD mode. */
+class PodCertificateSignerTest {
+
+    @TempDir
+    Path servingDir;
+
+    private ControllerHarness h;
+    private CertificateController controller;
+    private final KeyPair kubeletKey = ecKey();
+
+    @BeforeEach
+    void cluster() {
+        h = new ControllerHarness();
+        h.serviceAccount(APP_NS, "orders");
+        h.webhookConfiguration();
+        h.injectedPod(APP_NS, "orders-1", "orders");
+        h.plainPod(APP_NS, "batch-1", "orders", Map.of(), Map.of());
+        controller = h.startLeader(
+                "replica-a",
+                h.config("replica-a", servingDir)
+                        .podCertificateSigner(true)
+                        .podCertificateMaxLifetime(Duration.ofHours(12))
+                        .build());
+    }
+
+    @AfterEach
+    void shutdown() {
+        h.close();
+    }
+
+    @Test
+    void issuesTheOptedInPodsIdentityForKubeletsKeyWithinTheAskedLifetime() throws Exception {
+        create(request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
+
+        PodCertificateRequestStatus status = awaitAnswer("orders-1-pcr");
+        assertThat(status.getConditions()).isNullOrEmpty();
+        List<X509Certificate> chain = CertificateReader.parse(
+                status.getCertificateChain().getBytes(StandardCharsets.US_ASCII), "certificateChain");
+        X509Certificate leaf = chain.get(0);
+        assertThat(leaf.getPublicKey().getEncoded())
+                .isEqualTo(kubeletKey.getPublic().getEncoded());
+        List<Object> sans = new java.util.ArrayList<>();
+        leaf.getSubjectAlternativeNames().forEach(san -> sans.add(san.get(1)));
+        assertThat(sans)
+                .containsExactlyInAnyOrder(
+                        SpiffeId.forServiceAccount("cluster.local", APP_NS, "orders")
+                                .toString(),
+                        "orders.shop.serviceaccount.cluster.local");
+        Instant notBefore = h.clock.instant();
+        assertThat(leaf.getNotBefore().toInstant()).isEqualTo(notBefore);
+        assertThat(status.getNotBefore()).isEqualTo(notBefore.toString());
+        assertThat(status.getNotAfter())
+                .isEqualTo(notBefore.plus(Duration.ofHours(2)).toString());
+        assertThat(status.getBeginRefreshAt())
+                .isEqualTo(notBefore.plus(Duration.ofMinutes(80)).toString());
+        List<X509Certificate> bundle = ControllerHarness.certificates(h.secret(NAMESPACE, "meshless-ca"), "ca.crt");
+        ControllerHarness.assertChainsTo(chain, bundle, notBefore.plusSeconds(60));
+    }
+
+    @Test
+    void aPodWithAPodCertificateVolumeGetsItsCertificateAndNoSecret() {
+        h.serviceAccount(APP_NS, "payments");
+        h.injectedPod(APP_NS, "payments-1", "payments", IdentitySource.POD_CERTIFICATES);
+        create(request("payments-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "payments-1", "payments", 7200));
+
+        assertThat(awaitAnswer("payments-1-pcr").getCertificateChain()).contains("BEGIN CERTIFICATE");
+        controller.reconcileNow();
+        assertThat(h.secret(APP_NS, "meshless-payments")).isNull();
+        // The Secret-sourced pod of the same namespace still has its Secret.
+        assertThat(h.secret(APP_NS, "meshless-orders")).isNotNull();
+    }
+
+    @Test
+    void capsTheLifetimeAtTheConfiguredMaximum() {
+        create(request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 86400));
+
+        PodCertificateRequestStatus status = awaitAnswer("orders-1-pcr");
+        Instant notBefore = Instant.parse(status.getNotBefore());
+        assertThat(status.getNotAfter())
+                .isEqualTo(notBefore.plus(Duration.ofHours(12)).toString());
+        assertThat(status.getBeginRefreshAt())
+                .isEqualTo(notBefore.plus(Duration.ofHours(8)).toString());
+    }
+
+    @Test
+    void leavesRequestsForOtherSignersAlone() {
+        create(request("other-pcr", "example.com/other", "orders-1", "orders", 7200));
+        create(request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
+
+        awaitAnswer("orders-1-pcr");
+        controller.reconcileNow();
+        assertThat(get("other-pcr").getStatus()).isNull();
+    }
+
+    @Test
+    void deniesAPodThatDidNotOptIn() {
+        create(request("batch-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "batch-1", "orders", 7200));
+
+        assertThat(refusal("batch-1-pcr")).satisfies(c -> {
+            assertThat(c.getType()).isEqualTo("Denied");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("PodNotOptedIn");
+            assertThat(c.getMessage()).contains("batch-1");
+        });
+        assertThat(get("batch-1-pcr").getStatus().getCertificateChain()).isNull();
+    }
+
+    @Test
+    void failsMalformedRequestsAndKeepsSigning() {
+        PodCertificateRequest badKey =
+                request("bad-key", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200);
+        badKey.getSpec()
+                .setPkixPublicKey(Base64.getEncoder().encodeToString("not a key".getBytes(StandardCharsets.US_ASCII)));
+        create(badKey);
+        create(request("unknown-pod", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "ghost-1", "orders", 7200));
+        create(request("wrong-sa", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "payments", 7200));
+        PodCertificateRequest wrongUid =
+                request("wrong-uid", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200);
+        wrongUid.getSpec().setPodUID("00000000-0000-0000-0000-000000000000");
+        create(wrongUid);
+
+        assertThat(refusal("bad-key").getReason()).isEqualTo("InvalidPublicKey");
+        assertThat(refusal("unknown-pod").getReason()).isEqualTo("PodNotFound");
+        assertThat(refusal("wrong-sa").getReason()).isEqualTo("ServiceAccountMismatch");
+        assertThat(refusal("wrong-uid").getReason()).isEqualTo("PodUIDMismatch");
+        for (String name : List.of("bad-key", "unknown-pod", "wrong-sa", "wrong-uid")) {
+            assertThat(refusal(name).getType()).as(name).isEqualTo("Failed");
+        }
+
+        create(request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
+        assertThat(awaitAnswer("orders-1-pcr").getCertificateChain()).contains("BEGIN CERTIFICATE");
+    }
+
+    private Condition refusal(String name) {
+        PodCertificateRequestStatus status = awaitAnswer(name);
+        assertThat(status.getConditions()).as("conditions of %s", name).hasSize(1);
+        return status.getConditions().get(0);
+    }
+
+    private PodCertificateRequestStatus awaitAnswer(String name) {
+        return Await.atMost(Duration.ofSeconds(60)).untilPresent("an answer to PodCertificateRequest " + name, () -> {
+            PodCertificateRequest r = get(name);
+            return r != null && PodCertificateReconciler.answered(r) ? r.getStatus() : null;
+        });
+    }
+
+    private PodCertificateRequest get(String name) {
+        return h.admin
+                .resources(PodCertificateRequest.class)
+                .inNamespace(APP_NS)
+                .withName(name)
+                .get();
+    }
+
+    private void create(PodCertificateRequest request) {
+        h.admin
+                .resources(PodCertificateRequest.class)
+                .inNamespace(APP_NS)
+                .resource(request)
+                .create();
+    }
+
+    /** What kubelet would create for {@code pod} (its UID read back from the API when it exists). */
+    private PodCertificateRequest request(
+            String name, String signer, String pod, String serviceAccount, int maxExpirationSeconds) {
+        Pod existing = h.admin.pods().inNamespace(APP_NS).withName(pod).get();
+        return new PodCertificateRequestBuilder()
+                .withNewMetadata()
+                .withNamespace(APP_NS)
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .withSignerName(signer)
+                .withPodName(pod)
+                .withPodUID(
+                        existing == null
+                                ? "11111111-1111-1111-1111-111111111111"
+                                : existing.getMetadata().getUid())
+                .withServiceAccountName(serviceAccount)
+                .withServiceAccountUID("22222222-2222-2222-2222-222222222222")
+                .withNodeName("node-a")
+                .withNodeUID("33333333-3333-3333-3333-333333333333")
+                .withMaxExpirationSeconds(maxExpirationSeconds)
+                .withPkixPublicKey(Base64.getEncoder()
+                        .encodeToString(kubeletKey.getPublic().getEncoded()))
+                .withProofOfPossession(Base64.getEncoder().encodeToString(new byte[] {1}))
+                .endSpec()
+                .build();
+    }
+
+    private static KeyPair ecKey() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(256);
+            return g.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -502,7 +502,11 @@ timed_java() { # java-binary options-array-name main-class args...
 timed_server() { # java-binary options-array-name
   local javabin="$1" optsname="$2"
   local port ready probe_pid t0 t1 line rc=0 served
-  port=$(free_port); ready="$WORK/probe.ready"; rm -f "$ready"
+  # Below the ephemeral range: the probe connects to this port in a tight loop before anything listens,
+  # and a connect to a port the kernel can also pick as the source port may connect to itself.
+  port=$(free_port)
+  while [ "$port" -ge "$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)" ]; do port=$(free_port); done
+  ready="$WORK/probe.ready"; rm -f "$ready"
   java "${JDK_TLS[@]}" -cp "$TOOLS_CP" io.meshless.benchmarks.process.FirstRequestProbe --port "$port" \
     --warm-port "$NGINX_TLS" --ready-file "$ready" --max-seconds 60 >"$WORK/probe.out" 2>>"$OUT/stderr.txt" &
   probe_pid=$!; STARTED+=("$probe_pid")

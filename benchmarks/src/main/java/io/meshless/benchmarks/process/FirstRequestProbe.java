@@ -13,7 +13,7 @@ import javax.net.ssl.SSLSocketFactory;
  * {@code --ready-file}, then tries {@code --port} every millisecond (a refused loopback connect costs
  * microseconds) until a connection is accepted; that one gets a full handshake and an HTTP 200. Prints {@code served_at_ms=…}
  * (epoch ms) and {@code attempts=…}; the harness subtracts the server's launch time. Gives up after
- * {@code --max-seconds}.
+ * {@code --max-seconds} after it wrote the ready file.
  */
 public final class FirstRequestProbe {
     private FirstRequestProbe() {}
@@ -23,7 +23,6 @@ public final class FirstRequestProbe {
         int port = Integer.parseInt(args.required("port"));
         int warmPort = Integer.parseInt(args.required("warm-port"));
         Path ready = Path.of(args.required("ready-file"));
-        long deadline = System.nanoTime() + args.intValue("max-seconds", 60) * 1_000_000_000L;
         SSLSocketFactory factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
         for (int i = 0; i < 20; i++) {
             String failure = HandshakeLoop.oneConnection(factory, "127.0.0.1", warmPort);
@@ -32,6 +31,7 @@ public final class FirstRequestProbe {
             }
         }
         Files.writeString(ready, "ready\n");
+        long deadline = System.nanoTime() + args.intValue("max-seconds", 60) * 1_000_000_000L;
         int attempts = 0;
         while (System.nanoTime() < deadline) {
             attempts++;

@@ -536,6 +536,7 @@ first_use_jdks() {
   echo "$homes"
 }
 
+signed() { awk "BEGIN { v = $1; printf \"%s%s\", (v >= 0 ? \"+\" : \"\"), \"$1\" }"; }
 declare -A W C M
 part_first_use() {
   if [ ! -f "$AGENT_JAR" ]; then row "7 first mTLS use" "$MISSING" "" "" "<= +150 ms, +250 ms CPU, +20 MB" "n/a"; return; fi
@@ -588,7 +589,7 @@ part_first_use() {
         awk "BEGIN{exit !($dw <= 150 && $dc <= 250 && $dm <= 20)}" || met="missed"
         row "7 $label, $jdk, $v (median (min-max) of $FIRST_N)" \
           "$aw ms ($amin-$amax), CPU $ac ms, RSS $am MB" "$jw ms ($jmin-$jmax), CPU $jc ms, RSS $jm MB" \
-          "+$dw ms, +$dc ms CPU, +$dm MB" "<= +150 ms, +250 ms CPU, +20 MB" "$met"
+          "$(signed "$dw") ms, $(signed "$dc") ms CPU, $(signed "$dm") MB" "<= +150 ms, +250 ms CPU, +20 MB" "$met"
       done
       [ "$FIRST_CONNECTIONS" -gt 0 ] || continue
       if grep -q nan <<<"${W[n.$v]} ${W[n.jsse]}"; then row "7 $FIRST_CONNECTIONS fresh connections after start, $jdk, $v" "failed" "" "" ">= 1.0x" "missed"; continue; fi

@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh           full run (about 10 minutes): more rounds, longer windows
 #   benchmarks/run.sh --quick   within 3 minutes, same measurements with fewer rounds
-#   benchmarks/run.sh --only 2,5   only those parts (1 start-up … 6 issuance)
+#   benchmarks/run.sh --only 2,5   only those parts (1 start-up … 6 issuance, 7 first mTLS use)
 #
 # Prints one markdown table on stdout (progress goes to stderr) and keeps it, with the raw
 # output of every tool, in benchmarks/target/run-<UTC time>/. Loopback only; every loop is
@@ -13,12 +13,14 @@
 # benchmarks/target/benchmarks.jar, agent/target/meshless-agent.jar,
 # injector/target/meshless-injector.jar. A part whose component is not built prints
 # "n/a (component missing)" instead of a figure. MESHLESS_AGENT_JAR / MESHLESS_INJECTOR_JAR
-# point at other builds of those jars.
+# point at other builds of those jars. Part 7 runs on every JDK in MESHLESS_BENCH_JDKS (java homes,
+# space-separated; default: the java on the PATH and Temurin 25 when installed) and, when
+# MESHLESS_AGENT_JAR_BEFORE names a second agent jar, measures it in the same interleaved rounds.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODE=full
-PARTS="1 2 3 4 5 6"
+PARTS="1 2 3 4 5 6 7"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
@@ -33,11 +35,15 @@ want() { [[ " $PARTS " == *" $1 "* ]]; }
 
 if [ "$MODE" = quick ]; then
   STARTUP_N=10; HS_ROUNDS=2; HS_WARM=1; HS_SECS=3; KA_ROUNDS=2; KA_WARM=1; KA_SECS=2
-  ROT_SWAPS=20; WH_WARM=5; WH_SECS=3; WH_SLOW=500; ISSUE_SECS=1
+  ROT_SWAPS=20; WH_WARM=5; WH_SECS=3; WH_SLOW=500; ISSUE_SECS=1; FIRST_N=3
 else
   STARTUP_N=20; HS_ROUNDS=5; HS_WARM=3; HS_SECS=10; KA_ROUNDS=5; KA_WARM=2; KA_SECS=10
-  ROT_SWAPS=20; WH_WARM=5; WH_SECS=20; WH_SLOW=500; ISSUE_SECS=10
+  ROT_SWAPS=20; WH_WARM=5; WH_SECS=20; WH_SLOW=500; ISSUE_SECS=10; FIRST_N=9
 fi
+FIRST_N="${MESHLESS_BENCH_FIRST_ROUNDS:-$FIRST_N}"
+# Part 7's fresh connections after start (0 leaves that measurement out: on a loaded machine 400 cold
+# handshakes take a minute per JVM).
+FIRST_CONNECTIONS="${MESHLESS_BENCH_FIRST_CONNECTIONS:-400}"
 
 BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
 AGENT_JAR="${MESHLESS_AGENT_JAR:-$ROOT/agent/target/meshless-agent.jar}"
@@ -148,6 +154,8 @@ make_pki() {
   # The same client key for hand-configured JSSE, as a PKCS#12 key store and trust store.
   openssl pkcs12 -export -in "$WORK/client/tls.crt" -inkey "$WORK/client/tls.key" -name client \
     -passout "pass:$PASS" -out "$WORK/client.p12"
+  openssl pkcs12 -export -in "$WORK/server/tls.crt" -inkey "$WORK/server/tls.key" -name server \
+    -passout "pass:$PASS" -out "$WORK/server.p12"
   keytool -importcert -noprompt -alias mesh-ca -file "$WORK/ca.crt" -keystore "$WORK/ca.p12" \
     -storetype PKCS12 -storepass "$PASS" >/dev/null 2>&1
   local i
@@ -155,6 +163,9 @@ make_pki() {
 }
 
 JDK_TLS=(-Djavax.net.ssl.keyStore="$WORK/client.p12" -Djavax.net.ssl.keyStoreType=PKCS12
+  -Djavax.net.ssl.keyStorePassword="$PASS" -Djavax.net.ssl.trustStore="$WORK/ca.p12"
+  -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword="$PASS")
+JDK_TLS_SERVER=(-Djavax.net.ssl.keyStore="$WORK/server.p12" -Djavax.net.ssl.keyStoreType=PKCS12
   -Djavax.net.ssl.keyStorePassword="$PASS" -Djavax.net.ssl.trustStore="$WORK/ca.p12"
   -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword="$PASS")
 agent_opts() { echo "-javaagent:$AGENT_JAR=cert-dir=$1"; }
@@ -270,8 +281,14 @@ part_startup() {
   log "1/6 start-up: $STARTUP_N x java Hello with and without the agent, interleaved"
   mkdir -p "$WORK/hello"
   (cd "$WORK/hello" && unzip -q -o "$BENCH_JAR" 'io/meshless/benchmarks/process/Hello.class')
-  local i t0 t1 plain=() agent=() diffs=() failed=0 a p
+  local i t0 t1 plain=() agent=() diffs=() before=() bdiffs=() failed=0 a p b
   for i in $(seq 1 "$STARTUP_N"); do
+    if [ -n "$AGENT_JAR_BEFORE" ]; then
+      t0=$(date +%s%N)
+      java -Xshare:auto "-javaagent:$AGENT_JAR_BEFORE=cert-dir=$WORK/client" -cp "$WORK/hello" io.meshless.benchmarks.process.Hello \
+        >/dev/null 2>>"$OUT/stderr.txt" || true
+      t1=$(date +%s%N); b=$(( (t1 - t0) / 1000000 )); before+=("$b")
+    fi
     t0=$(date +%s%N); java -Xshare:auto -cp "$WORK/hello" io.meshless.benchmarks.process.Hello >/dev/null; t1=$(date +%s%N)
     p=$(( (t1 - t0) / 1000000 )); plain+=("$p")
     t0=$(date +%s%N)
@@ -279,8 +296,17 @@ part_startup() {
         >"$WORK/hello.out" 2>>"$OUT/stderr.txt" || ! grep -q hello "$WORK/hello.out"; then failed=$((failed + 1)); fi
     t1=$(date +%s%N)
     a=$(( (t1 - t0) / 1000000 )); agent+=("$a"); diffs+=("$(( a - p ))")
+    [ -n "$AGENT_JAR_BEFORE" ] && bdiffs+=("$(( b - p ))")
   done
-  echo "startup plain_ms=${plain[*]} agent_ms=${agent[*]} failed=$failed" >>"$OUT/raw.txt"
+  echo "startup plain_ms=${plain[*]} agent_ms=${agent[*]} before_ms=${before[*]} failed=$failed" >>"$OUT/raw.txt"
+  if [ -n "$AGENT_JAR_BEFORE" ]; then
+    local bm bmin bmax pm2
+    read -r bm bmin bmax < <(printf '%s\n' "${before[@]}" | mmm)
+    read -r pm2 _ _ < <(printf '%s\n' "${plain[@]}" | mmm)
+    read -r dm dmin dmax < <(printf '%s\n' "${bdiffs[@]}" | mmm)
+    row "1 start-up, java Hello, agent before (ms, median (min-max) of $STARTUP_N)" "$bm ($bmin-$bmax)" "$pm2" \
+      "+$dm ms (paired diffs $dmin..$dmax)" "overhead <= 100 ms" ""
+  fi
   read -r pm pmin pmax < <(printf '%s\n' "${plain[@]}" | mmm)
   read -r am amin amax < <(printf '%s\n' "${agent[@]}" | mmm)
   read -r dm dmin dmax < <(printf '%s\n' "${diffs[@]}" | mmm)
@@ -476,6 +502,127 @@ part_issuance() {
   row "6 issuance, RSA-2048 CA" "P-256 ${rsaca:-n/a}/s" "" "" "" "RSA signature dominates"
 }
 
+# ---------------------------------------------------------------- 7. first mTLS use
+# One measured JVM: wall ms (date, ns), then user+sys CPU ms and peak RSS MB from wait4 (/usr/bin/time).
+# Prints "wall_ms cpu_ms rss_mb <the application's last stdout line>"; "fail ..." when it failed.
+timed_java() { # java-binary options-array-name main-class args...
+  local javabin="$1"; local -n topts="$2"; local cls="$3"; shift 3
+  local t0 t1 line rc=0
+  t0=$(date +%s%N)
+  line=$(timeout 300 /usr/bin/time -f '%U %S %M' -o "$WORK/time.txt" "$javabin" "${topts[@]}" -cp "$TOOLS_CP" \
+    "io.meshless.benchmarks.process.$cls" "$@" --launched-ms "$(( t0 / 1000000 ))" 2>>"$OUT/stderr.txt" | tail -1) || rc=$?
+  t1=$(date +%s%N)
+  local u s m; read -r u s m < <(tail -1 "$WORK/time.txt")
+  echo "[$javabin ${topts[*]}] $cls $* => rc=$rc wall_ms=$(( (t1 - t0) / 1000000 )) user=$u sys=$s maxrss_kb=$m $line" >>"$OUT/raw.txt"
+  if [ "$rc" != 0 ] || [ -z "$m" ]; then echo "fail rc=$rc $line"; return; fi
+  echo "$(( (t1 - t0) / 1000000 )) $(calc "($u + $s) * 1000" 0) $(calc "$m / 1024" 1) $line"
+}
+
+# The server variant: the probe (hand-configured JSSE, warm) waits for the server's first served request.
+timed_server() { # java-binary options-array-name
+  local javabin="$1" optsname="$2"
+  local port ready probe_pid t0 t1 line rc=0 served
+  # Below the ephemeral range: the probe connects to this port in a tight loop before anything listens,
+  # and a connect to a port the kernel can also pick as the source port may connect to itself.
+  port=$(free_port)
+  while [ "$port" -ge "$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)" ]; do port=$(free_port); done
+  ready="$WORK/probe.ready"; rm -f "$ready"
+  java "${JDK_TLS[@]}" -cp "$TOOLS_CP" io.meshless.benchmarks.process.FirstRequestProbe --port "$port" \
+    --warm-port "$NGINX_TLS" --ready-file "$ready" --max-seconds 240 >"$WORK/probe.out" 2>>"$OUT/stderr.txt" &
+  probe_pid=$!; STARTED+=("$probe_pid")
+  local end=$(( $(date +%s) + 120 ))
+  while [ ! -f "$ready" ] && kill -0 "$probe_pid" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
+  local -n sopts="$optsname"
+  t0=$(date +%s%N)
+  timeout 300 /usr/bin/time -f '%U %S %M' -o "$WORK/time.txt" "$javabin" "${sopts[@]}" -cp "$TOOLS_CP" \
+    io.meshless.benchmarks.process.FirstTlsUseServer --port "$port" --max-seconds 240 >/dev/null 2>>"$OUT/stderr.txt" || rc=$?
+  t1=$(date +%s%N)
+  wait "$probe_pid" 2>/dev/null || true
+  line=$(tail -1 "$WORK/probe.out" 2>/dev/null)
+  served=$(field served_at_ms "$line")
+  local u s m; read -r u s m < <(tail -1 "$WORK/time.txt")
+  echo "[$javabin ${sopts[*]}] FirstTlsUseServer => rc=$rc wall_ms=$(( (t1 - t0) / 1000000 )) user=$u sys=$s maxrss_kb=$m probe: $line" >>"$OUT/raw.txt"
+  if [ "$rc" != 0 ] || [ -z "$served" ] || [ -z "$m" ]; then echo "fail rc=$rc $line"; return; fi
+  echo "$(( served - t0 / 1000000 )) $(calc "($u + $s) * 1000" 0) $(calc "$m / 1024" 1)"
+}
+
+first_use_jdks() {
+  if [ -n "${MESHLESS_BENCH_JDKS:-}" ]; then echo "$MESHLESS_BENCH_JDKS"; return; fi
+  local homes; homes="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+  [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && homes="$homes /usr/lib/jvm/temurin-25-jdk-amd64"
+  echo "$homes"
+}
+
+signed() { awk "BEGIN { v = $1; printf \"%s%s\", (v >= 0 ? \"+\" : \"\"), \"$1\" }"; }
+declare -A W C M
+part_first_use() {
+  if [ ! -f "$AGENT_JAR" ]; then row "7 first mTLS use" "$MISSING" "" "" "<= +150 ms, +250 ms CPU, +20 MB" "n/a"; return; fi
+  local home jdk variants=(agent jsse) v r i
+  [ -n "$AGENT_JAR_BEFORE" ] && variants=(before agent jsse)
+  for home in $(first_use_jdks); do
+    jdk=$("$home/bin/java" -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p')
+    log "7/7 first mTLS use on $jdk: $FIRST_N interleaved rounds of ${variants[*]} (client, server, $FIRST_CONNECTIONS connections)"
+    W=(); C=(); M=()
+    local CLIENT_agent=("-javaagent:$AGENT_JAR=cert-dir=$WORK/client") SERVER_agent=("-javaagent:$AGENT_JAR=cert-dir=$WORK/server")
+    local CLIENT_before=("-javaagent:$AGENT_JAR_BEFORE=cert-dir=$WORK/client") SERVER_before=("-javaagent:$AGENT_JAR_BEFORE=cert-dir=$WORK/server")
+    local CLIENT_jsse=("${JDK_TLS[@]}") SERVER_jsse=("${JDK_TLS_SERVER[@]}")
+    for r in $(seq 1 "$FIRST_N"); do
+      local order=("${variants[@]}")
+      (( r % 2 )) || order=($(printf '%s\n' "${variants[@]}" | tac))
+      for v in "${order[@]}"; do
+        local out wall cpu rss rest
+        out=$(timed_java "$home/bin/java" "CLIENT_$v" FirstTlsUseClient --port "$NGINX_TLS" --connections 1)
+        read -r wall cpu rss rest <<<"$out"
+        if [ "$wall" = fail ] || [ "$(field failed "$rest")" != 0 ]; then W[c.$v]+="nan "; log "  client $v failed: $out"
+        else W[c.$v]+="$(field first_ms "$rest") "; W[cp.$v]+="$wall "; C[c.$v]+="$cpu "; M[c.$v]+="$rss "; fi
+        out=$(timed_server "$home/bin/java" "SERVER_$v")
+        read -r wall cpu rss rest <<<"$out"
+        if [ "$wall" = fail ]; then W[s.$v]+="nan "; log "  server $v failed: $out"
+        else W[s.$v]+="$wall "; C[s.$v]+="$cpu "; M[s.$v]+="$rss "; fi
+        [ "$FIRST_CONNECTIONS" -gt 0 ] || continue
+        out=$(timed_java "$home/bin/java" "CLIENT_$v" FirstTlsUseClient --port "$NGINX_TLS" --connections "$FIRST_CONNECTIONS")
+        read -r wall cpu rss rest <<<"$out"
+        if [ "$wall" = fail ] || [ "$(field failed "$rest")" != 0 ]; then W[n.$v]+="nan "; log "  400 connections $v failed: $out"
+        else W[n.$v]+="$(field per_s "$rest") "; W[nr.$v]+="$(field rest_per_s "$rest") "; fi
+      done
+    done
+    local kind label base cmp
+    for v in "${variants[@]}"; do
+      [ "$v" = jsse ] && continue
+      for kind in c s; do
+        [ "$kind" = c ] && label="first mTLS handshake (client, SSLSocketFactory.getDefault)" || label="first served mTLS request (server)"
+        if grep -q nan <<<"${W[$kind.$v]} ${W[$kind.jsse]}"; then
+          row "7 $label, $jdk, $v" "failed (see raw.txt)" "" "" "" "missed"; continue
+        fi
+        local aw j jw amin amax jmin jmax ac jc am jm
+        read -r aw amin amax < <(tr ' ' '\n' <<<"${W[$kind.$v]}" | grep . | mmm)
+        read -r jw jmin jmax < <(tr ' ' '\n' <<<"${W[$kind.jsse]}" | grep . | mmm)
+        read -r ac _ _ < <(tr ' ' '\n' <<<"${C[$kind.$v]}" | grep . | mmm)
+        read -r jc _ _ < <(tr ' ' '\n' <<<"${C[$kind.jsse]}" | grep . | mmm)
+        read -r am _ _ < <(tr ' ' '\n' <<<"${M[$kind.$v]}" | grep . | mmm)
+        read -r jm _ _ < <(tr ' ' '\n' <<<"${M[$kind.jsse]}" | grep . | mmm)
+        local dw dc dm met="met"
+        dw=$(calc "$aw - $jw" 0); dc=$(calc "$ac - $jc" 0); dm=$(calc "$am - $jm" 1)
+        awk "BEGIN{exit !($dw <= 150 && $dc <= 250 && $dm <= 20)}" || met="missed"
+        row "7 $label, $jdk, $v (median (min-max) of $FIRST_N)" \
+          "$aw ms ($amin-$amax), CPU $ac ms, RSS $am MB" "$jw ms ($jmin-$jmax), CPU $jc ms, RSS $jm MB" \
+          "$(signed "$dw") ms, $(signed "$dc") ms CPU, $(signed "$dm") MB" "<= +150 ms, +250 ms CPU, +20 MB" "$met"
+      done
+      [ "$FIRST_CONNECTIONS" -gt 0 ] || continue
+      if grep -q nan <<<"${W[n.$v]} ${W[n.jsse]}"; then row "7 $FIRST_CONNECTIONS fresh connections after start, $jdk, $v" "failed" "" "" ">= 1.0x" "missed"; continue; fi
+      local an jn anr jnr
+      read -r an _ _ < <(tr ' ' '\n' <<<"${W[n.$v]}" | grep . | mmm)
+      read -r jn _ _ < <(tr ' ' '\n' <<<"${W[n.jsse]}" | grep . | mmm)
+      read -r anr _ _ < <(tr ' ' '\n' <<<"${W[nr.$v]}" | grep . | mmm)
+      read -r jnr _ _ < <(tr ' ' '\n' <<<"${W[nr.jsse]}" | grep . | mmm)
+      local ratio; ratio=$(calc "$an / $jn" 3)
+      local met2; if awk "BEGIN{exit !($ratio >= 1.0)}"; then met2="met (${ratio}x)"; else met2="missed (${ratio}x)"; fi
+      row "7 $FIRST_CONNECTIONS fresh mTLS connections right after start, $jdk, $v (conn/s from getDefault(), median of $FIRST_N)" \
+        "$an/s (after the first: $anr/s)" "$jn/s (after the first: $jnr/s)" "${ratio}x ($(calc "$anr / $jnr" 3)x after the first)" ">= 1.0x" "$met2"
+    done
+  done
+}
+
 # ---------------------------------------------------------------- main
 START=$(date +%s)
 ensure_tools
@@ -488,6 +635,10 @@ cp "$BENCH_JAR" "$WORK/jars/benchmarks.jar"; BENCH_JAR="$WORK/jars/benchmarks.ja
 TOOLS_CP="$WORK/tools"
 mkdir -p "$TOOLS_CP" && (cd "$TOOLS_CP" && unzip -q -o "$BENCH_JAR" 'io/meshless/benchmarks/process/*')
 if [ -f "$AGENT_JAR" ]; then cp "$AGENT_JAR" "$WORK/jars/meshless-agent.jar"; AGENT_JAR="$WORK/jars/meshless-agent.jar"; fi
+AGENT_JAR_BEFORE=""
+if [ -n "${MESHLESS_AGENT_JAR_BEFORE:-}" ]; then
+  cp "$MESHLESS_AGENT_JAR_BEFORE" "$WORK/jars/meshless-agent-before.jar"; AGENT_JAR_BEFORE="$WORK/jars/meshless-agent-before.jar"
+fi
 if [ -f "$INJECTOR_JAR" ]; then cp "$INJECTOR_JAR" "$WORK/jars/meshless-injector.jar"; INJECTOR_JAR="$WORK/jars/meshless-injector.jar"; fi
 cd "$WORK"   # crash files (hs_err_pid*.log) of a failing JVM land here, not in the work tree
 make_pki
@@ -498,6 +649,7 @@ want 3 && part_keepalive
 want 4 && part_rotation
 want 5 && part_webhook
 want 6 && part_issuance
+want 7 && part_first_use
 stop "$NGINX_PID"
 
 {

@@ -29,6 +29,8 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManager;
@@ -66,6 +68,7 @@ public final class MeshlessAgent {
     private final boolean attached;
     private final Clock clock;
     private volatile WatchedCertDirectory certificates;
+    private volatile FutureTask<WatchedCertDirectory> firstRead;
     private final ManagedContexts managed;
     private final SecurelyNamedServers securelyNamed = new SecurelyNamedServers();
     private final RefusalLog refusals;
@@ -151,14 +154,18 @@ public final class MeshlessAgent {
     /**
      * What must be in place before the application's first TLS use, and is cheap: the JSSE provider
      * and default algorithms, and the bytecode hooks (eagerly: installed and retransformed now; else
-     * returned, for the JSSE class being loaded and the later ones). Certificates are loaded and the
-     * default context built on first use ({@link #ensureStarted}), or now when eager.
+     * returned, for the JSSE class being loaded and the later ones). The certificates are read from
+     * here on, on a daemon thread, and the default context built on first use ({@link #ensureStarted});
+     * both now when eager.
      */
     private ClassFileTransformer arm(boolean eager) {
         if (config.logLevel().allows(io.meshless.agent.config.LogLevel.DEBUG)) {
             log().debug("configuration: {}", config);
         }
         armSecurity();
+        if (!eager) {
+            readCertificatesInBackground();
+        }
         ClassFileTransformer hooks = null;
         try {
             injectBridge();
@@ -178,8 +185,7 @@ public final class MeshlessAgent {
             ensureStarted();
         } else if (config.logLevel().allows(io.meshless.agent.config.LogLevel.DEBUG)) {
             log().debug(
-                            "armed at the first JSSE class (mode={}, cert-dir={}); certificates load at the first"
-                                    + " TLS use",
+                            "armed at the first JSSE class (mode={}, cert-dir={}); reading the certificates",
                             config.mode().value(),
                             config.certDir());
         }
@@ -241,9 +247,12 @@ public final class MeshlessAgent {
     }
 
     private void start() throws Exception {
-        WatchedCertDirectory watcher = new WatchedCertDirectory(config.certDir(), clock, POLL_INTERVAL, new Listener());
-        certificates = watcher;
-        watcher.start();
+        FutureTask<WatchedCertDirectory> reading = firstRead;
+        if (reading == null) {
+            openCertificates();
+        } else {
+            awaitUninterruptibly(reading);
+        }
         SSLContext context = newTlsContext();
         context.init(new KeyManager[] {managed.keyManager()}, new TrustManager[] {managed.trustManager()}, null);
         managed.add(context);
@@ -269,6 +278,49 @@ public final class MeshlessAgent {
                         now.map(MeshlessAgent::describe)
                                 .orElse("no usable workload credentials yet: TLS handshakes fail"
                                         + " closed until they appear"));
+    }
+
+    /** Reads the certificates for the first time and starts watching them. */
+    private WatchedCertDirectory openCertificates() {
+        WatchedCertDirectory watcher = new WatchedCertDirectory(config.certDir(), clock, POLL_INTERVAL, new Listener());
+        certificates = watcher;
+        watcher.start();
+        return watcher;
+    }
+
+    /**
+     * Starts the first read of the certificates on a daemon thread, so that it overlaps the preparation of
+     * the bytecode hooks and whatever else the application does before its first handshake; {@link #start}
+     * waits for it. Only the read: installing the default context stays on the application's thread, which
+     * may hold {@code SSLContext}'s class lock ({@code getDefault} is synchronized) while it waits.
+     */
+    private void readCertificatesInBackground() {
+        FutureTask<WatchedCertDirectory> reading = new FutureTask<>(this::openCertificates);
+        Thread thread = new Thread(reading, "meshless-first-read");
+        thread.setDaemon(true);
+        firstRead = reading;
+        thread.start();
+    }
+
+    private static void awaitUninterruptibly(FutureTask<WatchedCertDirectory> reading) throws Exception {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    reading.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    throw cause instanceof Exception ? (Exception) cause : new IllegalStateException(cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Puts the bridge into the boot loader and points its hooks at this agent. */

@@ -8,6 +8,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -102,8 +103,34 @@ public final class CertificateReader {
         }
     }
 
-    /** Checks the DER structure with Bouncy Castle first (bounded, strict), then lets the JDK build it. */
+    /**
+     * The JDK's {@code CertificateFactory} reads the certificate; it is taken when it used every byte
+     * given. Anything else (the JDK refused it, or it left bytes over) goes through Bouncy Castle's strict
+     * DER check, which says what is wrong. So Bouncy Castle's ASN.1 classes load only for a bad file.
+     */
     static X509Certificate single(byte[] der, String source, String what) throws PkiException {
+        X509Certificate jdk = jdkCertificate(der);
+        if (jdk != null) {
+            return jdk;
+        }
+        return checked(der, source, what);
+    }
+
+    /** The certificate when the JDK reads exactly these bytes as one X.509 certificate, else null. */
+    private static X509Certificate jdkCertificate(byte[] der) {
+        if (der.length < 2 || der[0] != 0x30) {
+            return null;
+        }
+        try {
+            Certificate c = CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+            return c instanceof X509Certificate && Arrays.equals(c.getEncoded(), der) ? (X509Certificate) c : null;
+        } catch (Exception refused) {
+            return null; // the strict path says why
+        }
+    }
+
+    /** Checks the DER structure with Bouncy Castle first (bounded, strict), then lets the JDK build it. */
+    private static X509Certificate checked(byte[] der, String source, String what) throws PkiException {
         ASN1Primitive p = asn1(der, source, what + " is not valid DER");
         try {
             org.bouncycastle.asn1.x509.Certificate.getInstance(p);

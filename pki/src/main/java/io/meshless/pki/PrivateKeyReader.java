@@ -103,7 +103,8 @@ public final class PrivateKeyReader {
                 && key.headers().get("Proc-Type").contains("ENCRYPTED");
         switch (key.type()) {
             case "PRIVATE KEY":
-                return fromInfo(pkcs8(key.der(), where), where);
+                PrivateKey jdk = jdkPkcs8(key.der());
+                return jdk != null ? jdk : fromInfo(pkcs8(key.der(), where), where);
             case "ENCRYPTED PRIVATE KEY":
                 return fromInfo(decrypt(encryptedPkcs8(key.der(), where), password, where), where);
             case "RSA PRIVATE KEY":
@@ -147,6 +148,31 @@ public final class PrivateKeyReader {
         } catch (PkiException notSec1) {
             throw new PkiException(source, "DER data is not a PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1 private key");
         }
+    }
+
+    /**
+     * The algorithms a PKCS#8 key is tried as, in the order a workload key is likely to be. The JDK's key
+     * factories check the algorithm identifier inside the structure, so only the right one accepts it.
+     */
+    private static final String[] JDK_KEY_ALGORITHMS = {"EC", "RSA", "Ed25519", "Ed448", "RSASSA-PSS"};
+
+    /**
+     * A plain PKCS#8 key read by the JDK alone, or null: the common case needs no Bouncy Castle class.
+     * Whatever the JDK does not take (another algorithm, damaged DER, an older JDK without EdDSA) goes the
+     * Bouncy Castle way, which reads it or says what is wrong with it.
+     */
+    private static PrivateKey jdkPkcs8(byte[] der) {
+        if (der.length < 2 || der[0] != 0x30) {
+            return null;
+        }
+        for (String algorithm : JDK_KEY_ALGORITHMS) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (Exception notThisOne) {
+                // next algorithm
+            }
+        }
+        return null;
     }
 
     private static PrivateKeyInfo pkcs8(byte[] der, String where) throws PkiException {

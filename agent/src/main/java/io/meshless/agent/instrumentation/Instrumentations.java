@@ -1,9 +1,5 @@
 package io.meshless.agent.instrumentation;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import io.meshless.agent.bridge.MeshlessBridge;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
@@ -13,24 +9,19 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.loading.ClassInjector;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything the agent does with Byte Buddy, in one place: the bootstrap bridge and one
- * {@link AgentBuilder} that retransforms exactly the types listed here, by name, without
- * class-format changes, ignoring every other class. The JDK types are in the boot loader; the HTTP
- * libraries' host-name verifiers and Netty's OpenSSL contexts load in the application's class loaders,
- * under their exact names.
+ * Everything the agent does with Byte Buddy, in one place: the bootstrap bridge and the list of types
+ * it changes. {@link NamedTypeTransformer} applies their advice to exactly the types listed here, by
+ * name, without class-format changes, and looks at no other class. The JDK types are in the boot
+ * loader; the HTTP libraries' host-name verifiers and Netty's OpenSSL contexts load in the application's
+ * class loaders, under their exact names. A new hook is one more entry in {@link #types()}.
  */
 public final class Instrumentations {
     private static final String BRIDGE = "io.meshless.agent.bridge.MeshlessBridge";
-    private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
 
     private static final List<TypeInstrumentation> TYPES = types();
 
@@ -111,43 +102,6 @@ public final class Instrumentations {
         }
     }
 
-    /** The one AgentBuilder: exactly the listed types, by name, retransformation, no class-format changes. */
-    private static AgentBuilder agentBuilder() {
-        ElementMatcher.Junction<TypeDescription> ours = none();
-        for (TypeInstrumentation type : TYPES) {
-            ours = ours.or(named(type.typeName()));
-        }
-        // AgentBuilder.Default's constructor probes Byte Buddy's Nexus, which reaches for sun.misc.Unsafe
-        // (a warning on stderr on JDK 24+) to inject a class into the system class loader. The agent
-        // never uses the Nexus (InitializationStrategy.NoOp below). Relocated with Byte Buddy in the
-        // agent jar, so the application's own Byte Buddy does not see this property; and taken back
-        // once read (Byte Buddy reads it once, into a static), so the application never sees it at all.
-        boolean setHere = System.getProperty(NEXUS_DISABLED) == null;
-        if (setHere) {
-            System.setProperty(NEXUS_DISABLED, "true");
-        }
-        AgentBuilder.Default builder;
-        try {
-            builder = new AgentBuilder.Default();
-        } finally {
-            if (setHere) {
-                System.clearProperty(NEXUS_DISABLED);
-            }
-        }
-        AgentBuilder current = builder.disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                // Describe types from their class files only: the lazy path transforms SSLContext while
-                // it is being loaded, when reflecting on it would be a class circularity.
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(new ErrorLogger())
-                .ignore(not(ours));
-        for (TypeInstrumentation type : TYPES) {
-            current = current.type(named(type.typeName())).transform(type.transformer());
-        }
-        return current;
-    }
-
     /** The types transformed here, by binary name. */
     public static List<String> typeNames() {
         List<String> names = new java.util.ArrayList<>();
@@ -159,7 +113,7 @@ public final class Instrumentations {
 
     /** Installs now and retransforms the listed JDK types that are already loaded. */
     public static void install(Instrumentation instrumentation) {
-        agentBuilder().installOn(instrumentation);
+        new NamedTypeTransformer(TYPES).installOn(instrumentation);
     }
 
     /**
@@ -168,25 +122,6 @@ public final class Instrumentations {
      * A listed type that loads before that trigger must itself be a trigger, or it stays untransformed.
      */
     public static ClassFileTransformer transformer() {
-        return agentBuilder().makeRaw();
-    }
-
-    /** Logs failed transformations; success is silent. */
-    private static final class ErrorLogger extends AgentBuilder.Listener.Adapter {
-        @Override
-        public void onError(
-                String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-            log().warn("could not instrument {}: {}", typeName, throwable.toString());
-        }
-
-        @Override
-        public void onTransformation(
-                TypeDescription type,
-                ClassLoader classLoader,
-                JavaModule module,
-                boolean loaded,
-                net.bytebuddy.dynamic.DynamicType dynamicType) {
-            log().debug("instrumented {}", type.getName());
-        }
+        return new NamedTypeTransformer(TYPES);
     }
 }

@@ -65,7 +65,7 @@ public final class HandshakeLoop {
     }
 
     /** One full handshake and request; null when it worked, otherwise why not. */
-    private static String oneConnection(SSLSocketFactory factory, String host, int port) {
+    static String oneConnection(SSLSocketFactory factory, String host, int port) {
         SSLSocket socket = null;
         try {
             socket = (SSLSocket) factory.createSocket();

@@ -2,10 +2,12 @@ package io.meshless.agent;
 
 import io.meshless.agent.bridge.MeshlessBridge;
 import io.meshless.agent.config.AgentConfig;
+import io.meshless.agent.config.Mode;
 import io.meshless.agent.instrumentation.Instrumentations;
 import io.meshless.agent.log.StderrServiceProvider;
 import io.meshless.agent.tls.CallSite;
 import io.meshless.agent.tls.ClientAuthPolicy;
+import io.meshless.agent.tls.HandshakeCounts;
 import io.meshless.agent.tls.ManagedContexts;
 import io.meshless.agent.tls.MeshTrustManager;
 import io.meshless.agent.tls.MeshlessProvider;
@@ -67,6 +69,7 @@ public final class MeshlessAgent {
     private final ManagedContexts managed;
     private final SecurelyNamedServers securelyNamed = new SecurelyNamedServers();
     private final RefusalLog refusals;
+    private final HandshakeCounts accepted = new HandshakeCounts();
     private final Object startLock = new Object();
     private volatile boolean started;
     private boolean starting;
@@ -93,9 +96,11 @@ public final class MeshlessAgent {
                 systemTrust,
                 config.certDir().toString(),
                 securelyNamed,
-                refusals);
+                refusals,
+                config.mode() == Mode.AUDIT,
+                accepted);
         this.managed = new ManagedContexts(
-                current, new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode()));
+                current, new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode(), refusals));
     }
 
     /** Created on first use: SLF4J is not initialized at all in a JVM that never uses TLS. */

@@ -38,7 +38,7 @@ public final class PodInjector {
     public static final String JAVA_TOOL_OPTIONS = "JAVA_TOOL_OPTIONS";
     public static final String JAVAAGENT_FLAG = "-javaagent:" + PodLayout.AGENT_JAR;
 
-    private static final Set<String> MODES = Set.of("strict", "permissive", "off");
+    private static final Set<String> MODES = Set.of("strict", "permissive", "audit", "off");
 
     private final InjectionSettings settings;
     private final ObjectMapper mapper;
@@ -186,7 +186,7 @@ public final class PodInjector {
                     v = v.toLowerCase(Locale.ROOT);
                     if (!MODES.contains(v)) {
                         throw new InjectionDenied("annotation " + annotation + ": \"" + value
-                                + "\" must be one of strict, permissive, off");
+                                + "\" must be one of strict, permissive, audit, off");
                     }
                     break;
                 case "allowed-peers":

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.meshless.injector.webhook.Annotations;
 import io.meshless.injector.webhook.PodInjector;
-import io.meshless.injector.webhook.WorkloadSecrets;
+import io.meshless.injector.webhook.PodLayout;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,7 +34,7 @@ final class MeshPods {
             }
         }
         String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
-        return Optional.of(WorkloadSecrets.secretName(sa));
+        return Optional.of(PodLayout.secretName(sa));
     }
 
     static boolean injected(Pod pod) {

@@ -56,6 +56,8 @@ final class ServeCommand {
             "  --agent-jar-in-image PATH  agent jar inside that image (default "
                     + InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE + ")",
             "  --agent-image-pull-policy P  Always, IfNotPresent (default) or Never",
+            "  --default-mode MODE        agent mode (strict, permissive, audit) of pods without a meshless.io/mode",
+            "                             annotation (default: the agent's own, strict)",
             "  --threads N                request threads (default 8)",
             "webhook only:",
             "  --webhook-only             no controller, no Kubernetes API; pod-level opt-in only",
@@ -91,6 +93,7 @@ final class ServeCommand {
                         "--agent-image",
                         "--agent-jar-in-image",
                         "--agent-image-pull-policy",
+                        "--default-mode",
                         "--threads",
                         "--tls-cert-file",
                         "--tls-key-file",
@@ -123,7 +126,8 @@ final class ServeCommand {
                     pullPolicy,
                     options.get("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
                     settings.runAsUser(),
-                    false);
+                    false,
+                    options.has("--default-mode") ? options.get("--default-mode", null) : null);
         } catch (IllegalArgumentException e) {
             throw new UsageException("serve: " + e.getMessage());
         }

@@ -12,9 +12,19 @@ import java.util.Objects;
  *     runAsNonRoot against a numeric user)
  * @param injectAll {@code inject -f}: inject every workload that does not opt out, like
  *     {@code linkerd inject}; the webhook keeps this false and needs an opt-in
+ * @param defaultMode the agent mode of pods without a {@code meshless.io/mode} annotation (the chart's
+ *     {@code agent.mode}), or null for the agent's own default
  */
 public record InjectionSettings(
-        String agentImage, String imagePullPolicy, String agentJarInImage, long runAsUser, boolean injectAll) {
+        String agentImage,
+        String imagePullPolicy,
+        String agentJarInImage,
+        long runAsUser,
+        boolean injectAll,
+        String defaultMode) {
+    /** The modes a default may name; {@code off} is an opt-out, a per-pod decision. */
+    public static final java.util.Set<String> DEFAULT_MODES = java.util.Set.of("strict", "permissive", "audit");
+
     public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/meshless/meshless-agent:0.1.0";
     public static final String DEFAULT_AGENT_JAR_IN_IMAGE = "/meshless-agent.jar";
     public static final long DEFAULT_RUN_AS_USER = 65532;
@@ -32,6 +42,16 @@ public record InjectionSettings(
         if (runAsUser <= 0) {
             throw new IllegalArgumentException("init container user must be a non-root uid, got " + runAsUser);
         }
+        if (defaultMode != null && !DEFAULT_MODES.contains(defaultMode)) {
+            throw new IllegalArgumentException(
+                    "default mode must be one of strict, permissive, audit, not \"" + defaultMode + "\"");
+        }
+    }
+
+    /** Without a default mode: the agent's own applies. */
+    public InjectionSettings(
+            String agentImage, String imagePullPolicy, String agentJarInImage, long runAsUser, boolean injectAll) {
+        this(agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, null);
     }
 
     public static InjectionSettings defaults() {
@@ -40,10 +60,14 @@ public record InjectionSettings(
     }
 
     public InjectionSettings withAgentImage(String image) {
-        return new InjectionSettings(image, imagePullPolicy, agentJarInImage, runAsUser, injectAll);
+        return new InjectionSettings(image, imagePullPolicy, agentJarInImage, runAsUser, injectAll, defaultMode);
     }
 
     public InjectionSettings withInjectAll(boolean all) {
-        return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, all);
+        return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, all, defaultMode);
+    }
+
+    public InjectionSettings withDefaultMode(String mode) {
+        return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, mode);
     }
 }

@@ -81,6 +81,9 @@ public final class PodInjector {
 
         List<String> warnings = new ArrayList<>();
         Map<String, String> agentEnv = agentEnvironment(annotations, warnings);
+        if (settings.defaultMode() != null) {
+            agentEnv.putIfAbsent(Annotations.envName("mode"), settings.defaultMode());
+        }
         String certDir = agentEnv.getOrDefault(Annotations.envName("cert-dir"), PodLayout.CERT_DIR);
 
         Pod copy = copyOf(pod);

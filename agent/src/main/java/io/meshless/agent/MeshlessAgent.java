@@ -2,10 +2,14 @@ package io.meshless.agent;
 
 import io.meshless.agent.bridge.MeshlessBridge;
 import io.meshless.agent.config.AgentConfig;
+import io.meshless.agent.config.Mode;
 import io.meshless.agent.instrumentation.Instrumentations;
 import io.meshless.agent.log.StderrServiceProvider;
+import io.meshless.agent.observe.AgentStatus;
+import io.meshless.agent.observe.CredentialHistory;
 import io.meshless.agent.tls.CallSite;
 import io.meshless.agent.tls.ClientAuthPolicy;
+import io.meshless.agent.tls.HandshakeCounts;
 import io.meshless.agent.tls.ManagedContexts;
 import io.meshless.agent.tls.MeshTrustManager;
 import io.meshless.agent.tls.MeshlessProvider;
@@ -72,6 +76,9 @@ public final class MeshlessAgent {
     private final ManagedContexts managed;
     private final SecurelyNamedServers securelyNamed = new SecurelyNamedServers();
     private final RefusalLog refusals;
+    private final HandshakeCounts accepted = new HandshakeCounts();
+    private final CredentialHistory history = new CredentialHistory();
+    private final CredentialSource current;
     private final Object startLock = new Object();
     private volatile boolean started;
     private boolean starting;
@@ -89,6 +96,7 @@ public final class MeshlessAgent {
             WatchedCertDirectory watcher = certificates;
             return watcher == null ? Optional.empty() : watcher.current();
         };
+        this.current = current;
         Supplier<X509ExtendedTrustManager> systemTrust =
                 config.trustSystemCas() ? new Lazy<>(MeshTrustManager::systemDefault) : null;
         this.refusals = new RefusalLog(clock);
@@ -98,9 +106,11 @@ public final class MeshlessAgent {
                 systemTrust,
                 config.certDir().toString(),
                 securelyNamed,
-                refusals);
+                refusals,
+                config.mode() == Mode.AUDIT,
+                accepted);
         this.managed = new ManagedContexts(
-                current, new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode()));
+                current, new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode(), refusals));
     }
 
     /** Created on first use: SLF4J is not initialized at all in a JVM that never uses TLS. */
@@ -278,6 +288,19 @@ public final class MeshlessAgent {
                         now.map(MeshlessAgent::describe)
                                 .orElse("no usable workload credentials yet: TLS handshakes fail"
                                         + " closed until they appear"));
+        registerStatus();
+    }
+
+    /** The MBean {@code io.meshless:type=Agent}; without it the agent works, unobserved. */
+    private void registerStatus() {
+        try {
+            new AgentStatus(config, current, refusals, accepted, history, managed.uncovered(), clock).register();
+        } catch (Throwable t) {
+            log().warn(
+                            "the MBean {} is not registered ({}); the agent works without it",
+                            AgentStatus.NAME,
+                            t.toString());
+        }
     }
 
     /** Reads the certificates for the first time and starts watching them. */
@@ -498,6 +521,7 @@ public final class MeshlessAgent {
             if (!previous.trustBundle().equals(current.trustBundle())) {
                 securelyNamed.forgetAll();
             }
+            history.rotated(clock.instant());
             int sessions = managed.retire(previous.identity().certificate());
             log().info(
                             "{} {} (was serial {}); invalidated {} cached TLS sessions and resume none made"
@@ -511,6 +535,7 @@ public final class MeshlessAgent {
 
         @Override
         public void rejected(PkiException problem) {
+            history.refused(problem.getMessage(), clock.instant());
             WatchedCertDirectory watcher = certificates;
             if ((watcher != null && watcher.current().isPresent())
                     || problem.getMessage().equals(lastProblem)) {

@@ -32,6 +32,8 @@ final class StatusCommand implements Command {
     private final Function<String, String> environment;
     private final Options options = new Options()
             .value("--agent-args", "ARGS", "the agent argument to assume, as in -javaagent:meshless-agent.jar=ARGS")
+            .value("--pid", "PID", "show what the agent running in that local JVM loaded and is doing (Attach API)")
+            .flag("--all", "show the agents running in every local JVM of this user")
             .flag("--json", "print the result as JSON");
 
     StatusCommand(Clock clock, Function<String, String> systemProperty, Function<String, String> environment) {
@@ -52,7 +54,7 @@ final class StatusCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "[--agent-args ARGS] [--json]";
+        return "[--agent-args ARGS | --pid PID | --all] [--json]";
     }
 
     @Override
@@ -61,7 +63,12 @@ final class StatusCommand implements Command {
                 + "properties meshless.<key>, environment MESHLESS_<KEY>, defaults), shows each key with\n"
                 + "its source, then loads and checks the certificate directory: identity, serial, expiry,\n"
                 + "trust bundles. Exits 1 with the reason when the agent would have no usable material\n"
-                + "(it would then fail TLS handshakes closed) or the configuration is invalid.";
+                + "(it would then fail TLS handshakes closed) or the configuration is invalid.\n\n"
+                + "With --pid or --all: what a running agent loaded and is doing, read from its MBean\n"
+                + "io.meshless:type=Agent through the JDK Attach API (run it as the JVM's user, e.g. from\n"
+                + "kubectl exec in the pod): identity, expiry, mode, rotations, accepted handshakes,\n"
+                + "refusals by reason, and the application's own SSLContexts that do not use the mesh\n"
+                + "identity. Exits 1 when the JVM cannot be read or runs no agent.";
     }
 
     @Override
@@ -71,6 +78,19 @@ final class StatusCommand implements Command {
 
     @Override
     public void execute(Arguments args, PrintStream out) throws Exception {
+        Optional<String> pid = args.value("--pid");
+        boolean all = args.flag("--all");
+        if (pid.isPresent() || all) {
+            if (pid.isPresent() && all || args.value("--agent-args").isPresent()) {
+                throw new UsageException("--pid, --all and --agent-args exclude each other");
+            }
+            if (all) {
+                RunningStatus.all(args.flag("--json"), out);
+            } else {
+                RunningStatus.ofPid(pid.get().trim(), args.flag("--json"), out);
+            }
+            return;
+        }
         String agentArgs = args.value("--agent-args").orElse(null);
         AgentConfig config;
         try {
@@ -150,7 +170,10 @@ final class StatusCommand implements Command {
                 "servers",
                 config.mode() == Mode.STRICT
                         ? "require a client certificate (strict)"
-                        : "ask for a client certificate, accept none (permissive)"
+                        : config.mode() == Mode.AUDIT
+                                ? "ask for a client certificate, log and count what strict would refuse,"
+                                        + " admit it (audit)"
+                                : "ask for a client certificate, accept none (permissive)"
             });
             rows.add(new String[] {
                 "non-mesh peers",

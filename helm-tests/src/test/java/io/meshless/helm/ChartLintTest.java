@@ -81,6 +81,11 @@ class ChartLintTest {
     }
 
     @Test
+    void schemaRejectsAnUnknownAgentMode() {
+        assertThatThrownBy(() -> chart.render(Map.of("agent.mode", "lenient"))).hasMessageContaining("mode");
+    }
+
+    @Test
     void schemaRejectsAMisspelledKey() {
         assertThatThrownBy(() -> chart.render(Map.of("webhook.failurPolicy", "Fail")))
                 .hasMessageContaining("failurPolicy");

@@ -49,6 +49,16 @@ class InjectorFlagsTest {
                 .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/var/run/meshless/webhook-certs"));
     }
 
+    @Test
+    void theChartLevelAgentModeBecomesTheInjectorsDefaultMode() {
+        assertThat(InjectorWorkloadTest.injectorContainer(chart.render(java.util.Map.of("agent.mode", "audit")))
+                        .getArgs())
+                .contains("--default-mode=audit");
+        assertThat(InjectorWorkloadTest.injectorContainer(chart.render()).getArgs())
+                .as("no default mode: the agent's own")
+                .noneMatch(arg -> arg.startsWith("--default-mode"));
+    }
+
     /** {@code java -jar meshless-injector.jar serve --help}, the image's own entry point. */
     private static String serveUsage() throws Exception {
         Path jar = Path.of(System.getProperty("meshless.injector.jar", "../injector/target/meshless-injector.jar"));

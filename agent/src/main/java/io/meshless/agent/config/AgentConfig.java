@@ -166,7 +166,7 @@ public final class AgentConfig {
     private static Mode parseMode(Setting s) throws ConfigException {
         Mode mode = Mode.parse(s.value());
         if (mode == null) {
-            throw invalid(s, "one of strict, permissive, off");
+            throw invalid(s, "one of strict, permissive, audit, off");
         }
         return mode;
     }

@@ -8,6 +8,11 @@ public enum Mode {
     STRICT,
     /** Servers ask for a client certificate and accept connections without one. */
     PERMISSIVE,
+    /**
+     * Servers ask for a client certificate and evaluate the full strict policy (chain, allowed-peers); every
+     * client strict would refuse is logged and counted, then admitted: the step before switching to strict.
+     */
+    AUDIT,
     /** The agent installs nothing. */
     OFF;
 

@@ -35,6 +35,15 @@ final class ClientAuthEnforcingEngine extends SSLEngine {
         }
     }
 
+    /** Audit mode: a finished handshake is where a client that sent no certificate is counted. */
+    private SSLEngineResult audited(SSLEngineResult result) {
+        AnonymousClients anonymous = policy.anonymousClients();
+        if (anonymous != null && result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.FINISHED) {
+            anonymous.finished(delegate);
+        }
+        return result;
+    }
+
     SSLEngine delegate() {
         return delegate;
     }
@@ -84,32 +93,32 @@ final class ClientAuthEnforcingEngine extends SSLEngine {
 
     @Override
     public SSLEngineResult wrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
-        return delegate.wrap(src, dst);
+        return audited(delegate.wrap(src, dst));
     }
 
     @Override
     public SSLEngineResult wrap(ByteBuffer[] srcs, ByteBuffer dst) throws SSLException {
-        return delegate.wrap(srcs, dst);
+        return audited(delegate.wrap(srcs, dst));
     }
 
     @Override
     public SSLEngineResult wrap(ByteBuffer[] srcs, int offset, int length, ByteBuffer dst) throws SSLException {
-        return delegate.wrap(srcs, offset, length, dst);
+        return audited(delegate.wrap(srcs, offset, length, dst));
     }
 
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer dst) throws SSLException {
-        return delegate.unwrap(src, dst);
+        return audited(delegate.unwrap(src, dst));
     }
 
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts) throws SSLException {
-        return delegate.unwrap(src, dsts);
+        return audited(delegate.unwrap(src, dsts));
     }
 
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
-        return delegate.unwrap(src, dsts, offset, length);
+        return audited(delegate.unwrap(src, dsts, offset, length));
     }
 
     @Override

@@ -9,16 +9,29 @@ import javax.net.ssl.SSLSocket;
 /**
  * What a server-mode engine, server socket or accepted socket of a managed context must ask of clients:
  * {@code strict} requires a certificate, {@code permissive} requests one (an application that itself
- * requires one keeps requiring it). The one place that decides; engines and sockets only re-apply it.
+ * requires one keeps requiring it), {@code audit} requests one and reports each client that sent none
+ * as strict would have refused it. The one place that decides; engines and sockets only re-apply it.
  */
 public final class ClientAuthPolicy {
     private final boolean require;
+    private final AnonymousClients anonymous;
 
     public ClientAuthPolicy(Mode mode) {
+        this(mode, null);
+    }
+
+    /** @param refusals where audit mode counts a client that sent no certificate; null outside audit mode */
+    public ClientAuthPolicy(Mode mode, RefusalLog refusals) {
         if (mode == Mode.OFF) {
             throw new IllegalArgumentException("mode=off installs no client-auth policy");
         }
         this.require = mode == Mode.STRICT;
+        this.anonymous = mode == Mode.AUDIT && refusals != null ? new AnonymousClients(refusals) : null;
+    }
+
+    /** Audit mode: after each inbound handshake of a managed server, whether the client sent a certificate. */
+    AnonymousClients anonymousClients() {
+        return anonymous;
     }
 
     public boolean requires() {
@@ -27,7 +40,12 @@ public final class ClientAuthPolicy {
 
     /** For log lines: what the mode demands. */
     String demand() {
-        return require ? "mode=strict requires a client certificate" : "mode=permissive requests a client certificate";
+        if (require) {
+            return "mode=strict requires a client certificate";
+        }
+        return anonymous != null
+                ? "mode=audit requests a client certificate"
+                : "mode=permissive requests a client certificate";
     }
 
     /** @return true when the engine asked less than the mode demands and was raised */

@@ -36,12 +36,23 @@ public final class ClientAuthSockets {
     void enroll(SSLSocket socket) {
         enforced.put(socket, Boolean.TRUE);
         policy.apply(socket);
+        audit(socket);
     }
 
     /** {@code SSLServerSocketImpl.accept}: a socket accepted by an enrolled server socket keeps the policy too. */
     public void onAccepted(Object server, Object accepted) {
         if (accepted != null && enforced.containsKey(server)) {
             enforced.put(accepted, Boolean.TRUE);
+            if (accepted instanceof SSLSocket) {
+                audit((SSLSocket) accepted);
+            }
+        }
+    }
+
+    private void audit(SSLSocket socket) {
+        AnonymousClients anonymous = policy.anonymousClients();
+        if (anonymous != null) {
+            anonymous.watch(socket);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.meshless.agent.tls;
 
+import io.meshless.agent.observe.UncoveredContexts;
 import io.meshless.pki.reload.CredentialSource;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -24,6 +25,7 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SSL contexts that use the agent's key or trust manager ("managed"), held weakly so the
@@ -36,6 +38,8 @@ public final class ManagedContexts {
     private final ClientAuthOverrides overrides;
     private final ClientAuthSockets sockets;
     private final MountedMaterialAdoption adoption;
+    private final UncoveredContexts uncovered = new UncoveredContexts(
+            line -> LoggerFactory.getLogger(UncoveredContexts.class).info("{}", line));
     private final Map<SSLContext, Boolean> contexts = Collections.synchronizedMap(new WeakHashMap<>());
     /**
      * The {@code SSLContextSpi}s behind managed contexts: a JDK socket knows only its implementation,
@@ -93,6 +97,11 @@ public final class ManagedContexts {
         return trustManager;
     }
 
+    /** The application's own contexts left alone, by call site. */
+    public UncoveredContexts uncovered() {
+        return uncovered;
+    }
+
     /** What decides whether managers an application built itself are the mounted material; for other hooks. */
     public MountedMaterialAdoption adoption() {
         return adoption;
@@ -121,6 +130,9 @@ public final class ManagedContexts {
             if (adopted.adoptedAny()) {
                 km = ownKeys ? adopted.keyManagers() : km;
                 tm = ownTrust ? adopted.trustManagers() : tm;
+            }
+            if (!adopted.leftAlone().isEmpty()) {
+                uncovered.leftAlone(CallSite.ofApplication(), String.join("; ", adopted.leftAlone()));
             }
         }
         if (contains(km, keyManager) || contains(tm, trustManager)) {

@@ -52,6 +52,8 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
     private final String whereFrom;
     private final SecurelyNamedServers securelyNamed;
     private final RefusalLog refusals;
+    private final boolean admitRefusedClients;
+    private final HandshakeCounts accepted;
     private volatile Validators validators;
 
     /**
@@ -90,6 +92,24 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
             String whereFrom,
             SecurelyNamedServers securelyNamed,
             RefusalLog refusals) {
+        this(source, configuredPeers, systemTrust, whereFrom, securelyNamed, refusals, false, new HandshakeCounts());
+    }
+
+    /**
+     * @param admitRefusedClients audit mode: a client the policy refuses is logged and counted, then admitted
+     * @param accepted            counts the peers that passed
+     */
+    public MeshTrustManager(
+            CredentialSource source,
+            PeerPolicy configuredPeers,
+            Supplier<X509ExtendedTrustManager> systemTrust,
+            String whereFrom,
+            SecurelyNamedServers securelyNamed,
+            RefusalLog refusals,
+            boolean admitRefusedClients,
+            HandshakeCounts accepted) {
+        this.admitRefusedClients = admitRefusedClients;
+        this.accepted = Objects.requireNonNull(accepted);
         this.source = Objects.requireNonNull(source);
         this.configuredPeers = configuredPeers;
         this.systemTrust = systemTrust;
@@ -179,18 +199,36 @@ public final class MeshTrustManager extends X509ExtendedTrustManager {
         void run() throws CertificateException;
     }
 
-    /** Runs the check; a refusal is logged (rate-limited) before it reaches the handshake. */
+    /**
+     * Runs the check; a refusal is logged (rate-limited) before it reaches the handshake. In audit mode a
+     * refused client is logged and counted the same way, and admitted.
+     */
     private void logged(Side side, String remote, X509Certificate[] chain, PeerCheck check)
             throws CertificateException {
+        boolean admit = admitRefusedClients && side == Side.INBOUND;
         try {
             check.run();
+            accepted.accepted(side);
         } catch (PeerRefusedException e) {
+            if (admit) {
+                refusals.admitted(side, remote, leafOf(chain), e.reason(), e.detail());
+                return;
+            }
             refusals.refused(side, remote, leafOf(chain), e.reason(), e.detail());
             throw e;
         } catch (CertificateException | RuntimeException e) {
+            if (admit) {
+                refusals.admitted(side, remote, leafOf(chain), RefusalReason.UNTRUSTED_ISSUER, e.getMessage());
+                return;
+            }
             refusals.refused(side, remote, leafOf(chain), RefusalReason.UNTRUSTED_ISSUER, e.getMessage());
             throw e;
         }
+    }
+
+    /** Peers that passed, by side. */
+    public HandshakeCounts accepted() {
+        return accepted;
     }
 
     private static X509Certificate leafOf(X509Certificate[] chain) {

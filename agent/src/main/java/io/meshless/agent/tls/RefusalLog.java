@@ -69,11 +69,24 @@ public final class RefusalLog {
      * @param detail what the check said, or null
      */
     public void refused(Side side, String remote, X509Certificate leaf, RefusalReason reason, String detail) {
+        record(side, remote, leaf, reason, detail, false);
+    }
+
+    /**
+     * Audit mode: a peer strict would have refused, admitted. Counted with the refusals, and its line says
+     * "admitted (audit)".
+     */
+    public void admitted(Side side, String remote, X509Certificate leaf, RefusalReason reason, String detail) {
+        record(side, remote, leaf, reason, detail, true);
+    }
+
+    private void record(
+            Side side, String remote, X509Certificate leaf, RefusalReason reason, String detail, boolean admitted) {
         counts.get(reason).incrementAndGet();
         String identity = leaf == null ? null : identity(leaf);
         String issuer = leaf == null ? null : leaf.getIssuerX500Principal().getName();
         // Without a certificate the peer is known only by its address; its port changes per connection.
-        String key = side + "|" + reason + "|"
+        String key = side + "|" + reason + "|" + admitted + "|"
                 + (leaf == null ? hostOf(remote) : identity + "|" + issuer + "|" + leaf.getSerialNumber());
         long suppressed;
         Instant now = clock.instant();
@@ -88,7 +101,9 @@ public final class RefusalLog {
             windows.put(key, new Window(now));
             trim(now);
         }
-        StringBuilder line = new StringBuilder("refused ").append(side).append(" peer ");
+        StringBuilder line = new StringBuilder(admitted ? "admitted (audit) " : "refused ")
+                .append(side)
+                .append(" peer ");
         if (leaf == null) {
             line.append("(no certificate)");
         } else {
@@ -101,6 +116,9 @@ public final class RefusalLog {
         }
         line.append(" from ").append(remote == null ? "an unknown address" : remote);
         line.append(": ").append(reason.text());
+        if (admitted) {
+            line.append(", which mode=strict refuses");
+        }
         if (detail != null && !detail.isEmpty()) {
             line.append(" (").append(ControlCharacters.escape(shorten(detail))).append(')');
         }

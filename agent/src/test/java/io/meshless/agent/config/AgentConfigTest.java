@@ -122,7 +122,7 @@ class AgentConfigTest {
                 .hasMessageContaining("mode")
                 .hasMessageContaining("'lenient'")
                 .hasMessageContaining("system property meshless.mode")
-                .hasMessageContaining("strict, permissive, off");
+                .hasMessageContaining("strict, permissive, audit, off");
     }
 
     @Test

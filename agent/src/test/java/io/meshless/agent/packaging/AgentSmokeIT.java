@@ -305,7 +305,7 @@ class AgentSmokeIT {
         }
         assertThat(Files.readString(stderr))
                 .contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient' from agent"
-                        + " argument is not valid; expected one of strict, permissive, off");
+                        + " argument is not valid; expected one of strict, permissive, audit, off");
     }
 
     /** The probe's classes as a jar: class-data sharing archives application classes from jars only. */
@@ -432,7 +432,7 @@ class AgentSmokeIT {
 
         assertThat(output)
                 .contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient'"
-                        + " from agent argument is not valid; expected one of strict, permissive, off");
+                        + " from agent argument is not valid; expected one of strict, permissive, audit, off");
     }
 
     @ParameterizedTest

@@ -58,6 +58,8 @@ final class ServeCommand {
             "  --agent-jar-in-image PATH  agent jar inside that image (default "
                     + InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE + ")",
             "  --agent-image-pull-policy P  Always, IfNotPresent (default) or Never",
+            "  --default-mode MODE        agent mode (strict, permissive, audit) of pods without a meshless.io/mode",
+            "                             annotation (default: the agent's own, strict)",
             "  --threads N                event-loop threads (default 2); each serves any number of connections",
             "  --max-connections N        connections open at once (default " + ServerLimits.DEFAULT.maxConnections()
                     + "); slow clients lose theirs after 10 s without a complete request",
@@ -98,6 +100,7 @@ final class ServeCommand {
                         "--agent-image",
                         "--agent-jar-in-image",
                         "--agent-image-pull-policy",
+                        "--default-mode",
                         "--threads",
                         "--max-connections",
                         "--tls-cert-file",
@@ -137,7 +140,8 @@ final class ServeCommand {
                     options.get("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
                     settings.runAsUser(),
                     false,
-                    IdentitySource.parse(options.get("--identity-source", IdentitySource.SECRET.value())));
+                    IdentitySource.parse(options.get("--identity-source", IdentitySource.SECRET.value())),
+                    options.has("--default-mode") ? options.get("--default-mode", null) : null);
         } catch (IllegalArgumentException e) {
             throw new UsageException("serve: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.meshless.injector.webhook;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How the injector builds the init container, set once per process (command line / Helm values).
@@ -14,6 +15,8 @@ import java.util.Objects;
  *     {@code linkerd inject}; the webhook keeps this false and needs an opt-in
  * @param identitySource whether the certificate volume is the service account's Secret or a Pod
  *     Certificate projection
+ * @param defaultMode the agent mode of pods without a {@code meshless.io/mode} annotation (the chart's
+ *     {@code agent.mode}), or null for the agent's own default
  */
 public record InjectionSettings(
         String agentImage,
@@ -21,7 +24,11 @@ public record InjectionSettings(
         String agentJarInImage,
         long runAsUser,
         boolean injectAll,
-        IdentitySource identitySource) {
+        IdentitySource identitySource,
+        String defaultMode) {
+    /** The modes a default may name; {@code off} is an opt-out, a per-pod decision. */
+    public static final Set<String> DEFAULT_MODES = Set.of("strict", "permissive", "audit");
+
     public static final String DEFAULT_AGENT_IMAGE = "ghcr.io/meshless/meshless-agent:0.1.0";
     public static final String DEFAULT_AGENT_JAR_IN_IMAGE = "/meshless-agent.jar";
     public static final long DEFAULT_RUN_AS_USER = 65532;
@@ -40,12 +47,16 @@ public record InjectionSettings(
         if (runAsUser <= 0) {
             throw new IllegalArgumentException("init container user must be a non-root uid, got " + runAsUser);
         }
+        if (defaultMode != null && !DEFAULT_MODES.contains(defaultMode)) {
+            throw new IllegalArgumentException(
+                    "default mode must be one of strict, permissive, audit, not \"" + defaultMode + "\"");
+        }
     }
 
-    /** Certificates from the service account's Secret. */
+    /** Certificates from the service account's Secret; the agent's own default mode. */
     public InjectionSettings(
             String agentImage, String imagePullPolicy, String agentJarInImage, long runAsUser, boolean injectAll) {
-        this(agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, IdentitySource.SECRET);
+        this(agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, IdentitySource.SECRET, null);
     }
 
     public static InjectionSettings defaults() {
@@ -54,14 +65,22 @@ public record InjectionSettings(
     }
 
     public InjectionSettings withAgentImage(String image) {
-        return new InjectionSettings(image, imagePullPolicy, agentJarInImage, runAsUser, injectAll, identitySource);
+        return new InjectionSettings(
+                image, imagePullPolicy, agentJarInImage, runAsUser, injectAll, identitySource, defaultMode);
     }
 
     public InjectionSettings withInjectAll(boolean all) {
-        return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, all, identitySource);
+        return new InjectionSettings(
+                agentImage, imagePullPolicy, agentJarInImage, runAsUser, all, identitySource, defaultMode);
     }
 
     public InjectionSettings withIdentitySource(IdentitySource source) {
-        return new InjectionSettings(agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, source);
+        return new InjectionSettings(
+                agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, source, defaultMode);
+    }
+
+    public InjectionSettings withDefaultMode(String mode) {
+        return new InjectionSettings(
+                agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, identitySource, mode);
     }
 }

@@ -50,7 +50,7 @@ public final class PodInjector {
      */
     public static final String APP_JAVA_TOOL_OPTIONS = "MESHLESS_APP_JAVA_TOOL_OPTIONS";
 
-    private static final Set<String> MODES = Set.of("strict", "permissive", "off");
+    private static final Set<String> MODES = Set.of("strict", "permissive", "audit", "off");
 
     private final InjectionSettings settings;
     private final ObjectMapper mapper;
@@ -101,6 +101,9 @@ public final class PodInjector {
                             + ": \"false\" (no agent reads it)");
                 }
             }
+        }
+        if (settings.defaultMode() != null) {
+            agentEnv.putIfAbsent(Annotations.envName("mode"), settings.defaultMode());
         }
         String certDir = agentEnv.getOrDefault(Annotations.envName("cert-dir"), PodLayout.CERT_DIR);
 
@@ -240,7 +243,7 @@ public final class PodInjector {
                     v = v.toLowerCase(Locale.ROOT);
                     if (!MODES.contains(v)) {
                         throw new InjectionDenied("annotation " + annotation + ": \"" + value
-                                + "\" must be one of strict, permissive, off");
+                                + "\" must be one of strict, permissive, audit, off");
                     }
                     break;
                 case "allowed-peers":

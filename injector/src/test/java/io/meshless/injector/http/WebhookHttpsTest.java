@@ -395,7 +395,7 @@ class WebhookHttpsTest {
         assertThat(reply.getJsonObject("status").getString("message"))
                 .contains("meshless.io/mode")
                 .contains("strikt")
-                .contains("strict, permissive, off");
+                .contains("strict, permissive, audit, off");
         assertThat(webhook.secretDemands).isEmpty();
     }
 

@@ -127,6 +127,47 @@ class PodInjectorTest {
     }
 
     @Test
+    void auditModeAnnotationIsInjected() throws Exception {
+        Injection injection = injector.inject(optedIn("meshless.io/mode", "Audit"), "shop", Map.of());
+
+        assertThat(injection.pod().getSpec().getContainers().get(0).getEnv())
+                .contains(new EnvVar("MESHLESS_MODE", "audit", null));
+        assertDenied(optedIn("meshless.io/mode", "auditing"), "meshless.io/mode", "strict, permissive, audit, off");
+    }
+
+    @Test
+    void theDefaultModeAppliesToPodsWithoutAModeAnnotation() throws Exception {
+        PodInjector auditing = new PodInjector(InjectionSettings.defaults().withDefaultMode("audit"), json);
+
+        assertThat(auditing.inject(optedIn(), "shop", Map.of())
+                        .pod()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
+                .contains(new EnvVar("MESHLESS_MODE", "audit", null));
+        assertThat(auditing.inject(optedIn("meshless.io/mode", "strict"), "shop", Map.of())
+                        .pod()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
+                .as("the pod's annotation wins")
+                .contains(new EnvVar("MESHLESS_MODE", "strict", null))
+                .doesNotContain(new EnvVar("MESHLESS_MODE", "audit", null));
+        assertThat(injector.inject(optedIn(), "shop", Map.of())
+                        .pod()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
+                .as("no default: the agent's own")
+                .noneMatch(e -> e.getName().equals("MESHLESS_MODE"));
+        assertThatThrownBy(() -> InjectionSettings.defaults().withDefaultMode("off"))
+                .hasMessageContaining("strict, permissive, audit");
+    }
+
+    @Test
     void unknownMeshlessAnnotationIsAWarning() throws Exception {
         Injection injection = injector.inject(optedIn("meshless.io/mdoe", "off"), "shop", Map.of());
 

@@ -1,0 +1,104 @@
+package io.meshless.agent.it;
+
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.MeshPki;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.pki.SpiffeId;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code mode=audit} under the real agent on JDK 17 and 25, called by curl: the clients strict refuses (no
+ * certificate, a foreign CA, a SPIFFE ID outside allowed-peers) are admitted, and each is logged with its
+ * reason and "admitted (audit)"; a mesh client in allowed-peers is served without such a line.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditModeIT {
+
+    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId STRANGER = MeshPki.id("shop", "reporting");
+    private static final Duration LOG_WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    static Path work;
+
+    private Path certDir;
+    private Path caFile;
+    private PemFiles meshClient;
+    private PemFiles strangerClient;
+    private PemFiles foreignClient;
+
+    @BeforeAll
+    void issueCertificates() {
+        MeshPki pki = MeshPki.create();
+        certDir = work.resolve("certs");
+        MeshPki.volume(certDir, pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
+        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
+        meshClient = MeshPki.pemFiles(work, "client", pki.workload(CLIENT));
+        strangerClient = MeshPki.pemFiles(work, "stranger", pki.workload(STRANGER));
+        foreignClient = MeshPki.pemFiles(work, "foreign-client", pki.foreignWithLoopbackNames(CLIENT));
+    }
+
+    static Stream<Arguments> servers() {
+        return Jdk.both().stream()
+                .flatMap(jdk -> Stream.of(ServerProgram.values()).map(server -> Arguments.of(jdk, server)));
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("servers")
+    void admitsWhatStrictRefusesAndLogsIt(Jdk jdk, ServerProgram program) {
+        try (ChildJvm app = program.start(jdk, "cert-dir=" + certDir + ",mode=audit,allowed-peers=" + CLIENT)) {
+            String url = "https://127.0.0.1:" + app.awaitListening() + "/";
+            SoftAssertions softly = new SoftAssertions();
+
+            Curl.Result mesh = Curl.get(url, caFile, meshClient.cert(), meshClient.key());
+            softly.assertThat(mesh.succeeded())
+                    .as("mesh client: %s\n%s", mesh, app.output())
+                    .isTrue();
+            softly.assertThat(mesh.body()).contains("peer=" + CLIENT);
+
+            Curl.Result anonymous = Curl.getWithoutClientCertificate(url, caFile);
+            softly.assertThat(anonymous.succeeded())
+                    .as("no certificate: %s\n%s", anonymous, app.output())
+                    .isTrue();
+            assertAdmittedLine(softly, app, "\\(no certificate\\).*: no certificate, which mode=strict refuses.*");
+
+            Curl.Result foreign = Curl.get(url, caFile, foreignClient.cert(), foreignClient.key());
+            softly.assertThat(foreign.succeeded())
+                    .as("foreign CA: %s\n%s", foreign, app.output())
+                    .isTrue();
+            assertAdmittedLine(softly, app, Pattern.quote(CLIENT.toString()) + ".*: untrusted issuer, which.*");
+
+            Curl.Result stranger = Curl.get(url, caFile, strangerClient.cert(), strangerClient.key());
+            softly.assertThat(stranger.succeeded())
+                    .as("SPIFFE ID outside allowed-peers: %s\n%s", stranger, app.output())
+                    .isTrue();
+            assertAdmittedLine(softly, app, Pattern.quote(STRANGER.toString()) + ".*: not in allowed-peers, which.*");
+
+            softly.assertThat(app.stderr()).as("audit refuses nothing").doesNotContain("refused inbound peer");
+            softly.assertThat(app.isAlive())
+                    .as("server still running\n%s", app.output())
+                    .isTrue();
+            softly.assertAll();
+        }
+    }
+
+    private static void assertAdmittedLine(SoftAssertions softly, ChildJvm app, String rest) {
+        softly.assertThatCode(() -> app.awaitStderrLine(
+                        Pattern.compile(".*WARN.*admitted \\(audit\\) inbound peer " + rest), LOG_WAIT))
+                .as("the audit line for %s\n%s", rest, app.stderr())
+                .doesNotThrowAnyException();
+    }
+}

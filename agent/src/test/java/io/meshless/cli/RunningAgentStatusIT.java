@@ -1,0 +1,196 @@
+package io.meshless.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meshless.agent.apps.OwnContextApp;
+import io.meshless.agent.apps.SocketServerApp;
+import io.meshless.agent.it.support.ChildJvm;
+import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.it.support.MeshPki;
+import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.agent.observe.AgentStatus;
+import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.SpiffeId;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The agent's MBean {@value AgentStatus#NAME} read over JMX through the Attach API from real child JVMs on
+ * JDK 17 and 25 ({@link RunningAgents}, the code {@code meshless status --pid} runs), after curl connected
+ * to them; {@code meshless status --pid} and {@code --all} on the same JVMs; the report of an application's
+ * own SSLContext.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RunningAgentStatusIT {
+
+    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId STRANGER = MeshPki.id("shop", "reporting");
+    private static final Duration LOG_WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    static Path work;
+
+    private Path certDir;
+    private Path caFile;
+    private Path foreignCaFile;
+    private PemFiles meshClient;
+    private PemFiles strangerClient;
+    private String serverSerial;
+
+    @BeforeAll
+    void issueCertificates() {
+        MeshPki pki = MeshPki.create();
+        certDir = work.resolve("certs");
+        HeldCertificate server = pki.workloadWithLoopbackNames(SERVER);
+        serverSerial = server.certificate().getSerialNumber().toString(16);
+        MeshPki.volume(certDir, server, pki.bundle(), null);
+        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
+        foreignCaFile = MeshPki.pemFile(work, "foreign-ca", pki.foreignBundle());
+        meshClient = MeshPki.pemFiles(work, "client", pki.workload(CLIENT));
+        strangerClient = MeshPki.pemFiles(work, "stranger", pki.workload(STRANGER));
+    }
+
+    static Jdk[] jdks() {
+        return Jdk.both().toArray(new Jdk[0]);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void theMBeanCountsWhatTheAgentDidAndStatusShowsIt(Jdk jdk) throws Exception {
+        try (ChildJvm app = ChildJvm.builder(jdk, SocketServerApp.class)
+                .agent("cert-dir=" + certDir + ",mode=audit,allowed-peers=" + CLIENT)
+                .start()) {
+            String url = "https://127.0.0.1:" + app.awaitListening() + "/";
+            assertThat(Curl.get(url, caFile, meshClient.cert(), meshClient.key())
+                            .succeeded())
+                    .isTrue();
+            Curl.getWithoutClientCertificate(url, caFile);
+            app.awaitStderrLine(
+                    Pattern.compile(".*admitted \\(audit\\) inbound peer \\(no certificate\\).*"), LOG_WAIT);
+            Curl.get(url, caFile, strangerClient.cert(), strangerClient.key());
+            app.awaitStderrLine(Pattern.compile(".*admitted \\(audit\\).*not in allowed-peers.*"), LOG_WAIT);
+            String pid = Long.toString(app.process().process().pid());
+
+            Map<String, Object> mbean = RunningAgents.read(pid).orElseThrow();
+            SoftAssertions softly = new SoftAssertions();
+            softly.assertThat(mbean.keySet())
+                    .as("documented names, in order")
+                    .containsExactlyElementsOf(AgentStatus.ATTRIBUTES);
+            softly.assertThat(mbean.get("Identity")).isEqualTo(SERVER.toString());
+            softly.assertThat(mbean.get("Serial")).isEqualTo(serverSerial);
+            softly.assertThat((Long) mbean.get("SecondsToExpiry")).isPositive();
+            softly.assertThat(mbean.get("CertDir")).isEqualTo(certDir.toString());
+            softly.assertThat(mbean.get("Mode")).isEqualTo("audit");
+            softly.assertThat(mbean.get("AllowedPeers")).isEqualTo(CLIENT.toString());
+            softly.assertThat(mbean.get("Rotations")).isEqualTo(0L);
+            softly.assertThat(mbean.get("LastRefusedSet")).isEqualTo("");
+            softly.assertThat(mbean.get("InboundHandshakesAccepted"))
+                    .as("the mesh client")
+                    .isEqualTo(1L);
+            softly.assertThat(mbean.get("OutboundHandshakesAccepted")).isEqualTo(0L);
+            softly.assertThat(mbean.get("RefusalsNoCertificate")).isEqualTo(1L);
+            softly.assertThat(mbean.get("RefusalsNotInAllowedPeers")).isEqualTo(1L);
+            softly.assertThat(mbean.get("RefusalsUntrustedIssuer")).isEqualTo(0L);
+            softly.assertThat(mbean.get("RefusalsTotal")).isEqualTo(2L);
+            softly.assertThat(mbean.get("UncoveredContextCount")).isEqualTo(0);
+
+            Cli text = Cli.run("status", "--pid", pid);
+            softly.assertThat(text.code).as(text.err).isZero();
+            softly.assertThat(text.out)
+                    .contains("Agent in JVM " + pid)
+                    .containsPattern("identity:\\s+" + Pattern.quote(SERVER.toString()))
+                    .containsPattern("serial:\\s+" + serverSerial)
+                    .containsPattern("mode:\\s+audit")
+                    .containsPattern("handshakes:\\s+1 inbound and 0 outbound peers accepted")
+                    .containsPattern(
+                            "refusals:\\s+2: no certificate 1, not in allowed-peers 1 \\(admitted: mode=audit");
+
+            Cli json = Cli.run("status", "--pid", pid, "--json");
+            softly.assertThat(json.code).as(json.err).isZero();
+            softly.assertThat(json.out)
+                    .startsWith("{\"pid\":\"" + pid + "\",\"agent\":{\"identity\":\"" + SERVER + "\"")
+                    .contains("\"refusalsNoCertificate\":1,")
+                    .contains("\"inboundHandshakesAccepted\":1,")
+                    .contains("\"uncoveredContexts\":[]");
+
+            Cli all = Cli.run("status", "--all");
+            softly.assertThat(all.code).as(all.err).isZero();
+            softly.assertThat(all.out).contains("Agent in JVM " + pid + " (" + SocketServerApp.class.getName());
+            softly.assertAll();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void anApplicationsOwnContextIsReportedOnceWithItsCallSite(Jdk jdk) throws Exception {
+        try (ChildJvm app = ChildJvm.builder(jdk, OwnContextApp.class)
+                .agent("cert-dir=" + certDir)
+                .args(foreignCaFile.toString())
+                .start()) {
+            app.awaitListening();
+            String pid = Long.toString(app.process().process().pid());
+            Map<String, Object> mbean = RunningAgents.read(pid).orElseThrow();
+            String site = OwnContextApp.class.getName() + ".main(OwnContextApp.java:";
+
+            SoftAssertions softly = new SoftAssertions();
+            softly.assertThat(mbean.get("UncoveredContextCount"))
+                    .as("two inits on one line: one site")
+                    .isEqualTo(1);
+            softly.assertThat((String[]) mbean.get("UncoveredContexts"))
+                    .singleElement()
+                    .asString()
+                    .startsWith(site)
+                    .contains("trust manager");
+            softly.assertThat(app.stderr().lines().filter(l -> l.contains("do not use the mesh identity")))
+                    .as("one INFO line\n%s", app.stderr())
+                    .singleElement()
+                    .asString()
+                    .contains("INFO")
+                    .contains(site);
+            Cli text = Cli.run("status", "--pid", pid);
+            softly.assertThat(text.out)
+                    .containsPattern("not in the mesh:\\s+" + Pattern.quote(site))
+                    .contains("these connections do not use the mesh identity");
+            softly.assertAll();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jdks")
+    void aJvmWithoutTheAgentIsNotAnAgent(Jdk jdk) {
+        try (ChildJvm app = ChildJvm.builder(jdk, OwnContextApp.class)
+                .withoutAgent()
+                .args(foreignCaFile.toString())
+                .start()) {
+            app.awaitListening();
+            String pid = Long.toString(app.process().process().pid());
+            Cli cli = Cli.run("status", "--pid", pid);
+            assertThat(cli.code).isEqualTo(1);
+            assertThat(cli.err).contains("JVM " + pid + " runs no Meshless agent");
+            assertThat(Cli.run("status", "--all").out).doesNotContain("Agent in JVM " + pid);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void badPidsAndCombinationsFail() {
+        Cli notANumber = Cli.run("status", "--pid", "abc");
+        assertThat(notANumber.code).isEqualTo(1);
+        assertThat(notANumber.err).contains("--pid abc is not a process id");
+        Cli gone = Cli.run("status", "--pid", "2147483646");
+        assertThat(gone.code).isEqualTo(1);
+        assertThat(gone.err).contains("cannot attach to JVM 2147483646");
+        Cli both = Cli.run("status", "--pid", "1", "--all");
+        assertThat(both.code).isEqualTo(2);
+        assertThat(both.err).contains("exclude each other");
+    }
+}

@@ -55,8 +55,12 @@ public final class FirstTlsUse implements ClassFileTransformer {
     static final String[] LIBRARY_HOOKS = {
         "io/netty/handler/ssl/ReferenceCountedOpenSslContext",
         "io/netty/handler/ssl/ReferenceCountedOpenSslClientContext",
+        "io/netty/handler/ssl/ReferenceCountedOpenSslServerContext",
+        "io/netty/handler/ssl/ReferenceCountedOpenSslEngine",
         "io/grpc/netty/shaded/io/netty/handler/ssl/ReferenceCountedOpenSslContext",
-        "io/grpc/netty/shaded/io/netty/handler/ssl/ReferenceCountedOpenSslClientContext"
+        "io/grpc/netty/shaded/io/netty/handler/ssl/ReferenceCountedOpenSslClientContext",
+        "io/grpc/netty/shaded/io/netty/handler/ssl/ReferenceCountedOpenSslServerContext",
+        "io/grpc/netty/shaded/io/netty/handler/ssl/ReferenceCountedOpenSslEngine"
     };
 
     /** Loading one of these means TLS is about to be configured; they are not transformed themselves. */

@@ -381,8 +381,8 @@ public final class MeshlessAgent {
         MeshlessBridge.clientSentNoCertificate = this::onClientSentNoCertificate;
         // Created at the first Netty hook: loading it names KeyManagerFactory, whose own loading may be what is
         // installing the agent right now (a ClassCircularityError).
-        Supplier<OpenSslContexts> openSsl = new Lazy<>(
-                () -> new OpenSslContexts(managed.adoption(), OpenSslContexts.factoryOf(MeshlessProvider.NAME)));
+        Supplier<OpenSslContexts> openSsl = new Lazy<>(() -> new OpenSslContexts(
+                managed.adoption(), OpenSslContexts.factoryOf(MeshlessProvider.NAME), managed.clientAuth()));
         MeshlessBridge.openSslClientWithoutKeys = context -> {
             ensureStarted();
             return openSsl.get().forClientWithoutKeys(context);
@@ -395,6 +395,10 @@ public final class MeshlessAgent {
             ensureStarted();
             return openSsl.get().onTrustManagers((TrustManager[]) managers);
         };
+        MeshlessBridge.openSslServerContextStarts = () -> openSsl.get().onServerContextStarts();
+        MeshlessBridge.openSslServerContextBuilt = context -> openSsl.get().onServerContextBuilt(context);
+        MeshlessBridge.openSslEngineCreated =
+                (context, engine) -> openSsl.get().onEngineCreated(context, (SSLEngine) engine);
     }
 
     /** A server of a managed context refused a client that sent no certificate: no trust manager saw it. */

@@ -3,6 +3,7 @@ package io.meshless.agent.bridge;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -87,6 +88,15 @@ public final class MeshlessBridge {
      * the application's {@code TrustManager[]} → the trust managers to pick from.
      */
     public static volatile Function<Object, Object> openSslTrustManagers;
+
+    /** Netty's OpenSSL server context starts building its key material ({@code newSessionContext} entered). */
+    public static volatile Runnable openSslServerContextStarts;
+
+    /** Netty's OpenSSL server context has built its key material ({@code newSessionContext} returned): (the context). */
+    public static volatile Consumer<Object> openSslServerContextBuilt;
+
+    /** A Netty OpenSSL engine was constructed: (its context, the engine). */
+    public static volatile BiConsumer<Object, Object> openSslEngineCreated;
 
     private MeshlessBridge() {}
 }

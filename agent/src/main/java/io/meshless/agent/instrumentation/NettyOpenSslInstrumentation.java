@@ -1,6 +1,7 @@
 package io.meshless.agent.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -44,6 +45,8 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
 
     private static final String CONTEXT = "ReferenceCountedOpenSslContext";
     private static final String CLIENT_CONTEXT = "ReferenceCountedOpenSslClientContext";
+    private static final String SERVER_CONTEXT = "ReferenceCountedOpenSslServerContext";
+    private static final String ENGINE = "ReferenceCountedOpenSslEngine";
 
     /*
      * Parameter types by name (arrays by descriptor): the matchers are built while the agent installs, possibly while the JVM is loading
@@ -67,12 +70,14 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
         this.siblings = siblings;
     }
 
-    /** Both hooked classes in every listed package. */
+    /** The hooked classes in every listed package. */
     static List<TypeInstrumentation> all() {
         List<TypeInstrumentation> all = new ArrayList<>();
         for (String ssl : SSL_PACKAGES) {
             all.add(context(ssl));
             all.add(clientContext(ssl));
+            all.add(serverContext(ssl));
+            all.add(engine(ssl));
         }
         return all;
     }
@@ -118,6 +123,38 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
                                 .and(takesArgument(5, hasDescriptor(CERTIFICATES)))
                                 .and(takesArgument(8, named(KEY_MANAGER_FACTORY))),
                         () -> OpenSslClientKeysAdvice.class)),
+                Collections.emptyList());
+    }
+
+    /**
+     * {@code ReferenceCountedOpenSslServerContext}'s static {@code newSessionContext(ReferenceCountedOpenSslContext
+     * thiz, ..., KeyManagerFactory (9th), ...)} (Netty 4.1.x and 4.2.x), inside which the key material is adopted:
+     * marks the server contexts whose engines must ask clients what the mode demands.
+     */
+    static NettyOpenSslInstrumentation serverContext(String ssl) {
+        return new NettyOpenSslInstrumentation(
+                ssl + SERVER_CONTEXT,
+                Collections.singletonList(new Hook(
+                        "static newSessionContext(ReferenceCountedOpenSslContext, ..., KeyManagerFactory (9th), ...)",
+                        isStatic()
+                                .and(named("newSessionContext"))
+                                .and(takesArgument(0, named(ssl + CONTEXT)))
+                                .and(takesArgument(8, named(KEY_MANAGER_FACTORY))),
+                        () -> OpenSslServerContextAdvice.class)),
+                Collections.singletonList(ssl + ENGINE));
+    }
+
+    /**
+     * {@code ReferenceCountedOpenSslEngine}'s constructors taking the context first (Netty 4.1.x and 4.2.x), at
+     * whose end the engine has the context's client-auth choice: raised to the mode's for adopted server contexts.
+     */
+    static NettyOpenSslInstrumentation engine(String ssl) {
+        return new NettyOpenSslInstrumentation(
+                ssl + ENGINE,
+                Collections.singletonList(new Hook(
+                        "constructor(ReferenceCountedOpenSslContext, ...)",
+                        isConstructor().and(takesArgument(0, named(ssl + CONTEXT))),
+                        () -> OpenSslEngineAdvice.class)),
                 Collections.emptyList());
     }
 

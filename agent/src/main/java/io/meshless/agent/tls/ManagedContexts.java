@@ -102,6 +102,11 @@ public final class ManagedContexts {
         return uncovered;
     }
 
+    /** What the mode asks of clients, for servers other hooks manage. */
+    public ClientAuthPolicy clientAuth() {
+        return clientAuth;
+    }
+
     /** What decides whether managers an application built itself are the mounted material; for other hooks. */
     public MountedMaterialAdoption adoption() {
         return adoption;

@@ -4,12 +4,15 @@ import java.lang.reflect.Method;
 import java.security.KeyStoreException;
 import java.security.NoSuchAlgorithmException;
 import java.security.UnrecoverableKeyException;
+import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,16 +33,29 @@ public final class OpenSslContexts {
 
     private final MountedMaterialAdoption adoption;
     private final Supplier<KeyManagerFactory> agentFactory;
+    private final ClientAuthPolicy clientAuth;
+    /** Server contexts whose key material was adopted: their engines ask clients what the mode demands. */
+    private final Set<Object> managedServers =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /**
+     * Whether a key manager factory was adopted on this thread since the server context being built here started:
+     * {@code providerFor} learns of the adoption, but not which context it is building.
+     */
+    private final ThreadLocal<Boolean> adoptedHere = new ThreadLocal<>();
     /** Netty packages (plain or relocated) already reported, so a client per call does not log a line per call. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     /**
      * @param adoption the one decision on the application's own managers
      * @param agentFactory a new key manager factory over the agent's reloading key manager, initialized
+     * @param clientAuth what the mode asks of clients, applied to the engines of server contexts whose key
+     *     material was adopted
      */
-    public OpenSslContexts(MountedMaterialAdoption adoption, Supplier<KeyManagerFactory> agentFactory) {
+    public OpenSslContexts(
+            MountedMaterialAdoption adoption, Supplier<KeyManagerFactory> agentFactory, ClientAuthPolicy clientAuth) {
         this.adoption = Objects.requireNonNull(adoption, "adoption");
         this.agentFactory = Objects.requireNonNull(agentFactory, "agentFactory");
+        this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
     }
 
     /** The agent's factory, from the JSSE provider the agent registered under {@code providerName}. */
@@ -80,7 +96,39 @@ public final class OpenSslContexts {
     public KeyManagerFactory onKeyManagerFactory(KeyManagerFactory applications) {
         MountedMaterialAdoption.Adoption decided =
                 adoption.adopt(applications.getKeyManagers(), null, OpenSslContexts::where);
-        return decided.adoptedAny() ? agentFactory.get() : applications;
+        if (!decided.adoptedAny()) {
+            return applications;
+        }
+        adoptedHere.set(Boolean.TRUE);
+        return agentFactory.get();
+    }
+
+    /** A server context starts building its key material on this thread ({@code newSessionContext} entered). */
+    public void onServerContextStarts() {
+        adoptedHere.remove();
+    }
+
+    /**
+     * A server context has built its key material on this thread: when that was adopted, the context is the
+     * mesh's, and its engines ask clients for a certificate as the mode demands, as JSSE servers do.
+     */
+    public void onServerContextBuilt(Object context) {
+        boolean adopted = Boolean.TRUE.equals(adoptedHere.get());
+        adoptedHere.remove();
+        if (adopted && managedServers.add(context)) {
+            LOG.info(
+                    "{} ({}) holds the workload key: {}",
+                    context.getClass().getSimpleName(),
+                    context.getClass().getPackage().getName(),
+                    clientAuth.demand());
+        }
+    }
+
+    /** An OpenSSL engine was created: a server engine of an adopted context asks what the mode demands. */
+    public void onEngineCreated(Object context, SSLEngine engine) {
+        if (managedServers.contains(context)) {
+            clientAuth.apply(engine);
+        }
     }
 
     /** The trust managers an OpenSSL context picks from: the agent's mesh trust manager in place of the mesh bundle. */

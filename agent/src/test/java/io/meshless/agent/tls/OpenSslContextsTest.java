@@ -6,6 +6,7 @@ import static io.meshless.agent.tls.TestIdentities.leaf;
 import static io.meshless.agent.tls.TestIdentities.trusting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.config.Mode;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.TrustBundle;
 import io.meshless.pki.WorkloadCredentials;
@@ -15,6 +16,8 @@ import java.security.KeyStore;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +32,9 @@ class OpenSslContextsTest {
     private final MeshlessProvider provider =
             new MeshlessProvider(() -> agentKeys, () -> agentTrust, "SunX509", "PKIX");
     private final OpenSslContexts contexts = new OpenSslContexts(
-            new MountedMaterialAdoption(() -> current, List::of, agentKeys, agentTrust), this::agentFactory);
+            new MountedMaterialAdoption(() -> current, List::of, agentKeys, agentTrust),
+            this::agentFactory,
+            new ClientAuthPolicy(Mode.STRICT));
 
     @Test
     void keyManagerFactoryHoldingTheWorkloadKeyBecomesTheAgentsReloadingOne() throws Exception {
@@ -77,6 +82,42 @@ class OpenSslContextsTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void serverContextWhoseKeysWereAdoptedRequiresClientCertificatesInStrictMode() throws Exception {
+        Object context = new Object();
+        contexts.onServerContextStarts();
+        contexts.onKeyManagerFactory(factoryOver(ME));
+        contexts.onServerContextBuilt(context);
+        SSLEngine engine = serverEngine();
+
+        contexts.onEngineCreated(context, engine);
+
+        assertThat(engine.getNeedClientAuth()).isTrue();
+    }
+
+    @Test
+    void serverContextWithTheApplicationsOwnKeysKeepsItsClientAuth() throws Exception {
+        contexts.onKeyManagerFactory(factoryOver(ME)); // a client context adopted earlier on this thread
+        Object context = new Object();
+        contexts.onServerContextStarts();
+        contexts.onKeyManagerFactory(factoryOver(STRANGER));
+        contexts.onServerContextBuilt(context);
+        SSLEngine engine = serverEngine();
+
+        contexts.onEngineCreated(context, engine);
+
+        assertThat(engine.getNeedClientAuth()).isFalse();
+        assertThat(engine.getWantClientAuth()).isFalse();
+    }
+
+    private static SSLEngine serverEngine() throws Exception {
+        SSLContext jdk = SSLContext.getInstance("TLS");
+        jdk.init(null, null, null);
+        SSLEngine engine = jdk.createSSLEngine();
+        engine.setUseClientMode(false);
+        return engine;
     }
 
     private static KeyManagerFactory factoryOver(HeldCertificate held) throws Exception {

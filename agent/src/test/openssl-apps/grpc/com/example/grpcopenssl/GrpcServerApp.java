@@ -18,15 +18,18 @@ import javax.net.ssl.SSLSession;
 
 /**
  * A gRPC server on grpc-netty-shaded (its bundled BoringSSL engine) with {@code TlsServerCredentials} from the
- * mounted files and client authentication required. Arguments: certificate chain, key, CA bundle.
+ * mounted files and client authentication required. Arguments: certificate chain, key, CA bundle; or only the
+ * chain and key, for {@code TlsServerCredentials.create(chain, key)}: no trust material, no client authentication.
  */
 public final class GrpcServerApp {
     public static void main(String[] args) throws Exception {
-        ServerCredentials credentials = TlsServerCredentials.newBuilder()
-                .keyManager(new File(args[0]), new File(args[1]))
-                .trustManager(new File(args[2]))
-                .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
-                .build();
+        ServerCredentials credentials = args.length == 2
+                ? TlsServerCredentials.create(new File(args[0]), new File(args[1]))
+                : TlsServerCredentials.newBuilder()
+                        .keyManager(new File(args[0]), new File(args[1]))
+                        .trustManager(new File(args[2]))
+                        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+                        .build();
         ServerCallHandler<String, String> hello = (call, headers) -> {
             call.request(1);
             return new ServerCall.Listener<String>() {

@@ -113,6 +113,38 @@ class NettyOpenSslIT {
         }
     }
 
+    /**
+     * The application asked for no client certificate ({@code forServer(tls.crt, tls.key)} alone): the context's
+     * key material is the mesh's, so mode=strict requires one, as it does of JSSE servers.
+     */
+    @ParameterizedTest(name = "{0} Netty {1}")
+    @MethodSource("jdksAndVersions")
+    void serverFromTheMountedFilesWithoutClientAuthRequiresClientCertificatesInStrictMode(Jdk jdk, String set) {
+        String name = "server-no-client-auth-" + jdk + "-" + set;
+        SecretVolume volume =
+                MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
+        Path dir = volume.directory();
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + dir + ",mode=strict")
+                .args(dir.resolve("tls.crt").toString(), dir.resolve("tls.key").toString())
+                .start()) {
+            String url = "https://127.0.0.1:" + server.awaitListening() + "/";
+
+            Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
+            assertThat(mesh.body())
+                    .as("mesh client\n%s\n%s", mesh, server.output())
+                    .contains("peer=" + CLIENT + " ")
+                    .contains("session=" + OPENSSL_SESSION);
+            Curl.Result none = Curl.getWithoutClientCertificate(url, meshCa);
+            assertThat(none.body())
+                    .as("client without a certificate\n%s\n%s", none, server.output())
+                    .doesNotContain("hello from");
+            assertThat(none.succeeded()).as("%s", none).isFalse();
+        }
+    }
+
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void clientWithNettysDefaultsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {

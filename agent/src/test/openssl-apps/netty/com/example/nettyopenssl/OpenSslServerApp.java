@@ -34,16 +34,17 @@ import java.nio.charset.StandardCharsets;
 /**
  * An HTTPS server configured the way Netty's documentation shows, from the mounted files, on netty-tcnative's
  * OpenSSL engine: {@code SslContextBuilder.forServer(tls.crt, tls.key).trustManager(ca.crt)}, client auth
- * required. Arguments: certificate chain, key, CA bundle.
+ * required. Arguments: certificate chain, key, CA bundle; or only the chain and key, for
+ * {@code forServer(tls.crt, tls.key)} with no trust material and no client authentication.
  */
 public final class OpenSslServerApp {
     public static void main(String[] args) throws Exception {
         OpenSsl.ensureAvailability();
-        SslContext ssl = SslContextBuilder.forServer(new File(args[0]), new File(args[1]))
-                .trustManager(new File(args[2]))
-                .clientAuth(ClientAuth.REQUIRE)
-                .sslProvider(SslProvider.OPENSSL)
-                .build();
+        SslContextBuilder builder = SslContextBuilder.forServer(new File(args[0]), new File(args[1]));
+        if (args.length > 2) {
+            builder.trustManager(new File(args[2])).clientAuth(ClientAuth.REQUIRE);
+        }
+        SslContext ssl = builder.sslProvider(SslProvider.OPENSSL).build();
         Lines.print("CONTEXT " + ssl.getClass().getName() + " " + OpenSsl.versionString());
         EventLoopGroup group = new NioEventLoopGroup(1);
         try {

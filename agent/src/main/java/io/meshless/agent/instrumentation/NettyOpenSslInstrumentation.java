@@ -197,7 +197,8 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
                     .warn(
                             "{} {}: this Netty version is not one the agent supports; its OpenSSL contexts keep the"
                                     + " application's key and trust material as built (no workload certificate for"
-                                    + " clients without one, no rotation for servers built from the mounted files)",
+                                    + " clients without one, no rotation for servers built from the mounted files, and"
+                                    + " their client authentication stays what the application chose)",
                             type.getName(),
                             problem);
         }

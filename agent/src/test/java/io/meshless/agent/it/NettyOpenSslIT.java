@@ -145,6 +145,30 @@ class NettyOpenSslIT {
         }
     }
 
+    /** mode=permissive requests a client certificate of the same server: a mesh client's identity reaches the app. */
+    @ParameterizedTest(name = "{0} Netty {1}")
+    @MethodSource("jdksAndVersions")
+    void serverFromTheMountedFilesWithoutClientAuthRequestsClientCertificatesInPermissiveMode(Jdk jdk, String set) {
+        String name = "server-permissive-" + jdk + "-" + set;
+        SecretVolume volume =
+                MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
+        Path dir = volume.directory();
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + dir + ",mode=permissive")
+                .args(dir.resolve("tls.crt").toString(), dir.resolve("tls.key").toString())
+                .start()) {
+            String url = "https://127.0.0.1:" + server.awaitListening() + "/";
+
+            Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
+            assertThat(mesh.body())
+                    .as("mesh client\n%s\n%s", mesh, server.output())
+                    .contains("peer=" + CLIENT + " ")
+                    .contains("session=" + OPENSSL_SESSION);
+        }
+    }
+
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void clientWithNettysDefaultsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {

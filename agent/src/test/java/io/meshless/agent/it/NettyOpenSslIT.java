@@ -121,15 +121,8 @@ class NettyOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesWithoutClientAuthRequiresClientCertificatesInStrictMode(Jdk jdk, String set) {
         String name = "server-no-client-auth-" + jdk + "-" + set;
-        SecretVolume volume =
-                MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
-        Path dir = volume.directory();
         PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
-        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
-                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
-                .agent("cert-dir=" + dir + ",mode=strict")
-                .args(dir.resolve("tls.crt").toString(), dir.resolve("tls.key").toString())
-                .start()) {
+        try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "strict")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
             Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
@@ -150,15 +143,8 @@ class NettyOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesWithoutClientAuthRequestsClientCertificatesInPermissiveMode(Jdk jdk, String set) {
         String name = "server-permissive-" + jdk + "-" + set;
-        SecretVolume volume =
-                MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
-        Path dir = volume.directory();
         PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
-        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
-                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
-                .agent("cert-dir=" + dir + ",mode=permissive")
-                .args(dir.resolve("tls.crt").toString(), dir.resolve("tls.key").toString())
-                .start()) {
+        try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "permissive")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
             Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
@@ -167,6 +153,17 @@ class NettyOpenSslIT {
                     .contains("peer=" + CLIENT + " ")
                     .contains("session=" + OPENSSL_SESSION);
         }
+    }
+
+    /** {@code forServer(tls.crt, tls.key)} from a fresh mounted volume, no client auth asked, under {@code mode}. */
+    private ChildJvm startServerWithoutClientAuth(Jdk jdk, String set, String name, String mode) {
+        Path dir = MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null)
+                .directory();
+        return ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + dir + ",mode=" + mode)
+                .args(dir.resolve("tls.crt").toString(), dir.resolve("tls.key").toString())
+                .start();
     }
 
     @ParameterizedTest(name = "{0} Netty {1}")

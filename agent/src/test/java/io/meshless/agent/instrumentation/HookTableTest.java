@@ -14,12 +14,17 @@ import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Type;
@@ -135,6 +140,100 @@ class HookTableTest {
         MeshlessBridge.install(new FailingHooks());
         assertThat(invoke(verify, verifier)).isEqualTo(false);
     }
+
+    @Test
+    void aRefusedCallSkipsTheBodyAndReplacedManagersReachIt() throws Throwable {
+        TypeHooks table = tableEntry("javax.net.ssl.SSLContext");
+        TypeHooks type = TypeHooks.of(
+                WeavingFixture.class.getName(),
+                Hook.on(
+                        "setDefault",
+                        MethodPattern.named("setDefault").isStatic().takesArguments(1),
+                        weavesOf(table, "static setDefault(SSLContext)")),
+                Hook.on(
+                        "initialize",
+                        MethodPattern.named("initialize").takesArguments(3),
+                        weavesOf(table, "init(KeyManager[], TrustManager[], SecureRandom)")));
+        Woven woven = weave(type, classFile(type.internalName()));
+        assertThat(woven.weaver.unmatched()).isEmpty();
+        Class<?> fixture = Class.forName(
+                type.typeName(),
+                true,
+                new PackageFirstLoader("io.meshless.agent.instrumentation.", type.typeName(), woven.bytes));
+        Method setDefault = fixture.getMethod("setDefault", SSLContext.class);
+        Method initialize =
+                fixture.getMethod("initialize", KeyManager[].class, TrustManager[].class, SecureRandom.class);
+        SSLContext first = SSLContext.getInstance("TLS");
+        SSLContext second = SSLContext.getInstance("TLS");
+        KeyManager[] ours = {new NoKeys()};
+        TrustManager[] oursToo = {};
+
+        setDefault.invoke(null, first);
+        Object context = fixture.getConstructor().newInstance();
+        initialize.invoke(context, null, null, null);
+        assertThat(fixture.getField("lastDefault").get(null)).isSameAs(first);
+        assertThat(fixture.getField("keyManagers").get(context)).isNull();
+
+        Refusing refusing = new Refusing(ours, oursToo);
+        MeshlessBridge.install(refusing);
+        setDefault.invoke(null, second);
+        initialize.invoke(context, null, null, null);
+        assertThat(fixture.getField("lastDefault").get(null)).isSameAs(first);
+        assertThat(fixture.getField("keyManagers").get(context)).isSameAs(ours);
+        assertThat(fixture.getField("trustManagers").get(context)).isSameAs(oursToo);
+        assertThat(refusing.initialized).isSameAs(context);
+
+        MeshlessBridge.install(new FailingHooks());
+        setDefault.invoke(null, second);
+        initialize.invoke(context, null, null, null);
+        assertThat(fixture.getField("lastDefault").get(null)).isSameAs(second);
+        assertThat(fixture.getField("keyManagers").get(context)).isNull();
+    }
+
+    private static TypeHooks tableEntry(String typeName) {
+        for (TypeHooks candidate : HookTable.all()) {
+            if (candidate.typeName().equals(typeName)) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("no hooks for " + typeName);
+    }
+
+    private static Weave[] weavesOf(TypeHooks type, String description) {
+        for (Hook hook : type.hooks()) {
+            if (hook.description().equals(description)) {
+                return hook.weaves().toArray(new Weave[0]);
+            }
+        }
+        throw new AssertionError(type.typeName() + " has no hook " + description);
+    }
+
+    /** Refuses every new default and hands its own managers to every initialization. */
+    private static final class Refusing extends SecurelyNaming {
+        private final KeyManager[] keyManagers;
+        private final TrustManager[] trustManagers;
+        private volatile SSLContext initialized;
+
+        Refusing(KeyManager[] keyManagers, TrustManager[] trustManagers) {
+            super(false);
+            this.keyManagers = keyManagers;
+            this.trustManagers = trustManagers;
+        }
+
+        @Override
+        public boolean refusesDefaultContext(SSLContext context) {
+            return true;
+        }
+
+        @Override
+        public MeshlessBridge.Managers contextInit(
+                SSLContext context, SSLContextSpi implementation, KeyManager[] keys, TrustManager[] trust) {
+            initialized = context;
+            return new MeshlessBridge.Managers(keyManagers, trustManagers);
+        }
+    }
+
+    private static final class NoKeys implements KeyManager {}
 
     private static Object invoke(Method verify, Object verifier) throws Throwable {
         try {
@@ -320,6 +419,17 @@ class HookTableTest {
 
         @Override
         public boolean securelyNamed(String host, X509Certificate leaf) {
+            throw new IllegalStateException("the agent failed");
+        }
+
+        @Override
+        public boolean refusesDefaultContext(SSLContext context) {
+            throw new IllegalStateException("the agent failed");
+        }
+
+        @Override
+        public MeshlessBridge.Managers contextInit(
+                SSLContext context, SSLContextSpi implementation, KeyManager[] keys, TrustManager[] trust) {
             throw new IllegalStateException("the agent failed");
         }
     }

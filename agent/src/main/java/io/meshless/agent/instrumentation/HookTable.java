@@ -130,13 +130,18 @@ final class HookTable {
                 typeName,
                 Hook.on(
                         "verify(String, X509Certificate) returning boolean",
-                        MethodPattern.named("verify")
-                                .takesArguments(2)
-                                .takesArgument(0, STRING)
-                                .takesArgument(1, CERTIFICATE)
-                                .returns("Z"),
+                        verifyHostAndLeaf("Z"),
                         Weave.replacingReturn(
                                 "hostnameVerified", "(Z" + STRING + CERTIFICATE + ")Z", argument(0), argument(1))));
+    }
+
+    /** {@code verify(String host, X509Certificate leaf)} returning {@code returnDescriptor}. */
+    private static MethodPattern verifyHostAndLeaf(String returnDescriptor) {
+        return MethodPattern.named("verify")
+                .takesArguments(2)
+                .takesArgument(0, STRING)
+                .takesArgument(1, CERTIFICATE)
+                .returns(returnDescriptor);
     }
 
     /**
@@ -159,11 +164,7 @@ final class HookTable {
                 typeName,
                 Hook.on(
                         "verify(String, X509Certificate) throwing SSLException",
-                        MethodPattern.named("verify")
-                                .takesArguments(2)
-                                .takesArgument(0, STRING)
-                                .takesArgument(1, CERTIFICATE)
-                                .returns("V"),
+                        verifyHostAndLeaf("V"),
                         Weave.overrulingThrown(
                                 SSL_EXCEPTION,
                                 "hostnameRefusalOverruled",

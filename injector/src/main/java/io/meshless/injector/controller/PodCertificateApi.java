@@ -23,7 +23,8 @@ public final class PodCertificateApi {
     public static final String REQUIREMENT = "Kubernetes 1.35 or later with the feature gate PodCertificateRequest=true"
             + " on kube-apiserver and kubelet and --runtime-config=" + GROUP + "/v1beta1=true on kube-apiserver";
 
-    private static final PodCertificateApi NOT_SERVED = new PodCertificateApi(null);
+    /** A cluster without the API (Kubernetes before 1.35, or the feature gate off). */
+    public static final PodCertificateApi NOT_SERVED = new PodCertificateApi(null);
 
     private final ResourceDefinitionContext served;
 

@@ -2,7 +2,6 @@ package io.meshless.injector.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -220,50 +219,9 @@ final class ControllerHarness implements AutoCloseable {
                 .create();
     }
 
-    /**
-     * API discovery of {@code certificates.k8s.io} answering as a cluster that serves
-     * PodCertificateRequests in the given versions ("v1", "v1beta1", or none): {@code v1} exists
-     * everywhere for CertificateSigningRequests, {@code v1beta1} only where some beta API is enabled.
-     */
+    /** See {@link PodCertificateDiscovery#serve}. */
     void servePodCertificateRequests(String... versions) {
-        Set<String> served = Set.of(versions);
-        for (String version : List.of("v1", "v1beta1")) {
-            String groupVersion = "certificates.k8s.io/" + version;
-            APIResourceListBuilder resources = new APIResourceListBuilder().withGroupVersion(groupVersion);
-            if (version.equals("v1")) {
-                resources
-                        .addNewResource()
-                        .withName("certificatesigningrequests")
-                        .withKind("CertificateSigningRequest")
-                        .withNamespaced(false)
-                        .endResource();
-            } else if (!served.contains(version)) {
-                server.expect()
-                        .get()
-                        .withPath("/apis/" + groupVersion)
-                        .andReturn(404, "")
-                        .always();
-                continue;
-            }
-            if (served.contains(version)) {
-                resources
-                        .addNewResource()
-                        .withName("podcertificaterequests")
-                        .withKind("PodCertificateRequest")
-                        .withNamespaced(true)
-                        .endResource()
-                        .addNewResource()
-                        .withName("podcertificaterequests/status")
-                        .withKind("PodCertificateRequest")
-                        .withNamespaced(true)
-                        .endResource();
-            }
-            server.expect()
-                    .get()
-                    .withPath("/apis/" + groupVersion)
-                    .andReturn(200, resources.build())
-                    .always();
-        }
+        PodCertificateDiscovery.serve(server, versions);
     }
 
     void webhookConfiguration() {

@@ -96,6 +96,25 @@ class PodCertificateApiVersionTest {
     }
 
     @Test
+    void asksAgainWhenDiscoveryFailed() {
+        // The first discovery is refused (as by a proxy in front of the API server), later ones answer.
+        h.server
+                .expect()
+                .get()
+                .withPath("/apis/certificates.k8s.io/v1")
+                .andReturn(403, "")
+                .once();
+        h.servePodCertificateRequests("v1");
+        String log = capturingStderr(this::startSigner);
+        assertThat(log).contains("cannot tell which version of certificates.k8s.io serves PodCertificateRequests");
+
+        create("v1", "orders-1-pcr", "orders-1");
+        controller.reconcileNow();
+
+        assertThat(awaitStatus("v1", "orders-1-pcr")).containsKey("certificateChain");
+    }
+
+    @Test
     void staysOffWithOneLogLineWhereNeitherVersionIsServedAndTheRestRuns() {
         h.servePodCertificateRequests();
         String log = capturingStderr(() -> {

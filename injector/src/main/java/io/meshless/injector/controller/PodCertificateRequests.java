@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * serves them ({@link PodCertificateApi}): found by discovery at start, and again when discovery
  * failed or the watched version stopped answering (a cluster upgrade). Every request is watched,
  * since the API cannot select by signer name. When the cluster serves neither version, the signer
- * stays off, said in one log line. Used from the controller's worker thread only.
+ * stays off, said in one log line. {@link #start} runs before the controller's worker does; after
+ * that only the worker uses this.
  */
 final class PodCertificateRequests implements AutoCloseable {
 
@@ -61,11 +62,6 @@ final class PodCertificateRequests implements AutoCloseable {
             claims.add(PodCertificateClaim.of(request));
         }
         return claims;
-    }
-
-    /** The version in use; null before discovery succeeded. */
-    PodCertificateApi api() {
-        return api;
     }
 
     /**
@@ -113,8 +109,9 @@ final class PodCertificateRequests implements AutoCloseable {
         rediscover = false;
         PodCertificateApi before = api;
         api = found;
-        if (before != null && found.toString().equals(before.toString()) && informer != null) {
-            return; // the same version still serves: the informer retries its own watch
+        SharedIndexInformer<GenericKubernetesResource> running = informer;
+        if (before != null && found.toString().equals(before.toString()) && running != null && running.isRunning()) {
+            return; // the same version still serves and is watched: the informer retries its own watch
         }
         stopInformer();
         if (!found.served()) {
@@ -146,6 +143,20 @@ final class PodCertificateRequests implements AutoCloseable {
             @Override
             public void onDelete(GenericKubernetesResource request, boolean unknownFinalState) {}
         });
+        informer = started;
+        try {
+            started.run();
+        } catch (RuntimeException e) {
+            // Asked again at the next pass (an event or the resync), not at once: no busy loop on a 403.
+            log.warn("cannot watch PodCertificateRequests ({}): {} (will ask again)", found, e.getMessage());
+            stopInformer();
+            rediscover = true;
+            return;
+        }
+        log.info(
+                "pod certificate signer {} watches PodCertificateRequests through {}",
+                MeshlessMetadata.POD_CERTIFICATE_SIGNER,
+                found);
         started.stopped().whenComplete((ok, failure) -> {
             if (failure != null && !closed) {
                 log.warn("watching PodCertificateRequests ({}) stopped: {}", found, failure.getMessage());
@@ -153,18 +164,6 @@ final class PodCertificateRequests implements AutoCloseable {
                 onArrival.run();
             }
         });
-        informer = started;
-        try {
-            started.run();
-            log.info(
-                    "pod certificate signer {} watches PodCertificateRequests through {}",
-                    MeshlessMetadata.POD_CERTIFICATE_SIGNER,
-                    found);
-        } catch (RuntimeException e) {
-            log.warn("cannot watch PodCertificateRequests ({}): {} (will ask again)", found, e.getMessage());
-            stopInformer();
-            rediscover = true;
-        }
     }
 
     private void arrived(GenericKubernetesResource request) {

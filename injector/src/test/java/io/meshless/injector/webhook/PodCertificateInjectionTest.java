@@ -80,13 +80,7 @@ class PodCertificateInjectionTest {
     void secretSourceStillMountsTheServiceAccountsSecret() throws Exception {
         JsonObject reply = handle(IdentitySource.SECRET, resource("pod-opted-in.json"));
 
-        JsonObject volume = patch(reply).stream()
-                .map(JsonValue::asJsonObject)
-                .filter(op -> op.getString("path").startsWith("/spec/volumes/"))
-                .map(op -> op.getJsonObject("value"))
-                .filter(v -> v.getString("name").equals("meshless-certs"))
-                .findFirst()
-                .orElseThrow();
+        JsonObject volume = certsVolume(reply);
         assertThat(volume.getJsonObject("secret").getString("secretName")).isEqualTo("meshless-orders");
         assertThat(volume.containsKey("projected")).isFalse();
         assertThat(demands).containsExactly("shop/orders");
@@ -113,13 +107,7 @@ class PodCertificateInjectionTest {
             InjectionSettings settings = InjectionSettings.defaults()
                     .withIdentitySource(IdentitySource.POD_CERTIFICATES)
                     .withWorkloadKeyType(e.getKey());
-            JsonObject volume = patch(handle(settings, resource("pod-opted-in.json"))).stream()
-                    .map(JsonValue::asJsonObject)
-                    .filter(op -> op.getString("path").startsWith("/spec/volumes/"))
-                    .map(op -> op.getJsonObject("value"))
-                    .filter(v -> v.getString("name").equals("meshless-certs"))
-                    .findFirst()
-                    .orElseThrow();
+            JsonObject volume = certsVolume(handle(settings, resource("pod-opted-in.json")));
             assertThat(volume.getJsonObject("projected")
                             .getJsonArray("sources")
                             .getJsonObject(0)
@@ -157,6 +145,17 @@ class PodCertificateInjectionTest {
         try (JsonReader r = Json.createReader(new StringReader(new String(reply.body(), StandardCharsets.UTF_8)))) {
             return r.readObject().getJsonObject("response");
         }
+    }
+
+    /** The certificate volume the reply's patch adds. */
+    private static JsonObject certsVolume(JsonObject reply) {
+        return patch(reply).stream()
+                .map(JsonValue::asJsonObject)
+                .filter(op -> op.getString("path").startsWith("/spec/volumes/"))
+                .map(op -> op.getJsonObject("value"))
+                .filter(v -> v.getString("name").equals("meshless-certs"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static JsonArray patch(JsonObject reply) {

@@ -269,8 +269,12 @@ class WebhookAndRbacTest {
                     assertThat(r.getVerbs()).containsExactly("sign");
                 });
         assertThat(verbsOn(cluster, "pods")).containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbsOn(cluster, "nodes")).containsExactly("get");
         assertThat(InjectorWorkloadTest.injectorContainer(rendered).getArgs())
-                .contains("--identity-source=podCertificates", "--pod-certificate-max-seconds=7200");
+                .contains(
+                        "--identity-source=podCertificates",
+                        "--pod-certificate-max-seconds=7200",
+                        "--workload-key-type=ec-p256");
     }
 
     @Test

@@ -11,6 +11,7 @@ public final class ClusterCheck {
             new InjectorReadyCheck(),
             new WebhookConfiguredCheck(),
             new WebhookCaBundleCheck(),
+            new PodCertificateApiCheck(),
             new MeshCaCheck(),
             new CaRotationCheck(),
             new WorkloadCertificatesCheck(),

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshless.injector.controller.PodCertificateApi;
 import io.meshless.injector.webhook.Annotations;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -90,6 +91,8 @@ public final class ClusterReader {
                         .list()
                         .getItems())
                 .forEach(p -> candidates.put(MeshPods.key(p), p));
+        PodCertificateApi podCertificateApi =
+                get("the API discovery of " + PodCertificateApi.GROUP, () -> PodCertificateApi.discover(client));
         return new ClusterState(
                 names,
                 deployment,
@@ -100,7 +103,8 @@ public final class ClusterReader {
                 injected,
                 present,
                 optedIn,
-                List.copyOf(candidates.values()));
+                List.copyOf(candidates.values()),
+                podCertificateApi);
     }
 
     private Secret secret(String namespace, String name) throws ClusterReadException {

@@ -5,7 +5,6 @@ import static io.meshless.injector.controller.MeshlessMetadata.*;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -67,7 +66,7 @@ public final class CertificateController implements AutoCloseable {
     private volatile boolean closed;
     private volatile SharedIndexInformer<Pod> pods;
     private volatile SharedIndexInformer<Secret> secrets;
-    private volatile SharedIndexInformer<PodCertificateRequest> podCertificateRequests;
+    private volatile PodCertificateRequests podCertificateRequests;
     private volatile SharedIndexInformer<ServiceAccount> serviceAccounts;
     private volatile CompletableFuture<?> election;
 
@@ -122,7 +121,8 @@ public final class CertificateController implements AutoCloseable {
         // Annotations cannot be selected on server-side; ServiceAccounts are small and few per namespace.
         serviceAccounts = client.serviceAccounts().inAnyNamespace().inform(accountEvents, resync);
         if (config.podCertificateSigner()) {
-            podCertificateRequests = informPodCertificateRequests(resync);
+            podCertificateRequests = new PodCertificateRequests(client, this::trigger, resync);
+            podCertificateRequests.start();
         }
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
@@ -148,27 +148,6 @@ public final class CertificateController implements AutoCloseable {
             @Override
             public void onDelete(T object, boolean unknownFinalState) {}
         };
-    }
-
-    /**
-     * Every PodCertificateRequest: the API has no field selector on the signer name, so the filter
-     * for {@link MeshlessMetadata#POD_CERTIFICATE_SIGNER} is ours. Null when the cluster does not serve
-     * the API (Kubernetes before 1.35, or the PodCertificateRequest feature gate off): the signer is
-     * off, everything else runs.
-     */
-    private SharedIndexInformer<PodCertificateRequest> informPodCertificateRequests(long resync) {
-        ResourceEventHandler<PodCertificateRequest> events = triggerOnArrival(PodCertificateReconciler::ours);
-        try {
-            return client.resources(PodCertificateRequest.class)
-                    .inAnyNamespace()
-                    .inform(events, resync);
-        } catch (KubernetesClientException e) {
-            log.error(
-                    "PodCertificateRequests (certificates.k8s.io/v1beta1) cannot be watched: {}; the pod certificate"
-                            + " signer is off (it needs Kubernetes 1.35+ with the PodCertificateRequest feature gate)",
-                    e.getMessage());
-            return null;
-        }
     }
 
     private void startElection() {
@@ -334,9 +313,9 @@ public final class CertificateController implements AutoCloseable {
                 workloadSecrets.reconcile(
                         current, injectedPods, annotated, secrets.getStore(), () -> leader && !closed);
                 webhookBundle.reconcile(current);
-                SharedIndexInformer<PodCertificateRequest> requests = podCertificateRequests;
+                PodCertificateRequests requests = podCertificateRequests;
                 if (requests != null) {
-                    podCertificates.reconcile(current, requests.getStore().list(), () -> leader && !closed);
+                    podCertificates.reconcile(current, requests, () -> leader && !closed);
                 }
             }
         } catch (KubernetesClientException e) {
@@ -386,7 +365,7 @@ public final class CertificateController implements AutoCloseable {
             secrets.stop();
         }
         if (podCertificateRequests != null) {
-            podCertificateRequests.stop();
+            podCertificateRequests.close();
         }
         if (serviceAccounts != null) {
             serviceAccounts.stop();

@@ -8,6 +8,12 @@ import java.util.Objects;
 /** Settings of the certificate controller. Immutable; defaults match the design document. */
 public final class ControllerConfig {
 
+    /**
+     * The key type of workload certificates unless {@code serve --workload-key-type} says otherwise:
+     * the Secrets' keys, and the key kubelet is asked to generate for Pod Certificates.
+     */
+    public static final KeyType DEFAULT_WORKLOAD_KEY_TYPE = KeyType.EC_P256;
+
     private final String namespace;
     private final String identity;
     private final String caSecretName;
@@ -180,7 +186,7 @@ public final class ControllerConfig {
         private Path servingCertDir = Path.of("/var/run/meshless/webhook-certs");
         private String leaseName = "meshless-injector-controller";
         private Duration leafLifetime = Duration.ofHours(24);
-        private KeyType leafKeyType = KeyType.EC_P256;
+        private KeyType leafKeyType = DEFAULT_WORKLOAD_KEY_TYPE;
         private Duration servingLifetime = Duration.ofHours(24);
         private Duration caLifetime = Duration.ofDays(365);
         private KeyType caKeyType = KeyType.EC_P256;

@@ -21,8 +21,6 @@ public final class PodLayout {
     public static final String CA_BUNDLE_CONFIG_MAP = "meshless-ca-bundle";
     /** The credential bundle file kubelet writes for the Pod Certificate (key first, then chain). */
     public static final String CREDENTIAL_BUNDLE = io.meshless.pki.CertDirectory.CREDENTIAL_BUNDLE;
-    /** KEP-4317 key type name of the mesh default leaf key, EC P-256 ({@code KeyType.EC_P256}). */
-    public static final String POD_CERTIFICATE_KEY_TYPE = "ECDSAP256";
 
     private PodLayout() {}
 

@@ -1,0 +1,108 @@
+package io.meshless.examples.ingress;
+
+import io.meshless.examples.HelloServer;
+import io.meshless.testing.Await;
+import io.meshless.testing.ReportedPort;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The unmodified example service ({@link HelloServer}: the JDK's HttpsServer on
+ * {@code SSLContext.getDefault()}) in its own JVM under the built agent jar, reading its
+ * certificate from a kubelet-style Secret volume, as in an injected pod. It binds port 0 and
+ * logs the port; the agent's refusal lines land in the same log.
+ */
+final class MeshedBackend implements AutoCloseable {
+
+    private static final Pattern LISTENING = Pattern.compile("hello-server listening on https://\\S+:(\\d+)/");
+    private static final Duration START_BOUND = Duration.ofSeconds(120);
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private MeshedBackend(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** @param agentArguments e.g. {@code cert-dir=/x,mode=strict,allowed-peers=spiffe://...} */
+    static MeshedBackend start(JavaHome java, String agentArguments, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        java.executable().toString(),
+                        "-XX:+UseSerialGC",
+                        "-javaagent:" + agentJar() + "=" + agentArguments,
+                        "-cp",
+                        System.getProperty("meshless.examples.classpath"),
+                        HelloServer.class.getName()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("PORT", "0");
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + java, e);
+        }
+        MeshedBackend backend = new MeshedBackend(process, log, 0);
+        try {
+            int port = ReportedPort.in(log, LISTENING, backend.await(START_BOUND));
+            return new MeshedBackend(process, log, port);
+        } catch (RuntimeException | AssertionError e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Everything the app and the agent printed so far. */
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until a line of the log matches {@code line} (the agent logs a refusal after the handshake failed). */
+    void awaitLogged(String what, Pattern line) {
+        await(Duration.ofSeconds(30)).until(what + " (/" + line + "/) in " + log, () -> line.matcher(log())
+                .find());
+    }
+
+    private Await await(Duration bound) {
+        return Await.atMost(bound).every(Duration.ofMillis(100)).whileAlive(process, this::log);
+    }
+
+    private static Path agentJar() {
+        Path jar = Path.of(System.getProperty("meshless.agent.jar", "../agent/target/meshless-agent.jar"))
+                .toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new AssertionError("agent jar " + jar + " does not exist: build the agent module first (package)");
+        }
+        return jar;
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}

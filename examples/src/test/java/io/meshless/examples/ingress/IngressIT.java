@@ -62,6 +62,9 @@ class IngressIT {
         api.certificateForServiceAccount(APP_NAMESPACE, OTHER_ACCOUNT);
         api.serviceAccount(APP_NAMESPACE, APP_ACCOUNT);
         api.podAdmitted(APP_NAMESPACE, APP_ACCOUNT);
+        // Nothing below writes a workload Secret: these are the controller's.
+        api.awaitWorkloadSecret(INGRESS_NAMESPACE, INGRESS_ACCOUNT);
+        api.awaitWorkloadSecret(APP_NAMESPACE, OTHER_ACCOUNT);
 
         // The edge: the ingress's public certificate, and partners' client certificates from their own CA.
         TestPki publicCa = TestPki.builder().name("Public Web CA").build();
@@ -137,7 +140,6 @@ class IngressIT {
     @MethodSource("jdks")
     void appRefusesAnIngressPresentingAnotherServiceAccountsSecret(JavaHome java) throws IOException {
         MeshedBackend app = app(java);
-        api.awaitWorkloadSecret(APP_NAMESPACE, OTHER_ACCOUNT);
         String otherId = "spiffe://" + TRUST_DOMAIN + "/ns/" + APP_NAMESPACE + "/sa/" + OTHER_ACCOUNT;
         try (IngressNginx ingress =
                 ingress(meshHop(app).annotate("proxy-ssl-secret", APP_NAMESPACE + "/meshless-" + OTHER_ACCOUNT))) {

@@ -51,12 +51,10 @@ final class MeshedBackend implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + java, e);
         }
-        MeshedBackend backend = new MeshedBackend(process, log, 0);
         try {
-            int port = ReportedPort.in(log, LISTENING, backend.await(START_BOUND));
-            return new MeshedBackend(process, log, port);
+            return new MeshedBackend(process, log, ReportedPort.in(log, LISTENING, await(process, log, START_BOUND)));
         } catch (RuntimeException | AssertionError e) {
-            backend.close();
+            process.destroyForcibly();
             throw e;
         }
     }
@@ -67,21 +65,26 @@ final class MeshedBackend implements AutoCloseable {
 
     /** Everything the app and the agent printed so far. */
     String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return read(log);
     }
 
     /** Waits until a line of the log matches {@code line} (the agent logs a refusal after the handshake failed). */
     void awaitLogged(String what, Pattern line) {
-        await(Duration.ofSeconds(30)).until(what + " (/" + line + "/) in " + log, () -> line.matcher(log())
-                .find());
+        await(process, log, Duration.ofSeconds(30))
+                .until(what + " (/" + line + "/) in " + log, () -> line.matcher(log())
+                        .find());
     }
 
-    private Await await(Duration bound) {
-        return Await.atMost(bound).every(Duration.ofMillis(100)).whileAlive(process, this::log);
+    private static Await await(Process process, Path log, Duration bound) {
+        return Await.atMost(bound).every(Duration.ofMillis(100)).whileAlive(process, () -> read(log));
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path agentJar() {

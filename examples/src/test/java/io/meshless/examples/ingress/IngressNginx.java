@@ -4,15 +4,12 @@ import io.meshless.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx running the configuration ingress-nginx renders for one {@link Ingress}
@@ -82,26 +79,17 @@ final class IngressNginx implements AutoCloseable {
     }
 
     /**
-     * True once nginx accepts connections; false when it exited or reported a taken port. A port
-     * another process holds accepts too, so a bind failure in the log outranks a connection.
+     * True once nginx listens; false when it exited. nginx writes its pid file only after it bound
+     * and listens on every port; a connection test would also succeed on a port another process
+     * holds while nginx is still retrying the bind.
      */
     private boolean awaitListening() {
+        Path pid = prefix.resolve("nginx.pid");
         Await.atMost(Duration.ofSeconds(30))
                 .every(Duration.ofMillis(50))
                 .describedBy(this::errorLog)
-                .until(
-                        "nginx to listen on port " + port + " or fail",
-                        () -> !process.isAlive() || errorLog().contains(ADDRESS_IN_USE) || accepting());
-        return process.isAlive() && !errorLog().contains(ADDRESS_IN_USE);
-    }
-
-    private boolean accepting() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+                .until("nginx to listen on port " + port + " or exit", () -> !process.isAlive() || Files.exists(pid));
+        return process.isAlive();
     }
 
     private static Process launch(Path prefix) {
@@ -143,14 +131,6 @@ final class IngressNginx implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ChildProcesses.stop(process);
     }
 }

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * reconcilers in order: {@link MeshCaReconciler} (the mesh CA and its rotation), {@link
  * ServingCertificateReconciler} (this replica's webhook serving certificate), then on the leader
  * {@link WorkloadSecretReconciler} (one Secret per service account of injected pods), {@link
- * WebhookBundleReconciler} (the webhook's caBundle) and, when enabled, {@link PodCertificateReconciler}
- * (Kubernetes Pod Certificates for signer {@code meshless.io/workload}).
+ * WebhookBundleReconciler} (the webhook's caBundle), {@link TrustBundleReconciler} (the trust bundle
+ * ConfigMaps) and, when enabled, {@link PodCertificateReconciler} (Kubernetes Pod Certificates for
+ * signer {@code meshless.io/workload}).
  *
  * <p>All work happens in passes on one thread, so passes never overlap; a pass is triggered by
  * informer events, the webhook's signal, leadership changes and a periodic resync. Every time
@@ -62,6 +63,7 @@ public final class CertificateController implements AutoCloseable {
     private final WorkloadSecretReconciler workloadSecrets;
     private final WebhookBundleReconciler webhookBundle;
     private final PodCertificateReconciler podCertificates;
+    private final TrustBundleReconciler trustBundles;
 
     private volatile boolean leader;
     private volatile boolean closed;
@@ -77,8 +79,12 @@ public final class CertificateController implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.workloadSecrets = new WorkloadSecretReconciler(client, config, clock);
         this.webhookBundle = new WebhookBundleReconciler(client, config.webhookConfigurationName());
+        this.trustBundles = new TrustBundleReconciler(client, config, clock);
         this.meshCa = new MeshCaReconciler(
-                client, config, clock, ca -> workloadSecrets.bundlesCurrent(ca) && webhookBundle.current(ca));
+                client,
+                config,
+                clock,
+                ca -> workloadSecrets.bundlesCurrent(ca) && webhookBundle.current(ca) && trustBundles.current(ca));
         this.servingCertificate = new ServingCertificateReconciler(config, clock);
         this.podCertificates = new PodCertificateReconciler(
                 client, new PodCertificateSigning(config.trustDomain(), config.podCertificateMaxLifetime()), clock);
@@ -124,6 +130,7 @@ public final class CertificateController implements AutoCloseable {
         if (config.podCertificateSigner()) {
             podCertificateRequests = informPodCertificateRequests(resync);
         }
+        trustBundles.start(this::trigger, resync);
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
     }
@@ -333,6 +340,7 @@ public final class CertificateController implements AutoCloseable {
                 }
                 workloadSecrets.reconcile(
                         current, injectedPods, annotated, secrets.getStore(), () -> leader && !closed);
+                trustBundles.reconcile(current, injectedPods, () -> leader && !closed);
                 webhookBundle.reconcile(current);
                 SharedIndexInformer<PodCertificateRequest> requests = podCertificateRequests;
                 if (requests != null) {
@@ -391,6 +399,7 @@ public final class CertificateController implements AutoCloseable {
         if (serviceAccounts != null) {
             serviceAccounts.stop();
         }
+        trustBundles.close();
         worker.shutdownNow();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

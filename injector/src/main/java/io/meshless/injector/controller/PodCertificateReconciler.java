@@ -38,11 +38,13 @@ final class PodCertificateReconciler {
     private final PodCertificateSigning signing;
     private final Clock clock;
     private final AtomicLong issued = new AtomicLong();
+    private final ControllerEvents events;
 
     PodCertificateReconciler(KubernetesClient client, PodCertificateSigning signing, Clock clock) {
         this.client = client;
         this.signing = signing;
         this.clock = clock;
+        this.events = new ControllerEvents(client, clock);
     }
 
     /** @param carryOn false once this replica stopped leading or is closing: stop writing */
@@ -58,9 +60,19 @@ final class PodCertificateReconciler {
                 answer(current, request);
             } catch (KubernetesClientException e) {
                 log.warn("could not answer PodCertificateRequest {}: {} (will retry)", name(request), e.getMessage());
+                warnPod(
+                        request,
+                        EventReasons.POD_CERTIFICATE_FAILED,
+                        "meshless could not answer PodCertificateRequest "
+                                + request.getMetadata().getName() + ": " + e.getMessage() + " (will retry)");
             } catch (RuntimeException e) {
                 // One request must never stop the others or the pass.
                 log.error("PodCertificateRequest {} could not be signed (will retry)", name(request), e);
+                warnPod(
+                        request,
+                        EventReasons.POD_CERTIFICATE_FAILED,
+                        "meshless could not sign PodCertificateRequest "
+                                + request.getMetadata().getName() + ": " + e + " (will retry)");
             }
         }
     }
@@ -150,6 +162,27 @@ final class PodCertificateReconciler {
                     r.type().toLowerCase(java.util.Locale.ROOT),
                     name(request),
                     r.message());
+            warnPod(
+                    request,
+                    Refused.DENIED.equals(r.type())
+                            ? EventReasons.POD_CERTIFICATE_DENIED
+                            : EventReasons.POD_CERTIFICATE_FAILED,
+                    r.type() + " PodCertificateRequest " + request.getMetadata().getName() + " (" + r.reason() + "): "
+                            + r.message());
+        }
+    }
+
+    /** On the pod the request names (kubectl describe pod), or on the request when it names none. */
+    private void warnPod(PodCertificateRequest request, String reason, String message) {
+        if (request.getSpec() == null || request.getSpec().getPodName() == null) {
+            events.warning(request, reason, message);
+        } else {
+            events.warningOnPod(
+                    request.getMetadata().getNamespace(),
+                    request.getSpec().getPodName(),
+                    request.getSpec().getPodUID(),
+                    reason,
+                    message);
         }
     }
 

@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -61,9 +61,12 @@ final class ControllerHarness implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     ControllerHarness() {
-        // CRUD mode: the mock keeps objects, answers lists and watches like an API server.
+        // CRUD mode: the mock keeps objects, answers lists and watches like an API server; requests
+        // a test scripted with server.expect() (an API error) are answered as scripted instead.
+        var responses = new HashMap<
+                io.fabric8.mockwebserver.ServerRequest, java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
         server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+                new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
         server.init();
         admin = server.createClient();
         admin.namespaces()

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param presentSecrets "namespace/name" of every Secret an injected pod mounts that exists
  * @param optedInNamespaces namespaces labelled {@code meshless.io/inject=enabled}
  * @param optInCandidates pods of those namespaces, and pods labelled {@code meshless.io/inject=true}
+ * @param trustBundles the namespaces and the trust bundle ConfigMaps found in them
  */
 public record ClusterState(
         InjectorNames names,
@@ -28,7 +29,8 @@ public record ClusterState(
         List<Pod> injectedPods,
         Set<String> presentSecrets,
         Set<String> optedInNamespaces,
-        List<Pod> optInCandidates) {
+        List<Pod> optInCandidates,
+        TrustBundles trustBundles) {
 
     public ClusterState {
         Objects.requireNonNull(names, "names");
@@ -37,5 +39,6 @@ public record ClusterState(
         presentSecrets = Set.copyOf(presentSecrets);
         optedInNamespaces = Set.copyOf(optedInNamespaces);
         optInCandidates = List.copyOf(optInCandidates);
+        Objects.requireNonNull(trustBundles, "trustBundles");
     }
 }

@@ -34,7 +34,8 @@ class CheckCaRotationTest {
                 List.of(),
                 Set.of(),
                 Set.of(),
-                List.of());
+                List.of(),
+                TrustBundles.NONE);
         return new CaRotationCheck().evaluate(state, now);
     }
 

@@ -79,15 +79,27 @@ final class TrustBundleReconciler {
         };
         // Selected by the API server: only opted-in namespaces (unless all are wanted), and only
         // ConfigMaps of our name, which RBAC's resourceNames can then limit the injector to.
-        namespaces = allNamespaces
-                ? client.namespaces().inform(namespaceEvents, resyncMillis)
-                : client.namespaces()
-                        .withLabel(NAMESPACE_INJECT_LABEL, NAMESPACE_INJECT_ENABLED)
-                        .inform(namespaceEvents, resyncMillis);
-        configMaps = client.configMaps()
-                .inAnyNamespace()
-                .withField("metadata.name", TRUST_BUNDLE_CONFIG_MAP)
-                .inform(configMapEvents, resyncMillis);
+        try {
+            namespaces = allNamespaces
+                    ? client.namespaces().inform(namespaceEvents, resyncMillis)
+                    : client.namespaces()
+                            .withLabel(NAMESPACE_INJECT_LABEL, NAMESPACE_INJECT_ENABLED)
+                            .inform(namespaceEvents, resyncMillis);
+            configMaps = client.configMaps()
+                    .inAnyNamespace()
+                    .withField("metadata.name", TRUST_BUNDLE_CONFIG_MAP)
+                    .inform(configMapEvents, resyncMillis);
+        } catch (KubernetesClientException e) {
+            // An injector image newer than its chart's RBAC: everything else still runs.
+            log.error(
+                    "the trust bundle ConfigMaps {} cannot be watched: {}; they are not published (the injector"
+                            + " needs configmaps get/list/watch/create/update/patch, see the chart's ClusterRole)",
+                    TRUST_BUNDLE_CONFIG_MAP,
+                    e.getMessage());
+            close();
+            namespaces = null;
+            configMaps = null;
+        }
     }
 
     /**
@@ -151,6 +163,9 @@ final class TrustBundleReconciler {
      * cache: the CA rotation must never run ahead of a bundle.
      */
     boolean current(MeshCa ca) {
+        if (configMaps == null) {
+            return true; // not publishing: nothing to wait for
+        }
         String bundle = Pem.encode(ca.bundleCertificates());
         for (ConfigMap configMap : client.configMaps()
                 .inAnyNamespace()

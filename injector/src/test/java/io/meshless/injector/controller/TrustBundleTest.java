@@ -37,6 +37,9 @@ class TrustBundleTest {
 
     private static final String LABELLED_NS = "payments";
     private static final String OTHER_NS = "batch";
+    /** The informer's first list of every ConfigMap named meshless-ca-bundle. */
+    private static final String CONFIG_MAP_LIST =
+            "/api/v1/configmaps?fieldSelector=metadata.name%3Dmeshless-ca-bundle&resourceVersion=0";
 
     @TempDir
     Path servingDir;
@@ -223,6 +226,25 @@ class TrustBundleTest {
         assertThat(bundle(APP_NS)).hasSize(2);
         assertThat(h.secret(NAMESPACE, "meshless-ca").getMetadata().getAnnotations())
                 .containsEntry(MeshlessMetadata.CA_PHASE, "retiring");
+    }
+
+    @Test
+    void withoutPermissionOnConfigMapsTheRestOfTheControllerStillRuns() {
+        h.server
+                .expect()
+                .get()
+                .withPath(CONFIG_MAP_LIST)
+                .andReturn(403, forbidden("configmaps is forbidden"))
+                .always();
+        h.serviceAccount(LABELLED_NS, "ledger");
+        h.injectedPod(LABELLED_NS, "ledger-1", "ledger");
+        CertificateController controller =
+                h.startLeader("replica-a", h.config("replica-a", servingDir).build());
+
+        h.awaitSecret(LABELLED_NS, "meshless-ledger");
+        controller.reconcileNow();
+        assertThat(configMap(LABELLED_NS)).isNull();
+        assertThat(controller.ready()).isTrue();
     }
 
     static io.fabric8.kubernetes.api.model.Status forbidden(String message) {

@@ -84,12 +84,7 @@ final class MeshCaReconciler {
                     .get();
         } catch (KubernetesClientException e) {
             if (leader) {
-                events.warningOnPod(
-                        config.namespace(),
-                        config.identity(),
-                        null,
-                        EventReasons.MESH_CA_FAILED,
-                        "meshless could not read the mesh CA " + describe() + ": " + e.getMessage() + " (will retry)");
+                warnOwnPod("read", e);
             }
             throw e;
         }
@@ -148,15 +143,19 @@ final class MeshCaReconciler {
             if (e.getCode() == 409) {
                 return null; // another replica was faster; the next pass reads theirs
             }
-            // No CA Secret to describe: the Event goes to this replica's pod.
-            events.warningOnPod(
-                    config.namespace(),
-                    config.identity(),
-                    null,
-                    EventReasons.MESH_CA_FAILED,
-                    "meshless could not create the mesh CA " + describe() + ": " + e.getMessage() + " (will retry)");
+            warnOwnPod("create", e);
             throw e;
         }
+    }
+
+    /** No CA Secret to describe: the Event goes to this replica's pod. */
+    private void warnOwnPod(String verb, KubernetesClientException e) {
+        events.warningOnPod(
+                config.namespace(),
+                config.identity(),
+                null,
+                EventReasons.MESH_CA_FAILED,
+                "meshless could not " + verb + " the mesh CA " + describe() + ": " + e.getMessage() + " (will retry)");
     }
 
     /** One step of the rotation, written to the CA Secret before anything depends on it. */

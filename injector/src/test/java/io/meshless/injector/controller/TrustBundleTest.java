@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.meshless.injector.webhook.IdentitySource;
 import io.meshless.injector.webhook.PodLayout;
 import io.meshless.pki.CertificateReader;
@@ -49,8 +47,8 @@ class TrustBundleTest {
     @BeforeEach
     void cluster() {
         h = new ControllerHarness();
-        namespace(LABELLED_NS, Map.of("meshless.io/inject", "enabled"));
-        namespace(OTHER_NS, Map.of("meshless.io/inject", "disabled"));
+        h.namespace(LABELLED_NS, Map.of("meshless.io/inject", "enabled"));
+        h.namespace(OTHER_NS, Map.of("meshless.io/inject", "disabled"));
         h.serviceAccount(APP_NS, "orders");
         h.webhookConfiguration();
         // "shop" has no label: an injected pod (annotation opt-in) makes it opted in.
@@ -105,7 +103,7 @@ class TrustBundleTest {
         assertThat(configMap(NAMESPACE)).as("the injector's own namespace").isNull();
 
         // A namespace that opts in later gets it from the namespace watch alone.
-        namespace("late", Map.of("meshless.io/inject", "enabled"));
+        h.namespace("late", Map.of("meshless.io/inject", "enabled"));
         awaitConfigMap("late");
     }
 
@@ -117,7 +115,7 @@ class TrustBundleTest {
         for (String namespace : List.of(APP_NS, LABELLED_NS, OTHER_NS, NAMESPACE)) {
             awaitConfigMap(namespace);
         }
-        namespace("late", Map.of());
+        h.namespace("late", Map.of());
         awaitConfigMap("late");
         controller.reconcileNow();
         assertThat(bundle(OTHER_NS))
@@ -137,15 +135,7 @@ class TrustBundleTest {
                 certificates(h.secret(NAMESPACE, "meshless-ca"), "tls.crt").get(0);
         assertThat(bundle(APP_NS)).containsExactly(Fingerprints.of(oldCa));
 
-        h.admin
-                .secrets()
-                .inNamespace(NAMESPACE)
-                .resource(new SecretBuilder(h.secret(NAMESPACE, "meshless-ca"))
-                        .editMetadata()
-                        .addToAnnotations(MeshlessMetadata.CA_ROTATE, "true")
-                        .endMetadata()
-                        .build())
-                .update();
+        h.requestCaRotation();
         h.clock.advance(Duration.ofMinutes(1));
         controller.reconcileNow();
         X509Certificate newCa =
@@ -187,15 +177,7 @@ class TrustBundleTest {
                 .withPath("/api/v1/namespaces/" + APP_NS + "/configmaps/meshless-ca-bundle")
                 .andReturn(403, forbidden("configmaps \"meshless-ca-bundle\" is forbidden"))
                 .always();
-        h.admin
-                .secrets()
-                .inNamespace(NAMESPACE)
-                .resource(new SecretBuilder(h.secret(NAMESPACE, "meshless-ca"))
-                        .editMetadata()
-                        .addToAnnotations(MeshlessMetadata.CA_ROTATE, "true")
-                        .endMetadata()
-                        .build())
-                .update();
+        h.requestCaRotation();
         controller.reconcileNow();
         assertThat(h.secret(NAMESPACE, "meshless-ca").getMetadata().getAnnotations())
                 .containsEntry(MeshlessMetadata.CA_PHASE, "publishing");
@@ -313,18 +295,6 @@ class TrustBundleTest {
                             .isEqualTo(foreign.getMetadata().getUid());
                     assertThat(event.getMessage()).contains("not managed by meshless");
                 });
-    }
-
-    private void namespace(String name, Map<String, String> labels) {
-        h.admin
-                .namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withLabels(labels)
-                        .endMetadata()
-                        .build())
-                .create();
     }
 
     private ConfigMap configMap(String namespace) {

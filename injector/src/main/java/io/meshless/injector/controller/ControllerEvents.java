@@ -39,6 +39,8 @@ final class ControllerEvents {
 
     private static final Logger log = LoggerFactory.getLogger(ControllerEvents.class);
     private static final int MAX_TRACKED = 4096;
+    /** events.k8s.io's limit on a note; API error texts (URLs, Status dumps) can exceed it. */
+    static final int MAX_MESSAGE = 1024;
 
     private final KubernetesClient client;
     private final Clock clock;
@@ -93,7 +95,8 @@ final class ControllerEvents {
                 .build();
     }
 
-    private synchronized void record(ObjectReference regarding, Supplier<String> uid, String reason, String message) {
+    private synchronized void record(ObjectReference regarding, Supplier<String> uid, String reason, String text) {
+        String message = text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE - 1) + "…";
         String key = regarding.getKind() + "/" + regarding.getNamespace() + "/" + regarding.getName() + "/" + reason;
         Instant now = clock.instant();
         Recorded last = recorded.get(key);

@@ -52,7 +52,8 @@ class ControllerEventsTest {
                 .expect()
                 .post()
                 .withPath("/api/v1/namespaces/" + APP_NS + "/secrets")
-                .andReturn(403, TrustBundleTest.forbidden("secrets is forbidden"))
+                // An API error text longer than an Event may carry.
+                .andReturn(403, TrustBundleTest.forbidden("secrets is forbidden: " + "x".repeat(2000)))
                 .always();
         h.injectedPod(APP_NS, "orders-1", "orders");
         CertificateController controller =
@@ -65,7 +66,10 @@ class ControllerEventsTest {
         assertThat(first.getInvolvedObject().getKind()).isEqualTo("ServiceAccount");
         assertThat(first.getInvolvedObject().getName()).isEqualTo("orders");
         assertThat(first.getInvolvedObject().getUid()).isEqualTo(uidOfServiceAccount("orders"));
-        assertThat(first.getMessage()).contains("meshless-orders").contains("forbidden");
+        assertThat(first.getMessage())
+                .contains("meshless-orders")
+                .contains("forbidden")
+                .hasSize(ControllerEvents.MAX_MESSAGE);
         assertThat(first.getCount()).isEqualTo(1);
 
         // The retries within a minute were counted; the next one after it writes the count.

@@ -39,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * reconcilers in order: {@link MeshCaReconciler} (the mesh CA and its rotation), {@link
  * ServingCertificateReconciler} (this replica's webhook serving certificate), then on the leader
  * {@link WorkloadSecretReconciler} (one Secret per service account of injected pods), {@link
- * WebhookBundleReconciler} (the webhook's caBundle), {@link TrustBundleReconciler} (the trust bundle
- * ConfigMaps) and, when enabled, {@link PodCertificateReconciler} (Kubernetes Pod Certificates for
- * signer {@code meshless.io/workload}).
+ * TrustBundleReconciler} (the trust bundle ConfigMaps), {@link WebhookBundleReconciler} (the
+ * webhook's caBundle) and, when enabled, {@link PodCertificateReconciler} (Kubernetes Pod
+ * Certificates for signer {@code meshless.io/workload}).
  *
  * <p>All work happens in passes on one thread, so passes never overlap; a pass is triggered by
  * informer events, the webhook's signal, leadership changes and a periodic resync. Every time

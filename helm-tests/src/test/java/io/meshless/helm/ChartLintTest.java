@@ -86,6 +86,12 @@ class ChartLintTest {
     }
 
     @Test
+    void schemaRejectsATrustBundleScopeThatIsNotABoolean() {
+        assertThatThrownBy(() -> chart.render(Map.of("trustBundle.allNamespaces", "everywhere")))
+                .hasMessageContaining("allNamespaces");
+    }
+
+    @Test
     void schemaRejectsAMisspelledKey() {
         assertThatThrownBy(() -> chart.render(Map.of("webhook.failurPolicy", "Fail")))
                 .hasMessageContaining("failurPolicy");

@@ -17,7 +17,8 @@ public final class ClusterCheck {
             new WorkloadCertificatesCheck(),
             new WorkloadRenewalCheck(),
             new InjectedPodSecretsCheck(),
-            new OptedInPodsInjectedCheck());
+            new OptedInPodsInjectedCheck(),
+            new TrustBundleCheck());
 
     private final Clock clock;
 

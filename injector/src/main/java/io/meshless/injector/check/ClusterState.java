@@ -19,6 +19,7 @@ import java.util.Set;
  * @param optedInNamespaces namespaces labelled {@code meshless.io/inject=enabled}
  * @param optInCandidates pods of those namespaces, and pods labelled {@code meshless.io/inject=true}
  * @param podCertificateApi which version of {@code certificates.k8s.io} serves PodCertificateRequests
+ * @param trustBundles the namespaces and the trust bundle ConfigMaps found in them
  */
 public record ClusterState(
         InjectorNames names,
@@ -31,7 +32,8 @@ public record ClusterState(
         Set<String> presentSecrets,
         Set<String> optedInNamespaces,
         List<Pod> optInCandidates,
-        PodCertificateApi podCertificateApi) {
+        PodCertificateApi podCertificateApi,
+        TrustBundles trustBundles) {
 
     public ClusterState {
         Objects.requireNonNull(names, "names");
@@ -41,5 +43,6 @@ public record ClusterState(
         optedInNamespaces = Set.copyOf(optedInNamespaces);
         optInCandidates = List.copyOf(optInCandidates);
         Objects.requireNonNull(podCertificateApi, "podCertificateApi");
+        Objects.requireNonNull(trustBundles, "trustBundles");
     }
 }

@@ -85,7 +85,7 @@ public record InjectorNames(
         return servingSecretName == null;
     }
 
-    private static Container injectorContainer(List<Container> containers) {
+    static Container injectorContainer(List<Container> containers) {
         if (containers == null || containers.isEmpty()) {
             return null;
         }

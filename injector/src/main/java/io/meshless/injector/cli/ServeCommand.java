@@ -81,6 +81,9 @@ final class ServeCommand {
             "  --trust-domain TD          SPIFFE trust domain (default cluster.local)",
             "  --serving-cert-dir DIR     where the controller writes the webhook's own certificate",
             "  --pod-certificate-max-seconds N  longest pod certificate issued (3600-7862400, default 86400)",
+            "  --trust-bundle-namespaces W  where the trust bundle ConfigMap meshless-ca-bundle is published: opted-in",
+            "                             (default: namespaces labelled meshless.io/inject=enabled or running injected",
+            "                             pods) or all",
             "  --tls-cert-file F --tls-key-file F",
             "                             serve this certificate instead (user Secret, cert-manager): the controller then",
             "                             issues no serving certificate and leaves the webhook's caBundle alone",
@@ -117,7 +120,8 @@ final class ServeCommand {
                         "--serving-cert-dir",
                         "--identity-source",
                         "--workload-key-type",
-                        "--pod-certificate-max-seconds"),
+                        "--pod-certificate-max-seconds",
+                        "--trust-bundle-namespaces"),
                 Set.of("--webhook-only"));
         if (!options.positional().isEmpty()) {
             throw new UsageException(
@@ -169,7 +173,8 @@ final class ServeCommand {
                     "--ca-secret-name",
                     "--trust-domain",
                     "--serving-cert-dir",
-                    "--pod-certificate-max-seconds")) {
+                    "--pod-certificate-max-seconds",
+                    "--trust-bundle-namespaces")) {
                 if (options.has(controllerOnly)) {
                     throw new UsageException("serve: " + controllerOnly
                             + " configures the controller, which --webhook-only does not run");
@@ -255,6 +260,12 @@ final class ServeCommand {
                 .podCertificateSigner(settings.identitySource() == IdentitySource.POD_CERTIFICATES)
                 .podCertificateMaxLifetime(Duration.ofSeconds(
                         options.number("--pod-certificate-max-seconds", 3600, 7_862_400, 86_400, "serve")));
+        String trustBundleNamespaces = options.get("--trust-bundle-namespaces", "opted-in");
+        if (!List.of("opted-in", "all").contains(trustBundleNamespaces)) {
+            throw new UsageException(
+                    "serve: --trust-bundle-namespaces must be opted-in or all, not \"" + trustBundleNamespaces + "\"");
+        }
+        builder.trustBundleAllNamespaces(trustBundleNamespaces.equals("all"));
         boolean userServingCertificate = options.has("--tls-cert-file");
         if (userServingCertificate) {
             // A user Secret or cert-manager supplies the serving certificate and owns the caBundle:

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * reconcilers in order: {@link MeshCaReconciler} (the mesh CA and its rotation), {@link
  * ServingCertificateReconciler} (this replica's webhook serving certificate), then on the leader
  * {@link WorkloadSecretReconciler} (one Secret per service account of injected pods), {@link
- * WebhookBundleReconciler} (the webhook's caBundle) and, when enabled, {@link PodCertificateReconciler}
- * (Kubernetes Pod Certificates for signer {@code meshless.io/workload}).
+ * TrustBundleReconciler} (the trust bundle ConfigMaps), {@link WebhookBundleReconciler} (the
+ * webhook's caBundle) and, when enabled, {@link PodCertificateReconciler} (Kubernetes Pod
+ * Certificates for signer {@code meshless.io/workload}).
  *
  * <p>All work happens in passes on one thread, so passes never overlap; a pass is triggered by
  * informer events, the webhook's signal, leadership changes and a periodic resync. Every time
@@ -61,6 +62,7 @@ public final class CertificateController implements AutoCloseable {
     private final WorkloadSecretReconciler workloadSecrets;
     private final WebhookBundleReconciler webhookBundle;
     private final PodCertificateReconciler podCertificates;
+    private final TrustBundleReconciler trustBundles;
 
     private volatile boolean leader;
     private volatile boolean closed;
@@ -76,8 +78,12 @@ public final class CertificateController implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.workloadSecrets = new WorkloadSecretReconciler(client, config, clock);
         this.webhookBundle = new WebhookBundleReconciler(client, config.webhookConfigurationName());
+        this.trustBundles = new TrustBundleReconciler(client, config, clock);
         this.meshCa = new MeshCaReconciler(
-                client, config, clock, ca -> workloadSecrets.bundlesCurrent(ca) && webhookBundle.current(ca));
+                client,
+                config,
+                clock,
+                ca -> workloadSecrets.bundlesCurrent(ca) && webhookBundle.current(ca) && trustBundles.current(ca));
         this.servingCertificate = new ServingCertificateReconciler(config, clock);
         this.podCertificates = new PodCertificateReconciler(
                 client, new PodCertificateSigning(config.trustDomain(), config.podCertificateMaxLifetime()), clock);
@@ -124,6 +130,7 @@ public final class CertificateController implements AutoCloseable {
             podCertificateRequests = new PodCertificateRequests(client, this::trigger, resync);
             podCertificateRequests.start();
         }
+        trustBundles.start(this::trigger, resync);
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
     }
@@ -312,6 +319,7 @@ public final class CertificateController implements AutoCloseable {
                 }
                 workloadSecrets.reconcile(
                         current, injectedPods, annotated, secrets.getStore(), () -> leader && !closed);
+                trustBundles.reconcile(current, injectedPods, () -> leader && !closed);
                 webhookBundle.reconcile(current);
                 PodCertificateRequests requests = podCertificateRequests;
                 if (requests != null) {
@@ -370,6 +378,7 @@ public final class CertificateController implements AutoCloseable {
         if (serviceAccounts != null) {
             serviceAccounts.stop();
         }
+        trustBundles.close();
         worker.shutdownNow();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

@@ -35,6 +35,7 @@ public final class ControllerConfig {
     private final Duration retryPeriod;
     private final boolean podCertificateSigner;
     private final Duration podCertificateMaxLifetime;
+    private final boolean trustBundleAllNamespaces;
 
     private ControllerConfig(Builder b) {
         this.namespace = require(b.namespace, "namespace");
@@ -62,6 +63,7 @@ public final class ControllerConfig {
         this.retryPeriod = positive(b.retryPeriod, "retryPeriod");
         this.podCertificateSigner = b.podCertificateSigner;
         this.podCertificateMaxLifetime = positive(b.podCertificateMaxLifetime, "podCertificateMaxLifetime");
+        this.trustBundleAllNamespaces = b.trustBundleAllNamespaces;
         if (podCertificateMaxLifetime.compareTo(PodCertificateSigning.MIN_LIFETIME) < 0) {
             throw new IllegalArgumentException("podCertificateMaxLifetime " + podCertificateMaxLifetime
                     + " is below the Kubernetes minimum of one hour for pod certificates");
@@ -162,6 +164,14 @@ public final class ControllerConfig {
         return podCertificateMaxLifetime;
     }
 
+    /**
+     * Whether the trust bundle ConfigMap is published in every namespace, not only in those that
+     * opted in (labelled, or running injected pods).
+     */
+    public boolean trustBundleAllNamespaces() {
+        return trustBundleAllNamespaces;
+    }
+
     private static String require(String value, String name) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("controller setting " + name + " is empty");
@@ -198,6 +208,7 @@ public final class ControllerConfig {
         private Duration retryPeriod = Duration.ofSeconds(2);
         private boolean podCertificateSigner;
         private Duration podCertificateMaxLifetime = Duration.ofHours(24);
+        private boolean trustBundleAllNamespaces;
 
         private Builder() {}
 
@@ -213,6 +224,11 @@ public final class ControllerConfig {
 
         public Builder podCertificateMaxLifetime(Duration v) {
             podCertificateMaxLifetime = v;
+            return this;
+        }
+
+        public Builder trustBundleAllNamespaces(boolean v) {
+            trustBundleAllNamespaces = v;
             return this;
         }
 

@@ -39,11 +39,13 @@ final class PodCertificateReconciler {
     private final PodCertificateSigning signing;
     private final Clock clock;
     private final AtomicLong issued = new AtomicLong();
+    private final ControllerEvents events;
 
     PodCertificateReconciler(KubernetesClient client, PodCertificateSigning signing, Clock clock) {
         this.client = client;
         this.signing = signing;
         this.clock = clock;
+        this.events = new ControllerEvents(client, clock);
     }
 
     /** @param carryOn false once this replica stopped leading or is closing: stop writing */
@@ -60,9 +62,20 @@ final class PodCertificateReconciler {
                 answer(current, claim, requests);
             } catch (KubernetesClientException e) {
                 log.warn("could not answer PodCertificateRequest {}: {} (will retry)", claim.key(), e.getMessage());
+                warnPod(
+                        claim,
+                        requests,
+                        EventReasons.POD_CERTIFICATE_FAILED,
+                        "meshless could not answer PodCertificateRequest " + claim.name() + ": " + e.getMessage()
+                                + " (will retry)");
             } catch (RuntimeException e) {
                 // One request must never stop the others or the pass.
                 log.error("PodCertificateRequest {} could not be signed (will retry)", claim.key(), e);
+                warnPod(
+                        claim,
+                        requests,
+                        EventReasons.POD_CERTIFICATE_FAILED,
+                        "meshless could not sign PodCertificateRequest " + claim.name() + ": " + e + " (will retry)");
             }
         }
     }
@@ -115,6 +128,26 @@ final class PodCertificateReconciler {
                     i.notAfter());
         } else if (answer instanceof Refused r) {
             log.warn("{} PodCertificateRequest {}: {}", r.type().toLowerCase(Locale.ROOT), claim.key(), r.message());
+            warnPod(
+                    claim,
+                    requests,
+                    Refused.DENIED.equals(r.type())
+                            ? EventReasons.POD_CERTIFICATE_DENIED
+                            : EventReasons.POD_CERTIFICATE_FAILED,
+                    r.type() + " PodCertificateRequest " + claim.name() + " (" + r.reason() + "): " + r.message());
+        }
+    }
+
+    /** On the pod the request names (kubectl describe pod), or on the request when it names none. */
+    private void warnPod(PodCertificateClaim claim, PodCertificateRequests requests, String reason, String message) {
+        if (claim.podName() == null) {
+            events.warning(
+                    ControllerEvents.reference(
+                            requests.apiVersion(), "PodCertificateRequest", claim.namespace(), claim.name(), null),
+                    reason,
+                    message);
+        } else {
+            events.warningOnPod(claim.namespace(), claim.podName(), claim.podUid(), reason, message);
         }
     }
 

@@ -69,6 +69,12 @@ final class PodCertificateRequests implements AutoCloseable {
      *
      * @throws KubernetesClientException when the API refuses; a 404 also schedules a new discovery
      */
+    /** The group/version the requests are read through, for references to one (an Event's object). */
+    String apiVersion() {
+        PodCertificateApi using = api;
+        return using == null ? PodCertificateApi.GROUP : using.apiVersion().orElse(PodCertificateApi.GROUP);
+    }
+
     void writeStatus(PodCertificateClaim claim, Map<String, Object> status) {
         PodCertificateApi using = api;
         GenericKubernetesResource request =

@@ -36,7 +36,8 @@ class CheckCaRotationTest {
                 Set.of(),
                 Set.of(),
                 List.of(),
-                PodCertificateApi.NOT_SERVED);
+                PodCertificateApi.NOT_SERVED,
+                TrustBundles.NONE);
         return new CaRotationCheck().evaluate(state, now);
     }
 

@@ -313,6 +313,11 @@ public final class MeshCluster implements AutoCloseable {
                     .inNamespace(APP_NS)
                     .withName("meshless-orders")
                     .waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
+            // "shop" opted in with its label: the trust bundle is published there.
+            admin.configMaps()
+                    .inNamespace(APP_NS)
+                    .withName("meshless-ca-bundle")
+                    .waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
             if (managesWebhook) {
                 admin.admissionRegistration()
                         .v1()

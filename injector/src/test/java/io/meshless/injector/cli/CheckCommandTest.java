@@ -79,12 +79,12 @@ class CheckCommandTest {
         assertThat(run.stderr).isEmpty();
         List<String> lines = run.stdout.lines().toList();
         assertThat(lines.get(0)).isEqualTo("meshless check: injector meshless-system/meshless-injector");
-        assertThat(lines.subList(2, 12))
+        assertThat(lines.subList(2, 13))
                 .allSatisfy(line -> assertThat(line).startsWith("✔ "))
                 .anySatisfy(line -> assertThat(line)
                         .isEqualTo("✔ injector Deployment is ready: meshless-system/meshless-injector: 2/2 replicas"
                                 + " ready"));
-        assertThat(lines.get(lines.size() - 1)).isEqualTo("✔ 10 passed, 0 warnings, 0 failed");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("✔ 11 passed, 0 warnings, 0 failed");
     }
 
     @Test
@@ -97,7 +97,7 @@ class CheckCommandTest {
         assertThat(run.code).isEqualTo(1);
         JsonNode json = new ObjectMapper().readTree(run.stdout);
         assertThat(json.get("status").asText()).isEqualTo("fail");
-        assertThat(json.get("checks")).hasSize(10);
+        assertThat(json.get("checks")).hasSize(11);
         JsonNode first = json.get("checks").get(0);
         assertThat(first.get("id").asText()).isEqualTo("injector-ready");
         assertThat(first.get("status").asText()).isEqualTo("fail");
@@ -117,7 +117,7 @@ class CheckCommandTest {
         assertThat(run.stdout)
                 .contains("‼ injector Deployment is ready: meshless-system/meshless-injector: 1/2 replicas ready"
                         + " → fix: see why with kubectl -n meshless-system describe deployment meshless-injector")
-                .endsWith("✔ 9 passed, 1 warning, 0 failed\n");
+                .endsWith("✔ 10 passed, 1 warning, 0 failed\n");
     }
 
     @Test

@@ -74,20 +74,31 @@ final class ControllerHarness implements AutoCloseable {
                 new Context(), new MockWebServer(), expectations, new KubernetesMixedDispatcher(expectations), false);
         server.init();
         admin = server.createClient();
+        namespace(NAMESPACE, Map.of());
+        namespace(APP_NS, Map.of());
+    }
+
+    void namespace(String name, Map<String, String> labels) {
         admin.namespaces()
                 .resource(new NamespaceBuilder()
                         .withNewMetadata()
-                        .withName(NAMESPACE)
+                        .withName(name)
+                        .withLabels(labels)
                         .endMetadata()
                         .build())
                 .create();
-        admin.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(APP_NS)
+    }
+
+    /** Annotates the generated CA Secret {@code meshless.io/rotate-ca=true}, as a person starts a rotation. */
+    void requestCaRotation() {
+        admin.secrets()
+                .inNamespace(NAMESPACE)
+                .resource(new SecretBuilder(secret(NAMESPACE, "meshless-ca"))
+                        .editMetadata()
+                        .addToAnnotations(MeshlessMetadata.CA_ROTATE, "true")
                         .endMetadata()
                         .build())
-                .create();
+                .update();
     }
 
     /** A client whose requests carry their own User-Agent, so the test can tell replicas apart. */

@@ -10,9 +10,12 @@ import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.NginxReport;
+import io.meshless.agent.it.support.OpensslClient;
+import io.meshless.agent.it.support.OpensslConnection;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.SecretVolume;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -39,6 +42,12 @@ class NettyOpenSslIT {
     private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
     private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    /** The audit line for a client that sent no certificate (RefusalLog's wording). */
+    static final Pattern NO_CERTIFICATE_ADMITTED =
+            Pattern.compile(".*WARN.*admitted \\(audit\\) inbound peer \\(no certificate\\).*: no certificate, which"
+                    + " mode=strict refuses.*");
+    /** Starts the WARN line of a Netty whose internals are not where the agent expects them. */
+    static final String UNSUPPORTED = "this Netty version is not one the agent supports";
     /** Netty's OpenSSL sessions; the JDK's would be sun.security.ssl.SSLSessionImpl. */
     static final String OPENSSL_SESSION = "io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
 
@@ -51,6 +60,11 @@ class NettyOpenSslIT {
 
     static Stream<Arguments> jdksAndVersions() {
         return LibraryVersions.oldestAndNewestOnBothJdks("netty");
+    }
+
+    static Stream<Arguments> jdksVersionsAndProtocols() {
+        return jdksAndVersions().flatMap(arguments -> Stream.of("tls1_2", "tls1_3")
+                .map(protocol -> Arguments.of(arguments.get()[0], arguments.get()[1], protocol)));
     }
 
     @BeforeAll
@@ -77,14 +91,7 @@ class NettyOpenSslIT {
         Path dir = volume.directory();
         PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
         PemFiles foreign = MeshPki.pemFiles(work, name + "-foreign", pki.foreignWithLoopbackNames(CLIENT));
-        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
-                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
-                .agent("cert-dir=" + dir + ",mode=strict")
-                .args(
-                        dir.resolve("tls.crt").toString(),
-                        dir.resolve("tls.key").toString(),
-                        dir.resolve("ca.crt").toString())
-                .start()) {
+        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, dir)) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
             Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
@@ -114,6 +121,124 @@ class NettyOpenSslIT {
     }
 
     /**
+     * A client that saved its session before a swap offers it again afterwards ({@code s_client -sess_in}): the
+     * server must not resume it, from its session cache or from a ticket sealed before the swap, or the client would
+     * go on holding the replaced certificate as the server's identity. A full handshake shows the new one.
+     */
+    @ParameterizedTest(name = "{0} Netty {1} {2}")
+    @MethodSource("jdksVersionsAndProtocols")
+    void resumesNoSessionMadeWithTheReplacedCertificate(Jdk jdk, String set, String protocol) {
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = "resume-" + jdk + "-" + set + "-" + protocol;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        Path saved = work.resolve(name + ".session");
+        Path again = work.resolve(name + "-again.session");
+        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, volume.directory())) {
+            int port = server.awaitListening();
+            OpensslClient.Result before =
+                    OpensslClient.get(port, protocol, meshCa, client.cert(), client.key(), null, saved);
+            assertThat(before.servedHttp200())
+                    .as("%s\n%s", before, server.output())
+                    .isTrue();
+            OpensslClient.Result resumed =
+                    OpensslClient.get(port, protocol, meshCa, client.cert(), client.key(), saved, again);
+            assertThat(resumed.session())
+                    .as("the server resumes sessions at all (else this test proves nothing)\n%s", resumed)
+                    .contains("Reused");
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            server.awaitStderrLine(ROTATED, PICK_UP);
+
+            // A resumed TLS 1.2 session may be the saved one, for which s_client writes no new file.
+            Path offered = Files.exists(again) ? again : saved;
+            OpensslClient.Result after =
+                    OpensslClient.get(port, protocol, meshCa, client.cert(), client.key(), offered, null);
+            assertThat(after.servedHttp200())
+                    .as("%s\n%s", after, server.output())
+                    .isTrue();
+            assertThat(after.session())
+                    .as("the session offered after the swap\n%s\n%s", after, server.stderr())
+                    .contains("New");
+            assertThat(after.serverSerial()).contains(second.certificate().getSerialNumber());
+        }
+    }
+
+    /** A keep-alive connection opened before a swap keeps its identity and goes on serving requests after it. */
+    @ParameterizedTest(name = "{0} Netty {1}")
+    @MethodSource("jdksAndVersions")
+    void connectionOpenedBeforeASwapKeepsServing(Jdk jdk, String set) {
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = "open-" + jdk + "-" + set;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, volume.directory())) {
+            int port = server.awaitListening();
+            try (OpensslConnection old = OpensslConnection.open(port, meshCa, client.cert(), client.key())) {
+                assertThat(old.get())
+                        .as("before the swap\n%s\n%s", old.output(), server.output())
+                        .startsWith("200 ")
+                        .contains("peer=" + CLIENT + " ");
+                assertThat(old.serverSerial()).contains(first.certificate().getSerialNumber());
+
+                volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                server.awaitStderrLine(ROTATED, PICK_UP);
+
+                assertThat(server.stderr())
+                        .as("the session caches and ticket keys were reached")
+                        .doesNotContain(UNSUPPORTED);
+                assertThat(serverSerial("https://127.0.0.1:" + port + "/", client))
+                        .as("a new connection after the swap\n%s", server.stderr())
+                        .isEqualTo(second.certificate().getSerialNumber().toString(16));
+                assertThat(old.get())
+                        .as("the connection opened before the swap\n%s\n%s", old.output(), server.output())
+                        .startsWith("200 ")
+                        .contains("peer=" + CLIENT + " ");
+            }
+        }
+    }
+
+    /**
+     * mode=audit: a client without a certificate is admitted by a server built from the mounted files (the engine
+     * stays OpenSSL, no JSSE hook sees it), and reported once as strict would have refused it.
+     */
+    @ParameterizedTest(name = "{0} Netty {1}")
+    @MethodSource("jdksAndVersions")
+    void serverFromTheMountedFilesAdmitsAndReportsClientsWithoutCertificateInAuditMode(Jdk jdk, String set) {
+        String name = "server-audit-" + jdk + "-" + set;
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "audit")) {
+            String url = "https://127.0.0.1:" + server.awaitListening() + "/";
+
+            assertServesMeshClient(url, client, server);
+            Curl.Result none = Curl.getWithoutClientCertificate(url, meshCa);
+            assertThat(none.body())
+                    .as("client without a certificate\n%s\n%s", none, server.output())
+                    .contains("hello from netty-openssl peer=none ");
+            server.awaitStderrLine(NO_CERTIFICATE_ADMITTED, PICK_UP);
+            assertThat(linesMatching(server.stderr(), NO_CERTIFICATE_ADMITTED))
+                    .as("audit lines for the client without a certificate\n%s", server.stderr())
+                    .isEqualTo(1);
+        }
+    }
+
+    /** A mesh client (curl) is served over Netty's OpenSSL engine and seen by its SPIFFE ID. */
+    private void assertServesMeshClient(String url, PemFiles client, ChildJvm server) {
+        Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
+        assertThat(mesh.body())
+                .as("mesh client\n%s\n%s", mesh, server.output())
+                .contains("peer=" + CLIENT + " ")
+                .contains("session=" + OPENSSL_SESSION);
+    }
+
+    /** How many lines of {@code text} match {@code pattern} as a whole. */
+    static long linesMatching(String text, Pattern pattern) {
+        return text.lines().filter(line -> pattern.matcher(line).matches()).count();
+    }
+
+    /**
      * The application asked for no client certificate ({@code forServer(tls.crt, tls.key)} alone): the context's
      * key material is the mesh's, so mode=strict requires one, as it does of JSSE servers.
      */
@@ -125,11 +250,7 @@ class NettyOpenSslIT {
         try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "strict")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
-            Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
-            assertThat(mesh.body())
-                    .as("mesh client\n%s\n%s", mesh, server.output())
-                    .contains("peer=" + CLIENT + " ")
-                    .contains("session=" + OPENSSL_SESSION);
+            assertServesMeshClient(url, client, server);
             Curl.Result none = Curl.getWithoutClientCertificate(url, meshCa);
             assertThat(none.body())
                     .as("client without a certificate\n%s\n%s", none, server.output())
@@ -147,12 +268,20 @@ class NettyOpenSslIT {
         try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "permissive")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
-            Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
-            assertThat(mesh.body())
-                    .as("mesh client\n%s\n%s", mesh, server.output())
-                    .contains("peer=" + CLIENT + " ")
-                    .contains("session=" + OPENSSL_SESSION);
+            assertServesMeshClient(url, client, server);
         }
+    }
+
+    /** {@code forServer(tls.crt, tls.key).trustManager(ca.crt)}, client auth required, from {@code dir}, strict. */
+    private ChildJvm startServerRequiringClientCertificates(Jdk jdk, String set, Path dir) {
+        return ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + dir + ",mode=strict")
+                .args(
+                        dir.resolve("tls.crt").toString(),
+                        dir.resolve("tls.key").toString(),
+                        dir.resolve("ca.crt").toString())
+                .start();
     }
 
     /** {@code forServer(tls.crt, tls.key)} from a fresh mounted volume, no client auth asked, under {@code mode}. */

@@ -10,6 +10,7 @@ import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
+import io.meshless.agent.it.support.OpensslClient;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.SecretVolume;
@@ -45,6 +46,9 @@ class GrpcOpenSslIT {
     private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
     private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    /** The ALPN protocol gRPC servers accept. */
+    private static final String H2 = "h2";
+
     private static final String OPENSSL_SESSION =
             "io.grpc.netty.shaded.io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
     /** What nginx answered, as the gRPC client reports it: the description of the failed call holds the body. */
@@ -60,6 +64,10 @@ class GrpcOpenSslIT {
 
     static Stream<Arguments> jdksAndVersions() {
         return LibraryVersions.oldestAndNewestOnBothJdks("grpc");
+    }
+
+    static Stream<Arguments> jdksVersionsAndProtocols() {
+        return LibraryVersions.oldestAndNewestOnBothJdksAndTlsVersions("grpc");
     }
 
     @BeforeAll
@@ -155,6 +163,47 @@ class GrpcOpenSslIT {
                     .as("client without a certificate\n%s\n%s", none, server.output())
                     .doesNotContain("hello from");
             assertThat(none.succeeded()).as("%s", none).isFalse();
+        }
+    }
+
+    /**
+     * A client that saved its session before a swap offers it again afterwards ({@code s_client -alpn h2 -sess_in}):
+     * the server (grpc-netty-shaded's relocated Netty) must not resume it, from its session cache or from a ticket
+     * sealed before the swap. A full handshake shows the new certificate.
+     */
+    @ParameterizedTest(name = "{0} gRPC {1} {2}")
+    @MethodSource("jdksVersionsAndProtocols")
+    void resumesNoSessionMadeWithTheReplacedCertificate(Jdk jdk, String set, String protocol) {
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = "resume-" + jdk + "-" + set + "-" + protocol;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        Path saved = work.resolve(name + ".session");
+        Path again = work.resolve(name + "-again.session");
+        try (ChildJvm server = startServer(jdk, set, volume.directory(), "strict", "tls.crt", "tls.key", "ca.crt")) {
+            int port = server.awaitListening();
+            OpensslClient.Result before =
+                    OpensslClient.getOfferingAlpn(H2, port, protocol, meshCa, client.cert(), client.key(), null, saved);
+            assertThat(before.session()).as("%s\n%s", before, server.output()).contains("New");
+            assertThat(before.serverSerial()).contains(first.certificate().getSerialNumber());
+            OpensslClient.Result resumed = OpensslClient.getOfferingAlpn(
+                    H2, port, protocol, meshCa, client.cert(), client.key(), saved, again);
+            assertThat(resumed.session())
+                    .as("the server resumes sessions at all (else this test proves nothing)\n%s", resumed)
+                    .contains("Reused");
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            server.awaitStderrLine(ROTATED, PICK_UP);
+
+            // A resumed TLS 1.2 session may be the saved one, for which s_client writes no new file.
+            Path offered = Files.exists(again) ? again : saved;
+            OpensslClient.Result after = OpensslClient.getOfferingAlpn(
+                    H2, port, protocol, meshCa, client.cert(), client.key(), offered, null);
+            assertThat(after.session())
+                    .as("the session offered after the swap\n%s\n%s", after, server.stderr())
+                    .contains("New");
+            assertThat(after.serverSerial()).contains(second.certificate().getSerialNumber());
         }
     }
 

@@ -63,8 +63,7 @@ class NettyOpenSslIT {
     }
 
     static Stream<Arguments> jdksVersionsAndProtocols() {
-        return jdksAndVersions().flatMap(arguments -> Stream.of("tls1_2", "tls1_3")
-                .map(protocol -> Arguments.of(arguments.get()[0], arguments.get()[1], protocol)));
+        return LibraryVersions.oldestAndNewestOnBothJdksAndTlsVersions("netty");
     }
 
     @BeforeAll

@@ -10,7 +10,7 @@ import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
-import io.meshless.agent.it.support.OpensslClient;
+import io.meshless.agent.it.support.ResumptionAcrossSwap;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.SecretVolume;
@@ -167,9 +167,8 @@ class GrpcOpenSslIT {
     }
 
     /**
-     * A client that saved its session before a swap offers it again afterwards ({@code s_client -alpn h2 -sess_in}):
-     * the server (grpc-netty-shaded's relocated Netty) must not resume it, from its session cache or from a ticket
-     * sealed before the swap. A full handshake shows the new certificate.
+     * A session saved before a swap and offered after it ({@code s_client -alpn h2}) is not resumed by
+     * grpc-netty-shaded's relocated Netty ({@link ResumptionAcrossSwap}).
      */
     @ParameterizedTest(name = "{0} gRPC {1} {2}")
     @MethodSource("jdksVersionsAndProtocols")
@@ -179,31 +178,20 @@ class GrpcOpenSslIT {
         String name = "resume-" + jdk + "-" + set + "-" + protocol;
         SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
         PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
-        Path saved = work.resolve(name + ".session");
-        Path again = work.resolve(name + "-again.session");
         try (ChildJvm server = startServer(jdk, set, volume.directory(), "strict", "tls.crt", "tls.key", "ca.crt")) {
-            int port = server.awaitListening();
-            OpensslClient.Result before =
-                    OpensslClient.getOfferingAlpn(H2, port, protocol, meshCa, client.cert(), client.key(), null, saved);
-            assertThat(before.session()).as("%s\n%s", before, server.output()).contains("New");
-            assertThat(before.serverSerial()).contains(first.certificate().getSerialNumber());
-            OpensslClient.Result resumed = OpensslClient.getOfferingAlpn(
-                    H2, port, protocol, meshCa, client.cert(), client.key(), saved, again);
-            assertThat(resumed.session())
-                    .as("the server resumes sessions at all (else this test proves nothing)\n%s", resumed)
-                    .contains("Reused");
-
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
-            server.awaitStderrLine(ROTATED, PICK_UP);
-
-            // A resumed TLS 1.2 session may be the saved one, for which s_client writes no new file.
-            Path offered = Files.exists(again) ? again : saved;
-            OpensslClient.Result after = OpensslClient.getOfferingAlpn(
-                    H2, port, protocol, meshCa, client.cert(), client.key(), offered, null);
-            assertThat(after.session())
-                    .as("the session offered after the swap\n%s\n%s", after, server.stderr())
-                    .contains("New");
-            assertThat(after.serverSerial()).contains(second.certificate().getSerialNumber());
+            ResumptionAcrossSwap.assertFullHandshakeAfterSwap(
+                    server,
+                    server.awaitListening(),
+                    protocol,
+                    H2,
+                    meshCa,
+                    client,
+                    work.resolve(name),
+                    () -> {
+                        volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                        server.awaitStderrLine(ROTATED, PICK_UP);
+                    },
+                    second.certificate().getSerialNumber());
         }
     }
 

@@ -10,12 +10,11 @@ import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.NginxReport;
-import io.meshless.agent.it.support.OpensslClient;
 import io.meshless.agent.it.support.OpensslConnection;
+import io.meshless.agent.it.support.ResumptionAcrossSwap;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.SecretVolume;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -119,11 +118,7 @@ class NettyOpenSslIT {
         }
     }
 
-    /**
-     * A client that saved its session before a swap offers it again afterwards ({@code s_client -sess_in}): the
-     * server must not resume it, from its session cache or from a ticket sealed before the swap, or the client would
-     * go on holding the replaced certificate as the server's identity. A full handshake shows the new one.
-     */
+    /** A session saved before a swap and offered after it is not resumed ({@link ResumptionAcrossSwap}). */
     @ParameterizedTest(name = "{0} Netty {1} {2}")
     @MethodSource("jdksVersionsAndProtocols")
     void resumesNoSessionMadeWithTheReplacedCertificate(Jdk jdk, String set, String protocol) {
@@ -132,35 +127,20 @@ class NettyOpenSslIT {
         String name = "resume-" + jdk + "-" + set + "-" + protocol;
         SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
         PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
-        Path saved = work.resolve(name + ".session");
-        Path again = work.resolve(name + "-again.session");
         try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, volume.directory())) {
-            int port = server.awaitListening();
-            OpensslClient.Result before =
-                    OpensslClient.get(port, protocol, meshCa, client.cert(), client.key(), null, saved);
-            assertThat(before.servedHttp200())
-                    .as("%s\n%s", before, server.output())
-                    .isTrue();
-            OpensslClient.Result resumed =
-                    OpensslClient.get(port, protocol, meshCa, client.cert(), client.key(), saved, again);
-            assertThat(resumed.session())
-                    .as("the server resumes sessions at all (else this test proves nothing)\n%s", resumed)
-                    .contains("Reused");
-
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
-            server.awaitStderrLine(ROTATED, PICK_UP);
-
-            // A resumed TLS 1.2 session may be the saved one, for which s_client writes no new file.
-            Path offered = Files.exists(again) ? again : saved;
-            OpensslClient.Result after =
-                    OpensslClient.get(port, protocol, meshCa, client.cert(), client.key(), offered, null);
-            assertThat(after.servedHttp200())
-                    .as("%s\n%s", after, server.output())
-                    .isTrue();
-            assertThat(after.session())
-                    .as("the session offered after the swap\n%s\n%s", after, server.stderr())
-                    .contains("New");
-            assertThat(after.serverSerial()).contains(second.certificate().getSerialNumber());
+            ResumptionAcrossSwap.assertFullHandshakeAfterSwap(
+                    server,
+                    server.awaitListening(),
+                    protocol,
+                    null,
+                    meshCa,
+                    client,
+                    work.resolve(name),
+                    () -> {
+                        volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                        server.awaitStderrLine(ROTATED, PICK_UP);
+                    },
+                    second.certificate().getSerialNumber());
         }
     }
 

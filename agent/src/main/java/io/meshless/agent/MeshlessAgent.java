@@ -85,6 +85,11 @@ public final class MeshlessAgent {
     private volatile String lastProblem;
     private volatile SSLContext defaultContext;
     private volatile SSLSocketFactory defaultSocketFactory;
+    /**
+     * Created at the first Netty hook: loading it names KeyManagerFactory, whose own loading may be what is
+     * installing the agent right now (a ClassCircularityError).
+     */
+    private final Lazy<OpenSslContexts> openSsl;
 
     private MeshlessAgent(AgentConfig config, Clock clock, Instrumentation instrumentation, boolean attached) {
         this.config = config;
@@ -111,6 +116,8 @@ public final class MeshlessAgent {
                 accepted);
         this.managed = new ManagedContexts(
                 current, new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode(), refusals));
+        this.openSsl = new Lazy<>(() -> new OpenSslContexts(
+                managed.adoption(), OpenSslContexts.factoryOf(MeshlessProvider.NAME), managed.clientAuth()));
     }
 
     /** Created on first use: SLF4J is not initialized at all in a JVM that never uses TLS. */
@@ -379,10 +386,6 @@ public final class MeshlessAgent {
         MeshlessBridge.socketAccepted = managed.sockets()::onAccepted;
         MeshlessBridge.layeredServerSocket = managed::onLayeredServerSocket;
         MeshlessBridge.clientSentNoCertificate = this::onClientSentNoCertificate;
-        // Created at the first Netty hook: loading it names KeyManagerFactory, whose own loading may be what is
-        // installing the agent right now (a ClassCircularityError).
-        Supplier<OpenSslContexts> openSsl = new Lazy<>(() -> new OpenSslContexts(
-                managed.adoption(), OpenSslContexts.factoryOf(MeshlessProvider.NAME), managed.clientAuth()));
         MeshlessBridge.openSslClientWithoutKeys = context -> {
             ensureStarted();
             return openSsl.get().forClientWithoutKeys(context);
@@ -399,6 +402,8 @@ public final class MeshlessAgent {
         MeshlessBridge.openSslServerContextBuilt = context -> openSsl.get().onServerContextBuilt(context);
         MeshlessBridge.openSslEngineCreated =
                 (context, engine) -> openSsl.get().onEngineCreated(context, (SSLEngine) engine);
+        MeshlessBridge.openSslClientContextBuilt = context -> openSsl.get().onClientContextBuilt(context);
+        MeshlessBridge.openSslHandshakeStep = (engine, status) -> openSsl.get().onHandshake(engine, status);
     }
 
     /** A server of a managed context refused a client that sent no certificate: no trust manager saw it. */
@@ -527,6 +532,10 @@ public final class MeshlessAgent {
             }
             history.rotated(clock.instant());
             int sessions = managed.retire(previous.identity().certificate());
+            OpenSslContexts nettyContexts = openSsl.ifCreated();
+            if (nettyContexts != null) {
+                sessions += nettyContexts.rotated();
+            }
             log().info(
                             "{} {} (was serial {}); invalidated {} cached TLS sessions and resume none made"
                                     + " with the old certificate; open connections keep the identity they handshook with until"
@@ -560,6 +569,11 @@ public final class MeshlessAgent {
 
         Lazy(Supplier<T> factory) {
             this.factory = factory;
+        }
+
+        /** The value when it was created, else null (without creating it). */
+        T ifCreated() {
+            return value;
         }
 
         @Override

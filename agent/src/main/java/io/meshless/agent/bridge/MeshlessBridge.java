@@ -98,5 +98,17 @@ public final class MeshlessBridge {
     /** A Netty OpenSSL engine was constructed: (its context, the engine). */
     public static volatile BiConsumer<Object, Object> openSslEngineCreated;
 
+    /**
+     * Netty's OpenSSL client context has built its key material ({@code newSessionContext} returned or threw): (the
+     * context).
+     */
+    public static volatile Consumer<Object> openSslClientContextBuilt;
+
+    /**
+     * A Netty OpenSSL engine took a handshake step ({@code ReferenceCountedOpenSslEngine.handshake} returned): (the
+     * engine, the {@code SSLEngineResult.HandshakeStatus} it returned).
+     */
+    public static volatile BiConsumer<Object, Object> openSslHandshakeStep;
+
     private MeshlessBridge() {}
 }

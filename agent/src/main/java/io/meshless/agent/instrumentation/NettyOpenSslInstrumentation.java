@@ -4,6 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -56,6 +58,12 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
     private static final String KEY_MANAGER_FACTORY = "javax.net.ssl.KeyManagerFactory";
     private static final String TRUST_MANAGERS = "[Ljavax/net/ssl/TrustManager;";
     private static final String CERTIFICATES = "[Ljava/security/cert/X509Certificate;";
+    private static final String HANDSHAKE_STATUS = "javax.net.ssl.SSLEngineResult$HandshakeStatus";
+
+    /** What an application loses when a hook (or a class it needs) is missing, unless the hook says otherwise. */
+    private static final String NO_ADOPTION = "its OpenSSL contexts keep the application's key and trust material as"
+            + " built (no workload certificate for clients without one, no rotation for servers built from the mounted"
+            + " files, and their client authentication stays what the application chose)";
 
     /** (class, what is missing) already reported: one line each, however many class loaders load it. */
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
@@ -98,31 +106,42 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
                                         .and(takesArguments(2))
                                         .and(takesArgument(0, named(KEY_MANAGER_FACTORY)))
                                         .and(takesArgument(1, named("java.lang.String"))),
-                                () -> OpenSslKeyManagerFactoryAdvice.class),
+                                () -> OpenSslKeyManagerFactoryAdvice.class,
+                                NO_ADOPTION),
                         new Hook(
                                 "static chooseTrustManager(TrustManager[], ...)",
                                 isStatic()
                                         .and(named("chooseTrustManager"))
                                         .and(takesArgument(0, hasDescriptor(TRUST_MANAGERS))),
-                                () -> OpenSslTrustManagersAdvice.class)),
+                                () -> OpenSslTrustManagersAdvice.class,
+                                NO_ADOPTION)),
                 Collections.singletonList(ssl + CLIENT_CONTEXT));
     }
 
     /**
-     * {@code ReferenceCountedOpenSslClientContext}'s static {@code newSessionContext}, whose arguments 5 and 8
-     * are the certificate chain and the key manager factory (Netty 4.1.x and 4.2.x).
+     * {@code ReferenceCountedOpenSslClientContext}'s static {@code newSessionContext(ReferenceCountedOpenSslContext
+     * thiz, ...)}, whose arguments 5 and 8 are the certificate chain and the key manager factory (Netty 4.1.x and
+     * 4.2.x): a context without key material gets the agent's, and at its end the agent learns whether the context
+     * presents the workload certificate, so a rotation reaches its cached sessions.
      */
     static NettyOpenSslInstrumentation clientContext(String ssl) {
+        String description = "static newSessionContext(ReferenceCountedOpenSslContext, ..., X509Certificate[]"
+                + " keyCertChain (6th), ..., KeyManagerFactory (9th), ...)";
+        ElementMatcher<MethodDescription> newSessionContext = isStatic()
+                .and(named("newSessionContext"))
+                .and(takesArgument(0, named(ssl + CONTEXT)))
+                .and(takesArgument(5, hasDescriptor(CERTIFICATES)))
+                .and(takesArgument(8, named(KEY_MANAGER_FACTORY)));
         return new NettyOpenSslInstrumentation(
                 ssl + CLIENT_CONTEXT,
-                Collections.singletonList(new Hook(
-                        "static newSessionContext(..., X509Certificate[] keyCertChain (6th), ...,"
-                                + " KeyManagerFactory (9th), ...)",
-                        isStatic()
-                                .and(named("newSessionContext"))
-                                .and(takesArgument(5, hasDescriptor(CERTIFICATES)))
-                                .and(takesArgument(8, named(KEY_MANAGER_FACTORY))),
-                        () -> OpenSslClientKeysAdvice.class)),
+                Arrays.asList(
+                        new Hook(description, newSessionContext, () -> OpenSslClientKeysAdvice.class, NO_ADOPTION),
+                        new Hook(
+                                description,
+                                newSessionContext,
+                                () -> OpenSslClientContextAdvice.class,
+                                "its OpenSSL client contexts built from the mounted files may resume sessions made"
+                                        + " with a replaced certificate")),
                 Collections.emptyList());
     }
 
@@ -140,21 +159,34 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
                                 .and(named("newSessionContext"))
                                 .and(takesArgument(0, named(ssl + CONTEXT)))
                                 .and(takesArgument(8, named(KEY_MANAGER_FACTORY))),
-                        () -> OpenSslServerContextAdvice.class)),
+                        () -> OpenSslServerContextAdvice.class,
+                        NO_ADOPTION)),
                 Collections.singletonList(ssl + ENGINE));
     }
 
     /**
      * {@code ReferenceCountedOpenSslEngine}'s constructors taking the context first (Netty 4.1.x and 4.2.x), at
-     * whose end the engine has the context's client-auth choice: raised to the mode's for adopted server contexts.
+     * whose end the engine has the context's client-auth choice: raised to the mode's for adopted server contexts;
+     * and its private {@code HandshakeStatus handshake()}, which every handshake step goes through and whose
+     * {@code FINISHED} says the handshake is done: where audit mode sees a client that sent no certificate.
      */
     static NettyOpenSslInstrumentation engine(String ssl) {
         return new NettyOpenSslInstrumentation(
                 ssl + ENGINE,
-                Collections.singletonList(new Hook(
-                        "constructor(ReferenceCountedOpenSslContext, ...)",
-                        isConstructor().and(takesArgument(0, named(ssl + CONTEXT))),
-                        () -> OpenSslEngineAdvice.class)),
+                Arrays.asList(
+                        new Hook(
+                                "constructor(ReferenceCountedOpenSslContext, ...)",
+                                isConstructor().and(takesArgument(0, named(ssl + CONTEXT))),
+                                () -> OpenSslEngineAdvice.class,
+                                NO_ADOPTION),
+                        new Hook(
+                                "HandshakeStatus handshake()",
+                                named("handshake")
+                                        .and(not(isStatic()))
+                                        .and(takesArguments(0))
+                                        .and(returns(named(HANDSHAKE_STATUS))),
+                                () -> OpenSslHandshakeAdvice.class,
+                                "mode=audit does not report clients that send its OpenSSL servers no certificate")),
                 Collections.emptyList());
     }
 
@@ -169,14 +201,14 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
             DynamicType.Builder<?> result = builder;
             for (Hook hook : hooks) {
                 if (type.getDeclaredMethods().filter(hook.methods).isEmpty()) {
-                    reportUnmatched(type, "has no " + hook.description);
+                    reportUnmatched(type, "has no " + hook.description, hook.consequence);
                 } else {
                     result = result.visit(Advice.to(hook.advice.get()).on(hook.methods));
                 }
             }
             for (String sibling : siblings) {
                 if (!exists(classLoader, sibling)) {
-                    reportUnmatched(type, "comes without " + sibling);
+                    reportUnmatched(type, "comes without " + sibling, NO_ADOPTION);
                 }
             }
             return result;
@@ -191,22 +223,21 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
         }
     }
 
-    private static void reportUnmatched(TypeDescription type, String problem) {
+    private static void reportUnmatched(TypeDescription type, String problem, String consequence) {
         if (REPORTED.add(type.getName() + " " + problem)) {
             LoggerFactory.getLogger(NettyOpenSslInstrumentation.class)
                     .warn(
-                            "{} {}: this Netty version is not one the agent supports; its OpenSSL contexts keep the"
-                                    + " application's key and trust material as built (no workload certificate for"
-                                    + " clients without one, no rotation for servers built from the mounted files, and"
-                                    + " their client authentication stays what the application chose)",
+                            "{} {}: this Netty version is not one the agent supports; {}",
                             type.getName(),
-                            problem);
+                            problem,
+                            consequence);
         }
     }
 
-    /** One method to advise: how to find it, how to name it when it is missing, and the advice. */
+    /** One method to advise: how to find it, how to name it and what is lost when it is missing, and the advice. */
     private static final class Hook {
         private final String description;
+        private final String consequence;
         private final ElementMatcher<? super MethodDescription> methods;
         /**
          * Looked up at transformation time: the advice classes name JSSE types, and loading them while the agent
@@ -214,8 +245,13 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
          */
         private final Supplier<Class<?>> advice;
 
-        Hook(String description, ElementMatcher<? super MethodDescription> methods, Supplier<Class<?>> advice) {
+        Hook(
+                String description,
+                ElementMatcher<? super MethodDescription> methods,
+                Supplier<Class<?>> advice,
+                String consequence) {
             this.description = description;
+            this.consequence = consequence;
             this.methods = methods;
             this.advice = advice;
         }

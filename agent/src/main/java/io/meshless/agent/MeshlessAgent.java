@@ -43,6 +43,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSession;
@@ -88,6 +89,11 @@ public final class MeshlessAgent {
     private volatile String lastProblem;
     private volatile SSLContext defaultContext;
     private volatile SSLSocketFactory defaultSocketFactory;
+    /**
+     * Created at the first Netty hook: loading it names KeyManagerFactory, whose own loading may be what is
+     * installing the agent right now (a ClassCircularityError).
+     */
+    private final Lazy<OpenSslContexts> openSsl;
 
     private MeshlessAgent(AgentConfig config, Clock clock, Instrumentation instrumentation, boolean attached) {
         this.config = config;
@@ -114,6 +120,8 @@ public final class MeshlessAgent {
                 accepted);
         this.managed = new ManagedContexts(
                 current, new ReloadingKeyManager(current), trustManager, new ClientAuthPolicy(config.mode(), refusals));
+        this.openSsl = new Lazy<>(() -> new OpenSslContexts(
+                managed.adoption(), OpenSslContexts.factoryOf(MeshlessProvider.NAME), managed.clientAuth()));
     }
 
     /** Created on first use: SLF4J is not initialized at all in a JVM that never uses TLS. */
@@ -487,6 +495,10 @@ public final class MeshlessAgent {
             }
             history.rotated(clock.instant());
             int sessions = managed.retire(previous.identity().certificate());
+            OpenSslContexts nettyContexts = openSsl.ifCreated();
+            if (nettyContexts != null) {
+                sessions += nettyContexts.rotated();
+            }
             log().info(
                             "{} {} (was serial {}); invalidated {} cached TLS sessions and resume none made"
                                     + " with the old certificate; open connections keep the identity they handshook with until"
@@ -517,18 +529,12 @@ public final class MeshlessAgent {
     private static final class BridgeHooks implements MeshlessBridge.Hooks {
         private final MeshlessAgent agent;
         private final ManagedContexts managed;
-        /**
-         * Created at the first Netty hook: loading it names KeyManagerFactory, whose own loading may be what is
-         * installing the agent right now (a ClassCircularityError).
-         */
         private final Supplier<OpenSslContexts> openSsl;
 
         private BridgeHooks(MeshlessAgent agent) {
             this.agent = agent;
-            ManagedContexts managed = agent.managed;
-            this.managed = managed;
-            this.openSsl = new Lazy<>(() -> new OpenSslContexts(
-                    managed.adoption(), OpenSslContexts.factoryOf(MeshlessProvider.NAME), managed.clientAuth()));
+            this.managed = agent.managed;
+            this.openSsl = agent.openSsl;
         }
 
         static void install(MeshlessAgent agent) {
@@ -636,6 +642,16 @@ public final class MeshlessAgent {
         public void openSslEngineCreated(Object context, Object engine) {
             openSsl.get().onEngineCreated(context, (SSLEngine) engine);
         }
+
+        @Override
+        public void openSslClientContextBuilt(Object context) {
+            openSsl.get().onClientContextBuilt(context);
+        }
+
+        @Override
+        public void openSslHandshakeStep(Object engine, SSLEngineResult.HandshakeStatus status) {
+            openSsl.get().onHandshake(engine, status);
+        }
     }
 
     /** Memoizes a supplier on first use (loading the JDK's CA store costs start-up time). */
@@ -645,6 +661,11 @@ public final class MeshlessAgent {
 
         Lazy(Supplier<T> factory) {
             this.factory = factory;
+        }
+
+        /** The value when it was created, else null (without creating it). */
+        T ifCreated() {
+            return value;
         }
 
         @Override

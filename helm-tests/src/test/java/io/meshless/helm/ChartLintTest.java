@@ -86,6 +86,12 @@ class ChartLintTest {
     }
 
     @Test
+    void schemaRejectsATrustBundleScopeThatIsNotABoolean() {
+        assertThatThrownBy(() -> chart.render(Map.of("trustBundle.allNamespaces", "everywhere")))
+                .hasMessageContaining("allNamespaces");
+    }
+
+    @Test
     void schemaRejectsAMisspelledKey() {
         assertThatThrownBy(() -> chart.render(Map.of("webhook.failurPolicy", "Fail")))
                 .hasMessageContaining("failurPolicy");
@@ -97,6 +103,26 @@ class ChartLintTest {
                         "webhook.certificate.mode", "secret",
                         "webhook.certificate.secret.name", "my-webhook-tls")))
                 .hasMessageContaining("webhook.certificate.secret.caBundle is required");
+    }
+
+    @Test
+    void podCertificatesRefuseAWorkloadKeyTypeKubeletCannotGenerate() {
+        assertThatThrownBy(() -> chart.render(Map.of(
+                        "identity.source", "podCertificates",
+                        "mesh.workloadKeyType", "rsa-2048")))
+                .hasMessageContaining(
+                        "mesh.workloadKeyType=rsa-2048 cannot be used with identity.source=podCertificates");
+        assertThat(InjectorWorkloadTest.injectorContainer(chart.render(Map.of("mesh.workloadKeyType", "rsa-2048")))
+                        .getArgs())
+                .as("Secrets may hold RSA 2048 keys")
+                .contains("--workload-key-type=rsa-2048");
+        assertThat(InjectorWorkloadTest.injectorContainer(chart.render(Map.of(
+                                "identity.source", "podCertificates",
+                                "mesh.workloadKeyType", "ed25519")))
+                        .getArgs())
+                .contains("--workload-key-type=ed25519");
+        assertThatThrownBy(() -> chart.render(Map.of("mesh.workloadKeyType", "dsa-1024")))
+                .hasMessageContaining("workloadKeyType");
     }
 
     private static void assertClean(LintResult result) {

@@ -233,21 +233,70 @@ class WebhookAndRbacTest {
         assertThat(verbsOn(cluster, "pods")).containsExactlyInAnyOrder("list", "watch");
         assertThat(verbsOn(cluster, "serviceaccounts")).containsExactlyInAnyOrder("get", "list", "watch");
         assertThat(verbsOn(cluster, "namespaces")).containsExactlyInAnyOrder("get", "list", "watch");
-        assertThat(verbsOn(cluster, "events")).containsExactly("create");
+        // Events are deduplicated: a repeating problem patches its Event's count.
+        assertThat(verbsOn(cluster, "events")).containsExactlyInAnyOrder("create", "patch");
         assertThat(cluster)
                 .flatExtracting(PolicyRule::getResources)
                 .containsOnly(
-                        "secrets", "pods", "serviceaccounts", "namespaces", "events", "mutatingwebhookconfigurations");
+                        "secrets",
+                        "pods",
+                        "serviceaccounts",
+                        "namespaces",
+                        "configmaps",
+                        "events",
+                        "mutatingwebhookconfigurations");
         assertThat(cluster)
                 .noneMatch(r -> r.getVerbs().contains("delete") || r.getVerbs().contains("deletecollection"));
 
         Role role = rendered.one(Role.class);
         assertThat(role.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
-        assertThat(role.getRules()).allSatisfy(r -> assertThat(r.getResources()).containsExactly("leases"));
         assertThat(role.getRules())
                 .filteredOn(r -> r.getVerbs().contains("update"))
                 .singleElement()
-                .satisfies(r -> assertThat(r.getResourceNames()).containsExactly("meshless-injector-controller"));
+                .satisfies(r -> {
+                    assertThat(r.getResources()).containsExactly("leases");
+                    assertThat(r.getResourceNames()).containsExactly("meshless-injector-controller");
+                });
+        // Its own pod, read for the UID of Events about the mesh CA; nothing else in its namespace.
+        assertThat(role.getRules()).flatExtracting(PolicyRule::getResources).containsOnly("leases", "pods");
+        assertThat(verbsOn(role.getRules(), "pods")).containsExactly("get");
+    }
+
+    @Test
+    void trustBundleConfigMapIsTheOnlyConfigMapTheInjectorMayRead() {
+        for (Map<String, Object> values : ChartRenderTestValues.ALL) {
+            List<PolicyRule> rules = chart.render(values).one(ClusterRole.class).getRules();
+            List<PolicyRule> configMaps = rules.stream()
+                    .filter(r -> r.getResources().contains("configmaps"))
+                    .toList();
+            assertThat(configMaps).hasSize(2).allSatisfy(r -> assertThat(r.getApiGroups())
+                    .containsExactly(""));
+            // "create" cannot be limited by name (the object does not exist yet); nothing else is unlimited.
+            assertThat(configMaps)
+                    .filteredOn(r ->
+                            r.getResourceNames() == null || r.getResourceNames().isEmpty())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getVerbs()).containsExactly("create"));
+            assertThat(configMaps)
+                    .filteredOn(r -> r.getResourceNames() != null
+                            && !r.getResourceNames().isEmpty())
+                    .singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.getResourceNames()).containsExactly("meshless-ca-bundle");
+                        assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch", "update", "patch");
+                    });
+        }
+    }
+
+    @Test
+    void trustBundleIsPublishedInOptedInNamespacesUnlessAllAreAskedFor() {
+        assertThat(InjectorWorkloadTest.injectorContainer(chart.render()).getArgs())
+                .contains("--trust-bundle-namespaces=opted-in")
+                .noneMatch(a -> a.equals("--trust-bundle-namespaces=all"));
+        assertThat(InjectorWorkloadTest.injectorContainer(chart.render(Map.of("trustBundle.allNamespaces", true)))
+                        .getArgs())
+                .contains("--trust-bundle-namespaces=all")
+                .noneMatch(a -> a.equals("--trust-bundle-namespaces=opted-in"));
     }
 
     @Test
@@ -269,8 +318,12 @@ class WebhookAndRbacTest {
                     assertThat(r.getVerbs()).containsExactly("sign");
                 });
         assertThat(verbsOn(cluster, "pods")).containsExactlyInAnyOrder("get", "list", "watch");
+        assertThat(verbsOn(cluster, "nodes")).containsExactly("get");
         assertThat(InjectorWorkloadTest.injectorContainer(rendered).getArgs())
-                .contains("--identity-source=podCertificates", "--pod-certificate-max-seconds=7200");
+                .contains(
+                        "--identity-source=podCertificates",
+                        "--pod-certificate-max-seconds=7200",
+                        "--workload-key-type=ec-p256");
     }
 
     @Test

@@ -7,6 +7,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
@@ -305,6 +306,38 @@ public final class MeshlessBridge {
     }
 
     /**
+     * Netty's OpenSSL client context has built its key material ({@code ReferenceCountedOpenSslClientContext
+     * .newSessionContext} returned or threw).
+     */
+    public static void openSslClientContextBuilt(Object context) {
+        Hooks agent = hooks;
+        if (agent != null) {
+            try {
+                agent.openSslClientContextBuilt(context);
+            } catch (Throwable ignored) {
+                // its sessions are left to their cache's own expiry
+            }
+        }
+    }
+
+    /**
+     * A Netty OpenSSL engine took a handshake step ({@code ReferenceCountedOpenSslEngine.handshake} returns
+     * {@code status}, which is returned unchanged).
+     */
+    public static SSLEngineResult.HandshakeStatus openSslHandshakeStep(
+            SSLEngineResult.HandshakeStatus status, Object engine) {
+        Hooks agent = hooks;
+        if (agent != null) {
+            try {
+                agent.openSslHandshakeStep(engine, status);
+            } catch (Throwable ignored) {
+                // unreported, as without the agent
+            }
+        }
+        return status;
+    }
+
+    /**
      * What the agent does at each hook. Implementations may throw; the bridge then changes nothing. A null answer
      * means "leave it as it is".
      */
@@ -349,6 +382,10 @@ public final class MeshlessBridge {
         void openSslServerContextBuilt(Object context);
 
         void openSslEngineCreated(Object context, Object engine);
+
+        void openSslClientContextBuilt(Object context);
+
+        void openSslHandshakeStep(Object engine, SSLEngineResult.HandshakeStatus status);
     }
 
     /** The key and trust managers an {@code SSLContext.init} continues with. */

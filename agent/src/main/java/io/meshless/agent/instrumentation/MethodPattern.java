@@ -17,6 +17,7 @@ final class MethodPattern {
 
     private final Set<String> names;
     private final int requiredAccess;
+    private final int forbiddenAccess;
     private final int argumentCount;
     private final String[] argumentDescriptors;
     private final String returnDescriptor;
@@ -24,11 +25,13 @@ final class MethodPattern {
     private MethodPattern(
             Set<String> names,
             int requiredAccess,
+            int forbiddenAccess,
             int argumentCount,
             String[] argumentDescriptors,
             String returnDescriptor) {
         this.names = names;
         this.requiredAccess = requiredAccess;
+        this.forbiddenAccess = forbiddenAccess;
         this.argumentCount = argumentCount;
         this.argumentDescriptors = argumentDescriptors;
         this.returnDescriptor = returnDescriptor;
@@ -36,7 +39,7 @@ final class MethodPattern {
 
     static MethodPattern named(String... names) {
         return new MethodPattern(
-                Collections.unmodifiableSet(new HashSet<>(Arrays.asList(names))), 0, ANY, new String[0], null);
+                Collections.unmodifiableSet(new HashSet<>(Arrays.asList(names))), 0, 0, ANY, new String[0], null);
     }
 
     static MethodPattern constructors() {
@@ -45,31 +48,52 @@ final class MethodPattern {
 
     MethodPattern isStatic() {
         return new MethodPattern(
-                names, requiredAccess | Opcodes.ACC_STATIC, argumentCount, argumentDescriptors, returnDescriptor);
+                names,
+                requiredAccess | Opcodes.ACC_STATIC,
+                forbiddenAccess,
+                argumentCount,
+                argumentDescriptors,
+                returnDescriptor);
+    }
+
+    MethodPattern isNotStatic() {
+        return new MethodPattern(
+                names,
+                requiredAccess,
+                forbiddenAccess | Opcodes.ACC_STATIC,
+                argumentCount,
+                argumentDescriptors,
+                returnDescriptor);
     }
 
     MethodPattern isPublic() {
         return new MethodPattern(
-                names, requiredAccess | Opcodes.ACC_PUBLIC, argumentCount, argumentDescriptors, returnDescriptor);
+                names,
+                requiredAccess | Opcodes.ACC_PUBLIC,
+                forbiddenAccess,
+                argumentCount,
+                argumentDescriptors,
+                returnDescriptor);
     }
 
     MethodPattern takesArguments(int count) {
-        return new MethodPattern(names, requiredAccess, count, argumentDescriptors, returnDescriptor);
+        return new MethodPattern(names, requiredAccess, forbiddenAccess, count, argumentDescriptors, returnDescriptor);
     }
 
     /** Argument {@code index} (from 0) has exactly this descriptor, e.g. {@code Ljava/lang/String;}. */
     MethodPattern takesArgument(int index, String descriptor) {
         String[] arguments = Arrays.copyOf(argumentDescriptors, Math.max(argumentDescriptors.length, index + 1));
         arguments[index] = descriptor;
-        return new MethodPattern(names, requiredAccess, argumentCount, arguments, returnDescriptor);
+        return new MethodPattern(names, requiredAccess, forbiddenAccess, argumentCount, arguments, returnDescriptor);
     }
 
     MethodPattern returns(String descriptor) {
-        return new MethodPattern(names, requiredAccess, argumentCount, argumentDescriptors, descriptor);
+        return new MethodPattern(
+                names, requiredAccess, forbiddenAccess, argumentCount, argumentDescriptors, descriptor);
     }
 
     boolean matches(int access, String name, String descriptor) {
-        if ((access & requiredAccess) != requiredAccess || !names.contains(name)) {
+        if ((access & requiredAccess) != requiredAccess || (access & forbiddenAccess) != 0 || !names.contains(name)) {
             return false;
         }
         if (returnDescriptor != null

@@ -63,11 +63,11 @@ final class NamedTypeTransformer implements ClassFileTransformer {
         TypeHooks.Unmatched unmatched = type.unmatched();
         if (unmatched != null) {
             for (Hook hook : weaver.unmatched()) {
-                unmatched.report(type.typeName(), "has no " + hook.description());
+                unmatched.report(type.typeName(), "has no " + hook.description(), hook.consequence());
             }
             for (String sibling : type.siblings()) {
                 if (!exists(loader, sibling)) {
-                    unmatched.report(type.typeName(), "comes without " + sibling);
+                    unmatched.report(type.typeName(), "comes without " + sibling, null);
                 }
             }
         }

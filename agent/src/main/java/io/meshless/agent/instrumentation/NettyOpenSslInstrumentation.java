@@ -38,6 +38,12 @@ final class NettyOpenSslInstrumentation {
     private static final String KEY_MANAGER_FACTORY = "Ljavax/net/ssl/KeyManagerFactory;";
     private static final String TRUST_MANAGERS = "[Ljavax/net/ssl/TrustManager;";
     private static final String CERTIFICATES = "[Ljava/security/cert/X509Certificate;";
+    private static final String HANDSHAKE_STATUS = "Ljavax/net/ssl/SSLEngineResult$HandshakeStatus;";
+
+    /** What an application loses when a hook (or a class it needs) is missing, unless the hook says otherwise. */
+    private static final String NO_ADOPTION = "its OpenSSL contexts keep the application's key and trust material as"
+            + " built (no workload certificate for clients without one, no rotation for servers built from the mounted"
+            + " files, and their client authentication stays what the application chose)";
 
     /** (class, what is missing) already reported: one line each, however many class loaders load it. */
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
@@ -106,22 +112,27 @@ final class NettyOpenSslInstrumentation {
     }
 
     /**
-     * {@code ReferenceCountedOpenSslClientContext}'s static {@code newSessionContext(thiz, ctx, engines,
-     * trustCertCollection, trustManagerFactory, keyCertChain, key, keyPassword, keyManagerFactory, ...)} (Netty 4.1.x
-     * and 4.2.x): a client context built with no key material gets the agent's key manager factory, as JSSE clients
-     * get the agent's key manager for {@code SSLContext.init(null, ...)}. Without it the context has no certificate
-     * callback and never answers a server's certificate request.
+     * {@code ReferenceCountedOpenSslClientContext}'s static {@code newSessionContext(ReferenceCountedOpenSslContext
+     * thiz, ctx, engines, trustCertCollection, trustManagerFactory, keyCertChain, key, keyPassword, keyManagerFactory,
+     * ...)} (Netty 4.1.x and 4.2.x): a client context built with no key material gets the agent's key manager factory,
+     * as JSSE clients get the agent's key manager for {@code SSLContext.init(null, ...)} (without it the context has no
+     * certificate callback and never answers a server's certificate request); and at its end, returned or thrown, the
+     * agent learns whether the context presents the workload certificate, so a rotation reaches its cached sessions.
      */
     static TypeHooks clientContext(String ssl) {
+        String description = "static newSessionContext(ReferenceCountedOpenSslContext, ..., X509Certificate[]"
+                + " keyCertChain (6th), ..., KeyManagerFactory (9th), ...)";
+        MethodPattern newSessionContext = MethodPattern.named("newSessionContext")
+                .isStatic()
+                .takesArgument(0, descriptor(ssl + CONTEXT))
+                .takesArgument(5, CERTIFICATES)
+                .takesArgument(8, KEY_MANAGER_FACTORY);
+        String contextBuilt = "openSslClientContextBuilt";
         return TypeHooks.of(
                         ssl + CLIENT_CONTEXT,
                         Hook.on(
-                                "static newSessionContext(..., X509Certificate[] keyCertChain (6th), ...,"
-                                        + " KeyManagerFactory (9th), ...)",
-                                MethodPattern.named("newSessionContext")
-                                        .isStatic()
-                                        .takesArgument(5, CERTIFICATES)
-                                        .takesArgument(8, KEY_MANAGER_FACTORY),
+                                description,
+                                newSessionContext,
                                 Weave.replacingArgument(
                                         8,
                                         "openSslClientKeyManagerFactory",
@@ -129,7 +140,18 @@ final class NettyOpenSslInstrumentation {
                                                 + KEY_MANAGER_FACTORY,
                                         argument(0),
                                         argument(5),
-                                        argument(8))))
+                                        argument(8))),
+                        Hook.on(
+                                        description,
+                                        newSessionContext,
+                                        Weave.atExit(contextBuilt, "(" + HookTable.OBJECT + ")V", argument(0)),
+                                        Weave.observingThrown(
+                                                "java/lang/Throwable",
+                                                contextBuilt,
+                                                "(" + HookTable.OBJECT + ")V",
+                                                argument(0)))
+                                .losing("its OpenSSL client contexts built from the mounted files may resume sessions"
+                                        + " made with a replaced certificate"))
                 .reportingTo(REPORTER, Collections.emptyList());
     }
 
@@ -157,7 +179,10 @@ final class NettyOpenSslInstrumentation {
     /**
      * {@code ReferenceCountedOpenSslEngine}'s constructors taking the context first (Netty 4.1.x and 4.2.x), at whose
      * end the engine has the context's client-auth choice: a server engine of a context holding the workload key is
-     * raised to what the mode demands, through the engine's own {@code setNeedClientAuth}/{@code setWantClientAuth}.
+     * raised to what the mode demands, through the engine's own {@code setNeedClientAuth}/{@code setWantClientAuth};
+     * and its private {@code HandshakeStatus handshake()}, which every handshake step goes through and whose
+     * {@code FINISHED} says the handshake is done: where audit mode sees a client that sent no certificate, as JSSE
+     * engines report it at their own end of the handshake.
      */
     static TypeHooks engine(String ssl) {
         return TypeHooks.of(
@@ -169,20 +194,30 @@ final class NettyOpenSslInstrumentation {
                                         "openSslEngineCreated",
                                         "(" + HookTable.OBJECT + HookTable.OBJECT + ")V",
                                         argument(0),
-                                        self())))
+                                        self())),
+                        Hook.on(
+                                        "HandshakeStatus handshake()",
+                                        MethodPattern.named("handshake")
+                                                .isNotStatic()
+                                                .takesArguments(0)
+                                                .returns(HANDSHAKE_STATUS),
+                                        Weave.replacingReturn(
+                                                "openSslHandshakeStep",
+                                                "(" + HANDSHAKE_STATUS + HookTable.OBJECT + ")" + HANDSHAKE_STATUS,
+                                                self()))
+                                .losing("mode=audit does not report clients that send its OpenSSL servers no"
+                                        + " certificate"))
                 .reportingTo(REPORTER, Collections.emptyList());
     }
 
-    private static void reportUnmatched(String typeName, String problem) {
+    private static void reportUnmatched(String typeName, String problem, String consequence) {
         if (REPORTED.add(typeName + " " + problem)) {
             LoggerFactory.getLogger(NettyOpenSslInstrumentation.class)
                     .warn(
-                            "{} {}: this Netty version is not one the agent supports; its OpenSSL contexts keep the"
-                                    + " application's key and trust material as built (no workload certificate for"
-                                    + " clients without one, no rotation for servers built from the mounted files, and"
-                                    + " their client authentication stays what the application chose)",
+                            "{} {}: this Netty version is not one the agent supports; {}",
                             typeName,
-                            problem);
+                            problem,
+                            consequence == null ? NO_ADOPTION : consequence);
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
 final class TypeHooks {
     /** Told what is missing in a hooked type; not called for types without a reporter. */
     interface Unmatched {
-        void report(String typeName, String problem);
+        /** {@code consequence}: what the application loses, or null for the reporter's default. */
+        void report(String typeName, String problem, String consequence);
     }
 
     private final String typeName;

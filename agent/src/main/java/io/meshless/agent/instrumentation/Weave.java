@@ -36,7 +36,9 @@ final class Weave {
          * When the body throws {@link #exception()} (a void method): the bridge gets it first; a true answer returns
          * normally instead of throwing it.
          */
-        OVERRULE_THROWN
+        OVERRULE_THROWN,
+        /** When the body throws {@link #exception()}: the bridge gets the operands, and the throwable is rethrown. */
+        RETHROW
     }
 
     private final Place place;
@@ -113,6 +115,11 @@ final class Weave {
 
     Outcome outcome() {
         return outcome;
+    }
+
+    /** {@code exception} as an internal name, e.g. {@code java/lang/Throwable}. */
+    static Weave observingThrown(String exception, String method, String descriptor, Operand... operands) {
+        return of(Place.THROWN, Outcome.RETHROW, -1, exception, method, descriptor, operands);
     }
 
     Place place() {

@@ -176,6 +176,11 @@ final class WovenMethod extends MethodVisitor {
                 Object[] caught = {weave.exception()};
                 mv.visitLabel(handlers[i]);
                 frame(caught);
+                if (weave.outcome() == Weave.Outcome.RETHROW) {
+                    call(weave);
+                    mv.visitInsn(Opcodes.ATHROW);
+                    continue;
+                }
                 mv.visitInsn(Opcodes.DUP);
                 call(weave);
                 Label overruled = new Label();

@@ -264,7 +264,8 @@ public final class ManagedContexts {
         return count;
     }
 
-    private static int invalidate(SSLSessionContext sessions) {
+    /** Invalidates every session cached in {@code sessions} (null: none); also for Netty's OpenSSL contexts. */
+    static int invalidate(SSLSessionContext sessions) {
         if (sessions == null) {
             return 0;
         }

@@ -108,6 +108,18 @@ public final class MountedMaterialAdoption {
         return (X509TrustManager) adoption.trustManagers()[0];
     }
 
+    /** Whether one of {@code managers} is the agent's own key manager (a context built from the agent's factory). */
+    public boolean includesAgentsKeyManager(KeyManager[] managers) {
+        if (managers != null) {
+            for (KeyManager manager : managers) {
+                if (manager == keyManager) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The decision alone, without logging. */
     public Adoption decide(KeyManager[] keyManagers, TrustManager[] trustManagers) {
         Optional<WorkloadCredentials> current = source.current();

@@ -4,15 +4,19 @@ import java.lang.reflect.Method;
 import java.security.KeyStoreException;
 import java.security.NoSuchAlgorithmException;
 import java.security.UnrecoverableKeyException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * grpc-netty-shaded): the agent's key manager factory for clients built without key material, and the agent's
  * managers for key and trust material that {@link MountedMaterialAdoption} finds to be the mounted workload
  * material. The agent's factory is a plain {@link KeyManagerFactory}, for which Netty makes a key material
- * provider that asks the key manager at every handshake, so rotation reaches new handshakes.
+ * provider that asks the key manager at every handshake, so rotation reaches new handshakes; after a rotation the
+ * contexts holding the workload key resume no session made before ({@link OpenSslResumption}). In audit mode the
+ * inbound handshakes of adopted server contexts are where a client that sent no certificate is reported, as JSSE
+ * engines report it ({@link AnonymousClients}).
  */
 public final class OpenSslContexts {
 
@@ -35,13 +42,18 @@ public final class OpenSslContexts {
     private final Supplier<KeyManagerFactory> agentFactory;
     private final ClientAuthPolicy clientAuth;
     /** Server contexts whose key material was adopted: their engines ask clients what the mode demands. */
-    private final Set<Object> managedServers =
-            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final Set<Object> managedServers = weakSet();
+    /** Client and server contexts presenting the workload certificate (adopted or the agent's): see {@link #rotated}. */
+    private final Set<Object> withWorkloadKey = weakSet();
+    /** Audit mode: server engines of managed contexts whose handshake has not finished yet. */
+    private final Set<Object> audited = weakSet();
     /**
-     * Whether a key manager factory was adopted on this thread since the server context being built here started:
-     * {@code providerFor} learns of the adoption, but not which context it is building.
+     * What the key manager factory of the context being built on this thread turned out to be since that context
+     * started: {@code providerFor} learns it, but not which context it is building.
      */
-    private final ThreadLocal<Boolean> adoptedHere = new ThreadLocal<>();
+    private final ThreadLocal<KeyMaterial> keysHere = new ThreadLocal<>();
+
+    private final OpenSslResumption resumption = new OpenSslResumption();
     /** Netty packages (plain or relocated) already reported, so a client per call does not log a line per call. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
@@ -89,23 +101,27 @@ public final class OpenSslContexts {
         if (reported.add(ssl)) {
             LOG.info("{} ({}) present the workload certificate", CLIENT_WITHOUT_KEYS, ssl);
         }
+        withWorkloadKey.add(context);
         return agentFactory.get();
     }
 
     /** The key manager factory an OpenSSL context turns into key material: the agent's when it holds the workload key. */
     public KeyManagerFactory onKeyManagerFactory(KeyManagerFactory applications) {
-        MountedMaterialAdoption.Adoption decided =
-                adoption.adopt(applications.getKeyManagers(), null, OpenSslContexts::where);
+        KeyManager[] managers = applications.getKeyManagers();
+        MountedMaterialAdoption.Adoption decided = adoption.adopt(managers, null, OpenSslContexts::where);
         if (!decided.adoptedAny()) {
+            if (adoption.includesAgentsKeyManager(managers) && keysHere.get() == null) {
+                keysHere.set(KeyMaterial.AGENTS);
+            }
             return applications;
         }
-        adoptedHere.set(Boolean.TRUE);
+        keysHere.set(KeyMaterial.ADOPTED);
         return agentFactory.get();
     }
 
     /** A server context starts building its key material on this thread ({@code newSessionContext} entered). */
     public void onServerContextStarts() {
-        adoptedHere.remove();
+        keysHere.remove();
     }
 
     /**
@@ -113,9 +129,8 @@ public final class OpenSslContexts {
      * mesh's, and its engines ask clients for a certificate as the mode demands, as JSSE servers do.
      */
     public void onServerContextBuilt(Object context) {
-        boolean adopted = Boolean.TRUE.equals(adoptedHere.get());
-        adoptedHere.remove();
-        if (adopted && managedServers.add(context)) {
+        KeyMaterial keys = contextBuilt(context);
+        if (keys == KeyMaterial.ADOPTED && managedServers.add(context)) {
             LOG.info(
                     "{} ({}) holds the workload key: {}",
                     context.getClass().getSimpleName(),
@@ -124,16 +139,83 @@ public final class OpenSslContexts {
         }
     }
 
-    /** An OpenSSL engine was created: a server engine of an adopted context asks what the mode demands. */
+    /**
+     * A client context has built its key material on this thread ({@code newSessionContext} returned or threw):
+     * one whose key manager factory held the workload key rotates its sessions with it.
+     */
+    public void onClientContextBuilt(Object context) {
+        contextBuilt(context);
+    }
+
+    private KeyMaterial contextBuilt(Object context) {
+        KeyMaterial keys = keysHere.get();
+        keysHere.remove();
+        if (keys != null) {
+            withWorkloadKey.add(context);
+        }
+        return keys;
+    }
+
+    /**
+     * An OpenSSL engine was created: a server engine of an adopted context asks what the mode demands, and in audit
+     * mode its handshake is watched for a client that sends no certificate.
+     */
     public void onEngineCreated(Object context, SSLEngine engine) {
         if (managedServers.contains(context)) {
             clientAuth.apply(engine);
+            if (clientAuth.anonymousClients() != null && !engine.getUseClientMode()) {
+                audited.add(engine);
+            }
         }
+    }
+
+    /**
+     * An OpenSSL engine's handshake step returned {@code status}: when a watched server engine has finished its
+     * handshake, audit mode reports a client that sent no certificate, once per engine (Netty's OpenSSL engines
+     * refuse renegotiation).
+     */
+    public void onHandshake(Object engine, Object status) {
+        if (status == SSLEngineResult.HandshakeStatus.FINISHED && audited.remove(engine)) {
+            AnonymousClients anonymous = clientAuth.anonymousClients();
+            if (anonymous != null) {
+                anonymous.finished((SSLEngine) engine);
+            }
+        }
+    }
+
+    /**
+     * The workload certificate was replaced: every context presenting it, client and server, plain Netty and
+     * relocated, resumes no session made before.
+     *
+     * @return how many cached sessions were invalidated
+     */
+    public int rotated() {
+        List<Object> contexts;
+        synchronized (withWorkloadKey) {
+            contexts = new ArrayList<>(withWorkloadKey);
+        }
+        int invalidated = 0;
+        for (Object context : contexts) {
+            invalidated += resumption.rotated(context);
+        }
+        return invalidated;
     }
 
     /** The trust managers an OpenSSL context picks from: the agent's mesh trust manager in place of the mesh bundle. */
     public TrustManager[] onTrustManagers(TrustManager[] applications) {
         return adoption.adopt(null, applications, OpenSslContexts::where).trustManagers();
+    }
+
+    private static Set<Object> weakSet() {
+        return Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    }
+
+    /** A context's key material, as far as the agent is concerned. */
+    private enum KeyMaterial {
+        /** The application's own, holding the workload key: adopted, the agent's in its place. */
+        ADOPTED,
+        /** Built from the agent's key manager factory (the default algorithm) by the application. */
+        AGENTS
     }
 
     /**

@@ -409,6 +409,12 @@ class HookTableTest {
 
         @Override
         public void openSslEngineCreated(Object context, Object engine) {}
+
+        @Override
+        public void openSslClientContextBuilt(Object context) {}
+
+        @Override
+        public void openSslHandshakeStep(Object engine, javax.net.ssl.SSLEngineResult.HandshakeStatus status) {}
     }
 
     /** A hook failure never reaches the woven method. */

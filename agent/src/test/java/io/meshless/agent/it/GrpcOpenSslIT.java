@@ -10,6 +10,7 @@ import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
+import io.meshless.agent.it.support.ResumptionAcrossSwap;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.SecretVolume;
@@ -45,6 +46,9 @@ class GrpcOpenSslIT {
     private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
     private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    /** The ALPN protocol gRPC servers accept. */
+    private static final String H2 = "h2";
+
     private static final String OPENSSL_SESSION =
             "io.grpc.netty.shaded.io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
     /** What nginx answered, as the gRPC client reports it: the description of the failed call holds the body. */
@@ -60,6 +64,10 @@ class GrpcOpenSslIT {
 
     static Stream<Arguments> jdksAndVersions() {
         return LibraryVersions.oldestAndNewestOnBothJdks("grpc");
+    }
+
+    static Stream<Arguments> jdksVersionsAndProtocols() {
+        return LibraryVersions.oldestAndNewestOnBothJdksAndTlsVersions("grpc");
     }
 
     @BeforeAll
@@ -91,19 +99,8 @@ class GrpcOpenSslIT {
                 MeshPki.volume(work.resolve(name + "-grpc-client"), pki.workload(CLIENT), pki.bundle(), null);
         PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
         PemFiles foreign = MeshPki.pemFiles(work, name + "-foreign", pki.foreignWithLoopbackNames(CLIENT));
-        String classPath = LibraryVersions.classPath(work, PROGRAMS, set);
-        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcServerApp")
-                        .classPath(classPath)
-                        .agent("cert-dir=" + dir + ",mode=strict")
-                        .args(
-                                dir.resolve("tls.crt").toString(),
-                                dir.resolve("tls.key").toString(),
-                                dir.resolve("ca.crt").toString())
-                        .start();
-                ChildJvm grpcClient = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcClientApp")
-                        .classPath(classPath)
-                        .agent("cert-dir=" + clientVolume.directory())
-                        .start()) {
+        try (ChildJvm server = startServer(jdk, set, dir, "strict", "tls.crt", "tls.key", "ca.crt");
+                ChildJvm grpcClient = startClient(jdk, set, clientVolume.directory())) {
             int port = server.awaitListening();
             String url = "https://127.0.0.1:" + port + "/meshless.Hello/Say";
             String version = LibraryVersions.version(set);
@@ -153,11 +150,7 @@ class GrpcOpenSslIT {
                 MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
         Path dir = volume.directory();
         PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
-        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcServerApp")
-                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
-                .agent("cert-dir=" + dir + ",mode=strict")
-                .args(dir.resolve("tls.crt").toString(), dir.resolve("tls.key").toString())
-                .start()) {
+        try (ChildJvm server = startServer(jdk, set, dir, "strict", "tls.crt", "tls.key")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/meshless.Hello/Say";
 
             Curl.Result mesh = Curl.grpcUnary(url, meshCa, client.cert(), client.key(), request);
@@ -173,16 +166,108 @@ class GrpcOpenSslIT {
         }
     }
 
+    /**
+     * A session saved before a swap and offered after it ({@code s_client -alpn h2}) is not resumed by
+     * grpc-netty-shaded's relocated Netty ({@link ResumptionAcrossSwap}).
+     */
+    @ParameterizedTest(name = "{0} gRPC {1} {2}")
+    @MethodSource("jdksVersionsAndProtocols")
+    void resumesNoSessionMadeWithTheReplacedCertificate(Jdk jdk, String set, String protocol) {
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = "resume-" + jdk + "-" + set + "-" + protocol;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        try (ChildJvm server = startServer(jdk, set, volume.directory(), "strict", "tls.crt", "tls.key", "ca.crt")) {
+            ResumptionAcrossSwap.assertFullHandshakeAfterSwap(
+                    server,
+                    server.awaitListening(),
+                    protocol,
+                    H2,
+                    meshCa,
+                    client,
+                    work.resolve(name),
+                    () -> {
+                        volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                        server.awaitStderrLine(ROTATED, PICK_UP);
+                    },
+                    second.certificate().getSerialNumber());
+        }
+    }
+
+    /**
+     * A gRPC client's connection (one channel, HTTP/2) opened before a swap keeps its identity and goes on serving
+     * calls after it, while a new connection gets the new certificate.
+     */
+    @ParameterizedTest(name = "{0} gRPC {1}")
+    @MethodSource("jdksAndVersions")
+    void connectionOpenedBeforeASwapKeepsServing(Jdk jdk, String set) {
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = "open-" + jdk + "-" + set;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        Path dir = volume.directory();
+        SecretVolume clientVolume =
+                MeshPki.volume(work.resolve(name + "-grpc-client"), pki.workload(CLIENT), pki.bundle(), null);
+        try (ChildJvm server = startServer(jdk, set, dir, "strict", "tls.crt", "tls.key", "ca.crt");
+                ChildJvm grpcClient = startClient(jdk, set, clientVolume.directory())) {
+            String target = "127.0.0.1:" + server.awaitListening();
+            String held = "held " + target;
+            String servedBy = " | server=" + SERVER + " serial=";
+
+            assertThat(grpcClient.request(held))
+                    .as("before the swap\n%s\n%s", grpcClient.output(), server.output())
+                    .startsWith("OK hello from grpc peer=" + CLIENT + " ")
+                    .contains(servedBy + first.certificate().getSerialNumber().toString(16) + " ");
+
+            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            server.awaitStderrLine(ROTATED, PICK_UP);
+
+            assertThat(server.stderr())
+                    .as("the shaded Netty's session caches and ticket keys were reached")
+                    .doesNotContain(NettyOpenSslIT.UNSUPPORTED);
+            assertThat(grpcClient.request(target))
+                    .as("a new connection after the swap\n%s\n%s", grpcClient.output(), server.stderr())
+                    .contains(servedBy + second.certificate().getSerialNumber().toString(16) + " ");
+            assertThat(grpcClient.request(held))
+                    .as("the connection opened before the swap\n%s\n%s", grpcClient.output(), server.output())
+                    .startsWith("OK hello from grpc peer=" + CLIENT + " ")
+                    .contains(servedBy + first.certificate().getSerialNumber().toString(16) + " ");
+        }
+    }
+
+    /**
+     * mode=audit: a client without a certificate is admitted by a server with {@code TlsServerCredentials} from the
+     * mounted files (the engine stays grpc-netty-shaded's OpenSSL), and reported once as strict would have refused it.
+     */
+    @ParameterizedTest(name = "{0} gRPC {1}")
+    @MethodSource("jdksAndVersions")
+    void serverFromTheMountedFilesAdmitsAndReportsClientsWithoutCertificateInAuditMode(Jdk jdk, String set) {
+        String name = "server-audit-" + jdk + "-" + set;
+        Path dir = MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null)
+                .directory();
+        try (ChildJvm server = startServer(jdk, set, dir, "audit", "tls.crt", "tls.key")) {
+            String url = "https://127.0.0.1:" + server.awaitListening() + "/meshless.Hello/Say";
+
+            Curl.Result none = Curl.grpcUnary(url, meshCa, null, null, request);
+            assertThat(none.body())
+                    .as("client without a certificate\n%s\n%s", none, server.output())
+                    .contains("hello from grpc peer=none ")
+                    .contains("session=" + OPENSSL_SESSION);
+            server.awaitStderrLine(NettyOpenSslIT.NO_CERTIFICATE_ADMITTED, PICK_UP);
+            assertThat(NettyOpenSslIT.linesMatching(server.stderr(), NettyOpenSslIT.NO_CERTIFICATE_ADMITTED))
+                    .as("audit lines for the client without a certificate\n%s", server.stderr())
+                    .isEqualTo(1);
+        }
+    }
+
     @ParameterizedTest(name = "{0} gRPC {1}")
     @MethodSource("jdksAndVersions")
     void clientWithTlsChannelCredentialsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {
         HeldCertificate first = pki.workload(CLIENT);
         HeldCertificate second = pki.workload(CLIENT);
         SecretVolume volume = MeshPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
-        try (ChildJvm client = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcClientApp")
-                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
-                .agent("cert-dir=" + volume.directory())
-                .start()) {
+        try (ChildJvm client = startClient(jdk, set, volume.directory())) {
             String version = LibraryVersions.version(set);
             assertThat(nginxSaw(client, nginx.mesh(), version))
                     .as("nginx: client certificate verified, its serial")
@@ -202,6 +287,26 @@ class GrpcOpenSslIT {
                     .isEqualTo(
                             "SUCCESS " + second.certificate().getSerialNumber().toString(16));
         }
+    }
+
+    /**
+     * {@code GrpcServerApp} under the agent with {@code cert-dir=dir,mode=mode}, given {@code files} of the mounted
+     * directory: chain and key, and the CA bundle for client authentication required.
+     */
+    private ChildJvm startServer(Jdk jdk, String set, Path dir, String mode, String... files) {
+        return ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcServerApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + dir + ",mode=" + mode)
+                .args(Stream.of(files).map(file -> dir.resolve(file).toString()).toArray(String[]::new))
+                .start();
+    }
+
+    /** {@code GrpcClientApp} under the agent with {@code cert-dir=certDir}. */
+    private ChildJvm startClient(Jdk jdk, String set, Path certDir) {
+        return ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcClientApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + certDir)
+                .start();
     }
 
     /** "$ssl_client_verify serial" of one call to nginx, which answers a gRPC call with its plain-text report. */

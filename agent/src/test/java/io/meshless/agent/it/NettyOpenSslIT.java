@@ -10,6 +10,8 @@ import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.MeshPki;
 import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.NginxReport;
+import io.meshless.agent.it.support.OpensslConnection;
+import io.meshless.agent.it.support.ResumptionAcrossSwap;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.SecretVolume;
@@ -39,6 +41,12 @@ class NettyOpenSslIT {
     private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
     private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    /** The audit line for a client that sent no certificate (RefusalLog's wording). */
+    static final Pattern NO_CERTIFICATE_ADMITTED =
+            Pattern.compile(".*WARN.*admitted \\(audit\\) inbound peer \\(no certificate\\).*: no certificate, which"
+                    + " mode=strict refuses.*");
+    /** Starts the WARN line of a Netty whose internals are not where the agent expects them. */
+    static final String UNSUPPORTED = "this Netty version is not one the agent supports";
     /** Netty's OpenSSL sessions; the JDK's would be sun.security.ssl.SSLSessionImpl. */
     static final String OPENSSL_SESSION = "io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
 
@@ -51,6 +59,10 @@ class NettyOpenSslIT {
 
     static Stream<Arguments> jdksAndVersions() {
         return LibraryVersions.oldestAndNewestOnBothJdks("netty");
+    }
+
+    static Stream<Arguments> jdksVersionsAndProtocols() {
+        return LibraryVersions.oldestAndNewestOnBothJdksAndTlsVersions("netty");
     }
 
     @BeforeAll
@@ -77,14 +89,7 @@ class NettyOpenSslIT {
         Path dir = volume.directory();
         PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
         PemFiles foreign = MeshPki.pemFiles(work, name + "-foreign", pki.foreignWithLoopbackNames(CLIENT));
-        try (ChildJvm server = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
-                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
-                .agent("cert-dir=" + dir + ",mode=strict")
-                .args(
-                        dir.resolve("tls.crt").toString(),
-                        dir.resolve("tls.key").toString(),
-                        dir.resolve("ca.crt").toString())
-                .start()) {
+        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, dir)) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
             Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
@@ -113,6 +118,105 @@ class NettyOpenSslIT {
         }
     }
 
+    /** A session saved before a swap and offered after it is not resumed ({@link ResumptionAcrossSwap}). */
+    @ParameterizedTest(name = "{0} Netty {1} {2}")
+    @MethodSource("jdksVersionsAndProtocols")
+    void resumesNoSessionMadeWithTheReplacedCertificate(Jdk jdk, String set, String protocol) {
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = "resume-" + jdk + "-" + set + "-" + protocol;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, volume.directory())) {
+            ResumptionAcrossSwap.assertFullHandshakeAfterSwap(
+                    server,
+                    server.awaitListening(),
+                    protocol,
+                    null,
+                    meshCa,
+                    client,
+                    work.resolve(name),
+                    () -> {
+                        volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                        server.awaitStderrLine(ROTATED, PICK_UP);
+                    },
+                    second.certificate().getSerialNumber());
+        }
+    }
+
+    /** A keep-alive connection opened before a swap keeps its identity and goes on serving requests after it. */
+    @ParameterizedTest(name = "{0} Netty {1}")
+    @MethodSource("jdksAndVersions")
+    void connectionOpenedBeforeASwapKeepsServing(Jdk jdk, String set) {
+        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        String name = "open-" + jdk + "-" + set;
+        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, volume.directory())) {
+            int port = server.awaitListening();
+            try (OpensslConnection old = OpensslConnection.open(port, meshCa, client.cert(), client.key())) {
+                assertThat(old.get())
+                        .as("before the swap\n%s\n%s", old.output(), server.output())
+                        .startsWith("200 ")
+                        .contains("peer=" + CLIENT + " ");
+                assertThat(old.serverSerial()).contains(first.certificate().getSerialNumber());
+
+                volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                server.awaitStderrLine(ROTATED, PICK_UP);
+
+                assertThat(server.stderr())
+                        .as("the session caches and ticket keys were reached")
+                        .doesNotContain(UNSUPPORTED);
+                assertThat(serverSerial("https://127.0.0.1:" + port + "/", client))
+                        .as("a new connection after the swap\n%s", server.stderr())
+                        .isEqualTo(second.certificate().getSerialNumber().toString(16));
+                assertThat(old.get())
+                        .as("the connection opened before the swap\n%s\n%s", old.output(), server.output())
+                        .startsWith("200 ")
+                        .contains("peer=" + CLIENT + " ");
+            }
+        }
+    }
+
+    /**
+     * mode=audit: a client without a certificate is admitted by a server built from the mounted files (the engine
+     * stays OpenSSL, no JSSE hook sees it), and reported once as strict would have refused it.
+     */
+    @ParameterizedTest(name = "{0} Netty {1}")
+    @MethodSource("jdksAndVersions")
+    void serverFromTheMountedFilesAdmitsAndReportsClientsWithoutCertificateInAuditMode(Jdk jdk, String set) {
+        String name = "server-audit-" + jdk + "-" + set;
+        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "audit")) {
+            String url = "https://127.0.0.1:" + server.awaitListening() + "/";
+
+            assertServesMeshClient(url, client, server);
+            Curl.Result none = Curl.getWithoutClientCertificate(url, meshCa);
+            assertThat(none.body())
+                    .as("client without a certificate\n%s\n%s", none, server.output())
+                    .contains("hello from netty-openssl peer=none ");
+            server.awaitStderrLine(NO_CERTIFICATE_ADMITTED, PICK_UP);
+            assertThat(linesMatching(server.stderr(), NO_CERTIFICATE_ADMITTED))
+                    .as("audit lines for the client without a certificate\n%s", server.stderr())
+                    .isEqualTo(1);
+        }
+    }
+
+    /** A mesh client (curl) is served over Netty's OpenSSL engine and seen by its SPIFFE ID. */
+    private void assertServesMeshClient(String url, PemFiles client, ChildJvm server) {
+        Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
+        assertThat(mesh.body())
+                .as("mesh client\n%s\n%s", mesh, server.output())
+                .contains("peer=" + CLIENT + " ")
+                .contains("session=" + OPENSSL_SESSION);
+    }
+
+    /** How many lines of {@code text} match {@code pattern} as a whole. */
+    static long linesMatching(String text, Pattern pattern) {
+        return text.lines().filter(line -> pattern.matcher(line).matches()).count();
+    }
+
     /**
      * The application asked for no client certificate ({@code forServer(tls.crt, tls.key)} alone): the context's
      * key material is the mesh's, so mode=strict requires one, as it does of JSSE servers.
@@ -125,11 +229,7 @@ class NettyOpenSslIT {
         try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "strict")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
-            Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
-            assertThat(mesh.body())
-                    .as("mesh client\n%s\n%s", mesh, server.output())
-                    .contains("peer=" + CLIENT + " ")
-                    .contains("session=" + OPENSSL_SESSION);
+            assertServesMeshClient(url, client, server);
             Curl.Result none = Curl.getWithoutClientCertificate(url, meshCa);
             assertThat(none.body())
                     .as("client without a certificate\n%s\n%s", none, server.output())
@@ -147,12 +247,20 @@ class NettyOpenSslIT {
         try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "permissive")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
-            Curl.Result mesh = Curl.get(url, meshCa, client.cert(), client.key());
-            assertThat(mesh.body())
-                    .as("mesh client\n%s\n%s", mesh, server.output())
-                    .contains("peer=" + CLIENT + " ")
-                    .contains("session=" + OPENSSL_SESSION);
+            assertServesMeshClient(url, client, server);
         }
+    }
+
+    /** {@code forServer(tls.crt, tls.key).trustManager(ca.crt)}, client auth required, from {@code dir}, strict. */
+    private ChildJvm startServerRequiringClientCertificates(Jdk jdk, String set, Path dir) {
+        return ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
+                .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
+                .agent("cert-dir=" + dir + ",mode=strict")
+                .args(
+                        dir.resolve("tls.crt").toString(),
+                        dir.resolve("tls.key").toString(),
+                        dir.resolve("ca.crt").toString())
+                .start();
     }
 
     /** {@code forServer(tls.crt, tls.key)} from a fresh mounted volume, no client auth asked, under {@code mode}. */

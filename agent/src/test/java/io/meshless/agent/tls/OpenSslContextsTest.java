@@ -13,11 +13,14 @@ import io.meshless.pki.WorkloadCredentials;
 import io.meshless.pki.reload.ReloadingKeyManager;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.security.KeyStore;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.Test;
 
@@ -86,10 +89,7 @@ class OpenSslContextsTest {
 
     @Test
     void serverContextWhoseKeysWereAdoptedRequiresClientCertificatesInStrictMode() throws Exception {
-        Object context = new Object();
-        contexts.onServerContextStarts();
-        contexts.onKeyManagerFactory(factoryOver(ME));
-        contexts.onServerContextBuilt(context);
+        Object context = serverContextOver(contexts, ME);
         SSLEngine engine = serverEngine();
 
         contexts.onEngineCreated(context, engine);
@@ -100,16 +100,65 @@ class OpenSslContextsTest {
     @Test
     void serverContextWithTheApplicationsOwnKeysKeepsItsClientAuth() throws Exception {
         contexts.onKeyManagerFactory(factoryOver(ME)); // a client context adopted earlier on this thread
-        Object context = new Object();
-        contexts.onServerContextStarts();
-        contexts.onKeyManagerFactory(factoryOver(STRANGER));
-        contexts.onServerContextBuilt(context);
+        Object context = serverContextOver(contexts, STRANGER);
         SSLEngine engine = serverEngine();
 
         contexts.onEngineCreated(context, engine);
 
         assertThat(engine.getNeedClientAuth()).isFalse();
         assertThat(engine.getWantClientAuth()).isFalse();
+    }
+
+    @Test
+    void auditModeReportsOnceAServerEngineOfAnAdoptedContextWhoseClientSentNoCertificate() throws Exception {
+        List<String> logged = new ArrayList<>();
+        RefusalLog refusals = new RefusalLog(Clock.systemUTC(), logged::add);
+        OpenSslContexts audit = auditing(refusals);
+        Object context = serverContextOver(audit, ME);
+        SSLEngine engine = serverEngine(); // no handshake: no peer certificate
+
+        audit.onEngineCreated(context, engine);
+        audit.onHandshake(engine, SSLEngineResult.HandshakeStatus.NEED_UNWRAP);
+        assertThat(refusals.counts().get(RefusalReason.NO_CERTIFICATE))
+                .as("before the handshake finished")
+                .isZero();
+        audit.onHandshake(engine, SSLEngineResult.HandshakeStatus.FINISHED);
+        audit.onHandshake(engine, SSLEngineResult.HandshakeStatus.FINISHED);
+
+        assertThat(refusals.counts().get(RefusalReason.NO_CERTIFICATE)).isEqualTo(1);
+        assertThat(logged).singleElement().asString().startsWith("admitted (audit) inbound peer (no certificate)");
+        assertThat(engine.getWantClientAuth())
+                .as("audit asks for a certificate")
+                .isTrue();
+    }
+
+    @Test
+    void auditModeLeavesServerEnginesOfTheApplicationsOwnContextsAlone() throws Exception {
+        RefusalLog refusals = new RefusalLog(Clock.systemUTC(), line -> {});
+        OpenSslContexts audit = auditing(refusals);
+        Object context = serverContextOver(audit, STRANGER);
+        SSLEngine engine = serverEngine();
+
+        audit.onEngineCreated(context, engine);
+        audit.onHandshake(engine, SSLEngineResult.HandshakeStatus.FINISHED);
+
+        assertThat(refusals.counts().get(RefusalReason.NO_CERTIFICATE)).isZero();
+    }
+
+    private OpenSslContexts auditing(RefusalLog refusals) {
+        return new OpenSslContexts(
+                new MountedMaterialAdoption(() -> current, List::of, agentKeys, agentTrust),
+                this::agentFactory,
+                new ClientAuthPolicy(Mode.AUDIT, refusals));
+    }
+
+    /** A server context built through the hooks of {@code contexts} from a key manager factory over {@code keys}. */
+    private static Object serverContextOver(OpenSslContexts contexts, HeldCertificate keys) throws Exception {
+        Object context = new Object();
+        contexts.onServerContextStarts();
+        contexts.onKeyManagerFactory(factoryOver(keys));
+        contexts.onServerContextBuilt(context);
+        return context;
     }
 
     private static SSLEngine serverEngine() throws Exception {

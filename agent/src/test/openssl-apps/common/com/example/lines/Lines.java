@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -75,6 +76,15 @@ public final class Lines {
             }
         }
         return name + " serial=" + leaf.getSerialNumber().toString(16);
+    }
+
+    /** {@link #identity} of the session's peer, or "none" when it sent no certificate. */
+    public static String peer(SSLSession session) throws Exception {
+        try {
+            return identity(session.getPeerCertificates());
+        } catch (SSLPeerUnverifiedException e) {
+            return "none";
+        }
     }
 
     public static String session(SSLSession session) {

@@ -38,8 +38,7 @@ public final class GrpcServerApp {
                     SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
                     String reply;
                     try {
-                        reply = "hello from grpc peer=" + Lines.identity(session.getPeerCertificates()) + " session="
-                                + Lines.session(session);
+                        reply = "hello from grpc peer=" + Lines.peer(session) + " session=" + Lines.session(session);
                     } catch (Exception e) {
                         reply = "hello from grpc peer=unreadable " + e;
                     }

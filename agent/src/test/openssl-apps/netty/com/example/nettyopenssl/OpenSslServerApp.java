@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
@@ -35,7 +36,8 @@ import java.nio.charset.StandardCharsets;
  * An HTTPS server configured the way Netty's documentation shows, from the mounted files, on netty-tcnative's
  * OpenSSL engine: {@code SslContextBuilder.forServer(tls.crt, tls.key).trustManager(ca.crt)}, client auth
  * required. Arguments: certificate chain, key, CA bundle; or only the chain and key, for
- * {@code forServer(tls.crt, tls.key)} with no trust material and no client authentication.
+ * {@code forServer(tls.crt, tls.key)} with no trust material and no client authentication. An HTTP/1.1 connection
+ * stays open for further requests, as Netty's HTTP examples keep it.
  */
 public final class OpenSslServerApp {
     public static void main(String[] args) throws Exception {
@@ -61,8 +63,7 @@ public final class OpenSslServerApp {
                                 protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request)
                                         throws Exception {
                                     String text = "hello from netty-openssl peer="
-                                            + Lines.identity(
-                                                    tls.engine().getSession().getPeerCertificates())
+                                            + Lines.peer(tls.engine().getSession())
                                             + " session="
                                             + Lines.session(tls.engine().getSession()) + "\n";
                                     byte[] body = text.getBytes(StandardCharsets.UTF_8);
@@ -70,7 +71,11 @@ public final class OpenSslServerApp {
                                             HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
                                     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
                                     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                                    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                                    if (HttpUtil.isKeepAlive(request)) {
+                                        ctx.writeAndFlush(response);
+                                    } else {
+                                        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                                    }
                                 }
 
                                 @Override

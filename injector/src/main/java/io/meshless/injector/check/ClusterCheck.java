@@ -11,12 +11,14 @@ public final class ClusterCheck {
             new InjectorReadyCheck(),
             new WebhookConfiguredCheck(),
             new WebhookCaBundleCheck(),
+            new PodCertificateApiCheck(),
             new MeshCaCheck(),
             new CaRotationCheck(),
             new WorkloadCertificatesCheck(),
             new WorkloadRenewalCheck(),
             new InjectedPodSecretsCheck(),
-            new OptedInPodsInjectedCheck());
+            new OptedInPodsInjectedCheck(),
+            new TrustBundleCheck());
 
     private final Clock clock;
 

@@ -5,6 +5,7 @@ import static io.meshless.injector.controller.MeshlessMetadata.LABEL_COMPONENT;
 import static io.meshless.injector.controller.MeshlessMetadata.LABEL_MANAGED_BY;
 import static io.meshless.injector.controller.MeshlessMetadata.MANAGED_BY;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -12,6 +13,8 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshless.injector.controller.MeshlessMetadata;
+import io.meshless.injector.controller.PodCertificateApi;
 import io.meshless.injector.webhook.Annotations;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /** Reads the snapshot the checks judge: the only class of {@code check} that talks to the API. */
@@ -90,6 +95,8 @@ public final class ClusterReader {
                         .list()
                         .getItems())
                 .forEach(p -> candidates.put(MeshPods.key(p), p));
+        PodCertificateApi podCertificateApi =
+                get("the API discovery of " + PodCertificateApi.GROUP, () -> PodCertificateApi.discover(client));
         return new ClusterState(
                 names,
                 deployment,
@@ -100,7 +107,29 @@ public final class ClusterReader {
                 injected,
                 present,
                 optedIn,
-                List.copyOf(candidates.values()));
+                List.copyOf(candidates.values()),
+                podCertificateApi,
+                trustBundles());
+    }
+
+    private TrustBundles trustBundles() throws ClusterReadException {
+        String name = MeshlessMetadata.TRUST_BUNDLE_CONFIG_MAP;
+        Set<String> namespaces = new TreeSet<>();
+        for (Namespace n :
+                get("the namespaces", () -> client.namespaces().list().getItems())) {
+            if (n.getStatus() == null || !"Terminating".equals(n.getStatus().getPhase())) {
+                namespaces.add(n.getMetadata().getName());
+            }
+        }
+        Map<String, ConfigMap> configMaps = new TreeMap<>();
+        for (ConfigMap c : get("the ConfigMaps " + name + " of every namespace", () -> client.configMaps()
+                .inAnyNamespace()
+                .withField("metadata.name", name)
+                .list()
+                .getItems())) {
+            configMaps.put(c.getMetadata().getNamespace(), c);
+        }
+        return new TrustBundles(namespaces, configMaps);
     }
 
     private Secret secret(String namespace, String name) throws ClusterReadException {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.meshless.injector.controller.PodCertificateApi;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -17,6 +18,8 @@ import java.util.Set;
  * @param presentSecrets "namespace/name" of every Secret an injected pod mounts that exists
  * @param optedInNamespaces namespaces labelled {@code meshless.io/inject=enabled}
  * @param optInCandidates pods of those namespaces, and pods labelled {@code meshless.io/inject=true}
+ * @param podCertificateApi which version of {@code certificates.k8s.io} serves PodCertificateRequests
+ * @param trustBundles the namespaces and the trust bundle ConfigMaps found in them
  */
 public record ClusterState(
         InjectorNames names,
@@ -28,7 +31,9 @@ public record ClusterState(
         List<Pod> injectedPods,
         Set<String> presentSecrets,
         Set<String> optedInNamespaces,
-        List<Pod> optInCandidates) {
+        List<Pod> optInCandidates,
+        PodCertificateApi podCertificateApi,
+        TrustBundles trustBundles) {
 
     public ClusterState {
         Objects.requireNonNull(names, "names");
@@ -37,5 +42,7 @@ public record ClusterState(
         presentSecrets = Set.copyOf(presentSecrets);
         optedInNamespaces = Set.copyOf(optedInNamespaces);
         optInCandidates = List.copyOf(optInCandidates);
+        Objects.requireNonNull(podCertificateApi, "podCertificateApi");
+        Objects.requireNonNull(trustBundles, "trustBundles");
     }
 }

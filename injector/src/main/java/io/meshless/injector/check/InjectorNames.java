@@ -70,11 +70,22 @@ public record InjectorNames(
                 serving);
     }
 
+    /** The arguments of the Deployment's injector container ({@code serve} and its flags); empty without one. */
+    static List<String> injectorArgs(Deployment deployment) {
+        Container injector = deployment == null
+                        || deployment.getSpec() == null
+                        || deployment.getSpec().getTemplate() == null
+                        || deployment.getSpec().getTemplate().getSpec() == null
+                ? null
+                : injectorContainer(deployment.getSpec().getTemplate().getSpec().getContainers());
+        return injector == null || injector.getArgs() == null ? List.of() : injector.getArgs();
+    }
+
     public boolean selfManagedServingCertificate() {
         return servingSecretName == null;
     }
 
-    private static Container injectorContainer(List<Container> containers) {
+    static Container injectorContainer(List<Container> containers) {
         if (containers == null || containers.isEmpty()) {
             return null;
         }

@@ -20,6 +20,7 @@ import io.meshless.injector.webhook.KubernetesJson;
 import io.meshless.injector.webhook.NamespaceLabels;
 import io.meshless.injector.webhook.PodInjector;
 import io.meshless.injector.webhook.SecretDemand;
+import io.meshless.pki.KeyType;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.WorkloadCredentials;
 import io.meshless.pki.reload.CredentialSource;
@@ -65,6 +66,8 @@ final class ServeCommand {
                     + "); slow clients lose theirs after 10 s without a complete request",
             "  --identity-source S        secret (default): a Secret per service account; podCertificates: kubelet's",
             "                             per-pod key, signed as meshless.io/workload (Kubernetes 1.35+, feature gate)",
+            "  --workload-key-type TYPE   key type of workload certificates: ec-p256 (default), ec-p384, rsa-2048,",
+            "                             rsa-3072, rsa-4096, ed25519 (podCertificates: all but rsa-2048)",
             "webhook only:",
             "  --webhook-only             no controller, no Kubernetes API; pod-level opt-in only",
             "  --tls-cert-file F          serving certificate chain (PEM), re-read when it changes",
@@ -78,6 +81,9 @@ final class ServeCommand {
             "  --trust-domain TD          SPIFFE trust domain (default cluster.local)",
             "  --serving-cert-dir DIR     where the controller writes the webhook's own certificate",
             "  --pod-certificate-max-seconds N  longest pod certificate issued (3600-7862400, default 86400)",
+            "  --trust-bundle-namespaces W  where the trust bundle ConfigMap meshless-ca-bundle is published: opted-in",
+            "                             (default: namespaces labelled meshless.io/inject=enabled or running injected",
+            "                             pods) or all",
             "  --tls-cert-file F --tls-key-file F",
             "                             serve this certificate instead (user Secret, cert-manager): the controller then",
             "                             issues no serving certificate and leaves the webhook's caBundle alone",
@@ -113,7 +119,9 @@ final class ServeCommand {
                         "--trust-domain",
                         "--serving-cert-dir",
                         "--identity-source",
-                        "--pod-certificate-max-seconds"),
+                        "--workload-key-type",
+                        "--pod-certificate-max-seconds",
+                        "--trust-bundle-namespaces"),
                 Set.of("--webhook-only"));
         if (!options.positional().isEmpty()) {
             throw new UsageException(
@@ -124,6 +132,14 @@ final class ServeCommand {
         int maxConnections =
                 options.number("--max-connections", 1, 100_000, ServerLimits.DEFAULT.maxConnections(), "serve");
         ServerLimits limits = ServerLimits.DEFAULT.withMaxConnections(maxConnections);
+        KeyType workloadKeyType = ControllerConfig.DEFAULT_WORKLOAD_KEY_TYPE;
+        if (options.has("--workload-key-type")) {
+            try {
+                workloadKeyType = KeyType.parse(options.get("--workload-key-type"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("serve: --workload-key-type: " + e.getMessage());
+            }
+        }
         InjectionSettings settings;
         try {
             settings = InjectionSettings.defaults()
@@ -141,7 +157,8 @@ final class ServeCommand {
                     settings.runAsUser(),
                     false,
                     IdentitySource.parse(options.get("--identity-source", IdentitySource.SECRET.value())),
-                    options.has("--default-mode") ? options.get("--default-mode", null) : null);
+                    options.has("--default-mode") ? options.get("--default-mode", null) : null,
+                    workloadKeyType);
         } catch (IllegalArgumentException e) {
             throw new UsageException("serve: " + e.getMessage());
         }
@@ -156,7 +173,8 @@ final class ServeCommand {
                     "--ca-secret-name",
                     "--trust-domain",
                     "--serving-cert-dir",
-                    "--pod-certificate-max-seconds")) {
+                    "--pod-certificate-max-seconds",
+                    "--trust-bundle-namespaces")) {
                 if (options.has(controllerOnly)) {
                     throw new UsageException("serve: " + controllerOnly
                             + " configures the controller, which --webhook-only does not run");
@@ -237,9 +255,17 @@ final class ServeCommand {
         if (options.has("--serving-cert-dir")) {
             builder.servingCertDir(Path.of(options.get("--serving-cert-dir")));
         }
-        builder.podCertificateSigner(settings.identitySource() == IdentitySource.POD_CERTIFICATES)
+        // One setting decides the workload key type: the Secrets' keys and the key kubelet generates.
+        builder.leafKeyType(settings.workloadKeyType())
+                .podCertificateSigner(settings.identitySource() == IdentitySource.POD_CERTIFICATES)
                 .podCertificateMaxLifetime(Duration.ofSeconds(
                         options.number("--pod-certificate-max-seconds", 3600, 7_862_400, 86_400, "serve")));
+        String trustBundleNamespaces = options.get("--trust-bundle-namespaces", "opted-in");
+        if (!List.of("opted-in", "all").contains(trustBundleNamespaces)) {
+            throw new UsageException(
+                    "serve: --trust-bundle-namespaces must be opted-in or all, not \"" + trustBundleNamespaces + "\"");
+        }
+        builder.trustBundleAllNamespaces(trustBundleNamespaces.equals("all"));
         boolean userServingCertificate = options.has("--tls-cert-file");
         if (userServingCertificate) {
             // A user Secret or cert-manager supplies the serving certificate and owns the caBundle:

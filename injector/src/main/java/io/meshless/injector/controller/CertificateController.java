@@ -5,7 +5,6 @@ import static io.meshless.injector.controller.MeshlessMetadata.*;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
-import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequest;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -39,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * reconcilers in order: {@link MeshCaReconciler} (the mesh CA and its rotation), {@link
  * ServingCertificateReconciler} (this replica's webhook serving certificate), then on the leader
  * {@link WorkloadSecretReconciler} (one Secret per service account of injected pods), {@link
- * WebhookBundleReconciler} (the webhook's caBundle) and, when enabled, {@link PodCertificateReconciler}
- * (Kubernetes Pod Certificates for signer {@code meshless.io/workload}).
+ * TrustBundleReconciler} (the trust bundle ConfigMaps), {@link WebhookBundleReconciler} (the
+ * webhook's caBundle) and, when enabled, {@link PodCertificateReconciler} (Kubernetes Pod
+ * Certificates for signer {@code meshless.io/workload}).
  *
  * <p>All work happens in passes on one thread, so passes never overlap; a pass is triggered by
  * informer events, the webhook's signal, leadership changes and a periodic resync. Every time
@@ -62,12 +62,13 @@ public final class CertificateController implements AutoCloseable {
     private final WorkloadSecretReconciler workloadSecrets;
     private final WebhookBundleReconciler webhookBundle;
     private final PodCertificateReconciler podCertificates;
+    private final TrustBundleReconciler trustBundles;
 
     private volatile boolean leader;
     private volatile boolean closed;
     private volatile SharedIndexInformer<Pod> pods;
     private volatile SharedIndexInformer<Secret> secrets;
-    private volatile SharedIndexInformer<PodCertificateRequest> podCertificateRequests;
+    private volatile PodCertificateRequests podCertificateRequests;
     private volatile SharedIndexInformer<ServiceAccount> serviceAccounts;
     private volatile CompletableFuture<?> election;
 
@@ -77,8 +78,12 @@ public final class CertificateController implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.workloadSecrets = new WorkloadSecretReconciler(client, config, clock);
         this.webhookBundle = new WebhookBundleReconciler(client, config.webhookConfigurationName());
+        this.trustBundles = new TrustBundleReconciler(client, config, clock);
         this.meshCa = new MeshCaReconciler(
-                client, config, clock, ca -> workloadSecrets.bundlesCurrent(ca) && webhookBundle.current(ca));
+                client,
+                config,
+                clock,
+                ca -> workloadSecrets.bundlesCurrent(ca) && webhookBundle.current(ca) && trustBundles.current(ca));
         this.servingCertificate = new ServingCertificateReconciler(config, clock);
         this.podCertificates = new PodCertificateReconciler(
                 client, new PodCertificateSigning(config.trustDomain(), config.podCertificateMaxLifetime()), clock);
@@ -122,8 +127,10 @@ public final class CertificateController implements AutoCloseable {
         // Annotations cannot be selected on server-side; ServiceAccounts are small and few per namespace.
         serviceAccounts = client.serviceAccounts().inAnyNamespace().inform(accountEvents, resync);
         if (config.podCertificateSigner()) {
-            podCertificateRequests = informPodCertificateRequests(resync);
+            podCertificateRequests = new PodCertificateRequests(client, this::trigger, resync);
+            podCertificateRequests.start();
         }
+        trustBundles.start(this::trigger, resync);
         startElection();
         worker.scheduleWithFixedDelay(this::trigger, 0, resync, TimeUnit.MILLISECONDS);
     }
@@ -148,27 +155,6 @@ public final class CertificateController implements AutoCloseable {
             @Override
             public void onDelete(T object, boolean unknownFinalState) {}
         };
-    }
-
-    /**
-     * Every PodCertificateRequest: the API has no field selector on the signer name, so the filter
-     * for {@link MeshlessMetadata#POD_CERTIFICATE_SIGNER} is ours. Null when the cluster does not serve
-     * the API (Kubernetes before 1.35, or the PodCertificateRequest feature gate off): the signer is
-     * off, everything else runs.
-     */
-    private SharedIndexInformer<PodCertificateRequest> informPodCertificateRequests(long resync) {
-        ResourceEventHandler<PodCertificateRequest> events = triggerOnArrival(PodCertificateReconciler::ours);
-        try {
-            return client.resources(PodCertificateRequest.class)
-                    .inAnyNamespace()
-                    .inform(events, resync);
-        } catch (KubernetesClientException e) {
-            log.error(
-                    "PodCertificateRequests (certificates.k8s.io/v1beta1) cannot be watched: {}; the pod certificate"
-                            + " signer is off (it needs Kubernetes 1.35+ with the PodCertificateRequest feature gate)",
-                    e.getMessage());
-            return null;
-        }
     }
 
     private void startElection() {
@@ -333,10 +319,11 @@ public final class CertificateController implements AutoCloseable {
                 }
                 workloadSecrets.reconcile(
                         current, injectedPods, annotated, secrets.getStore(), () -> leader && !closed);
+                trustBundles.reconcile(current, injectedPods, () -> leader && !closed);
                 webhookBundle.reconcile(current);
-                SharedIndexInformer<PodCertificateRequest> requests = podCertificateRequests;
+                PodCertificateRequests requests = podCertificateRequests;
                 if (requests != null) {
-                    podCertificates.reconcile(current, requests.getStore().list(), () -> leader && !closed);
+                    podCertificates.reconcile(current, requests, () -> leader && !closed);
                 }
             }
         } catch (KubernetesClientException e) {
@@ -386,11 +373,12 @@ public final class CertificateController implements AutoCloseable {
             secrets.stop();
         }
         if (podCertificateRequests != null) {
-            podCertificateRequests.stop();
+            podCertificateRequests.close();
         }
         if (serviceAccounts != null) {
             serviceAccounts.stop();
         }
+        trustBundles.close();
         worker.shutdownNow();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);

@@ -8,6 +8,12 @@ import java.util.Objects;
 /** Settings of the certificate controller. Immutable; defaults match the design document. */
 public final class ControllerConfig {
 
+    /**
+     * The key type of workload certificates unless {@code serve --workload-key-type} says otherwise:
+     * the Secrets' keys, and the key kubelet is asked to generate for Pod Certificates.
+     */
+    public static final KeyType DEFAULT_WORKLOAD_KEY_TYPE = KeyType.EC_P256;
+
     private final String namespace;
     private final String identity;
     private final String caSecretName;
@@ -29,6 +35,7 @@ public final class ControllerConfig {
     private final Duration retryPeriod;
     private final boolean podCertificateSigner;
     private final Duration podCertificateMaxLifetime;
+    private final boolean trustBundleAllNamespaces;
 
     private ControllerConfig(Builder b) {
         this.namespace = require(b.namespace, "namespace");
@@ -56,6 +63,7 @@ public final class ControllerConfig {
         this.retryPeriod = positive(b.retryPeriod, "retryPeriod");
         this.podCertificateSigner = b.podCertificateSigner;
         this.podCertificateMaxLifetime = positive(b.podCertificateMaxLifetime, "podCertificateMaxLifetime");
+        this.trustBundleAllNamespaces = b.trustBundleAllNamespaces;
         if (podCertificateMaxLifetime.compareTo(PodCertificateSigning.MIN_LIFETIME) < 0) {
             throw new IllegalArgumentException("podCertificateMaxLifetime " + podCertificateMaxLifetime
                     + " is below the Kubernetes minimum of one hour for pod certificates");
@@ -156,6 +164,14 @@ public final class ControllerConfig {
         return podCertificateMaxLifetime;
     }
 
+    /**
+     * Whether the trust bundle ConfigMap is published in every namespace, not only in those that
+     * opted in (labelled, or running injected pods).
+     */
+    public boolean trustBundleAllNamespaces() {
+        return trustBundleAllNamespaces;
+    }
+
     private static String require(String value, String name) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("controller setting " + name + " is empty");
@@ -180,7 +196,7 @@ public final class ControllerConfig {
         private Path servingCertDir = Path.of("/var/run/meshless/webhook-certs");
         private String leaseName = "meshless-injector-controller";
         private Duration leafLifetime = Duration.ofHours(24);
-        private KeyType leafKeyType = KeyType.EC_P256;
+        private KeyType leafKeyType = DEFAULT_WORKLOAD_KEY_TYPE;
         private Duration servingLifetime = Duration.ofHours(24);
         private Duration caLifetime = Duration.ofDays(365);
         private KeyType caKeyType = KeyType.EC_P256;
@@ -192,6 +208,7 @@ public final class ControllerConfig {
         private Duration retryPeriod = Duration.ofSeconds(2);
         private boolean podCertificateSigner;
         private Duration podCertificateMaxLifetime = Duration.ofHours(24);
+        private boolean trustBundleAllNamespaces;
 
         private Builder() {}
 
@@ -207,6 +224,11 @@ public final class ControllerConfig {
 
         public Builder podCertificateMaxLifetime(Duration v) {
             podCertificateMaxLifetime = v;
+            return this;
+        }
+
+        public Builder trustBundleAllNamespaces(boolean v) {
+            trustBundleAllNamespaces = v;
             return this;
         }
 

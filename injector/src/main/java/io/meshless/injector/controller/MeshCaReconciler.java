@@ -30,6 +30,7 @@ final class MeshCaReconciler {
     private final CaRotationPolicy rotation;
     private final Predicate<MeshCa> bundlesCurrent;
     private final Set<String> reportedProblems = ConcurrentHashMap.newKeySet();
+    private final ControllerEvents events;
 
     private volatile MeshCa current;
     private volatile PkiException problem;
@@ -48,6 +49,7 @@ final class MeshCaReconciler {
         this.clock = clock;
         this.rotation = CaRotationPolicy.of(config);
         this.bundlesCurrent = bundlesCurrent;
+        this.events = new ControllerEvents(client, clock);
     }
 
     /** The CA to issue with in this pass, or null when there is none (yet) or it was refused. */
@@ -74,10 +76,18 @@ final class MeshCaReconciler {
     }
 
     private MeshCa load(boolean leader) {
-        Secret secret = client.secrets()
-                .inNamespace(config.namespace())
-                .withName(config.caSecretName())
-                .get();
+        Secret secret;
+        try {
+            secret = client.secrets()
+                    .inNamespace(config.namespace())
+                    .withName(config.caSecretName())
+                    .get();
+        } catch (KubernetesClientException e) {
+            if (leader) {
+                warnOwnPod("read", e);
+            }
+            throw e;
+        }
         if (secret == null) {
             if (!leader) {
                 log.debug("waiting for the leader to create {}", describe());
@@ -109,6 +119,12 @@ final class MeshCaReconciler {
                 // Refused, not repaired: the Secret may be the user's, and overwriting it would lose their CA.
                 log.error("mesh CA refused, issuing nothing until it is fixed: {}", e.getMessage());
             }
+            if (leader) {
+                events.warning(
+                        secret,
+                        EventReasons.MESH_CA_REFUSED,
+                        "mesh CA refused, meshless issues no certificate until it is fixed: " + e.getMessage());
+            }
             return null;
         }
     }
@@ -127,8 +143,19 @@ final class MeshCaReconciler {
             if (e.getCode() == 409) {
                 return null; // another replica was faster; the next pass reads theirs
             }
+            warnOwnPod("create", e);
             throw e;
         }
+    }
+
+    /** No CA Secret to describe: the Event goes to this replica's pod. */
+    private void warnOwnPod(String verb, KubernetesClientException e) {
+        events.warningOnPod(
+                config.namespace(),
+                config.identity(),
+                null,
+                EventReasons.MESH_CA_FAILED,
+                "meshless could not " + verb + " the mesh CA " + describe() + ": " + e.getMessage() + " (will retry)");
     }
 
     /** One step of the rotation, written to the CA Secret before anything depends on it. */
@@ -144,7 +171,18 @@ final class MeshCaReconciler {
                 .get();
         Secret updated = CaSecrets.toSecret(config.namespace(), config.caSecretName(), next);
         updated.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-        client.secrets().inNamespace(config.namespace()).resource(updated).update();
+        try {
+            client.secrets().inNamespace(config.namespace()).resource(updated).update();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) { // a conflict is retried by the next pass, no problem to report
+                events.warning(
+                        existing,
+                        EventReasons.MESH_CA_FAILED,
+                        "meshless could not write the next CA rotation step ("
+                                + next.phase().label() + "): " + e.getMessage() + " (will retry)");
+            }
+            throw e;
+        }
         logStep(next);
         return next;
     }

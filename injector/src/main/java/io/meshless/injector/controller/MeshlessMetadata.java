@@ -8,6 +8,16 @@ public final class MeshlessMetadata {
     public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
     public static final String COMPONENT_WORKLOAD = "workload-certificate";
     public static final String COMPONENT_CA = "mesh-ca";
+    public static final String COMPONENT_TRUST_BUNDLE = "trust-bundle";
+    /**
+     * The ConfigMap (key {@link #CA_CRT}) holding the mesh trust bundle in every namespace that opted
+     * in: what non-JVM pods mount, and what the webhook's Pod Certificate projection reads.
+     */
+    public static final String TRUST_BUNDLE_CONFIG_MAP = "meshless-ca-bundle";
+    /** Namespace label {@code meshless.io/inject=enabled}: every pod of the namespace opts in. */
+    public static final String NAMESPACE_INJECT_LABEL = "meshless.io/inject";
+
+    public static final String NAMESPACE_INJECT_ENABLED = "enabled";
     /** Label on workload Secrets naming their service account, so a Secret maps back to its identity. */
     public static final String LABEL_SERVICE_ACCOUNT = "meshless.io/service-account";
 

@@ -1,13 +1,10 @@
 package io.meshless.injector.controller;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
-import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequest;
-import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestStatus;
-import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshless.injector.controller.PodCertificateAnswer.Issued;
@@ -17,7 +14,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers PodCertificateRequests for {@link MeshlessMetadata#POD_CERTIFICATE_SIGNER} (leader only):
  * each pending request gets a certificate or a Denied/Failed condition, written through the status
- * subresource. Requests for other signers are not touched. What to answer is {@link
- * PodCertificateSigning}'s call; a request that cannot be answered now (API error) stays pending
- * for the next pass.
+ * subresource of the version the cluster serves ({@link PodCertificateRequests}). Requests for other
+ * signers are not touched. What to answer is {@link PodCertificateSigning}'s call, on the request's
+ * claim and the pod, service account and node the API server holds under its names; a request that
+ * cannot be answered now (API error) stays pending for the next pass.
  */
 final class PodCertificateReconciler {
 
@@ -38,29 +39,43 @@ final class PodCertificateReconciler {
     private final PodCertificateSigning signing;
     private final Clock clock;
     private final AtomicLong issued = new AtomicLong();
+    private final ControllerEvents events;
 
     PodCertificateReconciler(KubernetesClient client, PodCertificateSigning signing, Clock clock) {
         this.client = client;
         this.signing = signing;
         this.clock = clock;
+        this.events = new ControllerEvents(client, clock);
     }
 
     /** @param carryOn false once this replica stopped leading or is closing: stop writing */
-    void reconcile(MeshCa current, Collection<PodCertificateRequest> requests, BooleanSupplier carryOn) {
-        for (PodCertificateRequest request : requests) {
+    void reconcile(MeshCa current, PodCertificateRequests requests, BooleanSupplier carryOn) {
+        Collection<PodCertificateClaim> claims = requests.current();
+        for (PodCertificateClaim claim : claims) {
             if (!carryOn.getAsBoolean()) {
                 return;
             }
-            if (!ours(request) || answered(request)) {
+            if (!claim.ours() || claim.answered()) {
                 continue;
             }
             try {
-                answer(current, request);
+                answer(current, claim, requests);
             } catch (KubernetesClientException e) {
-                log.warn("could not answer PodCertificateRequest {}: {} (will retry)", name(request), e.getMessage());
+                log.warn("could not answer PodCertificateRequest {}: {} (will retry)", claim.key(), e.getMessage());
+                warnPod(
+                        claim,
+                        requests,
+                        EventReasons.POD_CERTIFICATE_FAILED,
+                        "meshless could not answer PodCertificateRequest " + claim.name() + ": " + e.getMessage()
+                                + " (will retry)");
             } catch (RuntimeException e) {
                 // One request must never stop the others or the pass.
-                log.error("PodCertificateRequest {} could not be signed (will retry)", name(request), e);
+                log.error("PodCertificateRequest {} could not be signed (will retry)", claim.key(), e);
+                warnPod(
+                        claim,
+                        requests,
+                        EventReasons.POD_CERTIFICATE_FAILED,
+                        "meshless could not sign PodCertificateRequest " + claim.name() + ": " + e + " (will retry)");
             }
         }
     }
@@ -68,12 +83,6 @@ final class PodCertificateReconciler {
     /** Pod certificates this replica issued since it started. */
     long issued() {
         return issued.get();
-    }
-
-    static boolean ours(PodCertificateRequest request) {
-        return request.getSpec() != null
-                && MeshlessMetadata.POD_CERTIFICATE_SIGNER.equals(
-                        request.getSpec().getSignerName());
     }
 
     /** Whether the pod's certificate comes from a Pod Certificate projection naming our signer. */
@@ -96,76 +105,82 @@ final class PodCertificateReconciler {
         return false;
     }
 
-    /** Issued, denied or failed: the API makes all three final, so there is nothing left to do. */
-    static boolean answered(PodCertificateRequest request) {
-        PodCertificateRequestStatus status = request.getStatus();
-        if (status == null) {
-            return false;
-        }
-        boolean hasChain = status.getCertificateChain() != null
-                && !status.getCertificateChain().isEmpty();
-        return hasChain
-                || (status.getConditions() != null && !status.getConditions().isEmpty());
-    }
-
-    private void answer(MeshCa current, PodCertificateRequest request) {
-        String namespace = request.getMetadata().getNamespace();
-        Pod pod = request.getSpec().getPodName() == null
-                ? null
-                : client.pods()
-                        .inNamespace(namespace)
-                        .withName(request.getSpec().getPodName())
-                        .get();
+    private void answer(MeshCa current, PodCertificateClaim claim, PodCertificateRequests requests) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        PodCertificateAnswer answer = signing.decide(request.getSpec(), pod, current, now);
-        PodCertificateRequestStatus status;
+        PodCertificateAnswer answer = signing.decide(claim, subjects(claim), current, now);
+        Map<String, Object> status = new LinkedHashMap<>();
         if (answer instanceof Issued i) {
-            status = new PodCertificateRequestStatusBuilder()
-                    .withCertificateChain(Pem.encode(i.chain()))
-                    .withNotBefore(i.notBefore().toString())
-                    .withBeginRefreshAt(i.beginRefreshAt().toString())
-                    .withNotAfter(i.notAfter().toString())
-                    .build();
+            status.put("certificateChain", Pem.encode(i.chain()));
+            status.put("notBefore", i.notBefore().toString());
+            status.put("beginRefreshAt", i.beginRefreshAt().toString());
+            status.put("notAfter", i.notAfter().toString());
         } else {
-            status = new PodCertificateRequestStatusBuilder()
-                    .withConditions(condition((Refused) answer, request, now))
-                    .build();
+            status.put("conditions", List.of(condition((Refused) answer, claim, now)));
         }
-        request.setStatus(status);
-        client.resources(PodCertificateRequest.class)
-                .inNamespace(namespace)
-                .resource(request)
-                .updateStatus();
+        requests.writeStatus(claim, status);
         if (answer instanceof Issued i) {
             issued.incrementAndGet();
             log.info(
                     "issued pod certificate for {} (request {}, serial {}, expires {})",
-                    namespace + "/" + request.getSpec().getPodName(),
-                    name(request),
+                    claim.namespace() + "/" + claim.podName(),
+                    claim.key(),
                     i.chain().get(0).getSerialNumber().toString(16),
                     i.notAfter());
         } else if (answer instanceof Refused r) {
-            log.warn(
-                    "{} PodCertificateRequest {}: {}",
-                    r.type().toLowerCase(java.util.Locale.ROOT),
-                    name(request),
-                    r.message());
+            log.warn("{} PodCertificateRequest {}: {}", r.type().toLowerCase(Locale.ROOT), claim.key(), r.message());
+            warnPod(
+                    claim,
+                    requests,
+                    Refused.DENIED.equals(r.type())
+                            ? EventReasons.POD_CERTIFICATE_DENIED
+                            : EventReasons.POD_CERTIFICATE_FAILED,
+                    r.type() + " PodCertificateRequest " + claim.name() + " (" + r.reason() + "): " + r.message());
         }
     }
 
-    private static List<Condition> condition(Refused refused, PodCertificateRequest request, Instant now) {
-        return List.of(new ConditionBuilder()
-                .withType(refused.type())
-                .withStatus("True")
-                .withReason(refused.reason())
-                .withMessage(refused.message())
-                .withLastTransitionTime(now.toString())
-                .withObservedGeneration(request.getMetadata().getGeneration())
-                .build());
+    /** On the pod the request names (kubectl describe pod), or on the request when it names none. */
+    private void warnPod(PodCertificateClaim claim, PodCertificateRequests requests, String reason, String message) {
+        if (claim.podName() == null) {
+            events.warning(
+                    ControllerEvents.reference(
+                            requests.apiVersion(), "PodCertificateRequest", claim.namespace(), claim.name(), null),
+                    reason,
+                    message);
+        } else {
+            events.warningOnPod(claim.namespace(), claim.podName(), claim.podUid(), reason, message);
+        }
     }
 
-    private static String name(PodCertificateRequest request) {
-        return request.getMetadata().getNamespace() + "/"
-                + request.getMetadata().getName();
+    /** The pod, service account and node under the request's names; an absent name reads as absent. */
+    private PodCertificateSubjects subjects(PodCertificateClaim claim) {
+        Pod pod = claim.podName() == null
+                ? null
+                : client.pods()
+                        .inNamespace(claim.namespace())
+                        .withName(claim.podName())
+                        .get();
+        ServiceAccount account = claim.serviceAccountName() == null
+                ? null
+                : client.serviceAccounts()
+                        .inNamespace(claim.namespace())
+                        .withName(claim.serviceAccountName())
+                        .get();
+        Node node = claim.nodeName() == null
+                ? null
+                : client.nodes().withName(claim.nodeName()).get();
+        return new PodCertificateSubjects(pod, account, node);
+    }
+
+    private static Map<String, Object> condition(Refused refused, PodCertificateClaim claim, Instant now) {
+        Map<String, Object> condition = new LinkedHashMap<>();
+        condition.put("type", refused.type());
+        condition.put("status", "True");
+        condition.put("reason", refused.reason());
+        condition.put("message", refused.message());
+        condition.put("lastTransitionTime", now.toString());
+        if (claim.generation() != null) {
+            condition.put("observedGeneration", claim.generation());
+        }
+        return condition;
     }
 }

@@ -1,10 +1,11 @@
 package io.meshless.injector.controller;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestSpec;
 import io.meshless.injector.controller.PodCertificateAnswer.Issued;
 import io.meshless.injector.controller.PodCertificateAnswer.Refused;
 import io.meshless.pki.CertificateAuthority;
+import io.meshless.pki.KeyType;
 import io.meshless.pki.LeafSpec;
 import io.meshless.pki.SpiffeId;
 import java.security.KeyFactory;
@@ -18,13 +19,15 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Decides one PodCertificateRequest for signer {@link MeshlessMetadata#POD_CERTIFICATE_SIGNER}: a
- * pure function of the request, the pod the API server holds under its name, the mesh CA and the
- * time. The API server already checked the proof of possession and that kubelet of the pod's node
- * created the request; this checks that the request still describes that pod, and that the pod
- * came through our webhook, since the signer name alone is something any pod spec can ask for.
+ * pure function of the request's claim, the pod, service account and node the API server holds under
+ * its names, the mesh CA and the time. The API server already checked the proof of possession and
+ * that kubelet of the pod's node created the request; this checks that the request still describes
+ * those objects (names and UIDs), that the key is one the mesh issues, and that the pod came through
+ * our webhook, since the signer name alone is something any pod spec can ask for.
  */
 final class PodCertificateSigning {
     /** The API server's own bound (KEP-4317): a certificate shorter than an hour is refused on write. */
@@ -46,33 +49,38 @@ final class PodCertificateSigning {
         this.maxLifetime = maxLifetime;
     }
 
-    /** @param podOrNull the pod named by the request as the API server has it now, null when absent */
-    PodCertificateAnswer decide(PodCertificateRequestSpec request, Pod podOrNull, MeshCa ca, Instant now) {
-        String podName = request.getPodName();
-        if (podOrNull == null) {
+    PodCertificateAnswer decide(PodCertificateClaim request, PodCertificateSubjects found, MeshCa ca, Instant now) {
+        String podName = request.podName();
+        Pod pod = found.pod();
+        if (pod == null) {
             return Refused.failed("PodNotFound", "pod " + podName + " does not exist");
         }
-        if (!Objects.equals(podOrNull.getMetadata().getUid(), request.getPodUID())) {
+        if (!Objects.equals(uid(pod), request.podUid())) {
             return Refused.failed(
                     "PodUIDMismatch",
-                    "pod " + podName + " has UID " + podOrNull.getMetadata().getUid() + ", the request names "
-                            + request.getPodUID());
+                    "pod " + podName + " has UID " + uid(pod) + ", the request names " + request.podUid());
         }
-        String podServiceAccount =
-                podOrNull.getSpec() == null ? null : podOrNull.getSpec().getServiceAccountName();
-        if (podServiceAccount == null || !podServiceAccount.equals(request.getServiceAccountName())) {
+        String podServiceAccount = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
+        if (podServiceAccount == null || !podServiceAccount.equals(request.serviceAccountName())) {
             return Refused.failed(
                     "ServiceAccountMismatch",
                     "pod " + podName + " runs as service account " + podServiceAccount + ", the request names "
-                            + request.getServiceAccountName());
+                            + request.serviceAccountName());
         }
-        String podNode = podOrNull.getSpec().getNodeName();
-        if (podNode != null && !podNode.equals(request.getNodeName())) {
+        String podNode = pod.getSpec().getNodeName();
+        if (podNode == null || !podNode.equals(request.nodeName())) {
             return Refused.failed(
                     "NodeMismatch",
-                    "pod " + podName + " is on node " + podNode + ", the request comes from " + request.getNodeName());
+                    "pod " + podName + (podNode == null ? " is on no node" : " is on node " + podNode)
+                            + ", the request comes from " + request.nodeName());
         }
-        if (!CertificateController.injected(podOrNull)) {
+        Optional<Refused> replaced = sameUid(
+                        "ServiceAccount", found.serviceAccount(), podServiceAccount, request.serviceAccountUid())
+                .or(() -> sameUid("Node", found.node(), podNode, request.nodeUid()));
+        if (replaced.isPresent()) {
+            return replaced.get();
+        }
+        if (!CertificateController.injected(pod)) {
             return Refused.denied(
                     "PodNotOptedIn",
                     "pod " + podName + " did not come through the Meshless webhook (no meshless.io/injected label"
@@ -80,15 +88,23 @@ final class PodCertificateSigning {
         }
         PublicKey key;
         try {
-            key = publicKey(request.getPkixPublicKey());
+            key = publicKey(request.pkixPublicKey());
         } catch (IllegalArgumentException e) {
             return Refused.failed("InvalidPublicKey", "pkixPublicKey " + e.getMessage());
         }
-        SpiffeId id =
-                SpiffeId.forServiceAccount(trustDomain, podOrNull.getMetadata().getNamespace(), podServiceAccount);
+        Optional<KeyType> keyType =
+                KeyType.of(key).filter(t -> PodCertificateKeyTypes.apiName(t).isPresent());
+        if (keyType.isEmpty()) {
+            return Refused.failed(
+                    "UnsupportedKeyType",
+                    "pkixPublicKey is " + KeyType.describe(key) + "; the signer "
+                            + MeshlessMetadata.POD_CERTIFICATE_SIGNER + " signs keyType "
+                            + PodCertificateKeyTypes.signable() + " only");
+        }
+        SpiffeId id = SpiffeId.forServiceAccount(trustDomain, pod.getMetadata().getNamespace(), podServiceAccount);
         LeafSpec.Builder spec = LeafSpec.builder()
                 .spiffeId(id)
-                .lifetime(lifetime(request.getMaxExpirationSeconds()))
+                .lifetime(lifetime(request.maxExpirationSeconds()))
                 .notBefore(now);
         id.serviceAccountDnsName().ifPresent(spec::dnsName);
         List<X509Certificate> chain =
@@ -98,6 +114,26 @@ final class PodCertificateSigning {
         Instant beginRefreshAt = notBefore.plus(
                 Duration.between(notBefore, notAfter).multipliedBy(2).dividedBy(3));
         return new Issued(chain, notBefore, beginRefreshAt, notAfter);
+    }
+
+    /**
+     * The object under the request's name must exist and be the one the request was made for: a
+     * service account or node deleted and created again under the same name has a new UID.
+     */
+    private static Optional<Refused> sameUid(String kind, HasMetadata object, String name, String requestedUid) {
+        if (object == null) {
+            return Optional.of(Refused.failed(kind + "NotFound", kind + " " + name + " does not exist"));
+        }
+        if (!Objects.equals(uid(object), requestedUid)) {
+            return Optional.of(Refused.failed(
+                    kind + "UIDMismatch",
+                    kind + " " + name + " has UID " + uid(object) + ", the request names " + requestedUid));
+        }
+        return Optional.empty();
+    }
+
+    private static String uid(HasMetadata object) {
+        return object.getMetadata() == null ? null : object.getMetadata().getUid();
     }
 
     /** The shortest of what the request asks, the configured maximum, and the API's default. */

@@ -93,17 +93,22 @@ final class WorkloadSecretReconciler {
                 if (reconcile(current, key, cachedSecrets)) {
                     demanded.remove(key);
                 }
-                reportedProblems.remove("failed " + key);
             } catch (KubernetesClientException e) {
                 log.warn("could not update the Secret for {}: {} (will retry)", key, e.getMessage());
-                if (reportedProblems.add("failed " + key)) {
-                    events.warning(
-                            key,
-                            "WorkloadCertificateFailed",
-                            "meshless could not write Secret "
-                                    + WorkloadSecretNames.forServiceAccount(key.serviceAccount()) + ": "
-                                    + e.getMessage() + " (will retry)");
-                }
+                events.warning(
+                        key,
+                        EventReasons.WORKLOAD_CERTIFICATE_FAILED,
+                        "meshless could not write Secret "
+                                + WorkloadSecretNames.forServiceAccount(key.serviceAccount()) + ": "
+                                + e.getMessage() + " (will retry)");
+            } catch (RuntimeException e) {
+                // One service account must never stop the others or the pass.
+                log.error("could not issue a certificate for {} (will retry)", key, e);
+                events.warning(
+                        key,
+                        EventReasons.CERTIFICATE_ISSUE_FAILED,
+                        "meshless could not issue a certificate for this service account: " + e.getMessage()
+                                + " (will retry)");
             }
         }
     }
@@ -158,7 +163,7 @@ final class WorkloadSecretReconciler {
                     log.error("Secret {}/{} for {} {}", namespace, name, id, decision.reason);
                     events.warning(
                             key,
-                            "WorkloadSecretNotManaged",
+                            EventReasons.WORKLOAD_SECRET_NOT_MANAGED,
                             "Secret " + name + " exists but " + decision.reason
                                     + ": meshless issues no certificate for this service account until it is"
                                     + " removed or renamed");

@@ -15,13 +15,17 @@
  *       Secret is judged without parsing and a damaged or edited one is re-issued.</li>
  *   <li>This replica's webhook serving certificate, written into a local directory the HTTPS
  *       server watches; and the MutatingWebhookConfiguration's {@code caBundle}.</li>
+ *   <li>The trust bundle ConfigMap {@code meshless-ca-bundle} (key {@code ca.crt}) in every
+ *       namespace that opted in, or in all; never one of that name it does not manage.</li>
  * </ul>
+ * Failures become deduplicated Warning Events (reasons in {@code EventReasons}) on the object
+ * concerned, besides the log line.
  *
  * <h2>How it is built</h2>
  * {@link io.meshless.injector.controller.CertificateController} holds the informers, the Lease and
  * the single-threaded work queue; each pass runs one reconciler per job: {@code MeshCaReconciler},
- * {@code ServingCertificateReconciler}, and on the leader {@code WorkloadSecretReconciler} and
- * {@code WebhookBundleReconciler}. Decisions are pure functions tested without an API server:
+ * {@code ServingCertificateReconciler}, and on the leader {@code WorkloadSecretReconciler},
+ * {@code TrustBundleReconciler} and {@code WebhookBundleReconciler}. Decisions are pure functions tested without an API server:
  * {@code CaRotationPolicy.next} for the CA rotation, {@code WorkloadSecretContent.decide} per Secret.
  *
  * <h2>Rotating a generated CA</h2>

@@ -1,5 +1,8 @@
 package io.meshless.injector.webhook;
 
+import io.meshless.injector.controller.ControllerConfig;
+import io.meshless.injector.controller.PodCertificateKeyTypes;
+import io.meshless.pki.KeyType;
 import java.util.Objects;
 import java.util.Set;
 
@@ -17,6 +20,8 @@ import java.util.Set;
  *     Certificate projection
  * @param defaultMode the agent mode of pods without a {@code meshless.io/mode} annotation (the chart's
  *     {@code agent.mode}), or null for the agent's own default
+ * @param workloadKeyType the key type of workload certificates, the controller's too: with Pod
+ *     Certificates kubelet is asked for this key type, so it must be one the API knows
  */
 public record InjectionSettings(
         String agentImage,
@@ -25,7 +30,8 @@ public record InjectionSettings(
         long runAsUser,
         boolean injectAll,
         IdentitySource identitySource,
-        String defaultMode) {
+        String defaultMode,
+        KeyType workloadKeyType) {
     /** The modes a default may name; {@code off} is an opt-out, a per-pod decision. */
     public static final Set<String> DEFAULT_MODES = Set.of("strict", "permissive", "audit");
 
@@ -35,6 +41,10 @@ public record InjectionSettings(
 
     public InjectionSettings {
         Objects.requireNonNull(identitySource, "identitySource");
+        Objects.requireNonNull(workloadKeyType, "workloadKeyType");
+        if (identitySource == IdentitySource.POD_CERTIFICATES) {
+            PodCertificateKeyTypes.requireApiName(workloadKeyType);
+        }
         Objects.requireNonNull(agentImage, "agentImage");
         Objects.requireNonNull(imagePullPolicy, "imagePullPolicy");
         Objects.requireNonNull(agentJarInImage, "agentJarInImage");
@@ -56,7 +66,15 @@ public record InjectionSettings(
     /** Certificates from the service account's Secret; the agent's own default mode. */
     public InjectionSettings(
             String agentImage, String imagePullPolicy, String agentJarInImage, long runAsUser, boolean injectAll) {
-        this(agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, IdentitySource.SECRET, null);
+        this(
+                agentImage,
+                imagePullPolicy,
+                agentJarInImage,
+                runAsUser,
+                injectAll,
+                IdentitySource.SECRET,
+                null,
+                ControllerConfig.DEFAULT_WORKLOAD_KEY_TYPE);
     }
 
     public static InjectionSettings defaults() {
@@ -66,21 +84,59 @@ public record InjectionSettings(
 
     public InjectionSettings withAgentImage(String image) {
         return new InjectionSettings(
-                image, imagePullPolicy, agentJarInImage, runAsUser, injectAll, identitySource, defaultMode);
+                image,
+                imagePullPolicy,
+                agentJarInImage,
+                runAsUser,
+                injectAll,
+                identitySource,
+                defaultMode,
+                workloadKeyType);
     }
 
     public InjectionSettings withInjectAll(boolean all) {
         return new InjectionSettings(
-                agentImage, imagePullPolicy, agentJarInImage, runAsUser, all, identitySource, defaultMode);
+                agentImage,
+                imagePullPolicy,
+                agentJarInImage,
+                runAsUser,
+                all,
+                identitySource,
+                defaultMode,
+                workloadKeyType);
     }
 
     public InjectionSettings withIdentitySource(IdentitySource source) {
         return new InjectionSettings(
-                agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, source, defaultMode);
+                agentImage,
+                imagePullPolicy,
+                agentJarInImage,
+                runAsUser,
+                injectAll,
+                source,
+                defaultMode,
+                workloadKeyType);
     }
 
     public InjectionSettings withDefaultMode(String mode) {
         return new InjectionSettings(
-                agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, identitySource, mode);
+                agentImage,
+                imagePullPolicy,
+                agentJarInImage,
+                runAsUser,
+                injectAll,
+                identitySource,
+                mode,
+                workloadKeyType);
+    }
+
+    public InjectionSettings withWorkloadKeyType(KeyType type) {
+        return new InjectionSettings(
+                agentImage, imagePullPolicy, agentJarInImage, runAsUser, injectAll, identitySource, defaultMode, type);
+    }
+
+    /** The {@code podCertificate.keyType} kubelet is asked for: the workload key type in the API's spelling. */
+    public String podCertificateKeyType() {
+        return PodCertificateKeyTypes.requireApiName(workloadKeyType);
     }
 }

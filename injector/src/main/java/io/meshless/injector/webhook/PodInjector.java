@@ -458,10 +458,10 @@ public final class PodInjector {
      * in one credential bundle, beside the mesh CA bundle: the agent reads this layout as it reads a
      * Secret's. No Secret exists for such a pod.
      */
-    private static Volume podCertificateVolume() {
+    private Volume podCertificateVolume() {
         PodCertificateProjection certificate = new PodCertificateProjection();
         certificate.setSignerName(MeshlessMetadata.POD_CERTIFICATE_SIGNER);
-        certificate.setKeyType(PodLayout.POD_CERTIFICATE_KEY_TYPE);
+        certificate.setKeyType(settings.podCertificateKeyType());
         certificate.setCredentialBundlePath(PodLayout.CREDENTIAL_BUNDLE);
         VolumeProjection bundle = new VolumeProjection();
         bundle.setConfigMap(new ConfigMapProjectionBuilder()

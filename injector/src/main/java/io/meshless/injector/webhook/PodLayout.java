@@ -15,14 +15,13 @@ public final class PodLayout {
 
     /**
      * The ConfigMap in the pod's namespace whose {@code ca.crt} a Pod Certificate volume projects
-     * beside kubelet's credential bundle. Publishing it into every namespace is the controller's
-     * trust-distribution job (issue 14); until then a pod waits for it in ContainerCreating.
+     * beside kubelet's credential bundle; the controller's leader publishes it in every namespace
+     * that opted in (one name for both halves).
      */
-    public static final String CA_BUNDLE_CONFIG_MAP = "meshless-ca-bundle";
+    public static final String CA_BUNDLE_CONFIG_MAP =
+            io.meshless.injector.controller.MeshlessMetadata.TRUST_BUNDLE_CONFIG_MAP;
     /** The credential bundle file kubelet writes for the Pod Certificate (key first, then chain). */
     public static final String CREDENTIAL_BUNDLE = io.meshless.pki.CertDirectory.CREDENTIAL_BUNDLE;
-    /** KEP-4317 key type name of the mesh default leaf key, EC P-256 ({@code KeyType.EC_P256}). */
-    public static final String POD_CERTIFICATE_KEY_TYPE = "ECDSAP256";
 
     private PodLayout() {}
 

@@ -3,6 +3,7 @@ package io.meshless.injector.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.meshless.injector.controller.PodCertificateApi;
 import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyType;
@@ -34,7 +35,9 @@ class CheckCaRotationTest {
                 List.of(),
                 Set.of(),
                 Set.of(),
-                List.of());
+                List.of(),
+                PodCertificateApi.NOT_SERVED,
+                TrustBundles.NONE);
         return new CaRotationCheck().evaluate(state, now);
     }
 

@@ -386,7 +386,11 @@ class CheckClusterTest {
 
         CheckReport report = cluster.check(T0.plus(LATER));
 
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("opted-in-pods-injected", CheckStatus.FAIL));
+        // "legacy" opted in after the controller stopped, so nobody published its trust bundle either.
+        assertThat(outcomes(report))
+                .containsExactlyEntriesOf(
+                        allPassBut("opted-in-pods-injected", CheckStatus.FAIL, "trust-bundle", CheckStatus.FAIL));
+        assertThat(result(report, "trust-bundle").detail()).isEqualTo("missing in 1 namespace of 2: legacy");
         assertThat(result(report, "opted-in-pods-injected").detail())
                 .isEqualTo("2 of 3 pods that opted in run without the mesh (created before the opt-in, or while"
                         + " the webhook was unreachable): shop/legacy-1, billing/invoices-1");

@@ -15,12 +15,15 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.meshless.injector.controller.CertificateController;
 import io.meshless.injector.controller.ControllerConfig;
+import io.meshless.injector.controller.PodCertificateDiscovery;
 import io.meshless.injector.webhook.Injection;
 import io.meshless.injector.webhook.InjectionDenied;
 import io.meshless.injector.webhook.InjectionSettings;
@@ -42,6 +45,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -65,10 +69,13 @@ public final class MeshCluster implements AutoCloseable {
 
     public final KubernetesMockServer server;
     public final KubernetesClient admin;
+    private boolean discoveryAnswered;
 
     public MeshCluster() {
+        // CRUD mode, with API discovery answered by expectations first (servePodCertificateRequests).
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+                new Context(), new MockWebServer(), expectations, new KubernetesMixedDispatcher(expectations), false);
         server.init();
         admin = server.createClient();
         namespace(NAMESPACE, Map.of());
@@ -306,6 +313,11 @@ public final class MeshCluster implements AutoCloseable {
                     .inNamespace(APP_NS)
                     .withName("meshless-orders")
                     .waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
+            // "shop" opted in with its label: the trust bundle is published there.
+            admin.configMaps()
+                    .inNamespace(APP_NS)
+                    .withName("meshless-ca-bundle")
+                    .waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
             if (managesWebhook) {
                 admin.admissionRegistration()
                         .v1()
@@ -355,14 +367,34 @@ public final class MeshCluster implements AutoCloseable {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * API discovery answers as a cluster that serves PodCertificateRequests in these versions
+     * ("v1", "v1beta1", or none); a cluster that is not told serves none, as before Kubernetes 1.35.
+     */
+    public void servePodCertificateRequests(String... versions) {
+        if (discoveryAnswered) {
+            throw new IllegalStateException("API discovery is answered already");
+        }
+        discoveryAnswered = true;
+        PodCertificateDiscovery.serve(server, versions);
+    }
+
+    private void answerDiscovery() {
+        if (!discoveryAnswered) {
+            servePodCertificateRequests();
+        }
+    }
+
     /** The report of {@code check} for release "meshless" in "meshless-system", at {@code at}. */
     public CheckReport check(Instant at) throws ClusterReadException {
+        answerDiscovery();
         ClusterState state = new ClusterReader(admin).read(InjectorNames.forRelease(NAMESPACE, RELEASE));
         return new ClusterCheck(Clock.fixed(at, ZoneOffset.UTC)).evaluate(state);
     }
 
     /** A kubeconfig for this mock server, for the command line's --kubeconfig. */
     public String kubeconfig() {
+        answerDiscovery();
         String url = admin.getConfiguration().getMasterUrl();
         return String.join(
                 "\n",

@@ -79,12 +79,12 @@ class CheckCommandTest {
         assertThat(run.stderr).isEmpty();
         List<String> lines = run.stdout.lines().toList();
         assertThat(lines.get(0)).isEqualTo("meshless check: injector meshless-system/meshless-injector");
-        assertThat(lines.subList(2, 11))
+        assertThat(lines.subList(2, 13))
                 .allSatisfy(line -> assertThat(line).startsWith("✔ "))
                 .anySatisfy(line -> assertThat(line)
                         .isEqualTo("✔ injector Deployment is ready: meshless-system/meshless-injector: 2/2 replicas"
                                 + " ready"));
-        assertThat(lines.get(lines.size() - 1)).isEqualTo("✔ 9 passed, 0 warnings, 0 failed");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("✔ 11 passed, 0 warnings, 0 failed");
     }
 
     @Test
@@ -97,7 +97,7 @@ class CheckCommandTest {
         assertThat(run.code).isEqualTo(1);
         JsonNode json = new ObjectMapper().readTree(run.stdout);
         assertThat(json.get("status").asText()).isEqualTo("fail");
-        assertThat(json.get("checks")).hasSize(9);
+        assertThat(json.get("checks")).hasSize(11);
         JsonNode first = json.get("checks").get(0);
         assertThat(first.get("id").asText()).isEqualTo("injector-ready");
         assertThat(first.get("status").asText()).isEqualTo("fail");
@@ -117,7 +117,24 @@ class CheckCommandTest {
         assertThat(run.stdout)
                 .contains("‼ injector Deployment is ready: meshless-system/meshless-injector: 1/2 replicas ready"
                         + " → fix: see why with kubectl -n meshless-system describe deployment meshless-injector")
-                .endsWith("✔ 8 passed, 1 warning, 0 failed\n");
+                .endsWith("✔ 10 passed, 1 warning, 0 failed\n");
+    }
+
+    @Test
+    void podCertificatesWithoutTheApiFailTheCheckWithTheFix() throws Exception {
+        cluster = new MeshCluster();
+        cluster.deployment(List.of("--identity-source=podCertificates"), 2);
+
+        Run run = check(AN_HOUR_LATER, "--kubeconfig", kubeconfig());
+
+        assertThat(run.code).isEqualTo(1);
+        assertThat(run.stdout.lines())
+                .filteredOn(line -> line.contains("PodCertificateRequest API"))
+                .singleElement()
+                .asString()
+                .startsWith("✘ PodCertificateRequest API is served where identity.source=podCertificates:"
+                        + " identity.source=podCertificates, but this cluster serves no PodCertificateRequests")
+                .contains("→ fix: Pod Certificates need Kubernetes 1.35 or later");
     }
 
     @Test

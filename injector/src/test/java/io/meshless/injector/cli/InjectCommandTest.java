@@ -162,6 +162,25 @@ class InjectCommandTest {
     }
 
     @Test
+    void serveRefusesAWorkloadKeyTypeThePodCertificateApiCannotGenerate() {
+        Run rsa2048 = run(
+                null,
+                "serve",
+                "--webhook-only",
+                "--identity-source",
+                "podCertificates",
+                "--workload-key-type",
+                "rsa-2048");
+        assertThat(rsa2048.code).isEqualTo(2);
+        assertThat(rsa2048.stderr)
+                .contains("serve: workload key type rsa-2048 has no Kubernetes Pod Certificate keyType")
+                .contains("choose one of ec-p256, ec-p384, rsa-3072, rsa-4096, ed25519");
+        Run unknown = run(null, "serve", "--webhook-only", "--workload-key-type", "dsa-1024");
+        assertThat(unknown.code).isEqualTo(2);
+        assertThat(unknown.stderr).contains("serve: --workload-key-type: unknown key type 'dsa-1024'");
+    }
+
+    @Test
     void threadsAreACountNotAPortNumber() throws Exception {
         for (String bad : new String[] {"two", "0", "257", "8443"}) {
             Run run = run(null, "serve", "--webhook-only", "--threads", bad);

@@ -3,6 +3,7 @@ package io.meshless.injector.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -13,10 +14,12 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookC
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.meshless.injector.webhook.IdentitySource;
 import io.meshless.injector.webhook.Injection;
 import io.meshless.injector.webhook.InjectionDenied;
@@ -45,6 +48,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 
@@ -54,6 +58,8 @@ final class ControllerHarness implements AutoCloseable {
     static final String NAMESPACE = "meshless";
     static final String APP_NS = "shop";
     static final String WEBHOOK = "meshless-injector";
+    /** The node every test pod is bound to. */
+    static final String NODE = "node-a";
 
     final KubernetesMockServer server;
     final KubernetesClient admin;
@@ -61,25 +67,38 @@ final class ControllerHarness implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     ControllerHarness() {
-        // CRUD mode: the mock keeps objects, answers lists and watches like an API server.
+        // CRUD mode: the mock keeps objects, answers lists and watches like an API server; the
+        // expectations set up front (API discovery) answer first.
+        Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
         server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+                new Context(), new MockWebServer(), expectations, new KubernetesMixedDispatcher(expectations), false);
         server.init();
         admin = server.createClient();
+        namespace(NAMESPACE, Map.of());
+        namespace(APP_NS, Map.of());
+    }
+
+    void namespace(String name, Map<String, String> labels) {
         admin.namespaces()
                 .resource(new NamespaceBuilder()
                         .withNewMetadata()
-                        .withName(NAMESPACE)
+                        .withName(name)
+                        .withLabels(labels)
                         .endMetadata()
                         .build())
                 .create();
-        admin.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(APP_NS)
+    }
+
+    /** Annotates the generated CA Secret {@code meshless.io/rotate-ca=true}, as a person starts a rotation. */
+    void requestCaRotation() {
+        admin.secrets()
+                .inNamespace(NAMESPACE)
+                .resource(new SecretBuilder(secret(NAMESPACE, "meshless-ca"))
+                        .editMetadata()
+                        .addToAnnotations(MeshlessMetadata.CA_ROTATE, "true")
                         .endMetadata()
                         .build())
-                .create();
+                .update();
     }
 
     /** A client whose requests carry their own User-Agent, so the test can tell replicas apart. */
@@ -191,11 +210,29 @@ final class ControllerHarness implements AutoCloseable {
                 .endMetadata()
                 .withNewSpec()
                 .withServiceAccountName(serviceAccount)
+                .withNodeName(NODE)
                 .addNewContainer()
                 .withName("app")
                 .withImage("eclipse-temurin:21")
                 .endContainer()
                 .endSpec();
+    }
+
+    /** A Node, with a UID as the API server gives one. */
+    void node(String name) {
+        admin.nodes()
+                .resource(new NodeBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withUid(UUID.randomUUID().toString())
+                        .endMetadata()
+                        .build())
+                .create();
+    }
+
+    /** See {@link PodCertificateDiscovery#serve}. */
+    void servePodCertificateRequests(String... versions) {
+        PodCertificateDiscovery.serve(server, versions);
     }
 
     void webhookConfiguration() {

@@ -5,18 +5,16 @@ import static io.meshless.injector.controller.ControllerHarness.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequest;
-import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestBuilder;
 import io.fabric8.kubernetes.api.model.certificates.v1beta1.PodCertificateRequestStatus;
 import io.meshless.injector.webhook.IdentitySource;
 import io.meshless.pki.CertificateReader;
+import io.meshless.pki.KeyType;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +26,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Pod Certificate signer against the mock API server in CRUD mode. */
+/**
+ * The Pod Certificate signer against the mock API server in CRUD mode, serving
+ * {@code certificates.k8s.io/v1beta1} (Kubernetes 1.35), written with Fabric8's typed model as a
+ * client of that version would; {@link PodCertificateApiVersionTest} covers v1 and neither.
+ */
 class PodCertificateSignerTest {
 
     @TempDir
@@ -36,11 +38,15 @@ class PodCertificateSignerTest {
 
     private ControllerHarness h;
     private CertificateController controller;
-    private final KeyPair kubeletKey = ecKey();
+    private final KeyPair kubeletKey = KeyType.EC_P256.generate();
+    private Kubelet kubelet;
 
     @BeforeEach
     void cluster() {
         h = new ControllerHarness();
+        kubelet = new Kubelet(h.admin, kubeletKey);
+        h.servePodCertificateRequests("v1beta1");
+        h.node(ControllerHarness.NODE);
         h.serviceAccount(APP_NS, "orders");
         h.webhookConfiguration();
         h.injectedPod(APP_NS, "orders-1", "orders");
@@ -60,7 +66,7 @@ class PodCertificateSignerTest {
 
     @Test
     void issuesTheOptedInPodsIdentityForKubeletsKeyWithinTheAskedLifetime() throws Exception {
-        create(request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
+        create(kubelet.request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
 
         PodCertificateRequestStatus status = awaitAnswer("orders-1-pcr");
         assertThat(status.getConditions()).isNullOrEmpty();
@@ -91,7 +97,8 @@ class PodCertificateSignerTest {
     void aPodWithAPodCertificateVolumeGetsItsCertificateAndNoSecret() {
         h.serviceAccount(APP_NS, "payments");
         h.injectedPod(APP_NS, "payments-1", "payments", IdentitySource.POD_CERTIFICATES);
-        create(request("payments-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "payments-1", "payments", 7200));
+        create(kubelet.request(
+                "payments-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "payments-1", "payments", 7200));
 
         assertThat(awaitAnswer("payments-1-pcr").getCertificateChain()).contains("BEGIN CERTIFICATE");
         controller.reconcileNow();
@@ -102,7 +109,7 @@ class PodCertificateSignerTest {
 
     @Test
     void capsTheLifetimeAtTheConfiguredMaximum() {
-        create(request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 86400));
+        create(kubelet.request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 86400));
 
         PodCertificateRequestStatus status = awaitAnswer("orders-1-pcr");
         Instant notBefore = Instant.parse(status.getNotBefore());
@@ -114,8 +121,8 @@ class PodCertificateSignerTest {
 
     @Test
     void leavesRequestsForOtherSignersAlone() {
-        create(request("other-pcr", "example.com/other", "orders-1", "orders", 7200));
-        create(request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
+        create(kubelet.request("other-pcr", "example.com/other", "orders-1", "orders", 7200));
+        create(kubelet.request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
 
         awaitAnswer("orders-1-pcr");
         controller.reconcileNow();
@@ -124,7 +131,7 @@ class PodCertificateSignerTest {
 
     @Test
     void deniesAPodThatDidNotOptIn() {
-        create(request("batch-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "batch-1", "orders", 7200));
+        create(kubelet.request("batch-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "batch-1", "orders", 7200));
 
         assertThat(refusal("batch-1-pcr")).satisfies(c -> {
             assertThat(c.getType()).isEqualTo("Denied");
@@ -138,14 +145,14 @@ class PodCertificateSignerTest {
     @Test
     void failsMalformedRequestsAndKeepsSigning() {
         PodCertificateRequest badKey =
-                request("bad-key", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200);
+                kubelet.request("bad-key", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200);
         badKey.getSpec()
                 .setPkixPublicKey(Base64.getEncoder().encodeToString("not a key".getBytes(StandardCharsets.US_ASCII)));
         create(badKey);
-        create(request("unknown-pod", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "ghost-1", "orders", 7200));
-        create(request("wrong-sa", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "payments", 7200));
+        create(kubelet.request("unknown-pod", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "ghost-1", "orders", 7200));
+        create(kubelet.request("wrong-sa", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "payments", 7200));
         PodCertificateRequest wrongUid =
-                request("wrong-uid", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200);
+                kubelet.request("wrong-uid", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200);
         wrongUid.getSpec().setPodUID("00000000-0000-0000-0000-000000000000");
         create(wrongUid);
 
@@ -157,8 +164,52 @@ class PodCertificateSignerTest {
             assertThat(refusal(name).getType()).as(name).isEqualTo("Failed");
         }
 
-        create(request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
+        create(kubelet.request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
         assertThat(awaitAnswer("orders-1-pcr").getCertificateChain()).contains("BEGIN CERTIFICATE");
+    }
+
+    @Test
+    void failsARequestWhoseServiceAccountWasReplacedUnderTheSameName() {
+        PodCertificateRequest before =
+                kubelet.request("orders-1-pcr", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200);
+        h.admin.serviceAccounts().inNamespace(APP_NS).withName("orders").delete();
+        h.serviceAccount(APP_NS, "orders");
+        create(before);
+
+        Condition c = refusal("orders-1-pcr");
+        assertThat(c.getType()).isEqualTo("Failed");
+        assertThat(c.getReason()).isEqualTo("ServiceAccountUIDMismatch");
+        assertThat(c.getMessage())
+                .contains("ServiceAccount orders has UID")
+                .contains(before.getSpec().getServiceAccountUID());
+    }
+
+    @Test
+    void failsARequestFromANodeThatWasReplacedOrIsGone() {
+        PodCertificateRequest before =
+                kubelet.request("replaced-node", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200);
+        h.admin.nodes().withName(ControllerHarness.NODE).delete();
+        create(kubelet.request("gone-node", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200));
+        assertThat(refusal("gone-node").getReason()).isEqualTo("NodeNotFound");
+
+        h.node(ControllerHarness.NODE);
+        create(before);
+        Condition c = refusal("replaced-node");
+        assertThat(c.getType()).isEqualTo("Failed");
+        assertThat(c.getReason()).isEqualTo("NodeUIDMismatch");
+        assertThat(c.getMessage())
+                .contains("Node node-a has UID")
+                .contains(before.getSpec().getNodeUID());
+    }
+
+    @Test
+    void failsARequestFromAnotherNodeThanThePods() {
+        PodCertificateRequest elsewhere =
+                kubelet.request("elsewhere", MeshlessMetadata.POD_CERTIFICATE_SIGNER, "orders-1", "orders", 7200);
+        elsewhere.getSpec().setNodeName("node-b");
+        create(elsewhere);
+
+        assertThat(refusal("elsewhere").getReason()).isEqualTo("NodeMismatch");
     }
 
     private Condition refusal(String name) {
@@ -170,8 +221,15 @@ class PodCertificateSignerTest {
     private PodCertificateRequestStatus awaitAnswer(String name) {
         return Await.atMost(Duration.ofSeconds(60)).untilPresent("an answer to PodCertificateRequest " + name, () -> {
             PodCertificateRequest r = get(name);
-            return r != null && PodCertificateReconciler.answered(r) ? r.getStatus() : null;
+            return r != null && answered(r.getStatus()) ? r.getStatus() : null;
         });
+    }
+
+    private static boolean answered(PodCertificateRequestStatus status) {
+        return status != null
+                && (status.getCertificateChain() != null
+                        || (status.getConditions() != null
+                                && !status.getConditions().isEmpty()));
     }
 
     private PodCertificateRequest get(String name) {
@@ -188,43 +246,5 @@ class PodCertificateSignerTest {
                 .inNamespace(APP_NS)
                 .resource(request)
                 .create();
-    }
-
-    /** What kubelet would create for {@code pod} (its UID read back from the API when it exists). */
-    private PodCertificateRequest request(
-            String name, String signer, String pod, String serviceAccount, int maxExpirationSeconds) {
-        Pod existing = h.admin.pods().inNamespace(APP_NS).withName(pod).get();
-        return new PodCertificateRequestBuilder()
-                .withNewMetadata()
-                .withNamespace(APP_NS)
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .withSignerName(signer)
-                .withPodName(pod)
-                .withPodUID(
-                        existing == null
-                                ? "11111111-1111-1111-1111-111111111111"
-                                : existing.getMetadata().getUid())
-                .withServiceAccountName(serviceAccount)
-                .withServiceAccountUID("22222222-2222-2222-2222-222222222222")
-                .withNodeName("node-a")
-                .withNodeUID("33333333-3333-3333-3333-333333333333")
-                .withMaxExpirationSeconds(maxExpirationSeconds)
-                .withPkixPublicKey(Base64.getEncoder()
-                        .encodeToString(kubeletKey.getPublic().getEncoded()))
-                .withProofOfPossession(Base64.getEncoder().encodeToString(new byte[] {1}))
-                .endSpec()
-                .build();
-    }
-
-    private static KeyPair ecKey() {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(256);
-            return g.generateKeyPair();
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

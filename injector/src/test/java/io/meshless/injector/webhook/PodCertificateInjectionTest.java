@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.meshless.pki.KeyType;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -15,6 +16,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -78,13 +80,7 @@ class PodCertificateInjectionTest {
     void secretSourceStillMountsTheServiceAccountsSecret() throws Exception {
         JsonObject reply = handle(IdentitySource.SECRET, resource("pod-opted-in.json"));
 
-        JsonObject volume = patch(reply).stream()
-                .map(JsonValue::asJsonObject)
-                .filter(op -> op.getString("path").startsWith("/spec/volumes/"))
-                .map(op -> op.getJsonObject("value"))
-                .filter(v -> v.getString("name").equals("meshless-certs"))
-                .findFirst()
-                .orElseThrow();
+        JsonObject volume = certsVolume(reply);
         assertThat(volume.getJsonObject("secret").getString("secretName")).isEqualTo("meshless-orders");
         assertThat(volume.containsKey("projected")).isFalse();
         assertThat(demands).containsExactly("shop/orders");
@@ -99,15 +95,67 @@ class PodCertificateInjectionTest {
                 .hasMessage("identity source must be \"secret\" or \"podCertificates\", not \"podcertificate\"");
     }
 
+    @Test
+    void kubeletIsAskedForTheWorkloadKeyType() throws Exception {
+        Map<KeyType, String> expected = new LinkedHashMap<>();
+        expected.put(KeyType.EC_P256, "ECDSAP256");
+        expected.put(KeyType.EC_P384, "ECDSAP384");
+        expected.put(KeyType.RSA_3072, "RSA3072");
+        expected.put(KeyType.RSA_4096, "RSA4096");
+        expected.put(KeyType.ED25519, "ED25519");
+        for (Map.Entry<KeyType, String> e : expected.entrySet()) {
+            InjectionSettings settings = InjectionSettings.defaults()
+                    .withIdentitySource(IdentitySource.POD_CERTIFICATES)
+                    .withWorkloadKeyType(e.getKey());
+            JsonObject volume = certsVolume(handle(settings, resource("pod-opted-in.json")));
+            assertThat(volume.getJsonObject("projected")
+                            .getJsonArray("sources")
+                            .getJsonObject(0)
+                            .getJsonObject("podCertificate")
+                            .getString("keyType"))
+                    .as("%s", e.getKey())
+                    .isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
+    void aWorkloadKeyTypeKubeletCannotGenerateIsRefusedUpFront() {
+        InjectionSettings rsa2048 = InjectionSettings.defaults().withWorkloadKeyType(KeyType.RSA_2048);
+        assertThat(rsa2048.workloadKeyType())
+                .as("Secrets may hold RSA 2048 keys")
+                .isEqualTo(KeyType.RSA_2048);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> rsa2048.withIdentitySource(IdentitySource.POD_CERTIFICATES))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("workload key type rsa-2048 has no Kubernetes Pod Certificate keyType (the API knows"
+                        + " RSA3072, RSA4096, ECDSAP256, ECDSAP384, ECDSAP521, ED25519); with identity source"
+                        + " podCertificates choose one of ec-p256, ec-p384, rsa-3072, rsa-4096, ed25519");
+    }
+
     private JsonObject handle(IdentitySource source, JsonObject review) {
+        return handle(InjectionSettings.defaults().withIdentitySource(source), review);
+    }
+
+    private JsonObject handle(InjectionSettings settings, JsonObject review) {
         SecretDemand demand = (namespace, serviceAccount) -> demands.add(namespace + "/" + serviceAccount);
-        PodInjector injector = new PodInjector(InjectionSettings.defaults().withIdentitySource(source), json);
+        PodInjector injector = new PodInjector(settings, json);
         AdmissionReviewHandler handler = new AdmissionReviewHandler(injector, namespace -> Map.of(), demand, json);
         AdmissionReply reply = handler.handle(review.toString().getBytes(StandardCharsets.UTF_8));
         assertThat(reply.httpStatus()).isEqualTo(200);
         try (JsonReader r = Json.createReader(new StringReader(new String(reply.body(), StandardCharsets.UTF_8)))) {
             return r.readObject().getJsonObject("response");
         }
+    }
+
+    /** The certificate volume the reply's patch adds. */
+    private static JsonObject certsVolume(JsonObject reply) {
+        return patch(reply).stream()
+                .map(JsonValue::asJsonObject)
+                .filter(op -> op.getString("path").startsWith("/spec/volumes/"))
+                .map(op -> op.getJsonObject("value"))
+                .filter(v -> v.getString("name").equals("meshless-certs"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static JsonArray patch(JsonObject reply) {

@@ -29,6 +29,12 @@ public final class LibraryVersions {
                 .map(set -> Arguments.of(jdk, set)));
     }
 
+    /** {@link #oldestAndNewestOnBothJdks}, each with TLS 1.2 and 1.3 as {@code openssl s_client} names them. */
+    public static Stream<Arguments> oldestAndNewestOnBothJdksAndTlsVersions(String library) {
+        return oldestAndNewestOnBothJdks(library).flatMap(arguments -> Stream.of("tls1_2", "tls1_3")
+                .map(protocol -> Arguments.of(arguments.get()[0], arguments.get()[1], protocol)));
+    }
+
     /** The version of a set, e.g. {@code netty-oldest} → {@code 4.1.127.Final}. */
     public static String version(String set) {
         Map<String, String> versions = new LinkedHashMap<>();

@@ -30,8 +30,27 @@ public final class OpensslClient {
      */
     public static Result get(
             int port, String protocol, Path caCert, Path clientCert, Path clientKey, Path sessionIn, Path sessionOut) {
+        return getOfferingAlpn(null, port, protocol, caCert, clientCert, clientKey, sessionIn, sessionOut);
+    }
+
+    /**
+     * {@link #get}, offering the ALPN protocol {@code alpn} when not null: "h2" for an HTTP/2-only server such as
+     * gRPC's, which answers the GET by closing the connection; its session line and certificate are what count.
+     */
+    public static Result getOfferingAlpn(
+            String alpn,
+            int port,
+            String protocol,
+            Path caCert,
+            Path clientCert,
+            Path clientKey,
+            Path sessionIn,
+            Path sessionOut) {
         List<String> command = command(port, caCert, clientCert, clientKey);
         command.addAll(List.of("-" + protocol, "-ign_eof"));
+        if (alpn != null) {
+            command.addAll(List.of("-alpn", alpn));
+        }
         if (sessionIn != null) {
             command.addAll(List.of("-sess_in", sessionIn.toString()));
         }

@@ -10,10 +10,12 @@ import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.Await;
 import io.meshless.testing.SecretVolume;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -68,14 +70,14 @@ class MaterialArrivesLaterIT {
 
             SecretVolume.at(dir).publishText(MeshPki.files(pki.workload(CLIENT), pki.bundle(), null));
 
-            String result = "";
-            long deadline = System.nanoTime() + PICK_UP_BOUND.toNanos();
-            while (!result.startsWith("OK") && System.nanoTime() < deadline) {
-                result = client.request(nginx.url());
-            }
-            assertThat(result)
-                    .as("after the Secret appeared\n%s", client.stderr())
-                    .startsWith("OK 200");
+            AtomicReference<String> last = new AtomicReference<>();
+            String result = Await.atMost(PICK_UP_BOUND)
+                    .describedBy(() -> "last: " + last + "\n" + client.stderr())
+                    .untilPresent("a request that succeeds after the Secret appeared", () -> {
+                        last.set(client.request(nginx.url()));
+                        return last.get().startsWith("OK") ? last.get() : null;
+                    });
+            assertThat(result).startsWith("OK 200");
             assertThat(NginxReport.parse(result).verify()).isEqualTo("SUCCESS");
             assertThat(NginxReport.parse(result).clientSpiffeId()).contains(CLIENT);
         }
@@ -96,14 +98,13 @@ class MaterialArrivesLaterIT {
 
             SecretVolume.at(dir).publishText(MeshPki.files(pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null));
 
-            Curl.Result after = before;
-            long deadline = System.nanoTime() + PICK_UP_BOUND.toNanos();
-            while (!after.succeeded() && System.nanoTime() < deadline) {
-                after = Curl.get(url, caFile, curlClient.cert(), curlClient.key());
-            }
-            assertThat(after.succeeded())
-                    .as("after the Secret appeared: %s\n%s", after, server.stderr())
-                    .isTrue();
+            AtomicReference<Curl.Result> last = new AtomicReference<>();
+            Curl.Result after = Await.atMost(PICK_UP_BOUND)
+                    .describedBy(() -> "last: " + last + "\n" + server.stderr())
+                    .untilPresent("a curl request that succeeds after the Secret appeared", () -> {
+                        last.set(Curl.get(url, caFile, curlClient.cert(), curlClient.key()));
+                        return last.get().succeeded() ? last.get() : null;
+                    });
             assertThat(after.body()).contains("peer=" + CLIENT);
             assertThat(Curl.getWithoutClientCertificate(url, caFile).succeeded())
                     .as("strict once serving")

@@ -9,6 +9,7 @@ import io.meshless.pki.KeyType;
 import io.meshless.pki.LeafSpec;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.TrustBundle;
+import io.meshless.testing.Await;
 import io.meshless.testing.SecretVolume;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -232,15 +233,12 @@ class AgentSmokeIT {
                     publishWorkload(new SecretVolume(volume.directory(), Clock.offset(CLOCK, Duration.ofSeconds(5))));
 
             // Bounded wait for the watcher (file events, 2 s polling fallback); no timing is asserted.
-            X509Certificate seen = null;
-            for (int attempt = 0; attempt < 60; attempt++) {
-                seen = (X509Certificate) connect(port, PEER)[0];
-                if (seen.getSerialNumber().equals(second.certificate().getSerialNumber())) {
-                    break;
-                }
-                Thread.sleep(250);
-            }
-            assertThat(seen.getSerialNumber()).isEqualTo(second.certificate().getSerialNumber());
+            Await.atMost(Duration.ofSeconds(15))
+                    .every(Duration.ofMillis(250))
+                    .until("the probe presents the rotated certificate", () -> ((X509Certificate)
+                                    connect(port, PEER)[0])
+                            .getSerialNumber()
+                            .equals(second.certificate().getSerialNumber()));
         } finally {
             stop(server);
         }

@@ -1,5 +1,6 @@
 package io.meshless.agent.it.support;
 
+import io.meshless.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -23,35 +24,21 @@ public final class Ports {
     }
 
     /**
-     * Polls until 127.0.0.1:port accepts a TCP connection. {@code alive} is checked between
-     * attempts so a server that died fails at once with {@code diagnostics} instead of at the deadline.
+     * Waits until 127.0.0.1:port accepts a TCP connection; fails at once with {@code diagnostics} when
+     * {@code process}, the server, exits first.
      */
     public static void awaitAccepting(int port, Duration timeout, Process process, Supplier<String> diagnostics) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("server exited (code " + process.exitValue()
-                            + ") before accepting on port " + port + "\n" + diagnostics.get());
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError(
-                            "nothing accepted on port " + port + " within " + timeout + "\n" + diagnostics.get());
-                }
-                pause();
-            }
-        }
+        Await.atMost(timeout)
+                .whileAlive(process, diagnostics::get)
+                .until("a server accepting on 127.0.0.1:" + port, () -> accepts(port));
     }
 
-    static void pause() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 }

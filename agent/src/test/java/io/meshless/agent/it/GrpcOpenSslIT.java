@@ -7,12 +7,12 @@ import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.LibraryVersions;
 import io.meshless.agent.it.support.MeshAndForeignNginx;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GrpcOpenSslIT {
 
     private static final String PROGRAMS = "grpc";
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
     private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
     private static final String OPENSSL_SESSION =
@@ -53,7 +53,7 @@ class GrpcOpenSslIT {
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
     private Path meshCa;
     private Path request;
     private MeshAndForeignNginx nginx;
@@ -64,7 +64,7 @@ class GrpcOpenSslIT {
 
     @BeforeAll
     void startPeers() throws IOException {
-        pki = MeshPki.create();
+        pki = TestPki.create();
         nginx = MeshAndForeignNginx.start(work, pki, true);
         meshCa = nginx.meshCa();
         request = work.resolve("hello.grpc");
@@ -82,15 +82,15 @@ class GrpcOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverWithTlsServerCredentialsFromTheMountedFilesServesMeshClientsRefusesOthersAndRotates(
             Jdk jdk, String set) {
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
         String name = "server-" + jdk + "-" + set;
-        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
         Path dir = volume.directory();
         SecretVolume clientVolume =
-                MeshPki.volume(work.resolve(name + "-grpc-client"), pki.workload(CLIENT), pki.bundle(), null);
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
-        PemFiles foreign = MeshPki.pemFiles(work, name + "-foreign", pki.foreignWithLoopbackNames(CLIENT));
+                TestPki.volume(work.resolve(name + "-grpc-client"), pki.spiffeIdOnly(CLIENT), pki.bundle(), null);
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
+        PemFiles foreign = PemFiles.write(work, name + "-foreign", pki.foreign().leaf(CLIENT));
         String classPath = LibraryVersions.classPath(work, PROGRAMS, set);
         try (ChildJvm server = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcServerApp")
                         .classPath(classPath)
@@ -131,7 +131,7 @@ class GrpcOpenSslIT {
                     .doesNotContain("hello from");
             assertThat(stranger.succeeded()).as("%s", stranger).isFalse();
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
             server.awaitStderrLine(ROTATED, PICK_UP);
             Curl.Result after = Curl.grpcUnary(url, meshCa, client.cert(), client.key(), request);
             assertThat(after.body()).as("after the swap: %s", after).contains("hello from grpc peer=" + CLIENT + " ");
@@ -149,10 +149,9 @@ class GrpcOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesWithoutClientAuthRequiresClientCertificatesInStrictMode(Jdk jdk, String set) {
         String name = "server-no-client-auth-" + jdk + "-" + set;
-        SecretVolume volume =
-                MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
+        SecretVolume volume = TestPki.volume(work.resolve(name), pki.leaf(SERVER), pki.bundle(), null);
         Path dir = volume.directory();
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcServerApp")
                 .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
                 .agent("cert-dir=" + dir + ",mode=strict")
@@ -176,9 +175,9 @@ class GrpcOpenSslIT {
     @ParameterizedTest(name = "{0} gRPC {1}")
     @MethodSource("jdksAndVersions")
     void clientWithTlsChannelCredentialsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {
-        HeldCertificate first = pki.workload(CLIENT);
-        HeldCertificate second = pki.workload(CLIENT);
-        SecretVolume volume = MeshPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
+        HeldCertificate first = pki.spiffeIdOnly(CLIENT);
+        HeldCertificate second = pki.spiffeIdOnly(CLIENT);
+        SecretVolume volume = TestPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
         try (ChildJvm client = ChildJvm.builder(jdk, "com.example.grpcopenssl.GrpcClientApp")
                 .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
                 .agent("cert-dir=" + volume.directory())
@@ -195,7 +194,7 @@ class GrpcOpenSslIT {
                     .startsWith("FAIL")
                     .doesNotContain("verify=");
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
             client.awaitStderrLine(ROTATED, PICK_UP);
             assertThat(nginxSaw(client, nginx.mesh(), version))
                     .as("a new connection after the swap")

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.Await;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,25 +31,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MaterialArrivesLaterIT {
 
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
     private static final Duration PICK_UP_BOUND = Duration.ofSeconds(20);
 
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
     private Nginx nginx;
     private Path caFile;
     private PemFiles curlClient;
 
     @BeforeAll
     void startNginx() {
-        pki = MeshPki.create();
-        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        PemFiles server = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        pki = TestPki.create();
+        caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
+        PemFiles server = PemFiles.write(work, "nginx", pki.leaf(TestPki.id("shop", "nginx")));
         nginx = Nginx.start(work, server.cert(), server.key(), caFile);
-        curlClient = MeshPki.pemFiles(work, "curl-client", pki.workload(CLIENT));
+        curlClient = PemFiles.write(work, "curl-client", pki.spiffeIdOnly(CLIENT));
     }
 
     @AfterAll
@@ -68,7 +68,7 @@ class MaterialArrivesLaterIT {
             // the refusal must come from the agent failing closed, not from an agent that never installed
             assertThat(client.stderr()).contains("[meshless]").doesNotContain("agent not installed");
 
-            SecretVolume.at(dir).publishText(MeshPki.files(pki.workload(CLIENT), pki.bundle(), null));
+            SecretVolume.at(dir).publish(TestPki.secretFiles(pki.spiffeIdOnly(CLIENT), pki.bundle(), null));
 
             AtomicReference<String> last = new AtomicReference<>();
             String result = Await.atMost(PICK_UP_BOUND)
@@ -96,7 +96,7 @@ class MaterialArrivesLaterIT {
                     .isTrue();
             assertThat(server.stderr()).contains("[meshless]").doesNotContain("agent not installed");
 
-            SecretVolume.at(dir).publishText(MeshPki.files(pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null));
+            SecretVolume.at(dir).publish(TestPki.secretFiles(pki.leaf(SERVER), pki.bundle(), null));
 
             AtomicReference<Curl.Result> last = new AtomicReference<>();
             Curl.Result after = Await.atMost(PICK_UP_BOUND)

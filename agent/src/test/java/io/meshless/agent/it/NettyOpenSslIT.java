@@ -7,12 +7,12 @@ import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.LibraryVersions;
 import io.meshless.agent.it.support.MeshAndForeignNginx;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -35,8 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NettyOpenSslIT {
 
     private static final String PROGRAMS = "netty";
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
     private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
     /** Netty's OpenSSL sessions; the JDK's would be sun.security.ssl.SSLSessionImpl. */
@@ -45,7 +45,7 @@ class NettyOpenSslIT {
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
     private Path meshCa;
     private MeshAndForeignNginx nginx;
 
@@ -55,7 +55,7 @@ class NettyOpenSslIT {
 
     @BeforeAll
     void startPeers() {
-        pki = MeshPki.create();
+        pki = TestPki.create();
         nginx = MeshAndForeignNginx.start(work, pki, false);
         meshCa = nginx.meshCa();
     }
@@ -70,13 +70,13 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void serverBuiltFromTheMountedFilesServesMeshClientsRefusesOthersAndRotates(Jdk jdk, String set) {
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
         String name = "server-" + jdk + "-" + set;
-        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
         Path dir = volume.directory();
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
-        PemFiles foreign = MeshPki.pemFiles(work, name + "-foreign", pki.foreignWithLoopbackNames(CLIENT));
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
+        PemFiles foreign = PemFiles.write(work, name + "-foreign", pki.foreign().leaf(CLIENT));
         try (ChildJvm server = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
                 .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
                 .agent("cert-dir=" + dir + ",mode=strict")
@@ -105,7 +105,7 @@ class NettyOpenSslIT {
                     .doesNotContain("hello from");
             assertThat(stranger.succeeded()).as("%s", stranger).isFalse();
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
             server.awaitStderrLine(ROTATED, PICK_UP);
             assertThat(serverSerial(url, client))
                     .as("a new connection after the swap\n%s", server.stderr())
@@ -121,7 +121,7 @@ class NettyOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesWithoutClientAuthRequiresClientCertificatesInStrictMode(Jdk jdk, String set) {
         String name = "server-no-client-auth-" + jdk + "-" + set;
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "strict")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
@@ -143,7 +143,7 @@ class NettyOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesWithoutClientAuthRequestsClientCertificatesInPermissiveMode(Jdk jdk, String set) {
         String name = "server-permissive-" + jdk + "-" + set;
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "permissive")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
@@ -157,7 +157,7 @@ class NettyOpenSslIT {
 
     /** {@code forServer(tls.crt, tls.key)} from a fresh mounted volume, no client auth asked, under {@code mode}. */
     private ChildJvm startServerWithoutClientAuth(Jdk jdk, String set, String name, String mode) {
-        Path dir = MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null)
+        Path dir = TestPki.volume(work.resolve(name), pki.leaf(SERVER), pki.bundle(), null)
                 .directory();
         return ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
                 .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
@@ -169,9 +169,9 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void clientWithNettysDefaultsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {
-        HeldCertificate first = pki.workload(CLIENT);
-        HeldCertificate second = pki.workload(CLIENT);
-        SecretVolume volume = MeshPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
+        HeldCertificate first = pki.spiffeIdOnly(CLIENT);
+        HeldCertificate second = pki.spiffeIdOnly(CLIENT);
+        SecretVolume volume = TestPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
         try (ChildJvm client = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslClientApp")
                 .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
                 .agent("cert-dir=" + volume.directory())
@@ -191,7 +191,7 @@ class NettyOpenSslIT {
                     .as("server of a foreign CA\n%s", client.output())
                     .startsWith("FAIL");
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
             client.awaitStderrLine(ROTATED, PICK_UP);
             assertThat(NginxReport.parse(client.request(nginx.mesh().url())).serial())
                     .as("a new connection after the swap\n%s", client.output())

@@ -3,14 +3,11 @@ package io.meshless.agent.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
-import io.meshless.pki.KeyType;
-import io.meshless.pki.LeafSpec;
 import io.meshless.pki.SpiffeId;
-import io.meshless.pki.TrustBundle;
 import io.meshless.testing.Await;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,9 +20,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
@@ -43,12 +38,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AgentSmokeIT {
     private static final Clock CLOCK = Clock.systemUTC();
-    private static final CertificateAuthority MESH =
-            CertificateAuthority.createRoot("smoke mesh root", Duration.ofDays(1), KeyType.EC_P256, CLOCK);
+    private static final TestPki MESH =
+            TestPki.builder().name("smoke mesh root").build();
     private static final String WORKLOAD = "spiffe://cluster.local/ns/smoke/sa/probe";
-    private static final HeldCertificate PEER = MESH.issue(LeafSpec.builder()
-            .spiffeId(SpiffeId.parse("spiffe://cluster.local/ns/smoke/sa/peer"))
-            .build());
+    private static final HeldCertificate PEER =
+            MESH.spiffeIdOnly(SpiffeId.parse("spiffe://cluster.local/ns/smoke/sa/peer"));
 
     @TempDir
     Path temp;
@@ -77,13 +71,8 @@ class AgentSmokeIT {
     }
 
     private HeldCertificate publishWorkload(SecretVolume volume) {
-        HeldCertificate workload =
-                MESH.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(WORKLOAD)).build());
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put("tls.crt", workload.chainPem());
-        files.put("tls.key", workload.privateKeyPem());
-        files.put("ca.crt", TrustBundle.of(MESH.certificate()).toPem());
-        volume.publishText(files);
+        HeldCertificate workload = MESH.spiffeIdOnly(SpiffeId.parse(WORKLOAD));
+        MESH.publish(volume, workload);
         return workload;
     }
 
@@ -115,7 +104,7 @@ class AgentSmokeIT {
     private static SSLContext peerContext(HeldCertificate identityOrNull) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("mesh", MESH.certificate());
+        trust.setCertificateEntry("mesh", MESH.ca().certificate());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(trust);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");

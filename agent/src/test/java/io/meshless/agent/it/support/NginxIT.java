@@ -2,7 +2,8 @@ package io.meshless.agent.it.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,12 +17,12 @@ class NginxIT {
     @TempDir
     Path work;
 
-    private final MeshPki pki = MeshPki.create();
+    private final TestPki pki = TestPki.create();
 
     @Test
     void reportsAPortAnotherServerHoldsAsTaken() throws IOException {
-        Path ca = MeshPki.pemFile(work, "ca", pki.bundle());
-        PemFiles server = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        Path ca = PemFiles.writeBundle(work, "ca", pki.bundle());
+        PemFiles server = PemFiles.write(work, "nginx", pki.leaf(TestPki.id("shop", "nginx")));
         try (ServerSocket other = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThat(Nginx.startOn(other.getLocalPort(), work, server.cert(), server.key(), ca, "ssl"))
                     .as("nginx on a port another server holds")
@@ -31,8 +32,8 @@ class NginxIT {
 
     @Test
     void servesOnThePortItReports() {
-        Path ca = MeshPki.pemFile(work, "ca", pki.bundle());
-        PemFiles server = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        Path ca = PemFiles.writeBundle(work, "ca", pki.bundle());
+        PemFiles server = PemFiles.write(work, "nginx", pki.leaf(TestPki.id("shop", "nginx")));
         try (Nginx nginx = Nginx.start(work, server.cert(), server.key(), ca)) {
             Curl.Result result = Curl.getWithoutClientCertificate(nginx.url(), ca);
             assertThat(result.succeeded()).as("%s\n%s", result, nginx.output()).isTrue();

@@ -8,6 +8,9 @@ import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.observe.AgentStatus;
+import io.meshless.agent.tls.RefusalLog;
+import io.meshless.agent.tls.RefusalLog.Side;
+import io.meshless.agent.tls.RefusalReason;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.PemFiles;
@@ -76,9 +79,17 @@ class RunningAgentStatusIT {
                     .isTrue();
             Curl.getWithoutClientCertificate(url, caFile);
             app.awaitStderrLine(
-                    Pattern.compile(".*admitted \\(audit\\) inbound peer \\(no certificate\\).*"), LOG_WAIT);
+                    Pattern.compile(
+                            ".*" + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND)) + " \\(no certificate\\).*"),
+                    LOG_WAIT);
             Curl.get(url, caFile, strangerClient.cert(), strangerClient.key());
-            app.awaitStderrLine(Pattern.compile(".*admitted \\(audit\\).*not in allowed-peers.*"), LOG_WAIT);
+            app.awaitStderrLine(
+                    Pattern.compile(".*"
+                            + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND))
+                            + ".*"
+                            + Pattern.quote(RefusalReason.NOT_IN_ALLOWED_PEERS.text())
+                            + ".*"),
+                    LOG_WAIT);
             String pid = Long.toString(app.process().process().pid());
 
             Map<String, Object> mbean = RunningAgents.read(pid).orElseThrow();

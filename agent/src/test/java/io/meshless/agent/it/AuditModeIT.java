@@ -3,6 +3,8 @@ package io.meshless.agent.it;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.tls.RefusalLog;
+import io.meshless.agent.tls.RefusalLog.Side;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.PemFiles;
 import io.meshless.testing.TestPki;
@@ -87,7 +89,9 @@ class AuditModeIT {
                     .isTrue();
             assertAdmittedLine(softly, app, Pattern.quote(STRANGER.toString()) + ".*: not in allowed-peers, which.*");
 
-            softly.assertThat(app.stderr()).as("audit refuses nothing").doesNotContain("refused inbound peer");
+            softly.assertThat(app.stderr())
+                    .as("audit refuses nothing")
+                    .doesNotContain(RefusalLog.refusedPeer(Side.INBOUND));
             softly.assertThat(app.isAlive())
                     .as("server still running\n%s", app.output())
                     .isTrue();
@@ -97,7 +101,8 @@ class AuditModeIT {
 
     private static void assertAdmittedLine(SoftAssertions softly, ChildJvm app, String rest) {
         softly.assertThatCode(() -> app.awaitStderrLine(
-                        Pattern.compile(".*WARN.*admitted \\(audit\\) inbound peer " + rest), LOG_WAIT))
+                        Pattern.compile(".*WARN.*" + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND)) + " " + rest),
+                        LOG_WAIT))
                 .as("the audit line for %s\n%s", rest, app.stderr())
                 .doesNotThrowAnyException();
     }

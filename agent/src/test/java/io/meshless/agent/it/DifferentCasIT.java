@@ -6,6 +6,8 @@ import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.SeedPki;
+import io.meshless.agent.tls.RefusalLog;
+import io.meshless.agent.tls.RefusalLog.Side;
 import io.meshless.agent.tls.RefusalReason;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +79,8 @@ class DifferentCasIT {
                             publicClient)
                     .isFalse();
             server.awaitStderrLine(
-                    Pattern.compile(".*refused inbound peer CN=client\\.mybank\\.com \\(serial "
+                    Pattern.compile(".*" + Pattern.quote(RefusalLog.refusedPeer(Side.INBOUND))
+                            + " CN=client\\.mybank\\.com \\(serial "
                             + pki.serial("public-client") + ", issuer CN=Public Web CA\\) from \\S+:\\d+: "
                             + Pattern.quote(RefusalReason.UNTRUSTED_ISSUER.text()) + ".*"),
                     LOG_WAIT);

@@ -2,6 +2,7 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.MeshlessAgent;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
@@ -44,7 +45,7 @@ class GrpcOpenSslIT {
     private static final SpiffeId SERVER = TestPki.id("shop", "orders");
     private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
-    private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    private static final Pattern ROTATED = Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*");
     private static final String OPENSSL_SESSION =
             "io.grpc.netty.shaded.io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
     /** What nginx answered, as the gRPC client reports it: the description of the failed call holds the body. */

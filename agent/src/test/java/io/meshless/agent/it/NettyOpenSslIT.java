@@ -2,6 +2,7 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.MeshlessAgent;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
@@ -38,7 +39,7 @@ class NettyOpenSslIT {
     private static final SpiffeId SERVER = TestPki.id("shop", "orders");
     private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
-    private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    private static final Pattern ROTATED = Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*");
     /** Netty's OpenSSL sessions; the JDK's would be sun.security.ssl.SSLSessionImpl. */
     static final String OPENSSL_SESSION = "io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
 

@@ -2,12 +2,14 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.MeshlessAgent;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.OpensslClient;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.pki.reload.WatchedCertDirectory;
 import io.meshless.testing.Await;
 import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
@@ -104,7 +106,8 @@ class ServerRotationIT {
             Map<String, byte[]> broken = TestPki.secretFiles(next, pki.bundle(), null);
             broken.put("tls.key", good.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
             volume.publish(broken);
-            server.awaitStderrLine(Pattern.compile(".*Refused certificate set.*"), PICK_UP_BOUND);
+            server.awaitStderrLine(
+                    Pattern.compile(".*" + Pattern.quote(WatchedCertDirectory.REFUSED_SET) + ".*"), PICK_UP_BOUND);
 
             for (int i = 0; i < 3; i++) {
                 assertThat(serverSerial(url, ca, client, failures))
@@ -146,7 +149,7 @@ class ServerRotationIT {
                     .contains("Reused");
 
             volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-            server.awaitStderrLine(Pattern.compile(".*rotated to .*"), PICK_UP_BOUND);
+            server.awaitStderrLine(Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*"), PICK_UP_BOUND);
 
             // A resumed TLS 1.2 session is the saved one, and s_client writes no new file for it;
             // TLS 1.3 resumption hands out a fresh ticket.

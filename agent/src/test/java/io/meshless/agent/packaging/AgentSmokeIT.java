@@ -3,6 +3,7 @@ package io.meshless.agent.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshless.agent.MeshlessAgent;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.Await;
@@ -235,7 +236,7 @@ class AgentSmokeIT {
                 .filter(p -> p.getFileName().toString().startsWith("probe-stderr"))
                 .findFirst()
                 .orElseThrow());
-        assertThat(log).contains("rotated to identity " + WORKLOAD);
+        assertThat(log).contains(MeshlessAgent.ROTATED + " identity " + WORKLOAD);
     }
 
     @ParameterizedTest

@@ -45,6 +45,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WatchedCertDirectory implements CredentialSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchedCertDirectory.class);
+    /** How the WARN line of a refused set starts, before the directory; tests find the line by it. */
+    public static final String REFUSED_SET = "Refused certificate set in";
+    /** How the INFO line of a loaded set starts, before the directory; tests find the line by it. */
+    public static final String LOADED_SET = "Loaded certificate set from";
+
     private static final String[] FILES = {
         CertDirectory.TLS_CRT,
         CertDirectory.TLS_KEY,
@@ -155,7 +160,8 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
                 if (!sameFiles && !e.getMessage().equals(reportedProblem)) {
                     reportedProblem = e.getMessage();
                     LOG.warn(
-                            "Refused certificate set in {}: {}{}",
+                            "{} {}: {}{}",
+                            REFUSED_SET,
                             dir,
                             e.getMessage(),
                             current == null ? "" : " (keeping the current set, serial " + current.serialHex() + ")");
@@ -193,7 +199,7 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
             warnIfNoBundleHoldsOwnIssuer(loaded);
             // If files moved on while loading, keep the old fingerprint so the next look reloads.
             loadedFingerprint = Arrays.equals(before, after) ? after : null;
-            LOG.info("Loaded certificate set from {}: {}", dir, loaded);
+            LOG.info("{} {}: {}", LOADED_SET, dir, loaded);
             try {
                 listener.loaded(previous, loaded);
             } catch (RuntimeException listenerBug) {

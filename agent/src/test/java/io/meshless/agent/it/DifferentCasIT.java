@@ -9,6 +9,7 @@ import io.meshless.agent.it.support.SeedPki;
 import io.meshless.agent.tls.RefusalLog;
 import io.meshless.agent.tls.RefusalLog.Side;
 import io.meshless.agent.tls.RefusalReason;
+import io.meshless.pki.reload.WatchedCertDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -64,7 +65,7 @@ class DifferentCasIT {
                     Pattern.compile(".*WARN .*Neither ca\\.crt nor client-ca\\.crt in \\S+ holds the CA that issued our"
                             + " own certificate \\(CN=Internal Client CA\\).*"),
                     LOG_WAIT);
-            assertThat(server.stderr()).doesNotContain("Neither ca.crt");
+            assertThat(server.stderr()).doesNotContain(WatchedCertDirectory.OWN_ISSUER_MISSING);
 
             Curl.Result internal = Curl.get(url, pki.crt("public"), pki.crt("client"), pki.key("client"));
             assertThat(internal.succeeded())
@@ -84,7 +85,7 @@ class DifferentCasIT {
                             + pki.serial("public-client") + ", issuer CN=Public Web CA\\) from \\S+:\\d+: "
                             + Pattern.quote(RefusalReason.UNTRUSTED_ISSUER.text()) + ".*"),
                     LOG_WAIT);
-            assertThat(client.stderr()).as("warned once").containsOnlyOnce("Neither ca.crt nor client-ca.crt");
+            assertThat(client.stderr()).as("warned once").containsOnlyOnce(WatchedCertDirectory.OWN_ISSUER_MISSING);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.bootstrap.AgentBootstrap;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
@@ -66,7 +67,7 @@ class MaterialArrivesLaterIT {
                     .as("without material: no request without a client certificate\n%s", client.output())
                     .startsWith("FAIL");
             // the refusal must come from the agent failing closed, not from an agent that never installed
-            assertThat(client.stderr()).contains("[meshless]").doesNotContain("agent not installed");
+            assertThat(client.stderr()).contains("[meshless]").doesNotContain(AgentBootstrap.NOT_INSTALLED);
 
             SecretVolume.at(dir).publish(TestPki.secretFiles(pki.spiffeIdOnly(CLIENT), pki.bundle(), null));
 
@@ -94,7 +95,7 @@ class MaterialArrivesLaterIT {
             assertThat(server.isAlive())
                     .as("the JVM keeps running without material")
                     .isTrue();
-            assertThat(server.stderr()).contains("[meshless]").doesNotContain("agent not installed");
+            assertThat(server.stderr()).contains("[meshless]").doesNotContain(AgentBootstrap.NOT_INSTALLED);
 
             SecretVolume.at(dir).publish(TestPki.secretFiles(pki.leaf(SERVER), pki.bundle(), null));
 

@@ -2,6 +2,7 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.bootstrap.AgentBootstrap;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.CompiledApp;
 import io.meshless.agent.it.support.Jdk;
@@ -61,7 +62,7 @@ class OwnLibrariesIT {
             "Class path contains",
             "SLF4J:",
             // the agent's own words when it could not set itself up
-            "agent not installed",
+            AgentBootstrap.NOT_INSTALLED,
             "could not instrument",
             "bytecode hooks not installed",
             "could not be installed");

@@ -2,6 +2,7 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.FirstTlsUse;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
@@ -157,7 +158,8 @@ class SeedCertificatesIT {
         try (ChildJvm server =
                 ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + serverDir + ",allowed-peers=cn:~client[0-9")) {
             server.awaitStderrLine(
-                    Pattern.compile(".*configuration error.*allowed-peers.*peer pattern 'cn:~client\\[0-9'.*"),
+                    Pattern.compile(".*" + Pattern.quote(FirstTlsUse.CONFIGURATION_ERROR)
+                            + ".*allowed-peers.*peer pattern 'cn:~client\\[0-9'.*"),
                     LOG_WAIT);
             String url = "https://localhost:" + server.awaitListening() + "/";
 

@@ -3,7 +3,9 @@ package io.meshless.agent.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.meshless.agent.FirstTlsUse;
 import io.meshless.agent.MeshlessAgent;
+import io.meshless.agent.bootstrap.AgentBootstrap;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.Await;
@@ -292,7 +294,7 @@ class AgentSmokeIT {
             stop(probe);
         }
         assertThat(Files.readString(stderr))
-                .contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient' from agent"
+                .contains(FirstTlsUse.CONFIGURATION_ERROR + ": mode = 'lenient' from agent"
                         + " argument is not valid; expected one of strict, permissive, audit, off");
     }
 
@@ -419,7 +421,7 @@ class AgentSmokeIT {
         String output = runNoTlsProgram(javaHome, "-javaagent:" + agentJar() + "=mode=lenient");
 
         assertThat(output)
-                .contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient'"
+                .contains(FirstTlsUse.CONFIGURATION_ERROR + ": mode = 'lenient'"
                         + " from agent argument is not valid; expected one of strict, permissive, audit, off");
     }
 
@@ -460,7 +462,7 @@ class AgentSmokeIT {
         String output = runNoTlsProgram(javaHome, "-javaagent:" + broken + "=cert-dir=" + temp);
 
         assertThat(output)
-                .contains("[meshless] agent not installed, the application continues without it:"
+                .contains(AgentBootstrap.NOT_INSTALLED + ":"
                         + " java.lang.NoClassDefFoundError: io/meshless/agent/FirstTlsUse");
     }
 }

@@ -47,6 +47,8 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
     private static final Logger LOG = LoggerFactory.getLogger(WatchedCertDirectory.class);
     /** How the WARN line of a refused set starts, before the directory; tests find the line by it. */
     public static final String REFUSED_SET = "Refused certificate set in";
+    /** What the WARN line says when no bundle in the directory holds the issuer of the own certificate. */
+    public static final String OWN_ISSUER_MISSING = "holds the CA that issued our own certificate";
     /** How the INFO line of a loaded set starts, before the directory; tests find the line by it. */
     public static final String LOADED_SET = "Loaded certificate set from";
 
@@ -217,7 +219,7 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
         }
         warnedIssuer = issuer;
         LOG.warn(
-                "Neither {} nor {} in {} holds the CA that issued our own certificate ({}): peers that verify us"
+                "Neither {} nor {} in {} " + OWN_ISSUER_MISSING + " ({}): peers that verify us"
                         + " against the same bundles will refuse us; fine when they trust that CA by other means",
                 CertDirectory.CA_CRT,
                 CertDirectory.CLIENT_CA_CRT,

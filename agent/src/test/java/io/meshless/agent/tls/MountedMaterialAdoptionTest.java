@@ -47,8 +47,8 @@ class MountedMaterialAdoptionTest {
     private static final HeldCertificate ME_RENEWED = leaf(MESH, "spiffe://cluster.local/ns/shop/sa/orders");
     private static final HeldCertificate STRANGER = leaf(FOREIGN, "spiffe://cluster.local/ns/shop/sa/orders");
 
-    private final AtomicReference<WorkloadCredentials> current =
-            new AtomicReference<>(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate()), null));
+    private final AtomicReference<WorkloadCredentials> current = new AtomicReference<>(
+            new WorkloadCredentials(ME, TrustBundle.of(MESH.ca().certificate()), null));
     private final ReloadingKeyManager agentKeys = new ReloadingKeyManager(() -> Optional.ofNullable(current.get()));
     private final MeshTrustManager agentTrust =
             new MeshTrustManager(() -> Optional.ofNullable(current.get()), null, null, "/test/certs");
@@ -72,7 +72,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsKeyManagerLoadedFromPkcs12MadeFromTheMountedPem() throws Exception {
         Path p12 = dir.resolve("tls.p12");
-        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.certificate()), "changeit".toCharArray());
+        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.ca().certificate()), "changeit".toCharArray());
 
         assertThat(adoption.adopt(keyManagerFrom(p12, "PKCS12", "PKIX"), () -> "test"))
                 .isSameAs(agentKeys);
@@ -81,7 +81,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsKeyManagerLoadedFromJks() throws Exception {
         Path jks = dir.resolve("tls.jks");
-        KeyStoreWriter.writeJks(jks, ME, TrustBundle.of(MESH.certificate()), "changeit".toCharArray());
+        KeyStoreWriter.writeJks(jks, ME, TrustBundle.of(MESH.ca().certificate()), "changeit".toCharArray());
 
         assertThat(adoption.adopt(keyManagerFrom(jks, "JKS", "SunX509"), () -> "test"))
                 .isSameAs(agentKeys);
@@ -119,7 +119,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsKeyManagerHoldingThePreviousKeyAfterARotation() throws Exception {
         X509KeyManager loadedBeforeTheSwap = keyManager(ME);
-        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.certificate()), null));
+        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.ca().certificate()), null));
         retired.add(ME.certificate());
 
         MountedMaterialAdoption.Adoption decided = adoption.decide(new KeyManager[] {loadedBeforeTheSwap}, null);
@@ -131,7 +131,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void leavesKeyManagerHoldingAKeyTheAgentNeverServedAlone() throws Exception {
         X509KeyManager older = keyManager(ME);
-        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.certificate()), null));
+        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.ca().certificate()), null));
 
         assertThat(adoption.adopt(older, () -> "test")).isSameAs(older);
     }
@@ -170,7 +170,9 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsTrustManagerOverExactlyTheClientBundle() throws Exception {
         current.set(new WorkloadCredentials(
-                ME, TrustBundle.of(MESH.certificate()), TrustBundle.of(FOREIGN.certificate(), MESH.certificate())));
+                ME,
+                TrustBundle.of(MESH.ca().certificate()),
+                TrustBundle.of(FOREIGN.ca().certificate(), MESH.ca().certificate())));
 
         MountedMaterialAdoption.Adoption decided = adoption.decide(null, new TrustManager[] {trusting(MESH, FOREIGN)});
 
@@ -180,7 +182,8 @@ class MountedMaterialAdoptionTest {
 
     @Test
     void adoptsTrustManagerOverTheBundleWhateverTheOrder() throws Exception {
-        current.set(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate(), FOREIGN.certificate()), null));
+        current.set(new WorkloadCredentials(
+                ME, TrustBundle.of(MESH.ca().certificate(), FOREIGN.ca().certificate()), null));
 
         assertThat(adoption.adopt(trusting(FOREIGN, MESH), () -> "test")).isSameAs(agentTrust);
     }
@@ -188,7 +191,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsTrustManagerOverTheKeyStoreOfTheWorkloadKeyAndTheBundle() throws Exception {
         Path p12 = dir.resolve("keystore.p12");
-        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.certificate()), "changeit".toCharArray());
+        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.ca().certificate()), "changeit".toCharArray());
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(p12)) {
             store.load(in, "changeit".toCharArray());
@@ -204,7 +207,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void leavesTrustManagerOverTheBundleAndAForeignLeafAlone() throws Exception {
         X509TrustManager bundleAndStranger =
-                trustManagerOver(new X509Certificate[] {MESH.certificate(), STRANGER.certificate()});
+                trustManagerOver(new X509Certificate[] {MESH.ca().certificate(), STRANGER.certificate()});
 
         assertThat(adoption.adopt(bundleAndStranger, () -> "test")).isSameAs(bundleAndStranger);
     }
@@ -218,7 +221,8 @@ class MountedMaterialAdoptionTest {
 
     @Test
     void leavesTrustManagerOverPartOfTheBundleAlone() throws Exception {
-        current.set(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate(), FOREIGN.certificate()), null));
+        current.set(new WorkloadCredentials(
+                ME, TrustBundle.of(MESH.ca().certificate(), FOREIGN.ca().certificate()), null));
         X509TrustManager onlyOne = trusting(MESH);
 
         assertThat(adoption.adopt(onlyOne, () -> "test")).isSameAs(onlyOne);
@@ -320,7 +324,7 @@ class MountedMaterialAdoptionTest {
         ManagedContexts managed = new ManagedContexts(
                 () -> Optional.ofNullable(current.get()), agentKeys, agentTrust, new ClientAuthPolicy(Mode.STRICT));
         X509KeyManager loadedBeforeTheSwap = keyManager(ME);
-        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.certificate()), null));
+        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.ca().certificate()), null));
         managed.retire(ME.certificate());
 
         assertThat(managed.adoption().adopt(loadedBeforeTheSwap, () -> "test")).isSameAs(agentKeys);
@@ -328,8 +332,8 @@ class MountedMaterialAdoptionTest {
 
     // ---- helpers: what frameworks do with the mounted files ----
 
-    private static String pem(io.meshless.pki.CertificateAuthority ca) {
-        return io.meshless.pki.Pem.encode(ca.certificate());
+    private static String pem(io.meshless.testing.TestPki ca) {
+        return io.meshless.pki.Pem.encode(ca.ca().certificate());
     }
 
     /** As Netty and Spring Boot read tls.key: PKCS#8 PEM through the JDK's KeyFactory. */

@@ -29,7 +29,7 @@ class OpenSslContextsTest {
     private static final HeldCertificate STRANGER = leaf(FOREIGN, "spiffe://cluster.local/ns/shop/sa/orders");
 
     private final Optional<WorkloadCredentials> current =
-            Optional.of(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate()), null));
+            Optional.of(new WorkloadCredentials(ME, TrustBundle.of(MESH.ca().certificate()), null));
     private final ReloadingKeyManager agentKeys = new ReloadingKeyManager(() -> current);
     private final MeshTrustManager agentTrust = new MeshTrustManager(() -> current, null, null, "/test/certs");
     private final MeshlessProvider provider =

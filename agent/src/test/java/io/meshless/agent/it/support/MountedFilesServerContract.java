@@ -3,12 +3,13 @@ package io.meshless.agent.it.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshless.agent.MeshlessAgent;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.tls.MountedMaterialAdoption;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.TrustBundle;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -24,10 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * opened before keeps working. A subclass starts its framework; the real curl and openssl are the clients.
  */
 public abstract class MountedFilesServerContract {
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     /** Chains to the mesh bundle but is outside allowed-peers: only the agent's trust manager refuses it. */
-    private static final SpiffeId OUTSIDER = MeshPki.id("billing", "ledger");
+    private static final SpiffeId OUTSIDER = TestPki.id("billing", "ledger");
 
     private static final String AGENT_POLICY = "mode=strict,allowed-peers=spiffe://cluster.local/ns/shop/*";
     private static final Duration PICK_UP_BOUND = Duration.ofSeconds(30);
@@ -83,16 +84,16 @@ public abstract class MountedFilesServerContract {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void adoptsTheMountedFilesSoMeshPolicyAndRotationReachTheServer(Jdk jdk) {
-        MeshPki pki = MeshPki.create();
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        TestPki pki = TestPki.create();
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
         String name = getClass().getSimpleName() + "-" + jdk;
         Path dir = work.resolve(name);
-        SecretVolume volume = MeshPki.volume(dir.resolve("certs"), first, pki.bundle(), null);
-        Path ca = MeshPki.pemFile(dir, "ca", pki.bundle());
-        PemFiles client = MeshPki.pemFiles(dir, "client", pki.workload(CLIENT));
-        PemFiles outsider = MeshPki.pemFiles(dir, "outsider", pki.workload(OUTSIDER));
-        PemFiles foreign = MeshPki.pemFiles(dir, "foreign", pki.foreignWithLoopbackNames(CLIENT));
+        SecretVolume volume = TestPki.volume(dir.resolve("certs"), first, pki.bundle(), null);
+        Path ca = PemFiles.writeBundle(dir, "ca", pki.bundle());
+        PemFiles client = PemFiles.write(dir, "client", pki.spiffeIdOnly(CLIENT));
+        PemFiles outsider = PemFiles.write(dir, "outsider", pki.spiffeIdOnly(OUTSIDER));
+        PemFiles foreign = PemFiles.write(dir, "foreign", pki.foreign().leaf(CLIENT));
         Mounted mounted = new Mounted(volume.directory(), first, pki.bundle(), dir);
 
         try (ChildJvm server = start(jdk, mounted, "cert-dir=" + volume.directory() + "," + AGENT_POLICY)) {
@@ -119,7 +120,7 @@ public abstract class MountedFilesServerContract {
                 assertThat(old.get()).as("before rotation\n%s", old.output()).startsWith("200 ");
                 assertThat(old.serverSerial()).contains(first.certificate().getSerialNumber());
 
-                volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
                 server.awaitStderrLine(
                         Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*"), PICK_UP_BOUND);
 

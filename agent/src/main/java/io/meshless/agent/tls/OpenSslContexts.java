@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -100,6 +101,13 @@ public final class OpenSslContexts {
             return applications;
         }
         adoptedHere.set(Boolean.TRUE);
+        KeyManager[] managers = decided.keyManagers();
+        for (KeyManager manager : managers) {
+            if (manager instanceof MeshAliasKeyManager) {
+                // The application's other keys (another host name, by SNI) stay beside the workload key.
+                return new FixedKeyManagerFactory(managers, applications);
+            }
+        }
         return agentFactory.get();
     }
 

@@ -54,10 +54,16 @@ public final class MeshPki {
      * names themselves (curl, and library verifiers secure naming cannot reach).
      */
     public HeldCertificate workloadWithLoopbackNames(SpiffeId id) {
+        return workloadWithLoopbackNames(id, KeyType.EC_P256);
+    }
+
+    /** The same with a key of {@code keyType}. */
+    public HeldCertificate workloadWithLoopbackNames(SpiffeId id, KeyType keyType) {
         return mesh.issue(LeafSpec.builder()
                 .spiffeId(id)
                 .ipAddress("127.0.0.1")
                 .dnsName("localhost")
+                .keyType(keyType)
                 .build());
     }
 
@@ -87,8 +93,16 @@ public final class MeshPki {
 
     /** An ordinary web server certificate from the foreign CA, naming only {@code dnsName}. */
     public HeldCertificate foreignWebServer(String dnsName) {
-        return foreign.issue(
-                LeafSpec.builder().dnsName(dnsName).commonName(dnsName).build());
+        return foreignWebServer(dnsName, KeyType.EC_P256);
+    }
+
+    /** The same with a key of {@code keyType}. */
+    public HeldCertificate foreignWebServer(String dnsName, KeyType keyType) {
+        return foreign.issue(LeafSpec.builder()
+                .dnsName(dnsName)
+                .commonName(dnsName)
+                .keyType(keyType)
+                .build());
     }
 
     public TrustBundle foreignBundle() {

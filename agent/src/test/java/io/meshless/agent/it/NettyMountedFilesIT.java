@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Netty 4.1, JDK provider, {@code SslContextBuilder.forServer(tls.crt, tls.key).trustManager(ca.crt)}. */
 class NettyMountedFilesIT extends MountedFilesServerContract {
     @Override
-    protected ChildJvm start(Jdk jdk, Mounted mounted, String agentArgs) {
+    protected ChildJvm start(Jdk jdk, String release, Mounted mounted, String agentArgs) {
         return ChildJvm.builder(jdk, NettyServerApp.class)
                 .agent(agentArgs)
                 .args(mounted.directory().toString())

@@ -94,7 +94,12 @@ class MountedMaterialAdoptionTest {
         store.setKeyEntry("a-public-site", STRANGER.privateKey(), new char[0], STRANGER.chainArray());
         store.setKeyEntry("z-mesh", ME.privateKey(), new char[0], ME.chainArray());
 
-        assertThat(adoption.adopt(keyManagerOver(store), () -> "test")).isSameAs(agentKeys);
+        X509KeyManager adopted = adoption.adopt(keyManagerOver(store), () -> "test");
+
+        // the public site's key stays the application's (MeshAliasKeyManagerTest); the mesh alias is the agent's
+        assertThat(adopted).isInstanceOf(MeshAliasKeyManager.class);
+        assertThat(adopted.getServerAliases("EC", null))
+                .contains(agentKeys.currentAlias().orElseThrow());
     }
 
     @Test
@@ -302,6 +307,27 @@ class MountedMaterialAdoptionTest {
         assertThat((KeyManager[]) replaced[0]).containsExactly(agentKeys);
         assertThat((TrustManager[]) replaced[1]).containsExactly(agentTrust);
         assertThat(managed.isManaged(context)).isTrue();
+    }
+
+    @Test
+    void aContextWithTheWorkloadKeyBesideAnotherKeyIsManaged() throws Exception {
+        ManagedContexts managed = new ManagedContexts(
+                () -> Optional.ofNullable(current.get()), agentKeys, agentTrust, new ClientAuthPolicy(Mode.STRICT));
+        SSLContext context = SSLContext.getInstance("TLS", "SunJSSE");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("mesh", ME.privateKey(), new char[0], ME.chainArray());
+        store.setKeyEntry("site", STRANGER.privateKey(), new char[0], STRANGER.chainArray());
+        TrustManager publicCas = trusting(PUBLIC);
+
+        Object[] replaced =
+                managed.onInit(context, null, new KeyManager[] {keyManagerOver(store)}, new TrustManager[] {publicCas});
+
+        assertThat((KeyManager[]) replaced[0]).singleElement().isInstanceOf(MeshAliasKeyManager.class);
+        assertThat((TrustManager[]) replaced[1]).containsExactly(publicCas);
+        assertThat(managed.isManaged(context))
+                .as("its servers ask clients as the mode demands")
+                .isTrue();
     }
 
     @Test

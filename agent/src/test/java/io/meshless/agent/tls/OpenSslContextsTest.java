@@ -47,6 +47,16 @@ class OpenSslContextsTest {
     }
 
     @Test
+    void keyManagerFactoryHoldingTheWorkloadKeyBesideAnotherKeepsTheOtherKey() throws Exception {
+        KeyManagerFactory applications = factoryOver(ME, STRANGER);
+
+        KeyManagerFactory adopted = contexts.onKeyManagerFactory(applications);
+
+        assertThat(adopted.getKeyManagers()).singleElement().isInstanceOf(MeshAliasKeyManager.class);
+        assertThat(adopted.getAlgorithm()).isEqualTo(applications.getAlgorithm());
+    }
+
+    @Test
     void keyManagerFactoryOfAnotherKeyStaysTheApplications() throws Exception {
         KeyManagerFactory applications = factoryOver(STRANGER);
 
@@ -169,10 +179,12 @@ class OpenSslContextsTest {
         return engine;
     }
 
-    private static KeyManagerFactory factoryOver(HeldCertificate held) throws Exception {
+    private static KeyManagerFactory factoryOver(HeldCertificate... entries) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("key", held.privateKey(), new char[0], held.chainArray());
+        for (int i = 0; i < entries.length; i++) {
+            store.setKeyEntry("key-" + i, entries[i].privateKey(), new char[0], entries[i].chainArray());
+        }
         KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
         factory.init(store, new char[0]);
         return factory;

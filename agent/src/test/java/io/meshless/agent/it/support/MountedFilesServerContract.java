@@ -10,12 +10,20 @@ import io.meshless.pki.TrustBundle;
 import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
 import io.meshless.testing.TestPki;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.ArgumentsProvider;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * What every server configured from the mounted files, the way its users configure it, must do under
@@ -75,19 +83,34 @@ public abstract class MountedFilesServerContract {
     }
 
     /**
+     * On a subclass: run the contract against the oldest and the newest release of {@code library} (the sets
+     * {@code <library>-oldest} and {@code -newest} of {@link LibraryVersions#at}{@code (properties)}) on each JDK,
+     * instead of once per JDK with the test class path.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    public @interface Releases {
+        String properties();
+
+        String library();
+    }
+
+    /**
      * Starts the server configured from {@code mounted}'s files by its own settings, under the agent with
      * {@code agentArgs}; it prints {@code LISTENING <port>} and answers every GET with {@code hello from
      * <server> peer=<client SPIFFE ID> ...}.
+     *
+     * @param release the library set to run with ({@link Releases}), empty for the test class path
      */
-    protected abstract ChildJvm start(Jdk jdk, Mounted mounted, String agentArgs);
+    protected abstract ChildJvm start(Jdk jdk, String release, Mounted mounted, String agentArgs);
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("io.meshless.agent.it.support.Jdk#both")
-    void adoptsTheMountedFilesSoMeshPolicyAndRotationReachTheServer(Jdk jdk) {
+    @ParameterizedTest(name = "{0} {1}")
+    @ArgumentsSource(Cases.class)
+    void adoptsTheMountedFilesSoMeshPolicyAndRotationReachTheServer(Jdk jdk, String release) {
         TestPki pki = TestPki.create();
         HeldCertificate first = pki.leaf(SERVER);
         HeldCertificate second = pki.leaf(SERVER);
-        String name = getClass().getSimpleName() + "-" + jdk;
+        String name = getClass().getSimpleName() + "-" + jdk + (release.isEmpty() ? "" : "-" + release);
         Path dir = work.resolve(name);
         SecretVolume volume = TestPki.volume(dir.resolve("certs"), first, pki.bundle(), null);
         Path ca = PemFiles.writeBundle(dir, "ca", pki.bundle());
@@ -96,7 +119,7 @@ public abstract class MountedFilesServerContract {
         PemFiles foreign = PemFiles.write(dir, "foreign", pki.foreign().leaf(CLIENT));
         Mounted mounted = new Mounted(volume.directory(), first, pki.bundle(), dir);
 
-        try (ChildJvm server = start(jdk, mounted, "cert-dir=" + volume.directory() + "," + AGENT_POLICY)) {
+        try (ChildJvm server = start(jdk, release, mounted, "cert-dir=" + volume.directory() + "," + AGENT_POLICY)) {
             int port = server.awaitListening();
             String url = "https://127.0.0.1:" + port + "/";
 
@@ -141,6 +164,18 @@ public abstract class MountedFilesServerContract {
             assertThat(server.stderr())
                     .as("the agent says what it adopted")
                     .containsPattern(Pattern.quote(MountedMaterialAdoption.ADOPTED) + ".*key manager .*trust manager ");
+        }
+    }
+
+    /** Each JDK with the test class path, or with each release a subclass names ({@link Releases}). */
+    static final class Cases implements ArgumentsProvider {
+        @Override
+        public Stream<? extends Arguments> provideArguments(ExtensionContext context) {
+            Releases releases = context.getRequiredTestClass().getAnnotation(Releases.class);
+            if (releases == null) {
+                return Jdk.both().stream().map(jdk -> Arguments.of(jdk, ""));
+            }
+            return LibraryVersions.at(releases.properties()).oldestAndNewest(releases.library());
         }
     }
 }

@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh           full run (about 10 minutes): more rounds, longer windows
 #   benchmarks/run.sh --quick   within 3 minutes, same measurements with fewer rounds
-#   benchmarks/run.sh --only 2,5   only those parts (1 start-up … 6 issuance, 7 first mTLS use)
+#   benchmarks/run.sh --only 2,5   only those parts (1 start-up … 6 issuance, 7 first mTLS use, 8 Spring Boot)
 #
 # Prints one markdown table on stdout (progress goes to stderr) and keeps it, with the raw
 # output of every tool, in benchmarks/target/run-<UTC time>/. Loopback only; every loop is
@@ -16,17 +16,19 @@
 # point at other builds of those jars. Part 7 runs on every JDK in MESHLESS_BENCH_JDKS (java homes,
 # space-separated; default: the java on the PATH and Temurin 25 when installed) and, when
 # MESHLESS_AGENT_JAR_BEFORE names a second agent jar, measures it in the same interleaved rounds.
+# Part 8 runs a Spring Boot web application (frameworks/src/test/apps/spring, against the jars of the frameworks
+# module's newest Spring Boot set, copied when missing) on the same JDKs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODE=full
-PARTS="1 2 3 4 5 6 7"
+PARTS="1 2 3 4 5 6 7 8"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
     --only) [ $# -ge 2 ] || { echo "run.sh: --only needs a list such as 2,5" >&2; exit 2; }
             PARTS="${2//,/ }"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (use --quick, --only N,M or nothing)" >&2; exit 2 ;;
   esac
   shift
@@ -35,11 +37,13 @@ want() { [[ " $PARTS " == *" $1 "* ]]; }
 
 if [ "$MODE" = quick ]; then
   STARTUP_N=10; HS_ROUNDS=2; HS_WARM=1; HS_SECS=3; KA_ROUNDS=2; KA_WARM=1; KA_SECS=2
-  ROT_SWAPS=20; WH_WARM=5; WH_SECS=3; WH_SLOW=500; ISSUE_SECS=1; FIRST_N=3
+  ROT_SWAPS=20; WH_WARM=5; WH_SECS=3; WH_SLOW=500; ISSUE_SECS=1; FIRST_N=3; SPRING_N=3
 else
   STARTUP_N=20; HS_ROUNDS=5; HS_WARM=3; HS_SECS=10; KA_ROUNDS=5; KA_WARM=2; KA_SECS=10
-  ROT_SWAPS=20; WH_WARM=5; WH_SECS=20; WH_SLOW=500; ISSUE_SECS=10; FIRST_N=9
+  ROT_SWAPS=20; WH_WARM=5; WH_SECS=20; WH_SLOW=500; ISSUE_SECS=10; FIRST_N=9; SPRING_N=7
 fi
+SPRING_N="${MESHLESS_BENCH_SPRING_ROUNDS:-$SPRING_N}"
+SPRING_SET="$ROOT/frameworks/target/framework-sets/spring-boot-newest/lib"
 FIRST_N="${MESHLESS_BENCH_FIRST_ROUNDS:-$FIRST_N}"
 # Part 7's fresh connections after start (0 leaves that measurement out: on a loaded machine 400 cold
 # handshakes take a minute per JVM).
@@ -121,6 +125,7 @@ mmm() {
     m = (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2
     printf "%g %g %g\n", m, v[1], v[NR] }'
 }
+median() { tr ' ' '\n' <<<"$1" | grep . | mmm | cut -d' ' -f1; } # space-separated numbers -> median
 calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
 
 # ---------------------------------------------------------------- certificates
@@ -518,20 +523,28 @@ timed_java() { # java-binary options-array-name main-class args...
   echo "$(( (t1 - t0) / 1000000 )) $(calc "($u + $s) * 1000" 0) $(calc "$m / 1024" 1) $line"
 }
 
+# A warm FirstRequestProbe (hand-configured JSSE) on a fresh port, waiting for a server to be started there:
+# sets PROBE_PORT and PROBE_PID (call it in the subshell that measures). $1: its read timeout in ms.
+start_probe() {
+  local ready="$WORK/probe.ready"
+  # Below the ephemeral range: the probe connects to this port in a tight loop before anything listens,
+  # and a connect to a port the kernel can also pick as the source port may connect to itself.
+  PROBE_PORT=$(free_port)
+  while [ "$PROBE_PORT" -ge "$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)" ]; do PROBE_PORT=$(free_port); done
+  rm -f "$ready"
+  java "${JDK_TLS[@]}" -cp "$TOOLS_CP" io.meshless.benchmarks.process.FirstRequestProbe --port "$PROBE_PORT" \
+    --warm-port "$NGINX_TLS" --ready-file "$ready" --max-seconds 240 --timeout-ms "${1:-5000}" \
+    >"$WORK/probe.out" 2>>"$OUT/stderr.txt" &
+  PROBE_PID=$!; STARTED+=("$PROBE_PID")
+  local end=$(( $(date +%s) + 120 ))
+  while [ ! -f "$ready" ] && kill -0 "$PROBE_PID" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
+}
+
 # The server variant: the probe (hand-configured JSSE, warm) waits for the server's first served request.
 timed_server() { # java-binary options-array-name
   local javabin="$1" optsname="$2"
-  local port ready probe_pid t0 t1 line rc=0 served
-  # Below the ephemeral range: the probe connects to this port in a tight loop before anything listens,
-  # and a connect to a port the kernel can also pick as the source port may connect to itself.
-  port=$(free_port)
-  while [ "$port" -ge "$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)" ]; do port=$(free_port); done
-  ready="$WORK/probe.ready"; rm -f "$ready"
-  java "${JDK_TLS[@]}" -cp "$TOOLS_CP" io.meshless.benchmarks.process.FirstRequestProbe --port "$port" \
-    --warm-port "$NGINX_TLS" --ready-file "$ready" --max-seconds 240 >"$WORK/probe.out" 2>>"$OUT/stderr.txt" &
-  probe_pid=$!; STARTED+=("$probe_pid")
-  local end=$(( $(date +%s) + 120 ))
-  while [ ! -f "$ready" ] && kill -0 "$probe_pid" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 0.05; done
+  local port probe_pid t0 t1 line rc=0 served
+  start_probe; port=$PROBE_PORT; probe_pid=$PROBE_PID
   local -n sopts="$optsname"
   t0=$(date +%s%N)
   timeout 300 /usr/bin/time -f '%U %S %M' -o "$WORK/time.txt" "$javabin" "${sopts[@]}" -cp "$TOOLS_CP" \
@@ -623,6 +636,83 @@ part_first_use() {
   done
 }
 
+# ---------------------------------------------------------------- 8. Spring Boot first served request
+# Spring Boot (Tomcat) configured from the mounted files with server.ssl.* (certificate, private key, trust
+# certificate, client-auth=need), with the agent (which adopts that material) and without it (hand-configured):
+# time from JVM launch to the first served mTLS request, seen by the probe, with the process's CPU and peak RSS.
+spring_app() { # prints the application's class path, building it when missing; empty when it cannot
+  if [ ! -d "$SPRING_SET" ] || ! ls "$SPRING_SET"/spring-boot-*.jar >/dev/null 2>&1; then
+    log "copying the Spring Boot jars (frameworks, set spring-boot-newest)"
+    (cd "$ROOT" && ./mvnw -B -q -pl frameworks dependency:copy@spring-boot-newest) >&2 || return 0
+  fi
+  local classes="$WORK/spring-app" src="$ROOT/frameworks/src/test/apps"
+  mkdir -p "$classes"
+  # shellcheck disable=SC2046 # file names are words
+  javac --release 17 -nowarn -d "$classes" -cp "$SPRING_SET/*" \
+    $(find "$src/common" "$src/spring" -name '*.java') >&2 || return 0
+  echo "$classes:$SPRING_SET/*"
+}
+
+timed_spring() { # java-binary variant(agent|hand) class-path: prints "wall_ms cpu_ms rss_mb" or "fail ..."
+  local javabin="$1" v="$2" cp="$3"
+  local port probe_pid t0 pid line rc=0 served opts=()
+  # Tomcat accepts connections before it has built its SSL context (where the agent installs): the probe waits.
+  start_probe 120000; port=$PROBE_PORT; probe_pid=$PROBE_PID
+  rm -f "$WORK/spring.in"
+  [ "$v" = agent ] && opts=("-javaagent:$AGENT_JAR=cert-dir=$WORK/server")
+  # The application runs until its stdin closes (after the probe was served): a fifo held open meanwhile.
+  mkfifo "$WORK/spring.in"
+  t0=$(date +%s%N)
+  timeout 300 /usr/bin/time -f '%U %S %M' -o "$WORK/time.txt" "$javabin" "${opts[@]}" -cp "$cp" \
+    io.meshless.frameworks.apps.spring.SpringBootServerApp --server.address=127.0.0.1 --server.port="$port" \
+    --spring.main.banner-mode=off --server.ssl.certificate="$WORK/server/tls.crt" \
+    --server.ssl.certificate-private-key="$WORK/server/tls.key" --server.ssl.trust-certificate="$WORK/ca.crt" \
+    --server.ssl.client-auth=need <"$WORK/spring.in" >"$WORK/spring.out" 2>>"$OUT/stderr.txt" &
+  pid=$!; STARTED+=("$pid")
+  exec 7>"$WORK/spring.in"
+  wait "$probe_pid" 2>/dev/null || true
+  exec 7>&-
+  wait "$pid" 2>/dev/null || rc=$?
+  line=$(tail -1 "$WORK/probe.out" 2>/dev/null)
+  served=$(field served_at_ms "$line")
+  local u s m; read -r u s m < <(tail -1 "$WORK/time.txt")
+  echo "[$javabin $v] SpringBootServerApp => rc=$rc user=$u sys=$s maxrss_kb=$m probe: $line" >>"$OUT/raw.txt"
+  if [ -z "$served" ] || [ -z "$m" ]; then echo "fail rc=$rc $line"; return; fi
+  echo "$(( served - t0 / 1000000 )) $(calc "($u + $s) * 1000" 0) $(calc "$m / 1024" 1)"
+}
+
+part_spring_boot() {
+  local label="8 Spring Boot web app (Tomcat, server.ssl.* from the mounted files), first served mTLS request"
+  if [ ! -f "$AGENT_JAR" ]; then row "$label" "$MISSING" "" "" "report" "n/a"; return; fi
+  local cp; cp=$(spring_app)
+  if [ -z "$cp" ]; then row "$label" "$MISSING (Spring Boot jars)" "" "" "report" "n/a"; return; fi
+  local home jdk r v
+  for home in $(first_use_jdks); do
+    jdk=$("$home/bin/java" -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p')
+    log "8/8 Spring Boot first served request on $jdk: $SPRING_N interleaved rounds, agent and hand-configured"
+    local -A SW=() SC=() SM=()
+    for r in $(seq 1 "$SPRING_N"); do
+      local order=(agent hand); (( r % 2 )) || order=(hand agent)
+      for v in "${order[@]}"; do
+        local out wall cpu rss
+        out=$(timed_spring "$home/bin/java" "$v" "$cp")
+        read -r wall cpu rss <<<"$out"
+        if [ "$wall" = fail ]; then SW[$v]+="nan "; log "  spring boot $v failed: $out"
+        else SW[$v]+="$wall "; SC[$v]+="$cpu "; SM[$v]+="$rss "; fi
+      done
+    done
+    if grep -q nan <<<"${SW[agent]} ${SW[hand]}"; then row "$label, $jdk" "failed (see raw.txt)" "" "" "report" "missed"; continue; fi
+    local aw amin amax hw hmin hmax ac hc am hm
+    read -r aw amin amax < <(tr ' ' '\n' <<<"${SW[agent]}" | grep . | mmm)
+    read -r hw hmin hmax < <(tr ' ' '\n' <<<"${SW[hand]}" | grep . | mmm)
+    ac=$(median "${SC[agent]}"); hc=$(median "${SC[hand]}"); am=$(median "${SM[agent]}"); hm=$(median "${SM[hand]}")
+    row "$label, $jdk (median (min-max) of $SPRING_N)" "$aw ms ($amin-$amax), CPU $ac ms, RSS $am MB" \
+      "$hw ms ($hmin-$hmax), CPU $hc ms, RSS $hm MB" \
+      "$(signed "$(calc "$aw - $hw" 0)") ms, $(signed "$(calc "$ac - $hc" 0)") ms CPU, $(signed "$(calc "$am - $hm" 1)") MB" \
+      "report (issue 13)" "reported"
+  done
+}
+
 # ---------------------------------------------------------------- main
 START=$(date +%s)
 ensure_tools
@@ -650,6 +740,7 @@ want 4 && part_rotation
 want 5 && part_webhook
 want 6 && part_issuance
 want 7 && part_first_use
+want 8 && part_spring_boot
 stop "$NGINX_PID"
 
 {

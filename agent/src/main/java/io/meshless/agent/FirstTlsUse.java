@@ -22,6 +22,8 @@ import java.security.ProtectionDomain;
  * Called directly by {@code AgentBootstrap}; never throws into the application.
  */
 public final class FirstTlsUse implements ClassFileTransformer {
+    /** How the line starts that says the configuration is invalid and the agent installs nothing. */
+    public static final String CONFIGURATION_ERROR = "[meshless] configuration error, the agent installs nothing";
 
     /**
      * Internal names of the JDK types {@code Instrumentations} transforms; with {@link #LIBRARY_VERIFIERS} and
@@ -86,7 +88,7 @@ public final class FirstTlsUse implements ClassFileTransformer {
         try {
             config = AgentConfig.fromEnvironment(agentArgument);
         } catch (ConfigException e) {
-            System.err.println("[meshless] configuration error, the agent installs nothing: " + e.getMessage());
+            System.err.println(CONFIGURATION_ERROR + ": " + e.getMessage());
             return;
         }
         if (config.mode() == Mode.OFF) {

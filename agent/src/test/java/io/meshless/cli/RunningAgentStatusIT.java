@@ -7,11 +7,14 @@ import io.meshless.agent.apps.SocketServerApp;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.observe.AgentStatus;
+import io.meshless.agent.tls.RefusalLog;
+import io.meshless.agent.tls.RefusalLog.Side;
+import io.meshless.agent.tls.RefusalReason;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,9 +35,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunningAgentStatusIT {
 
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
-    private static final SpiffeId STRANGER = MeshPki.id("shop", "reporting");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
+    private static final SpiffeId STRANGER = TestPki.id("shop", "reporting");
     private static final Duration LOG_WAIT = Duration.ofSeconds(20);
 
     @TempDir
@@ -49,15 +52,15 @@ class RunningAgentStatusIT {
 
     @BeforeAll
     void issueCertificates() {
-        MeshPki pki = MeshPki.create();
+        TestPki pki = TestPki.create();
         certDir = work.resolve("certs");
-        HeldCertificate server = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate server = pki.leaf(SERVER);
         serverSerial = server.certificate().getSerialNumber().toString(16);
-        MeshPki.volume(certDir, server, pki.bundle(), null);
-        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        foreignCaFile = MeshPki.pemFile(work, "foreign-ca", pki.foreignBundle());
-        meshClient = MeshPki.pemFiles(work, "client", pki.workload(CLIENT));
-        strangerClient = MeshPki.pemFiles(work, "stranger", pki.workload(STRANGER));
+        TestPki.volume(certDir, server, pki.bundle(), null);
+        caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
+        foreignCaFile = PemFiles.writeBundle(work, "foreign-ca", pki.foreign().bundle());
+        meshClient = PemFiles.write(work, "client", pki.spiffeIdOnly(CLIENT));
+        strangerClient = PemFiles.write(work, "stranger", pki.spiffeIdOnly(STRANGER));
     }
 
     static Jdk[] jdks() {
@@ -76,9 +79,17 @@ class RunningAgentStatusIT {
                     .isTrue();
             Curl.getWithoutClientCertificate(url, caFile);
             app.awaitStderrLine(
-                    Pattern.compile(".*admitted \\(audit\\) inbound peer \\(no certificate\\).*"), LOG_WAIT);
+                    Pattern.compile(
+                            ".*" + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND)) + " \\(no certificate\\).*"),
+                    LOG_WAIT);
             Curl.get(url, caFile, strangerClient.cert(), strangerClient.key());
-            app.awaitStderrLine(Pattern.compile(".*admitted \\(audit\\).*not in allowed-peers.*"), LOG_WAIT);
+            app.awaitStderrLine(
+                    Pattern.compile(".*"
+                            + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND))
+                            + ".*"
+                            + Pattern.quote(RefusalReason.NOT_IN_ALLOWED_PEERS.text())
+                            + ".*"),
+                    LOG_WAIT);
             String pid = Long.toString(app.process().process().pid());
 
             Map<String, Object> mbean = RunningAgents.read(pid).orElseThrow();

@@ -36,10 +36,15 @@ import java.util.Objects;
  */
 public final class TestPki {
 
+    /** The trust domain a PKI has unless its builder names another. */
+    public static final String TRUST_DOMAIN = "cluster.local";
+
     private final CertificateAuthority ca;
     private final TrustBundle bundle;
     private final String trustDomain;
     private final Clock clock;
+    private TestPki foreign;
+    private TestPki clientCa;
 
     private TestPki(CertificateAuthority ca, TrustBundle bundle, String trustDomain, Clock clock) {
         this.ca = ca;
@@ -75,6 +80,11 @@ public final class TestPki {
         return clock;
     }
 
+    /** {@code spiffe://cluster.local/ns/<namespace>/sa/<serviceAccount>}, for peers named before a PKI exists. */
+    public static SpiffeId id(String namespace, String serviceAccount) {
+        return SpiffeId.forServiceAccount(TRUST_DOMAIN, namespace, serviceAccount);
+    }
+
     /** {@code spiffe://<trust domain>/ns/<namespace>/sa/<serviceAccount>}. */
     public SpiffeId spiffeId(String namespace, String serviceAccount) {
         return SpiffeId.forServiceAccount(trustDomain, namespace, serviceAccount);
@@ -88,6 +98,19 @@ public final class TestPki {
     /** A 24 h certificate for {@code id}, valid now, with DNS SAN {@code localhost} and IP 127.0.0.1. */
     public HeldCertificate leaf(SpiffeId id) {
         return issue(spec(id).build());
+    }
+
+    /**
+     * A certificate whose only name is its SPIFFE ID: a peer that accepts it authorized it by SPIFFE ID,
+     * never by a host name.
+     */
+    public HeldCertificate spiffeIdOnly(SpiffeId id) {
+        return issue(LeafSpec.builder().spiffeId(id).build());
+    }
+
+    /** An ordinary web server certificate: CN and DNS SAN {@code dnsName}, no SPIFFE ID, so host-name rules apply. */
+    public HeldCertificate webServer(String dnsName) {
+        return issue(LeafSpec.builder().dnsName(dnsName).commonName(dnsName).build());
     }
 
     /** A certificate for {@code id} that expired an hour ago (valid for the day before). */
@@ -121,22 +144,31 @@ public final class TestPki {
         return LeafSpec.builder().spiffeId(id).dnsName("localhost").ipAddress("127.0.0.1");
     }
 
-    /** An unrelated CA in the same trust domain: certificates from it must be refused by this PKI's peers. */
-    public TestPki foreign() {
-        return builder()
-                .name("Foreign Test CA")
-                .trustDomain(trustDomain)
-                .clock(clock)
-                .build();
+    /**
+     * An unrelated CA in the same trust domain, made on first use and the same afterwards: certificates
+     * from it must be refused by this PKI's peers.
+     */
+    public synchronized TestPki foreign() {
+        if (foreign == null) {
+            foreign = sibling("Foreign Test CA");
+        }
+        return foreign;
     }
 
-    /** A separate CA for client certificates (the {@code client-ca.crt} case), same trust domain. */
-    public TestPki clientCa() {
-        return builder()
-                .name("Client Test CA")
-                .trustDomain(trustDomain)
-                .clock(clock)
-                .build();
+    /**
+     * A separate CA for client certificates (the {@code client-ca.crt} case), same trust domain, made on
+     * first use and the same afterwards.
+     */
+    public synchronized TestPki clientCa() {
+        if (clientCa == null) {
+            clientCa = sibling("Client Test CA");
+        }
+        return clientCa;
+    }
+
+    /** Another root CA in this PKI's trust domain, on its clock. */
+    private TestPki sibling(String name) {
+        return builder().name(name).trustDomain(trustDomain).clock(clock).build();
     }
 
     /** Writes {@code tls.crt}, {@code tls.key} and {@code ca.crt} (this PKI's bundle) into {@code dir}. */
@@ -165,6 +197,17 @@ public final class TestPki {
         return dir;
     }
 
+    /**
+     * A kubelet-style volume at {@code dir} holding the Secret layout with an explicit bundle, and
+     * {@code client-ca.crt} when {@code clientBundleOrNull} is given.
+     */
+    public static SecretVolume volume(
+            Path dir, HeldCertificate identity, TrustBundle bundle, TrustBundle clientBundleOrNull) {
+        SecretVolume volume = SecretVolume.at(dir);
+        volume.publish(secretFiles(identity, bundle, clientBundleOrNull));
+        return volume;
+    }
+
     /** Publishes the Secret layout into a kubelet-style volume (atomic {@code ..data} swap). */
     public Path publish(SecretVolume volume, HeldCertificate identity) {
         return volume.publish(secretFiles(identity, bundle, null));
@@ -186,7 +229,7 @@ public final class TestPki {
     /** Builds a {@link TestPki}. */
     public static final class Builder {
         private String name = "Meshless Test CA";
-        private String trustDomain = "cluster.local";
+        private String trustDomain = TRUST_DOMAIN;
         private KeyType keyType = KeyType.EC_P256;
         private Clock clock = Clock.systemUTC();
         private String intermediateName;

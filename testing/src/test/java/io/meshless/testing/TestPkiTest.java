@@ -117,4 +117,45 @@ class TestPkiTest {
         assertThat(CertDirectory.load(volume.directory(), Clock.systemUTC()).serialHex())
                 .isEqualTo(second.certificate().getSerialNumber().toString(16));
     }
+
+    @Test
+    void spiffeIdOnlyCertificateNamesNoHost() throws Exception {
+        HeldCertificate orders = MESH.spiffeIdOnly(TestPki.id("shop", "orders"));
+
+        assertThat(SpiffeId.fromCertificate(orders.certificate()))
+                .contains(SpiffeId.parse("spiffe://cluster.local/ns/shop/sa/orders"));
+        assertThat(orders.certificate().getSubjectAlternativeNames()).hasSize(1);
+    }
+
+    @Test
+    void webServerCertificateNamesItsHostAndNoSpiffeId() throws Exception {
+        HeldCertificate web = MESH.foreign().webServer("www.example.com");
+
+        assertThat(SpiffeId.fromCertificate(web.certificate())).isEmpty();
+        assertThat(web.certificate().getSubjectAlternativeNames())
+                .singleElement()
+                .satisfies(san -> assertThat(san.get(1)).isEqualTo("www.example.com"));
+        assertThat(web.certificate().getSubjectX500Principal().getName()).isEqualTo("CN=www.example.com");
+    }
+
+    @Test
+    void foreignAndClientCasStayTheSameForOnePki() {
+        assertThat(MESH.foreign().bundle()).isEqualTo(MESH.foreign().bundle());
+        assertThat(MESH.clientCa().bundle()).isEqualTo(MESH.clientCa().bundle());
+        assertThat(MESH.foreign().bundle())
+                .isNotEqualTo(MESH.bundle())
+                .isNotEqualTo(MESH.clientCa().bundle());
+    }
+
+    @Test
+    void volumeWithAClientBundleLoadsWithIt() throws PkiException {
+        HeldCertificate orders = MESH.leaf(TestPki.id("shop", "orders"));
+        SecretVolume volume = TestPki.volume(
+                tmp.resolve("volume"), orders, MESH.bundle(), MESH.clientCa().bundle());
+
+        WorkloadCredentials loaded = CertDirectory.load(volume.directory(), Clock.systemUTC());
+
+        assertThat(loaded.identity().certificate()).isEqualTo(orders.certificate());
+        assertThat(loaded.clientTrustBundle()).contains(MESH.clientCa().bundle());
+    }
 }

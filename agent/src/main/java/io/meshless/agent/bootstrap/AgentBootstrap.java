@@ -17,6 +17,8 @@ import java.lang.instrument.Instrumentation;
  * is a {@link LinkageError} caught like any other failure.
  */
 public final class AgentBootstrap {
+    /** How the line starts that says the agent failed to set itself up and stays out of the way. */
+    public static final String NOT_INSTALLED = "[meshless] agent not installed, the application continues without it";
 
     private AgentBootstrap() {}
 
@@ -33,7 +35,7 @@ public final class AgentBootstrap {
             FirstTlsUse.install(arguments, instrumentation, attached);
         } catch (Throwable t) {
             try {
-                System.err.println("[meshless] agent not installed, the application continues without it: " + t);
+                System.err.println(NOT_INSTALLED + ": " + t);
             } catch (Throwable ignored) {
                 // stderr itself is broken: there is nobody left to tell.
             }

@@ -141,13 +141,23 @@ public final class ManagedContexts {
                 uncovered.leftAlone(CallSite.ofApplication(), String.join("; ", adopted.leftAlone()));
             }
         }
-        if (contains(km, keyManager) || contains(tm, trustManager)) {
+        if (contains(km, keyManager) || containsMeshAliases(km) || contains(tm, trustManager)) {
             contexts.put(context, Boolean.TRUE);
             if (implementation != null) {
                 implementations.put(implementation, Boolean.TRUE);
             }
         }
         return new MeshlessBridge.Managers(km, tm);
+    }
+
+    /** An application's key manager whose workload-key aliases the agent answers (beside keys of its own). */
+    private static boolean containsMeshAliases(KeyManager[] array) {
+        for (KeyManager manager : array) {
+            if (manager instanceof MeshAliasKeyManager) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean contains(Object[] array, Object element) {

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A key manager holding, under any alias, a chain whose leaf has the public key of the current
  *       workload certificate, or of one the agent recently rotated away from (an application that read
  *       the files just before a swap), becomes the agent's reloading key manager. By public key, so the
- *       container the application used (PEM, PKCS#12, JKS) does not matter.
+ *       container the application used (PEM, PKCS#12, JKS) does not matter. When it also holds keys of its own
+ *       (a public certificate for another host name, chosen by SNI), only the aliases of the workload key are
+ *       answered by the agent's key manager and the others stay the application's ({@link MeshAliasKeyManager}).
  *   <li>A trust manager whose accepted issuers are exactly the mesh bundle ({@code ca.crt}) or exactly
  *       the inbound bundle ({@code client-ca.crt}), compared as sets, becomes the agent's mesh trust
  *       manager.
@@ -129,10 +131,10 @@ public final class MountedMaterialAdoption {
         TrustManager[] tm = trustManagers == null ? null : trustManagers.clone();
         if (km != null) {
             for (int i = 0; i < km.length; i++) {
-                String reason = meshKeyHeldBy(km[i], current);
-                if (reason != null) {
-                    km[i] = keyManager;
-                    adopted.add(reason);
+                KeyAdoption keys = meshKeyHeldBy(km[i], current);
+                if (keys != null) {
+                    km[i] = keys.replacement;
+                    adopted.add(keys.reason);
                 } else if (km[i] != null && km[i] != keyManager) {
                     leftAlone.add("key manager " + km[i].getClass().getName()
                             + whyNot(current, " holds no" + " certificate with the workload key"));
@@ -158,29 +160,73 @@ public final class MountedMaterialAdoption {
         return current.isPresent() ? mismatch : ": no workload credentials are loaded to compare it with";
     }
 
-    /** Why {@code candidate} holds the workload key, or null when it does not (or is already the agent's). */
-    private String meshKeyHeldBy(KeyManager candidate, Optional<WorkloadCredentials> current) {
-        if (!(candidate instanceof X509KeyManager) || candidate == keyManager || !current.isPresent()) {
+    /**
+     * What takes the place of {@code candidate} when it holds the workload key, and why; null when it does not (or is
+     * already the agent's). A key manager holding only the workload key becomes the agent's; one that also holds keys
+     * of its own (another host name, chosen by SNI) keeps them, with only the aliases of the workload key answered by
+     * the agent's ({@link MeshAliasKeyManager}).
+     */
+    private KeyAdoption meshKeyHeldBy(KeyManager candidate, Optional<WorkloadCredentials> current) {
+        if (!(candidate instanceof X509KeyManager)
+                || candidate == keyManager
+                || candidate instanceof MeshAliasKeyManager
+                || !current.isPresent()) {
             return null;
         }
         X509Certificate currentLeaf = current.get().identity().certificate();
         List<X509Certificate> known = workloadLeaves(current.get());
         X509KeyManager manager = (X509KeyManager) candidate;
+        List<X509Certificate> meshLeaves = new ArrayList<>();
+        List<String> ownAliases = new ArrayList<>();
+        String why = null;
         for (String alias : aliases(manager)) {
             X509Certificate[] chain = chainOf(manager, alias);
             if (chain == null || chain.length == 0 || chain[0] == null) {
                 continue;
             }
-            for (X509Certificate leaf : known) {
-                if (sameKey(chain[0].getPublicKey(), leaf.getPublicKey())) {
-                    return "key manager " + candidate.getClass().getName() + " (alias '" + alias + "') holds "
-                            + describe(chain[0]) + " with the key of the "
-                            + (leaf == currentLeaf ? "current" : "previous") + " workload certificate "
-                            + describe(leaf) + ": rotation now reaches it";
-                }
+            X509Certificate leaf = workloadLeafWithKeyOf(chain[0], known);
+            if (leaf == null) {
+                ownAliases.add("'" + alias + "' (" + describe(chain[0]) + ")");
+                continue;
+            }
+            meshLeaves.add(chain[0]);
+            if (why == null) {
+                why = "key manager " + candidate.getClass().getName() + " (alias '" + alias + "') holds "
+                        + describe(chain[0]) + " with the key of the "
+                        + (leaf == currentLeaf ? "current" : "previous") + " workload certificate "
+                        + describe(leaf) + ": rotation now reaches it";
+            }
+        }
+        if (meshLeaves.isEmpty()) {
+            return null;
+        }
+        if (ownAliases.isEmpty()) {
+            return new KeyAdoption(keyManager, why);
+        }
+        return new KeyAdoption(
+                new MeshAliasKeyManager(manager, meshLeaves, keyManager),
+                why + "; its other keys stay the application's, chosen by SNI and key type as before: "
+                        + String.join(", ", ownAliases));
+    }
+
+    private static X509Certificate workloadLeafWithKeyOf(X509Certificate certificate, List<X509Certificate> known) {
+        for (X509Certificate leaf : known) {
+            if (sameKey(certificate.getPublicKey(), leaf.getPublicKey())) {
+                return leaf;
             }
         }
         return null;
+    }
+
+    /** A key manager adopted, and why. */
+    private static final class KeyAdoption {
+        final KeyManager replacement;
+        final String reason;
+
+        KeyAdoption(KeyManager replacement, String reason) {
+            this.replacement = replacement;
+            this.reason = reason;
+        }
     }
 
     /**

@@ -116,6 +116,13 @@ public final class OpenSslContexts {
             return applications;
         }
         keysHere.set(KeyMaterial.ADOPTED);
+        KeyManager[] adopted = decided.keyManagers();
+        for (KeyManager manager : adopted) {
+            if (manager instanceof MeshAliasKeyManager) {
+                // The application's other keys (another host name, by SNI) stay beside the workload key.
+                return new FixedKeyManagerFactory(adopted, applications);
+            }
+        }
         return agentFactory.get();
     }
 

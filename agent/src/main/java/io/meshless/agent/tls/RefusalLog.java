@@ -101,9 +101,7 @@ public final class RefusalLog {
             windows.put(key, new Window(now));
             trim(now);
         }
-        StringBuilder line = new StringBuilder(admitted ? "admitted (audit) " : "refused ")
-                .append(side)
-                .append(" peer ");
+        StringBuilder line = new StringBuilder(admitted ? admittedPeer(side) : refusedPeer(side)).append(' ');
         if (leaf == null) {
             line.append("(no certificate)");
         } else {
@@ -130,6 +128,16 @@ public final class RefusalLog {
                     .append(" minute(s) before");
         }
         sink.accept(line.toString());
+    }
+
+    /** How a refusal line starts, before the peer: {@code refused inbound peer}. */
+    public static String refusedPeer(Side side) {
+        return "refused " + side + " peer";
+    }
+
+    /** How an audit line starts, before the peer: {@code admitted (audit) inbound peer}. */
+    public static String admittedPeer(Side side) {
+        return "admitted (audit) " + side + " peer";
     }
 
     /** Refusals so far, by reason (logged or not). */

@@ -3,9 +3,11 @@ package io.meshless.agent.it;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.agent.tls.RefusalLog;
+import io.meshless.agent.tls.RefusalLog.Side;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -26,9 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditModeIT {
 
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
-    private static final SpiffeId STRANGER = MeshPki.id("shop", "reporting");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
+    private static final SpiffeId STRANGER = TestPki.id("shop", "reporting");
     private static final Duration LOG_WAIT = Duration.ofSeconds(20);
 
     @TempDir
@@ -42,13 +44,13 @@ class AuditModeIT {
 
     @BeforeAll
     void issueCertificates() {
-        MeshPki pki = MeshPki.create();
+        TestPki pki = TestPki.create();
         certDir = work.resolve("certs");
-        MeshPki.volume(certDir, pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
-        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        meshClient = MeshPki.pemFiles(work, "client", pki.workload(CLIENT));
-        strangerClient = MeshPki.pemFiles(work, "stranger", pki.workload(STRANGER));
-        foreignClient = MeshPki.pemFiles(work, "foreign-client", pki.foreignWithLoopbackNames(CLIENT));
+        TestPki.volume(certDir, pki.leaf(SERVER), pki.bundle(), null);
+        caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
+        meshClient = PemFiles.write(work, "client", pki.spiffeIdOnly(CLIENT));
+        strangerClient = PemFiles.write(work, "stranger", pki.spiffeIdOnly(STRANGER));
+        foreignClient = PemFiles.write(work, "foreign-client", pki.foreign().leaf(CLIENT));
     }
 
     static Stream<Arguments> servers() {
@@ -87,7 +89,9 @@ class AuditModeIT {
                     .isTrue();
             assertAdmittedLine(softly, app, Pattern.quote(STRANGER.toString()) + ".*: not in allowed-peers, which.*");
 
-            softly.assertThat(app.stderr()).as("audit refuses nothing").doesNotContain("refused inbound peer");
+            softly.assertThat(app.stderr())
+                    .as("audit refuses nothing")
+                    .doesNotContain(RefusalLog.refusedPeer(Side.INBOUND));
             softly.assertThat(app.isAlive())
                     .as("server still running\n%s", app.output())
                     .isTrue();
@@ -97,7 +101,8 @@ class AuditModeIT {
 
     private static void assertAdmittedLine(SoftAssertions softly, ChildJvm app, String rest) {
         softly.assertThatCode(() -> app.awaitStderrLine(
-                        Pattern.compile(".*WARN.*admitted \\(audit\\) inbound peer " + rest), LOG_WAIT))
+                        Pattern.compile(".*WARN.*" + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND)) + " " + rest),
+                        LOG_WAIT))
                 .as("the audit line for %s\n%s", rest, app.stderr())
                 .doesNotThrowAnyException();
     }

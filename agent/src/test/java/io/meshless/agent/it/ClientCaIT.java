@@ -3,11 +3,11 @@ package io.meshless.agent.it;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientCaIT {
 
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
 
     @TempDir
     static Path work;
@@ -39,18 +39,23 @@ class ClientCaIT {
 
     @BeforeAll
     void setUp() {
-        MeshPki pki = MeshPki.create();
+        TestPki pki = TestPki.create();
         serverDir = work.resolve("server");
         clientDir = work.resolve("client");
-        MeshPki.volume(serverDir, pki.workloadWithLoopbackNames(SERVER), pki.bundle(), pki.clientBundle());
+        TestPki.volume(serverDir, pki.leaf(SERVER), pki.bundle(), pki.clientCa().bundle());
         // every pod gets the same bundles: ca.crt (servers' CA) and client-ca.crt (clients' CA)
-        MeshPki.volume(clientDir, pki.clientCaWorkload(CLIENT), pki.bundle(), pki.clientBundle());
-        serverCaFile = MeshPki.pemFile(work, "server-ca", pki.bundle());
-        Path clientCaFile = MeshPki.pemFile(work, "client-ca", pki.clientBundle());
-        clientFromClientCa = MeshPki.pemFiles(work, "client-from-client-ca", pki.clientCaWorkload(CLIENT));
-        clientFromServerCa = MeshPki.pemFiles(work, "client-from-server-ca", pki.workload(CLIENT));
-        PemFiles nginxCert =
-                MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        TestPki.volume(
+                clientDir,
+                pki.clientCa().leaf(CLIENT),
+                pki.bundle(),
+                pki.clientCa().bundle());
+        serverCaFile = PemFiles.writeBundle(work, "server-ca", pki.bundle());
+        Path clientCaFile =
+                PemFiles.writeBundle(work, "client-ca", pki.clientCa().bundle());
+        clientFromClientCa =
+                PemFiles.write(work, "client-from-client-ca", pki.clientCa().leaf(CLIENT));
+        clientFromServerCa = PemFiles.write(work, "client-from-server-ca", pki.spiffeIdOnly(CLIENT));
+        PemFiles nginxCert = PemFiles.write(work, "nginx", pki.leaf(TestPki.id("shop", "nginx")));
         nginx = Nginx.start(work, nginxCert.cert(), nginxCert.key(), clientCaFile);
     }
 

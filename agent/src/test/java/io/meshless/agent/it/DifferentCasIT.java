@@ -6,7 +6,10 @@ import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.SeedPki;
+import io.meshless.agent.tls.RefusalLog;
+import io.meshless.agent.tls.RefusalLog.Side;
 import io.meshless.agent.tls.RefusalReason;
+import io.meshless.pki.reload.WatchedCertDirectory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -62,7 +65,7 @@ class DifferentCasIT {
                     Pattern.compile(".*WARN .*Neither ca\\.crt nor client-ca\\.crt in \\S+ holds the CA that issued our"
                             + " own certificate \\(CN=Internal Client CA\\).*"),
                     LOG_WAIT);
-            assertThat(server.stderr()).doesNotContain("Neither ca.crt");
+            assertThat(server.stderr()).doesNotContain(WatchedCertDirectory.OWN_ISSUER_MISSING);
 
             Curl.Result internal = Curl.get(url, pki.crt("public"), pki.crt("client"), pki.key("client"));
             assertThat(internal.succeeded())
@@ -77,11 +80,12 @@ class DifferentCasIT {
                             publicClient)
                     .isFalse();
             server.awaitStderrLine(
-                    Pattern.compile(".*refused inbound peer CN=client\\.mybank\\.com \\(serial "
+                    Pattern.compile(".*" + Pattern.quote(RefusalLog.refusedPeer(Side.INBOUND))
+                            + " CN=client\\.mybank\\.com \\(serial "
                             + pki.serial("public-client") + ", issuer CN=Public Web CA\\) from \\S+:\\d+: "
                             + Pattern.quote(RefusalReason.UNTRUSTED_ISSUER.text()) + ".*"),
                     LOG_WAIT);
-            assertThat(client.stderr()).as("warned once").containsOnlyOnce("Neither ca.crt nor client-ca.crt");
+            assertThat(client.stderr()).as("warned once").containsOnlyOnce(WatchedCertDirectory.OWN_ISSUER_MISSING);
         }
     }
 }

@@ -2,18 +2,19 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.MeshlessAgent;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.LibraryVersions;
 import io.meshless.agent.it.support.MeshAndForeignNginx;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.ResumptionAcrossSwap;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +43,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GrpcOpenSslIT {
 
     private static final String PROGRAMS = "grpc";
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
-    private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    private static final Pattern ROTATED = Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*");
     /** The ALPN protocol gRPC servers accept. */
     private static final String H2 = "h2";
 
@@ -57,7 +58,7 @@ class GrpcOpenSslIT {
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
     private Path meshCa;
     private Path request;
     private MeshAndForeignNginx nginx;
@@ -72,7 +73,7 @@ class GrpcOpenSslIT {
 
     @BeforeAll
     void startPeers() throws IOException {
-        pki = MeshPki.create();
+        pki = TestPki.create();
         nginx = MeshAndForeignNginx.start(work, pki, true);
         meshCa = nginx.meshCa();
         request = work.resolve("hello.grpc");
@@ -90,15 +91,15 @@ class GrpcOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverWithTlsServerCredentialsFromTheMountedFilesServesMeshClientsRefusesOthersAndRotates(
             Jdk jdk, String set) {
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
         String name = "server-" + jdk + "-" + set;
-        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
         Path dir = volume.directory();
         SecretVolume clientVolume =
-                MeshPki.volume(work.resolve(name + "-grpc-client"), pki.workload(CLIENT), pki.bundle(), null);
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
-        PemFiles foreign = MeshPki.pemFiles(work, name + "-foreign", pki.foreignWithLoopbackNames(CLIENT));
+                TestPki.volume(work.resolve(name + "-grpc-client"), pki.spiffeIdOnly(CLIENT), pki.bundle(), null);
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
+        PemFiles foreign = PemFiles.write(work, name + "-foreign", pki.foreign().leaf(CLIENT));
         try (ChildJvm server = startServer(jdk, set, dir, "strict", "tls.crt", "tls.key", "ca.crt");
                 ChildJvm grpcClient = startClient(jdk, set, clientVolume.directory())) {
             int port = server.awaitListening();
@@ -128,7 +129,7 @@ class GrpcOpenSslIT {
                     .doesNotContain("hello from");
             assertThat(stranger.succeeded()).as("%s", stranger).isFalse();
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
             server.awaitStderrLine(ROTATED, PICK_UP);
             Curl.Result after = Curl.grpcUnary(url, meshCa, client.cert(), client.key(), request);
             assertThat(after.body()).as("after the swap: %s", after).contains("hello from grpc peer=" + CLIENT + " ");
@@ -146,10 +147,9 @@ class GrpcOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesWithoutClientAuthRequiresClientCertificatesInStrictMode(Jdk jdk, String set) {
         String name = "server-no-client-auth-" + jdk + "-" + set;
-        SecretVolume volume =
-                MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
+        SecretVolume volume = TestPki.volume(work.resolve(name), pki.leaf(SERVER), pki.bundle(), null);
         Path dir = volume.directory();
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServer(jdk, set, dir, "strict", "tls.crt", "tls.key")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/meshless.Hello/Say";
 
@@ -173,11 +173,11 @@ class GrpcOpenSslIT {
     @ParameterizedTest(name = "{0} gRPC {1} {2}")
     @MethodSource("jdksVersionsAndProtocols")
     void resumesNoSessionMadeWithTheReplacedCertificate(Jdk jdk, String set, String protocol) {
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
         String name = "resume-" + jdk + "-" + set + "-" + protocol;
-        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServer(jdk, set, volume.directory(), "strict", "tls.crt", "tls.key", "ca.crt")) {
             ResumptionAcrossSwap.assertFullHandshakeAfterSwap(
                     server,
@@ -188,7 +188,7 @@ class GrpcOpenSslIT {
                     client,
                     work.resolve(name),
                     () -> {
-                        volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                        volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
                         server.awaitStderrLine(ROTATED, PICK_UP);
                     },
                     second.certificate().getSerialNumber());
@@ -202,13 +202,13 @@ class GrpcOpenSslIT {
     @ParameterizedTest(name = "{0} gRPC {1}")
     @MethodSource("jdksAndVersions")
     void connectionOpenedBeforeASwapKeepsServing(Jdk jdk, String set) {
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
         String name = "open-" + jdk + "-" + set;
-        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
         Path dir = volume.directory();
         SecretVolume clientVolume =
-                MeshPki.volume(work.resolve(name + "-grpc-client"), pki.workload(CLIENT), pki.bundle(), null);
+                TestPki.volume(work.resolve(name + "-grpc-client"), pki.spiffeIdOnly(CLIENT), pki.bundle(), null);
         try (ChildJvm server = startServer(jdk, set, dir, "strict", "tls.crt", "tls.key", "ca.crt");
                 ChildJvm grpcClient = startClient(jdk, set, clientVolume.directory())) {
             String target = "127.0.0.1:" + server.awaitListening();
@@ -220,7 +220,7 @@ class GrpcOpenSslIT {
                     .startsWith("OK hello from grpc peer=" + CLIENT + " ")
                     .contains(servedBy + first.certificate().getSerialNumber().toString(16) + " ");
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
             server.awaitStderrLine(ROTATED, PICK_UP);
 
             assertThat(server.stderr())
@@ -244,7 +244,7 @@ class GrpcOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesAdmitsAndReportsClientsWithoutCertificateInAuditMode(Jdk jdk, String set) {
         String name = "server-audit-" + jdk + "-" + set;
-        Path dir = MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null)
+        Path dir = TestPki.volume(work.resolve(name), pki.leaf(SERVER), pki.bundle(), null)
                 .directory();
         try (ChildJvm server = startServer(jdk, set, dir, "audit", "tls.crt", "tls.key")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/meshless.Hello/Say";
@@ -264,9 +264,9 @@ class GrpcOpenSslIT {
     @ParameterizedTest(name = "{0} gRPC {1}")
     @MethodSource("jdksAndVersions")
     void clientWithTlsChannelCredentialsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {
-        HeldCertificate first = pki.workload(CLIENT);
-        HeldCertificate second = pki.workload(CLIENT);
-        SecretVolume volume = MeshPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
+        HeldCertificate first = pki.spiffeIdOnly(CLIENT);
+        HeldCertificate second = pki.spiffeIdOnly(CLIENT);
+        SecretVolume volume = TestPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
         try (ChildJvm client = startClient(jdk, set, volume.directory())) {
             String version = LibraryVersions.version(set);
             assertThat(nginxSaw(client, nginx.mesh(), version))
@@ -280,7 +280,7 @@ class GrpcOpenSslIT {
                     .startsWith("FAIL")
                     .doesNotContain("verify=");
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
             client.awaitStderrLine(ROTATED, PICK_UP);
             assertThat(nginxSaw(client, nginx.mesh(), version))
                     .as("a new connection after the swap")

@@ -2,9 +2,9 @@ package io.meshless.agent.it;
 
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,18 +36,18 @@ class HostNameVerificationIT {
 
     @BeforeAll
     void startServers() throws Exception {
-        MeshPki pki = MeshPki.create();
+        TestPki pki = TestPki.create();
         certDir = work.resolve("certs");
-        MeshPki.volume(certDir, pki.workload(MeshPki.id("shop", "checkout")), pki.bundle(), null);
-        Path caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        PemFiles web = MeshPki.pemFiles(work, "web", pki.foreignWebServer("localhost"));
-        PemFiles legacy = MeshPki.pemFiles(work, "legacy", pki.meshWithoutSpiffeId("localhost"));
+        TestPki.volume(certDir, pki.spiffeIdOnly(TestPki.id("shop", "checkout")), pki.bundle(), null);
+        Path caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
+        PemFiles web = PemFiles.write(work, "web", pki.foreign().webServer("localhost"));
+        PemFiles legacy = PemFiles.write(work, "legacy", pki.webServer("localhost"));
         outsideMesh = Nginx.start(work, web.cert(), web.key(), caFile);
         meshWithoutId = Nginx.start(work, legacy.cert(), legacy.key(), caFile);
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry(
-                "public-ca", pki.foreignBundle().certificates().get(0));
+                "public-ca", pki.foreign().bundle().certificates().get(0));
         systemTrustStore = work.resolve("system-cas.p12");
         try (OutputStream out = Files.newOutputStream(systemTrustStore)) {
             trust.store(out, "changeit".toCharArray());

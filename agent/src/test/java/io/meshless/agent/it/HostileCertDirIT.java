@@ -7,6 +7,7 @@ import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.SeedPki;
+import io.meshless.pki.reload.WatchedCertDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,21 +103,22 @@ class HostileCertDirIT {
             // The application is not held up in SSLContext.getDefault() by a read that never returns.
             String url = "https://localhost:" + server.awaitListening() + "/";
             server.awaitStderrLine(
-                    Pattern.compile(".*WARN .*Refused certificate set in .*" + Pattern.quote(dir + "/" + hostile.reason)
-                            + ".*"),
+                    Pattern.compile(".*WARN .*" + Pattern.quote(WatchedCertDirectory.REFUSED_SET) + " .*"
+                            + Pattern.quote(dir + "/" + hostile.reason) + ".*"),
                     LOG_WAIT);
             Curl.Result refused = Curl.get(url, pki.crt("ca"), pki.crt("client"), pki.key("client"));
             assertThat(refused.succeeded()).as("TLS fails closed: %s", refused).isFalse();
 
             replaceWithGoodSet(dir);
             server.awaitStderrLine(
-                    Pattern.compile(".*Loaded certificate set from " + Pattern.quote(dir.toString()) + ".*"), LOG_WAIT);
+                    Pattern.compile(".*" + Pattern.quote(WatchedCertDirectory.LOADED_SET + " " + dir) + ".*"),
+                    LOG_WAIT);
             Curl.Result served = Curl.get(url, pki.crt("ca"), pki.crt("client"), pki.key("client"));
             assertThat(served.succeeded())
                     .as("the good set is served: %s\n%s", served, server.output())
                     .isTrue();
             if (hostile != Hostile.PATH_LEN_VIOLATED) { // there the key changes too: a mismatch may be seen between
-                assertThat(server.stderr()).containsOnlyOnce("Refused certificate set");
+                assertThat(server.stderr()).containsOnlyOnce(WatchedCertDirectory.REFUSED_SET);
             }
         }
     }

@@ -4,10 +4,10 @@ import io.meshless.agent.apps.SocketServerApp;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InboundServersIT {
 
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
 
     @TempDir
     static Path work;
@@ -44,15 +44,15 @@ class InboundServersIT {
 
     @BeforeAll
     void issueCertificates() {
-        MeshPki pki = MeshPki.create();
+        TestPki pki = TestPki.create();
         certDir = work.resolve("certs");
         // curl checks host names itself, so this server certificate also names 127.0.0.1
-        HeldCertificate server = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate server = pki.leaf(SERVER);
         serverSerial = server.certificate().getSerialNumber();
-        MeshPki.volume(certDir, server, pki.bundle(), null);
-        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        meshClient = MeshPki.pemFiles(work, "client", pki.workload(CLIENT));
-        foreignClient = MeshPki.pemFiles(work, "foreign-client", pki.foreignWithLoopbackNames(CLIENT));
+        TestPki.volume(certDir, server, pki.bundle(), null);
+        caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
+        meshClient = PemFiles.write(work, "client", pki.spiffeIdOnly(CLIENT));
+        foreignClient = PemFiles.write(work, "foreign-client", pki.foreign().leaf(CLIENT));
     }
 
     static Stream<Arguments> servers() {

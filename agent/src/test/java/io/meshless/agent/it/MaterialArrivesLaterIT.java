@@ -2,18 +2,21 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.bootstrap.AgentBootstrap;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.Await;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -29,25 +32,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MaterialArrivesLaterIT {
 
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
     private static final Duration PICK_UP_BOUND = Duration.ofSeconds(20);
 
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
     private Nginx nginx;
     private Path caFile;
     private PemFiles curlClient;
 
     @BeforeAll
     void startNginx() {
-        pki = MeshPki.create();
-        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        PemFiles server = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        pki = TestPki.create();
+        caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
+        PemFiles server = PemFiles.write(work, "nginx", pki.leaf(TestPki.id("shop", "nginx")));
         nginx = Nginx.start(work, server.cert(), server.key(), caFile);
-        curlClient = MeshPki.pemFiles(work, "curl-client", pki.workload(CLIENT));
+        curlClient = PemFiles.write(work, "curl-client", pki.spiffeIdOnly(CLIENT));
     }
 
     @AfterAll
@@ -64,18 +67,18 @@ class MaterialArrivesLaterIT {
                     .as("without material: no request without a client certificate\n%s", client.output())
                     .startsWith("FAIL");
             // the refusal must come from the agent failing closed, not from an agent that never installed
-            assertThat(client.stderr()).contains("[meshless]").doesNotContain("agent not installed");
+            assertThat(client.stderr()).contains("[meshless]").doesNotContain(AgentBootstrap.NOT_INSTALLED);
 
-            SecretVolume.at(dir).publishText(MeshPki.files(pki.workload(CLIENT), pki.bundle(), null));
+            SecretVolume.at(dir).publish(TestPki.secretFiles(pki.spiffeIdOnly(CLIENT), pki.bundle(), null));
 
-            String result = "";
-            long deadline = System.nanoTime() + PICK_UP_BOUND.toNanos();
-            while (!result.startsWith("OK") && System.nanoTime() < deadline) {
-                result = client.request(nginx.url());
-            }
-            assertThat(result)
-                    .as("after the Secret appeared\n%s", client.stderr())
-                    .startsWith("OK 200");
+            AtomicReference<String> last = new AtomicReference<>();
+            String result = Await.atMost(PICK_UP_BOUND)
+                    .describedBy(() -> "last: " + last + "\n" + client.stderr())
+                    .untilPresent("a request that succeeds after the Secret appeared", () -> {
+                        last.set(client.request(nginx.url()));
+                        return last.get().startsWith("OK") ? last.get() : null;
+                    });
+            assertThat(result).startsWith("OK 200");
             assertThat(NginxReport.parse(result).verify()).isEqualTo("SUCCESS");
             assertThat(NginxReport.parse(result).clientSpiffeId()).contains(CLIENT);
         }
@@ -92,18 +95,17 @@ class MaterialArrivesLaterIT {
             assertThat(server.isAlive())
                     .as("the JVM keeps running without material")
                     .isTrue();
-            assertThat(server.stderr()).contains("[meshless]").doesNotContain("agent not installed");
+            assertThat(server.stderr()).contains("[meshless]").doesNotContain(AgentBootstrap.NOT_INSTALLED);
 
-            SecretVolume.at(dir).publishText(MeshPki.files(pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null));
+            SecretVolume.at(dir).publish(TestPki.secretFiles(pki.leaf(SERVER), pki.bundle(), null));
 
-            Curl.Result after = before;
-            long deadline = System.nanoTime() + PICK_UP_BOUND.toNanos();
-            while (!after.succeeded() && System.nanoTime() < deadline) {
-                after = Curl.get(url, caFile, curlClient.cert(), curlClient.key());
-            }
-            assertThat(after.succeeded())
-                    .as("after the Secret appeared: %s\n%s", after, server.stderr())
-                    .isTrue();
+            AtomicReference<Curl.Result> last = new AtomicReference<>();
+            Curl.Result after = Await.atMost(PICK_UP_BOUND)
+                    .describedBy(() -> "last: " + last + "\n" + server.stderr())
+                    .untilPresent("a curl request that succeeds after the Secret appeared", () -> {
+                        last.set(Curl.get(url, caFile, curlClient.cert(), curlClient.key()));
+                        return last.get().succeeded() ? last.get() : null;
+                    });
             assertThat(after.body()).contains("peer=" + CLIENT);
             assertThat(Curl.getWithoutClientCertificate(url, caFile).succeeded())
                     .as("strict once serving")

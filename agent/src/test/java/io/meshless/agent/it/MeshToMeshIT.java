@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -19,25 +19,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MeshToMeshIT {
 
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
-    private static final SpiffeId ADMIN = MeshPki.id("admin", "ops");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
+    private static final SpiffeId ADMIN = TestPki.id("admin", "ops");
 
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
     private Path serverDir;
     private Path clientDir;
 
     @BeforeAll
     void issueCertificates() {
-        pki = MeshPki.create();
+        pki = TestPki.create();
         serverDir = work.resolve("server");
         clientDir = work.resolve("client");
         // as the injector issues them: URI SAN only, no DNS or IP name
-        MeshPki.volume(serverDir, pki.workload(SERVER), pki.bundle(), null);
-        MeshPki.volume(clientDir, pki.workload(CLIENT), pki.bundle(), null);
+        TestPki.volume(serverDir, pki.spiffeIdOnly(SERVER), pki.bundle(), null);
+        TestPki.volume(clientDir, pki.spiffeIdOnly(CLIENT), pki.bundle(), null);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -59,9 +59,9 @@ class MeshToMeshIT {
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void serverRefusesClientOutsideAllowedPeers(Jdk jdk) {
         Path dir = work.resolve("admin-only-" + jdk);
-        MeshPki.volume(dir, pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null);
-        Path ca = MeshPki.pemFile(work, "ca-" + jdk, pki.bundle());
-        PemFiles admin = MeshPki.pemFiles(work, "admin-" + jdk, pki.workload(ADMIN));
+        TestPki.volume(dir, pki.leaf(SERVER), pki.bundle(), null);
+        Path ca = PemFiles.writeBundle(work, "ca-" + jdk, pki.bundle());
+        PemFiles admin = PemFiles.write(work, "admin-" + jdk, pki.spiffeIdOnly(ADMIN));
         try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(
                         jdk, "cert-dir=" + dir + ",allowed-peers=spiffe://cluster.local/ns/admin/*");
                 ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + clientDir)) {

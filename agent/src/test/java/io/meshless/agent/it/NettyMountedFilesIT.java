@@ -6,12 +6,12 @@ import io.meshless.agent.apps.NettyServerApp;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.MountedFilesServerContract;
 import io.meshless.agent.tls.MountedMaterialAdoption;
 import io.meshless.pki.HeldCertificate;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Netty 4.1, JDK provider, {@code SslContextBuilder.forServer(tls.crt, tls.key).trustManager(ca.crt)}. */
 class NettyMountedFilesIT extends MountedFilesServerContract {
     @Override
-    protected ChildJvm start(Jdk jdk, Mounted mounted, String agentArgs) {
+    protected ChildJvm start(Jdk jdk, String release, Mounted mounted, String agentArgs) {
         return ChildJvm.builder(jdk, NettyServerApp.class)
                 .agent(agentArgs)
                 .args(mounted.directory().toString())
@@ -36,14 +36,14 @@ class NettyMountedFilesIT extends MountedFilesServerContract {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void leavesAServerWithMaterialOfItsOwnAlone(Jdk jdk, @TempDir Path dir) {
-        MeshPki pki = MeshPki.create();
-        SecretVolume mesh = MeshPki.volume(
-                dir.resolve("mesh"), pki.workloadWithLoopbackNames(MeshPki.id("shop", "orders")), pki.bundle(), null);
-        HeldCertificate own = pki.foreignWithLoopbackNames(MeshPki.id("shop", "orders"));
-        SecretVolume ownFiles = MeshPki.volume(dir.resolve("own"), own, pki.foreignBundle(), null);
-        Path ownCa = MeshPki.pemFile(dir, "own-ca", pki.foreignBundle());
-        PemFiles ownClient =
-                MeshPki.pemFiles(dir, "own-client", pki.foreignWithLoopbackNames(MeshPki.id("shop", "checkout")));
+        TestPki pki = TestPki.create();
+        SecretVolume mesh =
+                TestPki.volume(dir.resolve("mesh"), pki.leaf(TestPki.id("shop", "orders")), pki.bundle(), null);
+        HeldCertificate own = pki.foreign().leaf(TestPki.id("shop", "orders"));
+        SecretVolume ownFiles =
+                TestPki.volume(dir.resolve("own"), own, pki.foreign().bundle(), null);
+        Path ownCa = PemFiles.writeBundle(dir, "own-ca", pki.foreign().bundle());
+        PemFiles ownClient = PemFiles.write(dir, "own-client", pki.foreign().leaf(TestPki.id("shop", "checkout")));
         try (ChildJvm server = ChildJvm.builder(jdk, NettyServerApp.class)
                 .agent("cert-dir=" + mesh.directory() + ",mode=strict,log-level=debug")
                 .args(ownFiles.directory().toString())

@@ -2,19 +2,20 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.MeshlessAgent;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.LibraryVersions;
 import io.meshless.agent.it.support.MeshAndForeignNginx;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.agent.it.support.OpensslConnection;
 import io.meshless.agent.it.support.ResumptionAcrossSwap;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -37,10 +38,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NettyOpenSslIT {
 
     private static final String PROGRAMS = "netty";
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
-    private static final Pattern ROTATED = Pattern.compile(".*rotated to .*");
+    private static final Pattern ROTATED = Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*");
     /** The audit line for a client that sent no certificate (RefusalLog's wording). */
     static final Pattern NO_CERTIFICATE_ADMITTED =
             Pattern.compile(".*WARN.*admitted \\(audit\\) inbound peer \\(no certificate\\).*: no certificate, which"
@@ -53,7 +54,7 @@ class NettyOpenSslIT {
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
     private Path meshCa;
     private MeshAndForeignNginx nginx;
 
@@ -67,7 +68,7 @@ class NettyOpenSslIT {
 
     @BeforeAll
     void startPeers() {
-        pki = MeshPki.create();
+        pki = TestPki.create();
         nginx = MeshAndForeignNginx.start(work, pki, false);
         meshCa = nginx.meshCa();
     }
@@ -82,13 +83,13 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void serverBuiltFromTheMountedFilesServesMeshClientsRefusesOthersAndRotates(Jdk jdk, String set) {
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
         String name = "server-" + jdk + "-" + set;
-        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
+        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
         Path dir = volume.directory();
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
-        PemFiles foreign = MeshPki.pemFiles(work, name + "-foreign", pki.foreignWithLoopbackNames(CLIENT));
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
+        PemFiles foreign = PemFiles.write(work, name + "-foreign", pki.foreign().leaf(CLIENT));
         try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, dir)) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
@@ -110,7 +111,7 @@ class NettyOpenSslIT {
                     .doesNotContain("hello from");
             assertThat(stranger.succeeded()).as("%s", stranger).isFalse();
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
             server.awaitStderrLine(ROTATED, PICK_UP);
             assertThat(serverSerial(url, client))
                     .as("a new connection after the swap\n%s", server.stderr())
@@ -122,11 +123,11 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1} {2}")
     @MethodSource("jdksVersionsAndProtocols")
     void resumesNoSessionMadeWithTheReplacedCertificate(Jdk jdk, String set, String protocol) {
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
         String name = "resume-" + jdk + "-" + set + "-" + protocol;
-        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, volume.directory())) {
             ResumptionAcrossSwap.assertFullHandshakeAfterSwap(
                     server,
@@ -137,7 +138,7 @@ class NettyOpenSslIT {
                     client,
                     work.resolve(name),
                     () -> {
-                        volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                        volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
                         server.awaitStderrLine(ROTATED, PICK_UP);
                     },
                     second.certificate().getSerialNumber());
@@ -148,11 +149,11 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void connectionOpenedBeforeASwapKeepsServing(Jdk jdk, String set) {
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
         String name = "open-" + jdk + "-" + set;
-        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, volume.directory())) {
             int port = server.awaitListening();
             try (OpensslConnection old = OpensslConnection.open(port, meshCa, client.cert(), client.key())) {
@@ -162,7 +163,7 @@ class NettyOpenSslIT {
                         .contains("peer=" + CLIENT + " ");
                 assertThat(old.serverSerial()).contains(first.certificate().getSerialNumber());
 
-                volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
                 server.awaitStderrLine(ROTATED, PICK_UP);
 
                 assertThat(server.stderr())
@@ -187,7 +188,7 @@ class NettyOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesAdmitsAndReportsClientsWithoutCertificateInAuditMode(Jdk jdk, String set) {
         String name = "server-audit-" + jdk + "-" + set;
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "audit")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
@@ -225,7 +226,7 @@ class NettyOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesWithoutClientAuthRequiresClientCertificatesInStrictMode(Jdk jdk, String set) {
         String name = "server-no-client-auth-" + jdk + "-" + set;
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "strict")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
@@ -243,7 +244,7 @@ class NettyOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesWithoutClientAuthRequestsClientCertificatesInPermissiveMode(Jdk jdk, String set) {
         String name = "server-permissive-" + jdk + "-" + set;
-        PemFiles client = MeshPki.pemFiles(work, name + "-client", pki.workload(CLIENT));
+        PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServerWithoutClientAuth(jdk, set, name, "permissive")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
 
@@ -265,7 +266,7 @@ class NettyOpenSslIT {
 
     /** {@code forServer(tls.crt, tls.key)} from a fresh mounted volume, no client auth asked, under {@code mode}. */
     private ChildJvm startServerWithoutClientAuth(Jdk jdk, String set, String name, String mode) {
-        Path dir = MeshPki.volume(work.resolve(name), pki.workloadWithLoopbackNames(SERVER), pki.bundle(), null)
+        Path dir = TestPki.volume(work.resolve(name), pki.leaf(SERVER), pki.bundle(), null)
                 .directory();
         return ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslServerApp")
                 .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
@@ -277,9 +278,9 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void clientWithNettysDefaultsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {
-        HeldCertificate first = pki.workload(CLIENT);
-        HeldCertificate second = pki.workload(CLIENT);
-        SecretVolume volume = MeshPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
+        HeldCertificate first = pki.spiffeIdOnly(CLIENT);
+        HeldCertificate second = pki.spiffeIdOnly(CLIENT);
+        SecretVolume volume = TestPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
         try (ChildJvm client = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslClientApp")
                 .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
                 .agent("cert-dir=" + volume.directory())
@@ -299,7 +300,7 @@ class NettyOpenSslIT {
                     .as("server of a foreign CA\n%s", client.output())
                     .startsWith("FAIL");
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
             client.awaitStderrLine(ROTATED, PICK_UP);
             assertThat(NginxReport.parse(client.request(nginx.mesh().url())).serial())
                     .as("a new connection after the swap\n%s", client.output())

@@ -2,12 +2,12 @@ package io.meshless.agent.it;
 
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.agent.it.support.OpensslServer;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OutboundClientsIT {
 
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
 
     @TempDir
     static Path work;
@@ -43,19 +43,19 @@ class OutboundClientsIT {
 
     @BeforeAll
     void startPeers() {
-        MeshPki pki = MeshPki.create();
-        Path caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        PemFiles mesh = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
-        PemFiles foreign = MeshPki.pemFiles(work, "foreign", pki.foreignWithLoopbackNames(MeshPki.id("shop", "nginx")));
-        PemFiles spiffeOnly = MeshPki.pemFiles(work, "spiffe-only", pki.workload(MeshPki.id("shop", "orders")));
+        TestPki pki = TestPki.create();
+        Path caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
+        PemFiles mesh = PemFiles.write(work, "nginx", pki.leaf(TestPki.id("shop", "nginx")));
+        PemFiles foreign = PemFiles.write(work, "foreign", pki.foreign().leaf(TestPki.id("shop", "nginx")));
+        PemFiles spiffeOnly = PemFiles.write(work, "spiffe-only", pki.spiffeIdOnly(TestPki.id("shop", "orders")));
         meshServer = started(Nginx.start(work, mesh.cert(), mesh.key(), caFile));
         foreignServer = started(Nginx.start(work, foreign.cert(), foreign.key(), caFile));
         spiffeOnlyServer = started(Nginx.start(work, spiffeOnly.cert(), spiffeOnly.key(), caFile));
-        PemFiles payments = MeshPki.pemFiles(work, "payments", pki.workload(MeshPki.id("payments", "api")));
+        PemFiles payments = PemFiles.write(work, "payments", pki.spiffeIdOnly(TestPki.id("payments", "api")));
         paymentsServer = started(Nginx.start(work, payments.cert(), payments.key(), caFile));
         opensslServer = started(OpensslServer.start(mesh.cert(), mesh.key(), caFile));
         certDir = work.resolve("certs");
-        MeshPki.volume(certDir, pki.workload(CLIENT), pki.bundle(), null);
+        TestPki.volume(certDir, pki.spiffeIdOnly(CLIENT), pki.bundle(), null);
     }
 
     private <T extends AutoCloseable> T started(T peer) {

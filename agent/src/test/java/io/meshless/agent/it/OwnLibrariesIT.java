@@ -2,15 +2,16 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.bootstrap.AgentBootstrap;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.CompiledApp;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OwnLibrariesIT {
 
-    private static final SpiffeId APP = MeshPki.id("shop", "own-libraries");
+    private static final SpiffeId APP = TestPki.id("shop", "own-libraries");
     private static final String MAIN_CLASS = "com.example.ownlibs.OwnLibrariesApp";
     private static final Duration START = Duration.ofSeconds(40);
 
@@ -61,7 +62,7 @@ class OwnLibrariesIT {
             "Class path contains",
             "SLF4J:",
             // the agent's own words when it could not set itself up
-            "agent not installed",
+            AgentBootstrap.NOT_INSTALLED,
             "could not instrument",
             "bytecode hooks not installed",
             "could not be installed");
@@ -93,14 +94,14 @@ class OwnLibrariesIT {
         Path classes = work.resolve("own-libraries-app");
         appClassPath = CompiledApp.compile(Path.of(requiredProperty("meshless.ownlibs.source")), jars, classes);
 
-        MeshPki pki = MeshPki.create();
+        TestPki pki = TestPki.create();
         // names only its SPIFFE ID: the call succeeds only through the agent's trust manager
-        PemFiles server = MeshPki.pemFiles(work, "nginx", pki.workload(MeshPki.id("shop", "nginx")));
-        nginx = Nginx.start(work, server.cert(), server.key(), MeshPki.pemFile(work, "mesh-ca", pki.bundle()));
-        HeldCertificate workload = pki.workload(APP);
+        PemFiles server = PemFiles.write(work, "nginx", pki.spiffeIdOnly(TestPki.id("shop", "nginx")));
+        nginx = Nginx.start(work, server.cert(), server.key(), PemFiles.writeBundle(work, "mesh-ca", pki.bundle()));
+        HeldCertificate workload = pki.spiffeIdOnly(APP);
         workloadSerial = workload.certificate().getSerialNumber();
         certDir = work.resolve("certs");
-        MeshPki.volume(certDir, workload, pki.bundle(), null);
+        TestPki.volume(certDir, workload, pki.bundle(), null);
     }
 
     @AfterAll

@@ -8,12 +8,12 @@ import io.meshless.agent.apps.UrlConnectionClient;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,22 +33,22 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PlainJsseBaselineIT {
 
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
     private Nginx nginx;
     private Path caFile;
     private Path trustStore;
 
     @BeforeAll
     void startNginx() throws Exception {
-        pki = MeshPki.create();
-        caFile = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        PemFiles server = MeshPki.pemFiles(work, "nginx", pki.workloadWithLoopbackNames(MeshPki.id("shop", "nginx")));
+        pki = TestPki.create();
+        caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
+        PemFiles server = PemFiles.write(work, "nginx", pki.leaf(TestPki.id("shop", "nginx")));
         nginx = Nginx.start(work, server.cert(), server.key(), caFile);
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -63,7 +63,7 @@ class PlainJsseBaselineIT {
 
     @Test
     void nginxSeesCertificateFromHandConfiguredKeyStore() throws Exception {
-        Path keyStore = keyStore(pki.workload(CLIENT), "client.p12");
+        Path keyStore = keyStore(pki.spiffeIdOnly(CLIENT), "client.p12");
         try (ChildJvm app = jsse(ChildJvm.builder(Jdk.jdk17(), UrlConnectionClient.class), keyStore)
                 .start()) {
             NginxReport report = NginxReport.parse(app.request(nginx.url()));
@@ -74,7 +74,7 @@ class PlainJsseBaselineIT {
 
     @Test
     void okHttpPresentsNoCertificateWithoutAgentEvenWithDefaultKeyStore() throws Exception {
-        Path keyStore = keyStore(pki.workload(CLIENT), "client-okhttp.p12");
+        Path keyStore = keyStore(pki.spiffeIdOnly(CLIENT), "client-okhttp.p12");
         try (ChildJvm app = jsse(ChildJvm.builder(Jdk.jdk17(), OkHttpClientApp.class), keyStore)
                 .start()) {
             NginxReport report = NginxReport.parse(app.request(nginx.url()));
@@ -85,7 +85,7 @@ class PlainJsseBaselineIT {
 
     @Test
     void serverWithoutClientAuthServesCurlWithoutCertificate() throws Exception {
-        Path keyStore = keyStore(pki.workloadWithLoopbackNames(MeshPki.id("shop", "orders")), "server.p12");
+        Path keyStore = keyStore(pki.leaf(TestPki.id("shop", "orders")), "server.p12");
         try (ChildJvm app = jsse(ChildJvm.builder(Jdk.jdk17(), HttpsServerApp.class), keyStore)
                 .start()) {
             Curl.Result result =

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.pki.CertDirectory;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.Await;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,28 +31,28 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PodCertificateIT {
 
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
 
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
 
     @BeforeAll
     void createPki() {
-        pki = MeshPki.create();
+        pki = TestPki.create();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void servesThePodCertificateAndItsRefresh(Jdk jdk) {
-        SpiffeId serverId = MeshPki.id("shop", "orders");
-        HeldCertificate first = pki.workloadWithLoopbackNames(serverId);
-        HeldCertificate refreshed = pki.workloadWithLoopbackNames(serverId);
+        SpiffeId serverId = TestPki.id("shop", "orders");
+        HeldCertificate first = pki.leaf(serverId);
+        HeldCertificate refreshed = pki.leaf(serverId);
         SecretVolume volume = SecretVolume.at(work.resolve("pod-certificate-" + jdk));
         volume.publishText(podCertificate(first));
-        Path ca = MeshPki.pemFile(work, "ca-" + jdk, pki.bundle());
-        PemFiles client = MeshPki.pemFiles(work, "client-" + jdk, pki.workload(CLIENT));
+        Path ca = PemFiles.writeBundle(work, "ca-" + jdk, pki.bundle());
+        PemFiles client = PemFiles.write(work, "client-" + jdk, pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server =
                 ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";

@@ -2,12 +2,15 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.FirstTlsUse;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.agent.it.support.SeedPki;
+import io.meshless.agent.tls.RefusalLog;
+import io.meshless.agent.tls.RefusalLog.Side;
 import io.meshless.agent.tls.RefusalReason;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,8 +61,9 @@ class SeedCertificatesIT {
 
     /** A WARN line of the agent's refusal log: side, identity, serial, issuer, address, reason. */
     private static Pattern refusal(String identity, String serial, String issuer, RefusalReason reason) {
-        return Pattern.compile(".*WARN .*refused inbound peer " + Pattern.quote(identity) + " \\(serial " + serial
-                + ", issuer " + Pattern.quote(issuer) + "\\) from \\S+:\\d+: " + Pattern.quote(reason.text()) + ".*");
+        return Pattern.compile(".*WARN .*" + Pattern.quote(RefusalLog.refusedPeer(Side.INBOUND)) + " "
+                + Pattern.quote(identity) + " \\(serial " + serial + ", issuer " + Pattern.quote(issuer)
+                + "\\) from \\S+:\\d+: " + Pattern.quote(reason.text()) + ".*");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,7 +106,8 @@ class SeedCertificatesIT {
                     .as("curl without a client certificate: %s", none)
                     .isFalse();
             server.awaitStderrLine(
-                    Pattern.compile(".*WARN .*refused inbound peer \\(no certificate\\) from \\S+:\\d+: "
+                    Pattern.compile(".*WARN .*" + Pattern.quote(RefusalLog.refusedPeer(Side.INBOUND))
+                            + " \\(no certificate\\) from \\S+:\\d+: "
                             + Pattern.quote(RefusalReason.NO_CERTIFICATE.text()) + ".*"),
                     LOG_WAIT);
 
@@ -153,7 +158,8 @@ class SeedCertificatesIT {
         try (ChildJvm server =
                 ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + serverDir + ",allowed-peers=cn:~client[0-9")) {
             server.awaitStderrLine(
-                    Pattern.compile(".*configuration error.*allowed-peers.*peer pattern 'cn:~client\\[0-9'.*"),
+                    Pattern.compile(".*" + Pattern.quote(FirstTlsUse.CONFIGURATION_ERROR)
+                            + ".*allowed-peers.*peer pattern 'cn:~client\\[0-9'.*"),
                     LOG_WAIT);
             String url = "https://localhost:" + server.awaitListening() + "/";
 

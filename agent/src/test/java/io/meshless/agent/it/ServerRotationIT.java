@@ -2,22 +2,27 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.MeshlessAgent;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.it.support.OpensslClient;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
+import io.meshless.pki.reload.WatchedCertDirectory;
+import io.meshless.testing.Await;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,30 +39,31 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServerRotationIT {
 
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP_BOUND = Duration.ofSeconds(20);
-    private static final int MAX_REQUESTS = 3000;
+    /** Requests follow each other closely: one failing while the certificate is swapped is what is looked for. */
+    private static final Duration BETWEEN_REQUESTS = Duration.ofMillis(1);
 
     @TempDir
     static Path work;
 
-    private MeshPki pki;
+    private TestPki pki;
 
     @BeforeAll
     void createPki() {
-        pki = MeshPki.create();
+        pki = TestPki.create();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void serverPresentsRotatedCertificateWithoutFailedRequests(Jdk jdk) {
-        SpiffeId serverId = MeshPki.id("shop", "orders");
-        HeldCertificate first = pki.workloadWithLoopbackNames(serverId);
-        HeldCertificate second = pki.workloadWithLoopbackNames(serverId);
+        SpiffeId serverId = TestPki.id("shop", "orders");
+        HeldCertificate first = pki.leaf(serverId);
+        HeldCertificate second = pki.leaf(serverId);
         BigInteger secondSerial = second.certificate().getSerialNumber();
-        SecretVolume volume = MeshPki.volume(work.resolve("server-certs-" + jdk), first, pki.bundle(), null);
-        Path ca = MeshPki.pemFile(work, "ca-" + jdk, pki.bundle());
-        PemFiles client = MeshPki.pemFiles(work, "curl-client-" + jdk, pki.workload(CLIENT));
+        SecretVolume volume = TestPki.volume(work.resolve("server-certs-" + jdk), first, pki.bundle(), null);
+        Path ca = PemFiles.writeBundle(work, "ca-" + jdk, pki.bundle());
+        PemFiles client = PemFiles.write(work, "curl-client-" + jdk, pki.spiffeIdOnly(CLIENT));
         List<String> failures = new ArrayList<>();
         try (ChildJvm server =
                 ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
@@ -66,18 +72,16 @@ class ServerRotationIT {
                     .as("before rotation\n%s", server.stderr())
                     .isEqualTo(first.certificate().getSerialNumber());
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
 
-            long deadline = System.nanoTime() + PICK_UP_BOUND.toNanos();
-            int requests = 0;
-            BigInteger seen = null;
-            while (!secondSerial.equals(seen) && requests < MAX_REQUESTS && System.nanoTime() < deadline) {
-                seen = serverSerial(url, ca, client, failures);
-                requests++;
-            }
-            assertThat(seen)
-                    .as("server serial curl saw after %d requests\n%s", requests, server.stderr())
-                    .isEqualTo(secondSerial);
+            AtomicInteger requests = new AtomicInteger();
+            Await.atMost(PICK_UP_BOUND)
+                    .every(BETWEEN_REQUESTS)
+                    .describedBy(() -> requests + " requests, failed: " + failures + "\n" + server.stderr())
+                    .until("curl sees the rotated server certificate", () -> {
+                        requests.incrementAndGet();
+                        return secondSerial.equals(serverSerial(url, ca, client, failures));
+                    });
             assertThat(failures).as("failed requests during rotation").isEmpty();
         }
     }
@@ -85,13 +89,13 @@ class ServerRotationIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void keepsServingLastGoodCertificateWhenRotationBringsBrokenSet(Jdk jdk) {
-        SpiffeId serverId = MeshPki.id("shop", "orders");
-        HeldCertificate good = pki.workloadWithLoopbackNames(serverId);
-        HeldCertificate next = pki.workloadWithLoopbackNames(serverId);
+        SpiffeId serverId = TestPki.id("shop", "orders");
+        HeldCertificate good = pki.leaf(serverId);
+        HeldCertificate next = pki.leaf(serverId);
         BigInteger goodSerial = good.certificate().getSerialNumber();
-        SecretVolume volume = MeshPki.volume(work.resolve("broken-" + jdk), good, pki.bundle(), null);
-        Path ca = MeshPki.pemFile(work, "ca-broken-" + jdk, pki.bundle());
-        PemFiles client = MeshPki.pemFiles(work, "curl-client-broken-" + jdk, pki.workload(CLIENT));
+        SecretVolume volume = TestPki.volume(work.resolve("broken-" + jdk), good, pki.bundle(), null);
+        Path ca = PemFiles.writeBundle(work, "ca-broken-" + jdk, pki.bundle());
+        PemFiles client = PemFiles.write(work, "curl-client-broken-" + jdk, pki.spiffeIdOnly(CLIENT));
         List<String> failures = new ArrayList<>();
         try (ChildJvm server =
                 ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
@@ -99,10 +103,11 @@ class ServerRotationIT {
             assertThat(serverSerial(url, ca, client, failures)).isEqualTo(goodSerial);
 
             // a new certificate next to the key of the old one: refused as a whole
-            Map<String, String> broken = MeshPki.files(next, pki.bundle(), null);
-            broken.put("tls.key", good.privateKeyPem());
-            volume.publishText(broken);
-            server.awaitStderrLine(Pattern.compile(".*Refused certificate set.*"), PICK_UP_BOUND);
+            Map<String, byte[]> broken = TestPki.secretFiles(next, pki.bundle(), null);
+            broken.put("tls.key", good.privateKeyPem().getBytes(StandardCharsets.US_ASCII));
+            volume.publish(broken);
+            server.awaitStderrLine(
+                    Pattern.compile(".*" + Pattern.quote(WatchedCertDirectory.REFUSED_SET) + ".*"), PICK_UP_BOUND);
 
             for (int i = 0; i < 3; i++) {
                 assertThat(serverSerial(url, ca, client, failures))
@@ -122,13 +127,13 @@ class ServerRotationIT {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("jdksAndProtocols")
     void refusesToResumeSessionsMadeWithTheReplacedCertificate(Jdk jdk, String protocol) {
-        SpiffeId serverId = MeshPki.id("shop", "orders");
-        HeldCertificate first = pki.workloadWithLoopbackNames(serverId);
-        HeldCertificate second = pki.workloadWithLoopbackNames(serverId);
+        SpiffeId serverId = TestPki.id("shop", "orders");
+        HeldCertificate first = pki.leaf(serverId);
+        HeldCertificate second = pki.leaf(serverId);
         String name = "resume-" + jdk + "-" + protocol;
-        SecretVolume volume = MeshPki.volume(work.resolve(name), first, pki.bundle(), null);
-        Path ca = MeshPki.pemFile(work, "ca-" + name, pki.bundle());
-        PemFiles client = MeshPki.pemFiles(work, "client-" + name, pki.workload(CLIENT));
+        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
+        Path ca = PemFiles.writeBundle(work, "ca-" + name, pki.bundle());
+        PemFiles client = PemFiles.write(work, "client-" + name, pki.spiffeIdOnly(CLIENT));
         Path saved = work.resolve(name + ".session");
         Path again = work.resolve(name + "-again.session");
         try (ChildJvm server =
@@ -143,8 +148,8 @@ class ServerRotationIT {
                     .as("the server resumes sessions at all (else this test proves nothing)\n%s", resumed)
                     .contains("Reused");
 
-            volume.publishText(MeshPki.files(second, pki.bundle(), null));
-            server.awaitStderrLine(Pattern.compile(".*rotated to .*"), PICK_UP_BOUND);
+            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
+            server.awaitStderrLine(Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*"), PICK_UP_BOUND);
 
             // A resumed TLS 1.2 session is the saved one, and s_client writes no new file for it;
             // TLS 1.3 resumption hands out a fresh ticket.

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.CompiledApp;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.MeshPki;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -41,9 +41,9 @@ class UnsupportedNettyIT {
     void compileStandIn() {
         Path source = Path.of(CompiledApp.requiredProperty("meshless.openssl.source"), "unsupported");
         classPath = CompiledApp.compile(source, List.of(), work.resolve("classes"));
-        MeshPki pki = MeshPki.create();
+        TestPki pki = TestPki.create();
         certDir = work.resolve("certs");
-        MeshPki.volume(certDir, pki.workload(MeshPki.id("shop", "legacy")), pki.bundle(), null);
+        TestPki.volume(certDir, pki.spiffeIdOnly(TestPki.id("shop", "legacy")), pki.bundle(), null);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -3,13 +3,14 @@ package io.meshless.agent.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.meshless.pki.CertificateAuthority;
+import io.meshless.agent.FirstTlsUse;
+import io.meshless.agent.MeshlessAgent;
+import io.meshless.agent.bootstrap.AgentBootstrap;
 import io.meshless.pki.HeldCertificate;
-import io.meshless.pki.KeyType;
-import io.meshless.pki.LeafSpec;
 import io.meshless.pki.SpiffeId;
-import io.meshless.pki.TrustBundle;
+import io.meshless.testing.Await;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,9 +23,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
@@ -42,12 +41,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AgentSmokeIT {
     private static final Clock CLOCK = Clock.systemUTC();
-    private static final CertificateAuthority MESH =
-            CertificateAuthority.createRoot("smoke mesh root", Duration.ofDays(1), KeyType.EC_P256, CLOCK);
+    private static final TestPki MESH =
+            TestPki.builder().name("smoke mesh root").build();
     private static final String WORKLOAD = "spiffe://cluster.local/ns/smoke/sa/probe";
-    private static final HeldCertificate PEER = MESH.issue(LeafSpec.builder()
-            .spiffeId(SpiffeId.parse("spiffe://cluster.local/ns/smoke/sa/peer"))
-            .build());
+    private static final HeldCertificate PEER =
+            MESH.spiffeIdOnly(SpiffeId.parse("spiffe://cluster.local/ns/smoke/sa/peer"));
 
     @TempDir
     Path temp;
@@ -76,13 +74,8 @@ class AgentSmokeIT {
     }
 
     private HeldCertificate publishWorkload(SecretVolume volume) {
-        HeldCertificate workload =
-                MESH.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(WORKLOAD)).build());
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put("tls.crt", workload.chainPem());
-        files.put("tls.key", workload.privateKeyPem());
-        files.put("ca.crt", TrustBundle.of(MESH.certificate()).toPem());
-        volume.publishText(files);
+        HeldCertificate workload = MESH.spiffeIdOnly(SpiffeId.parse(WORKLOAD));
+        MESH.publish(volume, workload);
         return workload;
     }
 
@@ -114,7 +107,7 @@ class AgentSmokeIT {
     private static SSLContext peerContext(HeldCertificate identityOrNull) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("mesh", MESH.certificate());
+        trust.setCertificateEntry("mesh", MESH.ca().certificate());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
         tmf.init(trust);
         KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
@@ -232,15 +225,12 @@ class AgentSmokeIT {
                     publishWorkload(new SecretVolume(volume.directory(), Clock.offset(CLOCK, Duration.ofSeconds(5))));
 
             // Bounded wait for the watcher (file events, 2 s polling fallback); no timing is asserted.
-            X509Certificate seen = null;
-            for (int attempt = 0; attempt < 60; attempt++) {
-                seen = (X509Certificate) connect(port, PEER)[0];
-                if (seen.getSerialNumber().equals(second.certificate().getSerialNumber())) {
-                    break;
-                }
-                Thread.sleep(250);
-            }
-            assertThat(seen.getSerialNumber()).isEqualTo(second.certificate().getSerialNumber());
+            Await.atMost(Duration.ofSeconds(15))
+                    .every(Duration.ofMillis(250))
+                    .until("the probe presents the rotated certificate", () -> ((X509Certificate)
+                                    connect(port, PEER)[0])
+                            .getSerialNumber()
+                            .equals(second.certificate().getSerialNumber()));
         } finally {
             stop(server);
         }
@@ -248,7 +238,7 @@ class AgentSmokeIT {
                 .filter(p -> p.getFileName().toString().startsWith("probe-stderr"))
                 .findFirst()
                 .orElseThrow());
-        assertThat(log).contains("rotated to identity " + WORKLOAD);
+        assertThat(log).contains(MeshlessAgent.ROTATED + " identity " + WORKLOAD);
     }
 
     @ParameterizedTest
@@ -304,7 +294,7 @@ class AgentSmokeIT {
             stop(probe);
         }
         assertThat(Files.readString(stderr))
-                .contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient' from agent"
+                .contains(FirstTlsUse.CONFIGURATION_ERROR + ": mode = 'lenient' from agent"
                         + " argument is not valid; expected one of strict, permissive, audit, off");
     }
 
@@ -433,7 +423,7 @@ class AgentSmokeIT {
         String output = runNoTlsProgram(javaHome, "-javaagent:" + agentJar() + "=mode=lenient");
 
         assertThat(output)
-                .contains("[meshless] configuration error, the agent installs nothing: mode = 'lenient'"
+                .contains(FirstTlsUse.CONFIGURATION_ERROR + ": mode = 'lenient'"
                         + " from agent argument is not valid; expected one of strict, permissive, audit, off");
     }
 
@@ -474,7 +464,7 @@ class AgentSmokeIT {
         String output = runNoTlsProgram(javaHome, "-javaagent:" + broken + "=cert-dir=" + temp);
 
         assertThat(output)
-                .contains("[meshless] agent not installed, the application continues without it:"
+                .contains(AgentBootstrap.NOT_INSTALLED + ":"
                         + " java.lang.NoClassDefFoundError: io/meshless/agent/FirstTlsUse");
     }
 }

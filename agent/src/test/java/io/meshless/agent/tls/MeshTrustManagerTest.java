@@ -11,13 +11,13 @@ import static io.meshless.agent.tls.TestIdentities.leaf;
 import static io.meshless.agent.tls.TestIdentities.trusting;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.LeafSpec;
 import io.meshless.pki.PeerPolicy;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.TrustBundle;
 import io.meshless.pki.WorkloadCredentials;
+import io.meshless.testing.TestPki;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -241,10 +241,11 @@ class MeshTrustManagerTest {
 
     @Test
     void verifiesClientsAgainstClientCaWhenPresent() throws Exception {
-        CertificateAuthority clientCa = CertificateAuthority.createRoot(
-                "client root", Duration.ofDays(1), io.meshless.pki.KeyType.EC_P256, TestIdentities.CLOCK);
+        TestPki clientCa = TestPki.builder().name("client root").build();
         current.set(new WorkloadCredentials(
-                ME, TrustBundle.of(MESH.certificate()), TrustBundle.of(clientCa.certificate())));
+                ME,
+                TrustBundle.of(MESH.ca().certificate()),
+                TrustBundle.of(clientCa.ca().certificate())));
         MeshTrustManager ours = trustManager(null, false);
 
         assertThat(causes(acceptClient(ours, leaf(MESH, PAYMENTS))))
@@ -253,7 +254,7 @@ class MeshTrustManagerTest {
         assertThat(acceptClient(ours, leaf(clientCa, PAYMENTS))).isEmpty();
         assertThat(ours.getAcceptedIssuers())
                 .extracting(X509Certificate::getSubjectX500Principal)
-                .containsExactly(clientCa.certificate().getSubjectX500Principal());
+                .containsExactly(clientCa.ca().certificate().getSubjectX500Principal());
     }
 
     @Test
@@ -263,7 +264,8 @@ class MeshTrustManagerTest {
         assertThat(callServer(ours, payments, "payments")).isEmpty();
 
         // A new bundle that no longer contains the old CA: the next handshake uses it.
-        current.set(new WorkloadCredentials(leaf(FOREIGN, ORDERS), TrustBundle.of(FOREIGN.certificate()), null));
+        current.set(new WorkloadCredentials(
+                leaf(FOREIGN, ORDERS), TrustBundle.of(FOREIGN.ca().certificate()), null));
 
         assertThat(causes(callServer(ours, payments, "payments"))).contains("does not chain to the mesh trust bundle");
     }

@@ -48,8 +48,8 @@ class MountedMaterialAdoptionTest {
     private static final HeldCertificate ME_RENEWED = leaf(MESH, "spiffe://cluster.local/ns/shop/sa/orders");
     private static final HeldCertificate STRANGER = leaf(FOREIGN, "spiffe://cluster.local/ns/shop/sa/orders");
 
-    private final AtomicReference<WorkloadCredentials> current =
-            new AtomicReference<>(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate()), null));
+    private final AtomicReference<WorkloadCredentials> current = new AtomicReference<>(
+            new WorkloadCredentials(ME, TrustBundle.of(MESH.ca().certificate()), null));
     private final ReloadingKeyManager agentKeys = new ReloadingKeyManager(() -> Optional.ofNullable(current.get()));
     private final MeshTrustManager agentTrust =
             new MeshTrustManager(() -> Optional.ofNullable(current.get()), null, null, "/test/certs");
@@ -73,7 +73,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsKeyManagerLoadedFromPkcs12MadeFromTheMountedPem() throws Exception {
         Path p12 = dir.resolve("tls.p12");
-        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.certificate()), "changeit".toCharArray());
+        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.ca().certificate()), "changeit".toCharArray());
 
         assertThat(adoption.adopt(keyManagerFrom(p12, "PKCS12", "PKIX"), () -> "test"))
                 .isSameAs(agentKeys);
@@ -82,7 +82,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsKeyManagerLoadedFromJks() throws Exception {
         Path jks = dir.resolve("tls.jks");
-        KeyStoreWriter.writeJks(jks, ME, TrustBundle.of(MESH.certificate()), "changeit".toCharArray());
+        KeyStoreWriter.writeJks(jks, ME, TrustBundle.of(MESH.ca().certificate()), "changeit".toCharArray());
 
         assertThat(adoption.adopt(keyManagerFrom(jks, "JKS", "SunX509"), () -> "test"))
                 .isSameAs(agentKeys);
@@ -95,7 +95,12 @@ class MountedMaterialAdoptionTest {
         store.setKeyEntry("a-public-site", STRANGER.privateKey(), new char[0], STRANGER.chainArray());
         store.setKeyEntry("z-mesh", ME.privateKey(), new char[0], ME.chainArray());
 
-        assertThat(adoption.adopt(keyManagerOver(store), () -> "test")).isSameAs(agentKeys);
+        X509KeyManager adopted = adoption.adopt(keyManagerOver(store), () -> "test");
+
+        // the public site's key stays the application's (MeshAliasKeyManagerTest); the mesh alias is the agent's
+        assertThat(adopted).isInstanceOf(MeshAliasKeyManager.class);
+        assertThat(adopted.getServerAliases("EC", null))
+                .contains(agentKeys.currentAlias().orElseThrow());
     }
 
     @Test
@@ -120,7 +125,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsKeyManagerHoldingThePreviousKeyAfterARotation() throws Exception {
         X509KeyManager loadedBeforeTheSwap = keyManager(ME);
-        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.certificate()), null));
+        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.ca().certificate()), null));
         retired.add(ME.certificate());
 
         MountedMaterialAdoption.Adoption decided = adoption.decide(new KeyManager[] {loadedBeforeTheSwap}, null);
@@ -132,7 +137,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void leavesKeyManagerHoldingAKeyTheAgentNeverServedAlone() throws Exception {
         X509KeyManager older = keyManager(ME);
-        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.certificate()), null));
+        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.ca().certificate()), null));
 
         assertThat(adoption.adopt(older, () -> "test")).isSameAs(older);
     }
@@ -171,7 +176,9 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsTrustManagerOverExactlyTheClientBundle() throws Exception {
         current.set(new WorkloadCredentials(
-                ME, TrustBundle.of(MESH.certificate()), TrustBundle.of(FOREIGN.certificate(), MESH.certificate())));
+                ME,
+                TrustBundle.of(MESH.ca().certificate()),
+                TrustBundle.of(FOREIGN.ca().certificate(), MESH.ca().certificate())));
 
         MountedMaterialAdoption.Adoption decided = adoption.decide(null, new TrustManager[] {trusting(MESH, FOREIGN)});
 
@@ -181,7 +188,8 @@ class MountedMaterialAdoptionTest {
 
     @Test
     void adoptsTrustManagerOverTheBundleWhateverTheOrder() throws Exception {
-        current.set(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate(), FOREIGN.certificate()), null));
+        current.set(new WorkloadCredentials(
+                ME, TrustBundle.of(MESH.ca().certificate(), FOREIGN.ca().certificate()), null));
 
         assertThat(adoption.adopt(trusting(FOREIGN, MESH), () -> "test")).isSameAs(agentTrust);
     }
@@ -189,7 +197,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void adoptsTrustManagerOverTheKeyStoreOfTheWorkloadKeyAndTheBundle() throws Exception {
         Path p12 = dir.resolve("keystore.p12");
-        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.certificate()), "changeit".toCharArray());
+        KeyStoreWriter.writePkcs12(p12, ME, TrustBundle.of(MESH.ca().certificate()), "changeit".toCharArray());
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(p12)) {
             store.load(in, "changeit".toCharArray());
@@ -205,7 +213,7 @@ class MountedMaterialAdoptionTest {
     @Test
     void leavesTrustManagerOverTheBundleAndAForeignLeafAlone() throws Exception {
         X509TrustManager bundleAndStranger =
-                trustManagerOver(new X509Certificate[] {MESH.certificate(), STRANGER.certificate()});
+                trustManagerOver(new X509Certificate[] {MESH.ca().certificate(), STRANGER.certificate()});
 
         assertThat(adoption.adopt(bundleAndStranger, () -> "test")).isSameAs(bundleAndStranger);
     }
@@ -219,7 +227,8 @@ class MountedMaterialAdoptionTest {
 
     @Test
     void leavesTrustManagerOverPartOfTheBundleAlone() throws Exception {
-        current.set(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate(), FOREIGN.certificate()), null));
+        current.set(new WorkloadCredentials(
+                ME, TrustBundle.of(MESH.ca().certificate(), FOREIGN.ca().certificate()), null));
         X509TrustManager onlyOne = trusting(MESH);
 
         assertThat(adoption.adopt(onlyOne, () -> "test")).isSameAs(onlyOne);
@@ -302,6 +311,27 @@ class MountedMaterialAdoptionTest {
     }
 
     @Test
+    void aContextWithTheWorkloadKeyBesideAnotherKeyIsManaged() throws Exception {
+        ManagedContexts managed = new ManagedContexts(
+                () -> Optional.ofNullable(current.get()), agentKeys, agentTrust, new ClientAuthPolicy(Mode.STRICT));
+        SSLContext context = SSLContext.getInstance("TLS", "SunJSSE");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("mesh", ME.privateKey(), new char[0], ME.chainArray());
+        store.setKeyEntry("site", STRANGER.privateKey(), new char[0], STRANGER.chainArray());
+        TrustManager publicCas = trusting(PUBLIC);
+
+        MeshlessBridge.Managers replaced =
+                managed.onInit(context, null, new KeyManager[] {keyManagerOver(store)}, new TrustManager[] {publicCas});
+
+        assertThat(replaced.keyManagers()).singleElement().isInstanceOf(MeshAliasKeyManager.class);
+        assertThat(replaced.trustManagers()).containsExactly(publicCas);
+        assertThat(managed.isManaged(context))
+                .as("its servers ask clients as the mode demands")
+                .isTrue();
+    }
+
+    @Test
     void aContextOfForeignMaterialStaysTheApplications() throws Exception {
         ManagedContexts managed = new ManagedContexts(
                 () -> Optional.ofNullable(current.get()), agentKeys, agentTrust, new ClientAuthPolicy(Mode.STRICT));
@@ -322,7 +352,7 @@ class MountedMaterialAdoptionTest {
         ManagedContexts managed = new ManagedContexts(
                 () -> Optional.ofNullable(current.get()), agentKeys, agentTrust, new ClientAuthPolicy(Mode.STRICT));
         X509KeyManager loadedBeforeTheSwap = keyManager(ME);
-        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.certificate()), null));
+        current.set(new WorkloadCredentials(ME_RENEWED, TrustBundle.of(MESH.ca().certificate()), null));
         managed.retire(ME.certificate());
 
         assertThat(managed.adoption().adopt(loadedBeforeTheSwap, () -> "test")).isSameAs(agentKeys);
@@ -330,8 +360,8 @@ class MountedMaterialAdoptionTest {
 
     // ---- helpers: what frameworks do with the mounted files ----
 
-    private static String pem(io.meshless.pki.CertificateAuthority ca) {
-        return io.meshless.pki.Pem.encode(ca.certificate());
+    private static String pem(io.meshless.testing.TestPki ca) {
+        return io.meshless.pki.Pem.encode(ca.ca().certificate());
     }
 
     /** As Netty and Spring Boot read tls.key: PKCS#8 PEM through the JDK's KeyFactory. */

@@ -29,7 +29,7 @@ class OpenSslContextsTest {
     private static final HeldCertificate STRANGER = leaf(FOREIGN, "spiffe://cluster.local/ns/shop/sa/orders");
 
     private final Optional<WorkloadCredentials> current =
-            Optional.of(new WorkloadCredentials(ME, TrustBundle.of(MESH.certificate()), null));
+            Optional.of(new WorkloadCredentials(ME, TrustBundle.of(MESH.ca().certificate()), null));
     private final ReloadingKeyManager agentKeys = new ReloadingKeyManager(() -> current);
     private final MeshTrustManager agentTrust = new MeshTrustManager(() -> current, null, null, "/test/certs");
     private final MeshlessProvider provider =
@@ -44,6 +44,16 @@ class OpenSslContextsTest {
         KeyManagerFactory adopted = contexts.onKeyManagerFactory(factoryOver(ME));
 
         assertThat(adopted.getKeyManagers()).containsExactly(agentKeys);
+    }
+
+    @Test
+    void keyManagerFactoryHoldingTheWorkloadKeyBesideAnotherKeepsTheOtherKey() throws Exception {
+        KeyManagerFactory applications = factoryOver(ME, STRANGER);
+
+        KeyManagerFactory adopted = contexts.onKeyManagerFactory(applications);
+
+        assertThat(adopted.getKeyManagers()).singleElement().isInstanceOf(MeshAliasKeyManager.class);
+        assertThat(adopted.getAlgorithm()).isEqualTo(applications.getAlgorithm());
     }
 
     @Test
@@ -169,10 +179,12 @@ class OpenSslContextsTest {
         return engine;
     }
 
-    private static KeyManagerFactory factoryOver(HeldCertificate held) throws Exception {
+    private static KeyManagerFactory factoryOver(HeldCertificate... entries) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("key", held.privateKey(), new char[0], held.chainArray());
+        for (int i = 0; i < entries.length; i++) {
+            store.setKeyEntry("key-" + i, entries[i].privateKey(), new char[0], entries[i].chainArray());
+        }
         KeyManagerFactory factory = KeyManagerFactory.getInstance("SunX509");
         factory.init(store, new char[0]);
         return factory;

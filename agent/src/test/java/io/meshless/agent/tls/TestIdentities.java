@@ -1,15 +1,10 @@
 package io.meshless.agent.tls;
 
-import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
-import io.meshless.pki.KeyType;
-import io.meshless.pki.LeafSpec;
 import io.meshless.pki.SpiffeId;
-import io.meshless.pki.TrustBundle;
 import io.meshless.pki.WorkloadCredentials;
+import io.meshless.testing.TestPki;
 import java.security.KeyStore;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -18,28 +13,24 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-/** Certificates generated at test time, and plain JDK contexts over them for the peer side. */
+/** The CAs of the unit tests (from the shared {@link TestPki}), and plain JDK contexts over them for the peer side. */
 final class TestIdentities {
-    static final Clock CLOCK = Clock.systemUTC();
-    static final CertificateAuthority MESH =
-            CertificateAuthority.createRoot("mesh root", Duration.ofDays(1), KeyType.EC_P256, CLOCK);
-    static final CertificateAuthority FOREIGN =
-            CertificateAuthority.createRoot("foreign root", Duration.ofDays(1), KeyType.EC_P256, CLOCK);
-    static final CertificateAuthority PUBLIC =
-            CertificateAuthority.createRoot("public web root", Duration.ofDays(1), KeyType.EC_P256, CLOCK);
+    static final TestPki MESH = TestPki.builder().name("mesh root").build();
+    static final TestPki FOREIGN = TestPki.builder().name("foreign root").build();
+    static final TestPki PUBLIC = TestPki.builder().name("public web root").build();
 
     private TestIdentities() {}
 
-    static HeldCertificate leaf(CertificateAuthority ca, String spiffeId) {
-        return ca.issue(LeafSpec.builder().spiffeId(SpiffeId.parse(spiffeId)).build());
+    static HeldCertificate leaf(TestPki ca, String spiffeId) {
+        return ca.spiffeIdOnly(SpiffeId.parse(spiffeId));
     }
 
-    static HeldCertificate dnsLeaf(CertificateAuthority ca, String dnsName) {
-        return ca.issue(LeafSpec.builder().dnsName(dnsName).commonName(dnsName).build());
+    static HeldCertificate dnsLeaf(TestPki ca, String dnsName) {
+        return ca.webServer(dnsName);
     }
 
-    static WorkloadCredentials credentials(HeldCertificate identity, CertificateAuthority ca) {
-        return new WorkloadCredentials(identity, TrustBundle.of(ca.certificate()), null);
+    static WorkloadCredentials credentials(HeldCertificate identity, TestPki ca) {
+        return new WorkloadCredentials(identity, ca.bundle(), null);
     }
 
     static X509ExtendedKeyManager keyManager(HeldCertificate held) throws Exception {
@@ -96,10 +87,10 @@ final class TestIdentities {
         };
     }
 
-    static X509ExtendedTrustManager trusting(CertificateAuthority... cas) {
+    static X509ExtendedTrustManager trusting(TestPki... cas) {
         java.util.ArrayList<java.security.cert.X509Certificate> anchors = new java.util.ArrayList<>();
-        for (CertificateAuthority ca : cas) {
-            anchors.add(ca.certificate());
+        for (TestPki ca : cas) {
+            anchors.addAll(ca.bundle().certificates());
         }
         return MeshTrustManager.pkix(List.copyOf(anchors));
     }

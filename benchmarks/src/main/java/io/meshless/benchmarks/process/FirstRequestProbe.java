@@ -13,7 +13,8 @@ import javax.net.ssl.SSLSocketFactory;
  * {@code --ready-file}, then tries {@code --port} every millisecond (a refused loopback connect costs
  * microseconds) until a connection is accepted; that one gets a full handshake and an HTTP 200. Prints {@code served_at_ms=…}
  * (epoch ms) and {@code attempts=…}; the harness subtracts the server's launch time. Gives up after
- * {@code --max-seconds} after it wrote the ready file.
+ * {@code --max-seconds} after it wrote the ready file; waits up to {@code --timeout-ms} (default 5000) for each read of
+ * an accepted connection.
  */
 public final class FirstRequestProbe {
     private FirstRequestProbe() {}
@@ -23,6 +24,9 @@ public final class FirstRequestProbe {
         int port = Integer.parseInt(args.required("port"));
         int warmPort = Integer.parseInt(args.required("warm-port"));
         Path ready = Path.of(args.required("ready-file"));
+        // A server may accept connections before it can serve them (Tomcat binds before it builds its SSL context):
+        // the wait for the first response is part of what is measured.
+        int timeoutMillis = args.intValue("timeout-ms", 5000);
         SSLSocketFactory factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
         for (int i = 0; i < 20; i++) {
             String failure = HandshakeLoop.oneConnection(factory, "127.0.0.1", warmPort);
@@ -35,7 +39,7 @@ public final class FirstRequestProbe {
         int attempts = 0;
         while (System.nanoTime() < deadline) {
             attempts++;
-            String failure = HandshakeLoop.oneConnection(factory, "localhost", port);
+            String failure = HandshakeLoop.oneConnection(factory, "localhost", port, timeoutMillis);
             if (failure == null) {
                 System.out.println("served_at_ms=" + System.currentTimeMillis() + " attempts=" + attempts);
                 return;

@@ -66,12 +66,17 @@ public final class HandshakeLoop {
 
     /** One full handshake and request; null when it worked, otherwise why not. */
     static String oneConnection(SSLSocketFactory factory, String host, int port) {
+        return oneConnection(factory, host, port, 5000);
+    }
+
+    /** The same, waiting up to {@code timeoutMillis} to connect and for each read. */
+    static String oneConnection(SSLSocketFactory factory, String host, int port, int timeoutMillis) {
         SSLSocket socket = null;
         try {
             socket = (SSLSocket) factory.createSocket();
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), 5000);
-            socket.setSoTimeout(5000);
+            socket.connect(new InetSocketAddress(host, port), timeoutMillis);
+            socket.setSoTimeout(timeoutMillis);
             // The client a real application would be: HTTPS host-name checking switched on.
             SSLParameters params = socket.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");

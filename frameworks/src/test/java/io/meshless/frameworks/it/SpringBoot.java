@@ -2,14 +2,14 @@ package io.meshless.frameworks.it;
 
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.frameworks.apps.spring.SpringBootServerApp;
 
-/** The Spring Boot application in a child JVM under the agent, with its TLS settings as arguments. */
+/** The Spring Boot application of one release in a child JVM under the agent, with its TLS settings as arguments. */
 final class SpringBoot {
     private SpringBoot() {}
 
-    static ChildJvm start(Jdk jdk, String agentArgs, String... tlsSettings) {
-        return ChildJvm.builder(jdk, SpringBootServerApp.class)
+    static ChildJvm start(Jdk jdk, String release, String agentArgs, String... tlsSettings) {
+        return ChildJvm.builder(jdk, "io.meshless.frameworks.apps.spring.SpringBootServerApp")
+                .classPath(Frameworks.classPath("spring", release))
                 .agent(agentArgs)
                 .args(
                         "--server.address=127.0.0.1",

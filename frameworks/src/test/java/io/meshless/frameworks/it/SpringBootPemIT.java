@@ -4,12 +4,17 @@ import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.MountedFilesServerContract;
 
-/** Spring Boot 3.5 (Tomcat) with {@code server.ssl.certificate}, {@code certificate-private-key}, {@code trust-certificate}. */
+/**
+ * Spring Boot 3.1 to 4 (Tomcat) with {@code server.ssl.certificate}, {@code certificate-private-key},
+ * {@code trust-certificate}.
+ */
+@MountedFilesServerContract.Releases(properties = Frameworks.PROPERTIES, library = "spring-boot")
 class SpringBootPemIT extends MountedFilesServerContract {
     @Override
-    protected ChildJvm start(Jdk jdk, Mounted mounted, String agentArgs) {
+    protected ChildJvm start(Jdk jdk, String release, Mounted mounted, String agentArgs) {
         return SpringBoot.start(
                 jdk,
+                release,
                 agentArgs,
                 "--server.ssl.certificate=" + mounted.file("tls.crt"),
                 "--server.ssl.certificate-private-key=" + mounted.file("tls.key"),

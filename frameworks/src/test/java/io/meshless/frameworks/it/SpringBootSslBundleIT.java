@@ -4,12 +4,16 @@ import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.MountedFilesServerContract;
 
-/** Spring Boot 3.5 (Tomcat) with a PEM SSL bundle ({@code spring.ssl.bundle.pem.mesh.*}, {@code server.ssl.bundle}). */
+/**
+ * Spring Boot 3.1 to 4 (Tomcat) with a PEM SSL bundle ({@code spring.ssl.bundle.pem.mesh.*}, {@code server.ssl.bundle}).
+ */
+@MountedFilesServerContract.Releases(properties = Frameworks.PROPERTIES, library = "spring-boot")
 class SpringBootSslBundleIT extends MountedFilesServerContract {
     @Override
-    protected ChildJvm start(Jdk jdk, Mounted mounted, String agentArgs) {
+    protected ChildJvm start(Jdk jdk, String release, Mounted mounted, String agentArgs) {
         return SpringBoot.start(
                 jdk,
+                release,
                 agentArgs,
                 "--spring.ssl.bundle.pem.mesh.keystore.certificate=" + mounted.file("tls.crt"),
                 "--spring.ssl.bundle.pem.mesh.keystore.private-key=" + mounted.file("tls.key"),

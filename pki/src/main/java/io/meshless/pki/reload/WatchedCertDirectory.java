@@ -45,6 +45,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class WatchedCertDirectory implements CredentialSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WatchedCertDirectory.class);
+    /** How the WARN line of a refused set starts, before the directory; tests find the line by it. */
+    public static final String REFUSED_SET = "Refused certificate set in";
+    /** What the WARN line says when no bundle in the directory holds the issuer of the own certificate. */
+    public static final String OWN_ISSUER_MISSING = "holds the CA that issued our own certificate";
+    /** How the INFO line of a loaded set starts, before the directory; tests find the line by it. */
+    public static final String LOADED_SET = "Loaded certificate set from";
+
     private static final String[] FILES = {
         CertDirectory.TLS_CRT,
         CertDirectory.TLS_KEY,
@@ -155,7 +162,8 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
                 if (!sameFiles && !e.getMessage().equals(reportedProblem)) {
                     reportedProblem = e.getMessage();
                     LOG.warn(
-                            "Refused certificate set in {}: {}{}",
+                            "{} {}: {}{}",
+                            REFUSED_SET,
                             dir,
                             e.getMessage(),
                             current == null ? "" : " (keeping the current set, serial " + current.serialHex() + ")");
@@ -193,7 +201,7 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
             warnIfNoBundleHoldsOwnIssuer(loaded);
             // If files moved on while loading, keep the old fingerprint so the next look reloads.
             loadedFingerprint = Arrays.equals(before, after) ? after : null;
-            LOG.info("Loaded certificate set from {}: {}", dir, loaded);
+            LOG.info("{} {}: {}", LOADED_SET, dir, loaded);
             try {
                 listener.loaded(previous, loaded);
             } catch (RuntimeException listenerBug) {
@@ -211,7 +219,7 @@ public final class WatchedCertDirectory implements CredentialSource, AutoCloseab
         }
         warnedIssuer = issuer;
         LOG.warn(
-                "Neither {} nor {} in {} holds the CA that issued our own certificate ({}): peers that verify us"
+                "Neither {} nor {} in {} " + OWN_ISSUER_MISSING + " ({}): peers that verify us"
                         + " against the same bundles will refuse us; fine when they trust that CA by other means",
                 CertDirectory.CA_CRT,
                 CertDirectory.CLIENT_CA_CRT,

@@ -1,5 +1,6 @@
 package io.meshless.agent.it.support;
 
+import io.meshless.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,15 +67,10 @@ public final class CapturedProcess implements AutoCloseable {
                         while ((line = reader.readLine()) != null) {
                             synchronized (this) {
                                 sink.add(line);
-                                notifyAll();
                             }
                         }
                     } catch (IOException ignored) {
                         // the process was destroyed; what was read so far stays available
-                    } finally {
-                        synchronized (this) {
-                            notifyAll();
-                        }
                     }
                 },
                 threadName);
@@ -107,40 +103,43 @@ public final class CapturedProcess implements AutoCloseable {
      * Waits for the next stdout line (after the ones already returned) matching {@code pattern};
      * fails with the full output if the process exits or the timeout passes first.
      */
-    public synchronized Matcher awaitLine(Pattern pattern, Duration timeout) {
+    public Matcher awaitLine(Pattern pattern, Duration timeout) {
         return awaitLine(stdout, true, pattern, timeout);
     }
 
     /** Like {@link #awaitLine} for stderr (log lines of the agent). */
-    public synchronized Matcher awaitStderrLine(Pattern pattern, Duration timeout) {
+    public Matcher awaitStderrLine(Pattern pattern, Duration timeout) {
         return awaitLine(stderr, false, pattern, timeout);
     }
 
     private Matcher awaitLine(List<String> lines, boolean isStdout, Pattern pattern, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            while (position(isStdout) < lines.size()) {
-                Matcher matcher = pattern.matcher(lines.get(advance(isStdout)));
-                if (matcher.matches()) {
+        String stream = isStdout ? "stdout" : "stderr";
+        return Await.atMost(timeout)
+                .describedBy(this::output)
+                .untilPresent(name + ": a " + stream + " line matching " + pattern, () -> {
+                    if (process.isAlive()) {
+                        return nextMatch(lines, isStdout, pattern);
+                    }
+                    // what the process wrote before it exited is still in the pipes until the pumps end
+                    drainPumps();
+                    Matcher matcher = nextMatch(lines, isStdout, pattern);
+                    if (matcher == null) {
+                        throw new AssertionError(name + " exited (code " + process.exitValue()
+                                + ") while waiting for a " + stream + " line matching " + pattern + "\n" + output());
+                    }
                     return matcher;
-                }
+                });
+    }
+
+    /** The first line not returned before that matches, or null; every line looked at counts as returned. */
+    private synchronized Matcher nextMatch(List<String> lines, boolean isStdout, Pattern pattern) {
+        while (position(isStdout) < lines.size()) {
+            Matcher matcher = pattern.matcher(lines.get(advance(isStdout)));
+            if (matcher.matches()) {
+                return matcher;
             }
-            long left = deadline - System.nanoTime();
-            if (!process.isAlive()) {
-                // let the pump threads drain what the process wrote before it died
-                waitQuietly(100);
-                if (position(isStdout) >= lines.size()) {
-                    throw new AssertionError(name + " exited (code " + process.exitValue() + ") while waiting for "
-                            + pattern + "\n" + output());
-                }
-                continue;
-            }
-            if (left <= 0) {
-                throw new AssertionError(
-                        name + ": no line matching " + pattern + " within " + timeout + "\n" + output());
-            }
-            waitQuietly(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
         }
+        return null;
     }
 
     private int position(boolean isStdout) {
@@ -149,15 +148,6 @@ public final class CapturedProcess implements AutoCloseable {
 
     private int advance(boolean isStdout) {
         return isStdout ? consumed++ : consumedStderr++;
-    }
-
-    private void waitQuietly(long millis) {
-        try {
-            wait(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 
     /** Waits for the process to exit by itself; fails with its output if it does not. */
@@ -170,7 +160,12 @@ public final class CapturedProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
-        // the pumps finish when the pipes close, right after exit
+        drainPumps();
+        return process.exitValue();
+    }
+
+    /** Lets the pumps read what the exited process left in its pipes: they finish when the pipes close. */
+    private void drainPumps() {
         for (Thread pump : pumps) {
             try {
                 pump.join(2000);
@@ -179,7 +174,6 @@ public final class CapturedProcess implements AutoCloseable {
                 throw new AssertionError("interrupted", e);
             }
         }
-        return process.exitValue();
     }
 
     public boolean isAlive() {

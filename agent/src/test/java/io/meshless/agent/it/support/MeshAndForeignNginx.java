@@ -1,5 +1,7 @@
 package io.meshless.agent.it.support;
 
+import io.meshless.testing.PemFiles;
+import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 
 /**
@@ -20,11 +22,11 @@ public final class MeshAndForeignNginx implements AutoCloseable {
     }
 
     /** Over HTTP/1.1, or over HTTP/2 for gRPC clients. */
-    public static MeshAndForeignNginx start(Path work, MeshPki pki, boolean http2) {
-        Path meshCa = MeshPki.pemFile(work, "mesh-ca", pki.bundle());
-        MeshPki.PemFiles meshFiles = MeshPki.pemFiles(work, "nginx", pki.workload(MeshPki.id("shop", "nginx")));
-        MeshPki.PemFiles foreignFiles =
-                MeshPki.pemFiles(work, "nginx-foreign", pki.foreignWithLoopbackNames(MeshPki.id("shop", "nginx")));
+    public static MeshAndForeignNginx start(Path work, TestPki pki, boolean http2) {
+        Path meshCa = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
+        PemFiles meshFiles = PemFiles.write(work, "nginx", pki.spiffeIdOnly(TestPki.id("shop", "nginx")));
+        PemFiles foreignFiles =
+                PemFiles.write(work, "nginx-foreign", pki.foreign().leaf(TestPki.id("shop", "nginx")));
         Nginx mesh = http2
                 ? Nginx.startHttp2(work, meshFiles.cert(), meshFiles.key(), meshCa)
                 : Nginx.start(work, meshFiles.cert(), meshFiles.key(), meshCa);

@@ -3,18 +3,27 @@ package io.meshless.agent.it.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshless.agent.MeshlessAgent;
-import io.meshless.agent.it.support.MeshPki.PemFiles;
 import io.meshless.agent.tls.MountedMaterialAdoption;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.TrustBundle;
+import io.meshless.testing.PemFiles;
 import io.meshless.testing.SecretVolume;
+import io.meshless.testing.TestPki;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.ArgumentsProvider;
+import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
  * What every server configured from the mounted files, the way its users configure it, must do under
@@ -24,10 +33,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * opened before keeps working. A subclass starts its framework; the real curl and openssl are the clients.
  */
 public abstract class MountedFilesServerContract {
-    private static final SpiffeId SERVER = MeshPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = MeshPki.id("shop", "checkout");
+    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
+    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     /** Chains to the mesh bundle but is outside allowed-peers: only the agent's trust manager refuses it. */
-    private static final SpiffeId OUTSIDER = MeshPki.id("billing", "ledger");
+    private static final SpiffeId OUTSIDER = TestPki.id("billing", "ledger");
 
     private static final String AGENT_POLICY = "mode=strict,allowed-peers=spiffe://cluster.local/ns/shop/*";
     private static final Duration PICK_UP_BOUND = Duration.ofSeconds(30);
@@ -74,28 +83,43 @@ public abstract class MountedFilesServerContract {
     }
 
     /**
+     * On a subclass: run the contract against the oldest and the newest release of {@code library} (the sets
+     * {@code <library>-oldest} and {@code -newest} of {@link LibraryVersions#at}{@code (properties)}) on each JDK,
+     * instead of once per JDK with the test class path.
+     */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    public @interface Releases {
+        String properties();
+
+        String library();
+    }
+
+    /**
      * Starts the server configured from {@code mounted}'s files by its own settings, under the agent with
      * {@code agentArgs}; it prints {@code LISTENING <port>} and answers every GET with {@code hello from
      * <server> peer=<client SPIFFE ID> ...}.
+     *
+     * @param release the library set to run with ({@link Releases}), empty for the test class path
      */
-    protected abstract ChildJvm start(Jdk jdk, Mounted mounted, String agentArgs);
+    protected abstract ChildJvm start(Jdk jdk, String release, Mounted mounted, String agentArgs);
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("io.meshless.agent.it.support.Jdk#both")
-    void adoptsTheMountedFilesSoMeshPolicyAndRotationReachTheServer(Jdk jdk) {
-        MeshPki pki = MeshPki.create();
-        HeldCertificate first = pki.workloadWithLoopbackNames(SERVER);
-        HeldCertificate second = pki.workloadWithLoopbackNames(SERVER);
-        String name = getClass().getSimpleName() + "-" + jdk;
+    @ParameterizedTest(name = "{0} {1}")
+    @ArgumentsSource(Cases.class)
+    void adoptsTheMountedFilesSoMeshPolicyAndRotationReachTheServer(Jdk jdk, String release) {
+        TestPki pki = TestPki.create();
+        HeldCertificate first = pki.leaf(SERVER);
+        HeldCertificate second = pki.leaf(SERVER);
+        String name = getClass().getSimpleName() + "-" + jdk + (release.isEmpty() ? "" : "-" + release);
         Path dir = work.resolve(name);
-        SecretVolume volume = MeshPki.volume(dir.resolve("certs"), first, pki.bundle(), null);
-        Path ca = MeshPki.pemFile(dir, "ca", pki.bundle());
-        PemFiles client = MeshPki.pemFiles(dir, "client", pki.workload(CLIENT));
-        PemFiles outsider = MeshPki.pemFiles(dir, "outsider", pki.workload(OUTSIDER));
-        PemFiles foreign = MeshPki.pemFiles(dir, "foreign", pki.foreignWithLoopbackNames(CLIENT));
+        SecretVolume volume = TestPki.volume(dir.resolve("certs"), first, pki.bundle(), null);
+        Path ca = PemFiles.writeBundle(dir, "ca", pki.bundle());
+        PemFiles client = PemFiles.write(dir, "client", pki.spiffeIdOnly(CLIENT));
+        PemFiles outsider = PemFiles.write(dir, "outsider", pki.spiffeIdOnly(OUTSIDER));
+        PemFiles foreign = PemFiles.write(dir, "foreign", pki.foreign().leaf(CLIENT));
         Mounted mounted = new Mounted(volume.directory(), first, pki.bundle(), dir);
 
-        try (ChildJvm server = start(jdk, mounted, "cert-dir=" + volume.directory() + "," + AGENT_POLICY)) {
+        try (ChildJvm server = start(jdk, release, mounted, "cert-dir=" + volume.directory() + "," + AGENT_POLICY)) {
             int port = server.awaitListening();
             String url = "https://127.0.0.1:" + port + "/";
 
@@ -119,7 +143,7 @@ public abstract class MountedFilesServerContract {
                 assertThat(old.get()).as("before rotation\n%s", old.output()).startsWith("200 ");
                 assertThat(old.serverSerial()).contains(first.certificate().getSerialNumber());
 
-                volume.publishText(MeshPki.files(second, pki.bundle(), null));
+                volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
                 server.awaitStderrLine(
                         Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*"), PICK_UP_BOUND);
 
@@ -140,6 +164,18 @@ public abstract class MountedFilesServerContract {
             assertThat(server.stderr())
                     .as("the agent says what it adopted")
                     .containsPattern(Pattern.quote(MountedMaterialAdoption.ADOPTED) + ".*key manager .*trust manager ");
+        }
+    }
+
+    /** Each JDK with the test class path, or with each release a subclass names ({@link Releases}). */
+    static final class Cases implements ArgumentsProvider {
+        @Override
+        public Stream<? extends Arguments> provideArguments(ExtensionContext context) {
+            Releases releases = context.getRequiredTestClass().getAnnotation(Releases.class);
+            if (releases == null) {
+                return Jdk.both().stream().map(jdk -> Arguments.of(jdk, ""));
+            }
+            return LibraryVersions.at(releases.properties()).oldestAndNewest(releases.library());
         }
     }
 }

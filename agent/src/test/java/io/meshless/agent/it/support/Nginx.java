@@ -1,14 +1,17 @@
 package io.meshless.agent.it.support;
 
+import io.meshless.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A real nginx on a free loopback port, serving TLS with {@code ssl_verify_client optional}: every
+ * A real nginx on a loopback port, serving TLS with {@code ssl_verify_client optional}: every
  * request is answered, and the body says what nginx saw of the client certificate, so "no client
  * certificate" is an assertion failure with evidence, not a bare handshake error.
  *
@@ -16,6 +19,11 @@ import java.util.List;
  * {@code serial=}, {@code subject=}, {@code cert=} (URL-encoded PEM, for the SAN).
  */
 public final class Nginx implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(15);
+    private static final int PORT_ATTEMPTS = 5;
+    /** The errno text of nginx's "bind() to 127.0.0.1:N failed (98: Address already in use)". */
+    private static final String PORT_TAKEN = "Address already in use";
 
     private final CapturedProcess process;
     private final int port;
@@ -43,19 +51,42 @@ public final class Nginx implements AutoCloseable {
     }
 
     private static Nginx start(Path workDir, Path certChain, Path key, Path clientCa, String listenOptions) {
+        List<Integer> taken = new ArrayList<>();
+        for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+            int port = candidatePort();
+            Nginx nginx = startOn(port, workDir, certChain, key, clientCa, listenOptions);
+            if (nginx != null) {
+                return nginx;
+            }
+            taken.add(port);
+        }
+        throw new AssertionError("nginx found every port it tried taken: " + taken);
+    }
+
+    /**
+     * nginx cannot listen on port 0 and report the port, so it gets a port chosen at random below the
+     * kernel's ephemeral range (where servers on port 0 and outgoing connections get theirs), and another
+     * when that one is taken.
+     */
+    private static int candidatePort() {
+        return ThreadLocalRandom.current().nextInt(20_000, 32_768);
+    }
+
+    /** The running nginx, or null when its port is taken. */
+    static Nginx startOn(int port, Path workDir, Path certChain, Path key, Path clientCa, String listenOptions) {
         Path dir = workDir.resolve("nginx-" + System.nanoTime());
-        int port = Ports.free();
         try {
             Files.createDirectories(dir.resolve("tmp"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         String t = dir.resolve("tmp").toString();
+        Path pidFile = dir.resolve("nginx.pid");
         CapturedProcess.write(
                 dir.resolve("nginx.conf"),
                 String.join(
                         "\n",
-                        "pid " + dir.resolve("nginx.pid") + ";",
+                        "pid " + pidFile + ";",
                         "worker_processes 1;",
                         "events { worker_connections 64; }",
                         "http {",
@@ -97,11 +128,26 @@ public final class Nginx implements AutoCloseable {
                         "-g",
                         "daemon off; master_process off; error_log stderr notice;"),
                 dir);
+        // nginx writes its pid file once its listening socket is bound, and logs a bind() failure and exits
+        // (after a few retries of its own) when the port is taken.
+        boolean bound;
         try {
-            Ports.awaitAccepting(port, Duration.ofSeconds(15), process.process(), process::output);
+            bound = Await.atMost(STARTUP)
+                    .whileAlive(process.process(), process::output)
+                    .untilPresent(
+                            "nginx bound to 127.0.0.1:" + port + " (its pid file) or reporting the port taken", () -> {
+                                if (process.stderr().contains(PORT_TAKEN)) {
+                                    return false;
+                                }
+                                return Files.exists(pidFile) ? true : null;
+                            });
         } catch (AssertionError e) {
             process.close();
             throw e;
+        }
+        if (!bound) {
+            process.close();
+            return null;
         }
         return new Nginx(process, port);
     }

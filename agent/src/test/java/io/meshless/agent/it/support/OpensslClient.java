@@ -57,6 +57,17 @@ public final class OpensslClient {
         if (sessionOut != null) {
             command.addAll(List.of("-sess_out", sessionOut.toString()));
         }
+        return run(command);
+    }
+
+    /** One HTTP/1.0 GET with a client certificate, asking for {@code serverName} by SNI ({@code -servername}). */
+    public static Result getWithServerName(int port, String serverName, Path caCert, Path clientCert, Path clientKey) {
+        List<String> command = command(port, caCert, clientCert, clientKey);
+        command.addAll(List.of("-servername", serverName, "-ign_eof"));
+        return run(command);
+    }
+
+    private static Result run(List<String> command) {
         try (CapturedProcess client = CapturedProcess.start("openssl-s_client", command, null)) {
             client.send("GET / HTTP/1.0"); // -crlf: each line ends in CR LF
             client.send("");

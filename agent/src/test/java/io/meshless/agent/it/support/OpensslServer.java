@@ -3,13 +3,17 @@ package io.meshless.agent.it.support;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code openssl s_server -Verify 1 -verify_return_error -www}: requires a client certificate that
  * verifies against {@code clientCa} and answers HTTP with a status page that includes the
- * client certificate it received.
+ * client certificate it received. It listens on a port the kernel picks (port 0) and reports it.
  */
 public final class OpensslServer implements AutoCloseable {
+
+    private static final Pattern ACCEPT = Pattern.compile("ACCEPT 127\\.0\\.0\\.1:(\\d+)");
 
     private final CapturedProcess process;
     private final int port;
@@ -20,14 +24,13 @@ public final class OpensslServer implements AutoCloseable {
     }
 
     public static OpensslServer start(Path certChain, Path key, Path clientCa) {
-        int port = Ports.free();
         CapturedProcess process = CapturedProcess.start(
-                "openssl-s_server:" + port,
+                "openssl-s_server",
                 List.of(
                         "openssl",
                         "s_server",
                         "-accept",
-                        "127.0.0.1:" + port,
+                        "127.0.0.1:0",
                         "-cert",
                         certChain.toString(),
                         "-cert_chain",
@@ -44,12 +47,13 @@ public final class OpensslServer implements AutoCloseable {
                         "-www"),
                 null);
         try {
-            Ports.awaitAccepting(port, Duration.ofSeconds(15), process.process(), process::output);
+            // printed once the socket listens, with the port the kernel picked
+            Matcher accept = process.awaitLine(ACCEPT, Duration.ofSeconds(15));
+            return new OpensslServer(process, Integer.parseInt(accept.group(1)));
         } catch (AssertionError e) {
             process.close();
             throw e;
         }
-        return new OpensslServer(process, port);
     }
 
     public int port() {

@@ -2,7 +2,7 @@ package io.meshless.agent.it.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.agent.it.support.MeshPki.PemFiles;
+import io.meshless.testing.PemFiles;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

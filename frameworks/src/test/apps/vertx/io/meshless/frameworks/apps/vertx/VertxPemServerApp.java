@@ -12,7 +12,7 @@ import java.security.cert.Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * Vert.x 5 HTTPS server configured the way Vert.x's documentation shows, from the mounted files:
+ * Vert.x HTTPS server (4.5 and 5) configured the way Vert.x's documentation shows, from the mounted files:
  * {@code PemKeyCertOptions} (tls.crt, tls.key), {@code PemTrustOptions} (ca.crt), {@code ClientAuth.REQUIRED}.
  * Argument: the cert dir.
  */

@@ -5,14 +5,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.security.cert.X509Certificate;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * An ordinary Spring Boot 3 web application on Tomcat, with no TLS code: its TLS comes from the
- * {@code server.ssl.*} / {@code spring.ssl.bundle.*} settings the test passes as arguments.
+ * An ordinary Spring Boot web application on Tomcat, with no TLS code: its TLS comes from the {@code server.ssl.*} /
+ * {@code spring.ssl.bundle.*} settings the test passes as arguments. Only API that Spring Boot 3 and 4 share (the
+ * port from {@code local.server.port}: Boot 4 moved {@code WebServerApplicationContext}).
  */
 @SpringBootApplication(proxyBeanMethods = false)
 @RestController
@@ -26,7 +26,7 @@ public class SpringBootServerApp {
 
     public static void main(String[] args) throws Exception {
         ConfigurableApplicationContext context = SpringApplication.run(SpringBootServerApp.class, args);
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        int port = Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
         Peer.listeningUntilStdinCloses(port);
         SpringApplication.exit(context);
     }

@@ -14,7 +14,7 @@ import java.security.ProtectionDomain;
  * mistake is reported at start-up, not at the first handshake) and leaves this transformer waiting for
  * the first JSSE class the agent cares about (or HTTP library host-name verifier, see
  * {@link #LIBRARY_VERIFIERS}). Only when that class loads does {@link MeshlessAgent}
- * load, and with it the JSSE provider, SLF4J, the certificates and Byte Buddy.
+ * load, and with it the JSSE provider, SLF4J, the certificates and the bytecode weaver.
  *
  * <p>Everything here runs before the application's {@code main}, so it is written for start-up time:
  * JDK types and the config classes only, no lambdas, method references or streams (the first one
@@ -135,8 +135,8 @@ public final class FirstTlsUse implements ClassFileTransformer {
 
     /**
      * Sees every class the JVM loads from now on, so the common case is one or two cheap tests. On the
-     * first trigger it installs the agent, then hands this and every later instrumented type to Byte
-     * Buddy: the type that triggered is still being loaded, so it is transformed here rather than
+     * first trigger it installs the agent, then hands this and every later instrumented type to the
+     * hooks' weaver: the type that triggered is still being loaded, so it is transformed here rather than
      * retransformed.
      */
     @Override
@@ -171,8 +171,8 @@ public final class FirstTlsUse implements ClassFileTransformer {
                 synchronized (this) {
                     current = delegate;
                     if (current == null) {
-                        ClassFileTransformer byteBuddy = MeshlessAgent.installAtFirstUse(config, instrumentation);
-                        current = byteBuddy == null ? NOTHING : byteBuddy;
+                        ClassFileTransformer hooks = MeshlessAgent.installAtFirstUse(config, instrumentation);
+                        current = hooks == null ? NOTHING : hooks;
                         delegate = current;
                     }
                 }

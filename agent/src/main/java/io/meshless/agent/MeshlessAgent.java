@@ -26,6 +26,7 @@ import io.meshless.pki.reload.ReloadingKeyManager;
 import io.meshless.pki.reload.WatchedCertDirectory;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.net.Socket;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
 import java.security.Security;
@@ -40,7 +41,10 @@ import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -137,7 +141,7 @@ public final class MeshlessAgent {
      * Installs at the first use of TLS, from {@link FirstTlsUse} while the first JSSE class the agent
      * watches is being loaded.
      *
-     * @return the Byte Buddy transformer for that class and the later ones, or null when there is none
+     * @return the hooks' transformer for that class and the later ones, or null when there is none
      */
     static ClassFileTransformer installAtFirstUse(AgentConfig config, Instrumentation instrumentation) {
         return install(config, instrumentation, false, false);
@@ -360,50 +364,9 @@ public final class MeshlessAgent {
         } catch (Exception e) {
             throw new IllegalStateException("cannot inject the bootstrap bridge: " + e, e);
         }
-        MeshlessBridge.contextInit = (context, managers) -> {
-            ensureStarted();
-            return managed.onInit(
-                    (SSLContext) context, managers[2], (KeyManager[]) managers[0], (TrustManager[]) managers[1]);
-        };
-        MeshlessBridge.engineCreated =
-                (context, engine) -> managed.onEngineCreated((SSLContext) context, (SSLEngine) engine);
-        MeshlessBridge.serverSocketFactory = (context, factory) ->
-                managed.onServerSocketFactory((SSLContext) context, (SSLServerSocketFactory) factory);
-        MeshlessBridge.refuseDefaultContext = context -> {
-            ensureStarted();
-            SSLContext ours = defaultContext;
-            return ours != null && refuse(context != ours, "SSLContext.setDefault");
-        };
-        MeshlessBridge.refuseDefaultSocketFactory = factory -> {
-            ensureStarted();
-            SSLSocketFactory ours = defaultSocketFactory;
-            return ours != null && refuse(factory != ours, "HttpsURLConnection.setDefaultSSLSocketFactory");
-        };
-        MeshlessBridge.beforeGetDefault = this::ensureStarted;
-        MeshlessBridge.refuseResumption = session -> managed.refusesResumption((SSLSession) session);
-        MeshlessBridge.securelyNamed = this::overrulesHostNameCheck;
-        MeshlessBridge.socketClientAuthSet = managed.sockets()::onClientAuthSet;
-        MeshlessBridge.socketAccepted = managed.sockets()::onAccepted;
-        MeshlessBridge.layeredServerSocket = managed::onLayeredServerSocket;
-        MeshlessBridge.clientSentNoCertificate = this::onClientSentNoCertificate;
-        MeshlessBridge.openSslClientWithoutKeys = context -> {
-            ensureStarted();
-            return openSsl.get().forClientWithoutKeys(context);
-        };
-        MeshlessBridge.openSslKeyManagerFactory = factory -> {
-            ensureStarted();
-            return openSsl.get().onKeyManagerFactory((KeyManagerFactory) factory);
-        };
-        MeshlessBridge.openSslTrustManagers = managers -> {
-            ensureStarted();
-            return openSsl.get().onTrustManagers((TrustManager[]) managers);
-        };
-        MeshlessBridge.openSslServerContextStarts = () -> openSsl.get().onServerContextStarts();
-        MeshlessBridge.openSslServerContextBuilt = context -> openSsl.get().onServerContextBuilt(context);
-        MeshlessBridge.openSslEngineCreated =
-                (context, engine) -> openSsl.get().onEngineCreated(context, (SSLEngine) engine);
-        MeshlessBridge.openSslClientContextBuilt = context -> openSsl.get().onClientContextBuilt(context);
-        MeshlessBridge.openSslHandshakeStep = (engine, status) -> openSsl.get().onHandshake(engine, status);
+        // Through a class of its own: verifying this one must not load the bridge's types into the
+        // application's class loader before they exist in the boot loader.
+        BridgeHooks.install(this);
     }
 
     /** A server of a managed context refused a client that sent no certificate: no trust manager saw it. */
@@ -559,6 +522,135 @@ public final class MeshlessAgent {
                             "no usable workload credentials in {}: TLS handshakes fail closed until valid material"
                                     + " appears (the JVM keeps running)",
                             config.certDir());
+        }
+    }
+
+    /** What the woven hooks do, through {@link MeshlessBridge}; the bridge catches whatever these throw. */
+    private static final class BridgeHooks implements MeshlessBridge.Hooks {
+        private final MeshlessAgent agent;
+        private final ManagedContexts managed;
+        private final Supplier<OpenSslContexts> openSsl;
+
+        private BridgeHooks(MeshlessAgent agent) {
+            this.agent = agent;
+            this.managed = agent.managed;
+            this.openSsl = agent.openSsl;
+        }
+
+        static void install(MeshlessAgent agent) {
+            MeshlessBridge.install(new BridgeHooks(agent));
+        }
+
+        @Override
+        public MeshlessBridge.Managers contextInit(
+                SSLContext context,
+                SSLContextSpi implementation,
+                KeyManager[] keyManagers,
+                TrustManager[] trustManagers) {
+            agent.ensureStarted();
+            return managed.onInit(context, implementation, keyManagers, trustManagers);
+        }
+
+        @Override
+        public void beforeGetDefault() {
+            agent.ensureStarted();
+        }
+
+        @Override
+        public boolean refusesDefaultContext(SSLContext context) {
+            agent.ensureStarted();
+            SSLContext ours = agent.defaultContext;
+            return ours != null && agent.refuse(context != ours, "SSLContext.setDefault");
+        }
+
+        @Override
+        public boolean refusesDefaultSocketFactory(SSLSocketFactory factory) {
+            agent.ensureStarted();
+            SSLSocketFactory ours = agent.defaultSocketFactory;
+            return ours != null && agent.refuse(factory != ours, "HttpsURLConnection.setDefaultSSLSocketFactory");
+        }
+
+        @Override
+        public SSLEngine engineCreated(SSLContext context, SSLEngine engine) {
+            return managed.onEngineCreated(context, engine);
+        }
+
+        @Override
+        public SSLServerSocketFactory serverSocketFactory(SSLContext context, SSLServerSocketFactory factory) {
+            return managed.onServerSocketFactory(context, factory);
+        }
+
+        @Override
+        public boolean refusesResumption(SSLSession session) {
+            return managed.refusesResumption(session);
+        }
+
+        @Override
+        public boolean securelyNamed(String host, X509Certificate leaf) {
+            return agent.overrulesHostNameCheck(host, leaf);
+        }
+
+        @Override
+        public void clientAuthSet(Object socket, String method) {
+            managed.sockets().onClientAuthSet(socket, method);
+        }
+
+        @Override
+        public void accepted(SSLServerSocket server, Socket accepted) {
+            managed.sockets().onAccepted(server, accepted);
+        }
+
+        @Override
+        public void layeredServerSocket(SSLContextSpi implementation, SSLSocket socket) {
+            managed.onLayeredServerSocket(implementation, socket);
+        }
+
+        @Override
+        public void clientSentNoCertificate(Object transport, String diagnostic) {
+            agent.onClientSentNoCertificate(transport, diagnostic);
+        }
+
+        @Override
+        public KeyManagerFactory openSslClientWithoutKeys(Object context) {
+            agent.ensureStarted();
+            return openSsl.get().forClientWithoutKeys(context);
+        }
+
+        @Override
+        public KeyManagerFactory openSslKeyManagerFactory(KeyManagerFactory factory) {
+            agent.ensureStarted();
+            return openSsl.get().onKeyManagerFactory(factory);
+        }
+
+        @Override
+        public TrustManager[] openSslTrustManagers(TrustManager[] managers) {
+            agent.ensureStarted();
+            return openSsl.get().onTrustManagers(managers);
+        }
+
+        @Override
+        public void openSslServerContextStarts() {
+            openSsl.get().onServerContextStarts();
+        }
+
+        @Override
+        public void openSslServerContextBuilt(Object context) {
+            openSsl.get().onServerContextBuilt(context);
+        }
+
+        @Override
+        public void openSslEngineCreated(Object context, Object engine) {
+            openSsl.get().onEngineCreated(context, (SSLEngine) engine);
+        }
+
+        @Override
+        public void openSslClientContextBuilt(Object context) {
+            openSsl.get().onClientContextBuilt(context);
+        }
+
+        @Override
+        public void openSslHandshakeStep(Object engine, SSLEngineResult.HandshakeStatus status) {
+            openSsl.get().onHandshake(engine, status);
         }
     }
 

@@ -11,7 +11,7 @@ class FirstTlsUseTest {
 
     @Test
     void waitsForExactlyTheTypesTheInstrumentationsTransform() {
-        // FirstTlsUse names them itself so that premain never loads Instrumentations (and Byte Buddy).
+        // FirstTlsUse names them itself so that premain never loads Instrumentations (and ASM).
         List<String> waitedFor = new ArrayList<>();
         for (String[] names :
                 new String[][] {FirstTlsUse.INSTRUMENTED, FirstTlsUse.LIBRARY_VERIFIERS, FirstTlsUse.LIBRARY_HOOKS}) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
@@ -23,11 +24,11 @@ final class BootClassDefiner {
     private BootClassDefiner() {}
 
     /**
-     * Defines {@code name} from {@code bytes} in the bootstrap class loader.
+     * Defines each class (binary name to class file) in the bootstrap class loader, in the map's order.
      *
      * @throws ReflectiveOperationException when this JDK offers no usable {@code JavaLangAccess.defineClass}
      */
-    static Class<?> define(Instrumentation instrumentation, String name, byte[] bytes)
+    static void define(Instrumentation instrumentation, Map<String, byte[]> classes)
             throws IOException, ReflectiveOperationException {
         String definerName = JavaLangAccessDefiner.class.getName();
         Class<?> isolated =
@@ -54,7 +55,9 @@ final class BootClassDefiner {
         @SuppressWarnings("unchecked")
         BiFunction<String, byte[], Class<?>> definer = (BiFunction<String, byte[], Class<?>>)
                 isolated.getDeclaredConstructor().newInstance();
-        return definer.apply(name, bytes);
+        for (Map.Entry<String, byte[]> type : classes.entrySet()) {
+            definer.apply(type.getKey(), type.getValue());
+        }
     }
 
     /** The class file of one of the agent's own classes, as the agent jar holds it. */

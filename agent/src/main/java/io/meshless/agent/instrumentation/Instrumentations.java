@@ -6,42 +6,30 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything the agent does with Byte Buddy, in one place: the bootstrap bridge and the list of types
- * it changes. {@link NamedTypeTransformer} applies their advice to exactly the types listed here, by
+ * Everything the agent changes in other classes, in one place: the bootstrap bridge and the hooks of
+ * {@link HookTable}. {@link NamedTypeTransformer} weaves them into exactly the types listed there, by
  * name, without class-format changes, and looks at no other class. The JDK types are in the boot
  * loader; the HTTP libraries' host-name verifiers and Netty's OpenSSL contexts load in the application's
- * class loaders, under their exact names. A new hook is one more entry in {@link #types()}.
+ * class loaders, under their exact names.
  */
 public final class Instrumentations {
     private static final String BRIDGE = "io.meshless.agent.bridge.MeshlessBridge";
 
-    private static final List<TypeInstrumentation> TYPES = types();
+    /** The bridge and the classes its methods name, defined in this order. */
+    private static final String[] BRIDGE_CLASSES = {BRIDGE + "$Hooks", BRIDGE + "$Managers", BRIDGE};
+
+    private static final List<TypeHooks> TYPES = HookTable.all();
 
     private Instrumentations() {}
-
-    private static List<TypeInstrumentation> types() {
-        List<TypeInstrumentation> types = new java.util.ArrayList<>(Arrays.asList(
-                new SslContextInstrumentation(),
-                new HttpsUrlConnectionInstrumentation(),
-                new SslSessionImplInstrumentation(),
-                HostnameVerifierInstrumentation.okHttp(),
-                HostnameVerifierInstrumentation.apacheHttpClient5(),
-                HostnameVerifierInstrumentation.apacheHttpClient4(),
-                HostnameVerifierInstrumentation.apacheHttpClient4Legacy(),
-                SslSocketImplInstrumentation.serverSockets(),
-                SslSocketImplInstrumentation.sockets(),
-                new TransportContextInstrumentation()));
-        types.addAll(NettyOpenSslInstrumentation.all());
-        return Collections.unmodifiableList(types);
-    }
 
     /** Looked up when needed, so a JVM that never uses TLS never initializes the agent's SLF4J. */
     private static Logger log() {
@@ -49,19 +37,23 @@ public final class Instrumentations {
     }
 
     /**
-     * Puts {@link MeshlessBridge} into the bootstrap class loader, where instrumented JDK classes
-     * can see it, and lets java.base read the module it lands in. Must run before any agent code
-     * touches the bridge, so that the system class loader resolves it to the bootstrap copy.
+     * Puts {@link MeshlessBridge} (with its {@code Hooks} and {@code Managers}) into the bootstrap class
+     * loader, where instrumented JDK classes can see it, and lets java.base read the module it lands in.
+     * Must run before any agent code touches the bridge, so that the system class loader resolves it to
+     * the bootstrap copy.
      */
     public static void injectBridge(Instrumentation instrumentation) throws IOException, ClassNotFoundException {
-        byte[] bytes = BootClassDefiner.ownClassBytes(BRIDGE);
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        for (String name : BRIDGE_CLASSES) {
+            classes.put(name, BootClassDefiner.ownClassBytes(name));
+        }
         // Preferred: define the class straight in the boot loader. Appending a jar to the boot class
         // path instead makes the JVM print a CDS warning and turn class-data sharing off for the
         // application's classes, which costs start-up time; it remains the fallback. Byte Buddy's
         // UsingUnsafe is not used: JDK 24+ prints a warning on stderr for sun.misc.Unsafe, and so
         // does merely probing it with isAvailable().
         try {
-            BootClassDefiner.define(instrumentation, BRIDGE, bytes);
+            BootClassDefiner.define(instrumentation, classes);
         } catch (RuntimeException | ReflectiveOperationException | LinkageError e) {
             log().debug(
                             "defining the bridge through JavaLangAccess failed ({}); appending it to the boot class path",
@@ -69,7 +61,7 @@ public final class Instrumentations {
             Path folder = Files.createTempDirectory("meshless-bridge");
             ClassInjector.UsingInstrumentation.of(
                             folder.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, instrumentation)
-                    .injectRaw(Collections.singletonMap(BRIDGE, bytes));
+                    .injectRaw(classes);
             // The boot loader keeps the jar open once the class is loaded: leave no file behind.
             Class.forName(BRIDGE, false, null);
             deleteQuietly(folder);
@@ -105,7 +97,7 @@ public final class Instrumentations {
     /** The types transformed here, by binary name. */
     public static List<String> typeNames() {
         List<String> names = new java.util.ArrayList<>();
-        for (TypeInstrumentation type : TYPES) {
+        for (TypeHooks type : TYPES) {
             names.add(type.typeName());
         }
         return names;
@@ -117,7 +109,7 @@ public final class Instrumentations {
     }
 
     /**
-     * The same hooks as a plain transformer, not registered: for a caller that sees one of the listed
+     * The same hooks as a transformer, not registered: for a caller that sees one of the listed
      * types while it is being loaded (the agent's first-use trigger) and hands it, and the later ones, here.
      * A listed type that loads before that trigger must itself be a trigger, or it stays untransformed.
      */

@@ -9,47 +9,27 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.TypeResolutionStrategy;
-import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
-import net.bytebuddy.dynamic.scaffold.InstrumentedType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies each {@link TypeInstrumentation}'s advice to the class of exactly its name, and looks at no
- * other class: a map lookup on the internal name, then Byte Buddy only for a listed type. What
- * {@code AgentBuilder} would do for these few names (redefinition of a frozen type: no new members, no
- * class-format change, so it also works on retransformation) without its matching, listener, caching and
- * circularity machinery, which cost about a third of the classes the agent loaded at the first TLS use.
- *
- * <p>Types are described from class files only (the type being transformed from the bytes at hand, the
- * rest through its class loader's resources): the first-use path transforms {@code SSLContext} while it
- * is being loaded, when reflecting on it would be a class circularity.
+ * Weaves each {@link TypeHooks}' hooks into the class of exactly its name, and looks at no other class: a map
+ * lookup on the internal name, then {@link HookWeaver} over the class file at hand, with ASM alone (the copy that
+ * Byte Buddy carries). No member is added and the class format does not change, so the same bytes also serve a
+ * retransformation; nothing is reflected on or resolved, so it also works on {@code SSLContext} while it is being
+ * loaded, on the first-use path.
  */
 final class NamedTypeTransformer implements ClassFileTransformer {
 
-    private final Map<String, TypeInstrumentation> byInternalName;
-    private final ByteBuddy byteBuddy;
+    private final Map<String, TypeHooks> byInternalName;
 
-    NamedTypeTransformer(List<TypeInstrumentation> types) {
-        Map<String, TypeInstrumentation> map = new HashMap<>();
-        for (TypeInstrumentation type : types) {
-            map.put(type.typeName().replace('.', '/'), type);
+    NamedTypeTransformer(List<TypeHooks> types) {
+        Map<String, TypeHooks> map = new HashMap<>();
+        for (TypeHooks type : types) {
+            map.put(type.internalName(), type);
         }
         this.byInternalName = Collections.unmodifiableMap(map);
-        this.byteBuddy = new ByteBuddy()
-                .with(TypeValidation.DISABLED)
-                .with(Implementation.Context.Disabled.Factory.INSTANCE)
-                .with(InstrumentedType.Factory.Default.FROZEN)
-                .with(VisibilityBridgeStrategy.Default.NEVER)
-                .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
     }
 
     @Override
@@ -59,36 +39,48 @@ final class NamedTypeTransformer implements ClassFileTransformer {
             Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain,
             byte[] classfileBuffer) {
-        TypeInstrumentation instrumentation = className == null ? null : byInternalName.get(className);
-        if (instrumentation == null) {
+        TypeHooks type = className == null ? null : byInternalName.get(className);
+        if (type == null) {
             return null;
         }
         try {
-            return transform(instrumentation, loader, protectionDomain, classfileBuffer);
+            return weave(type, loader, classfileBuffer);
         } catch (Throwable t) {
             LoggerFactory.getLogger(Instrumentations.class)
-                    .warn("could not instrument {}: {}", instrumentation.typeName(), t.toString());
+                    .warn("could not instrument {}: {}", type.typeName(), t.toString());
             return null;
         }
     }
 
-    private byte[] transform(
-            TypeInstrumentation instrumentation, ClassLoader loader, ProtectionDomain protectionDomain, byte[] bytes) {
-        String name = instrumentation.typeName();
-        ClassFileLocator locator = new ClassFileLocator.Compound(
-                ClassFileLocator.Simple.of(name, bytes),
-                loader == null
-                        ? ClassFileLocator.ForClassLoader.ofBootLoader()
-                        : ClassFileLocator.ForClassLoader.of(loader));
-        TypePool pool = new TypePool.Default.WithLazyResolution(
-                new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
-        TypeDescription type = pool.describe(name).resolve();
-        DynamicType.Builder<?> builder = byteBuddy.redefine(type, locator);
-        builder = instrumentation.transformer().transform(builder, type, loader, null, protectionDomain);
-        byte[] transformed =
-                builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
-        LoggerFactory.getLogger(Instrumentations.class).debug("instrumented {}", name);
-        return transformed;
+    private static byte[] weave(TypeHooks type, ClassLoader loader, byte[] bytes) {
+        ClassReader reader = new ClassReader(bytes);
+        // Flags 0: no frames or maximums computed (WovenMethod brings its own), and the constant pool and every
+        // method no hook touches are copied as they are.
+        ClassWriter writer = new ClassWriter(reader, 0);
+        HookWeaver weaver = new HookWeaver(writer, type);
+        // Frames expanded: the few a woven method adds are full ones, which cannot follow compressed ones.
+        reader.accept(weaver, ClassReader.EXPAND_FRAMES);
+        TypeHooks.Unmatched unmatched = type.unmatched();
+        if (unmatched != null) {
+            for (Hook hook : weaver.unmatched()) {
+                unmatched.report(type.typeName(), "has no " + hook.description(), hook.consequence());
+            }
+            for (String sibling : type.siblings()) {
+                if (!exists(loader, sibling)) {
+                    unmatched.report(type.typeName(), "comes without " + sibling, null);
+                }
+            }
+        }
+        if (!weaver.woven()) {
+            return null;
+        }
+        LoggerFactory.getLogger(Instrumentations.class).debug("instrumented {}", type.typeName());
+        return writer.toByteArray();
+    }
+
+    private static boolean exists(ClassLoader loader, String binaryName) {
+        String resource = binaryName.replace('.', '/') + ".class";
+        return (loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource)) != null;
     }
 
     /** Registers this transformer and retransforms the listed types that are loaded already. */

@@ -1,29 +1,14 @@
 package io.meshless.agent.instrumentation;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.returns;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.meshless.agent.instrumentation.Operand.argument;
+import static io.meshless.agent.instrumentation.Operand.self;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>Netty's internals change between releases: a hooked class whose method or sibling class is not where this
  * expects it says so in one line, and the application keeps running without that hook.
  */
-final class NettyOpenSslInstrumentation implements TypeInstrumentation {
+final class NettyOpenSslInstrumentation {
 
     /**
      * Where Netty's {@code io.netty.handler.ssl} package lives: Netty itself (netty-handler 4.1 and 4.2) and the
@@ -50,15 +35,10 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
     private static final String SERVER_CONTEXT = "ReferenceCountedOpenSslServerContext";
     private static final String ENGINE = "ReferenceCountedOpenSslEngine";
 
-    /*
-     * Parameter types by name (arrays by descriptor): the matchers are built while the agent installs, possibly while the JVM is loading
-     * one of these JSSE classes for the application, and a class literal here would load it a second time
-     * (ClassCircularityError).
-     */
-    private static final String KEY_MANAGER_FACTORY = "javax.net.ssl.KeyManagerFactory";
+    private static final String KEY_MANAGER_FACTORY = "Ljavax/net/ssl/KeyManagerFactory;";
     private static final String TRUST_MANAGERS = "[Ljavax/net/ssl/TrustManager;";
     private static final String CERTIFICATES = "[Ljava/security/cert/X509Certificate;";
-    private static final String HANDSHAKE_STATUS = "javax.net.ssl.SSLEngineResult$HandshakeStatus";
+    private static final String HANDSHAKE_STATUS = "Ljavax/net/ssl/SSLEngineResult$HandshakeStatus;";
 
     /** What an application loses when a hook (or a class it needs) is missing, unless the hook says otherwise. */
     private static final String NO_ADOPTION = "its OpenSSL contexts keep the application's key and trust material as"
@@ -68,19 +48,13 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
     /** (class, what is missing) already reported: one line each, however many class loaders load it. */
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
 
-    private final String typeName;
-    private final List<Hook> hooks;
-    private final List<String> siblings;
+    private static final TypeHooks.Unmatched REPORTER = NettyOpenSslInstrumentation::reportUnmatched;
 
-    private NettyOpenSslInstrumentation(String typeName, List<Hook> hooks, List<String> siblings) {
-        this.typeName = typeName;
-        this.hooks = hooks;
-        this.siblings = siblings;
-    }
+    private NettyOpenSslInstrumentation() {}
 
     /** The hooked classes in every listed package. */
-    static List<TypeInstrumentation> all() {
-        List<TypeInstrumentation> all = new ArrayList<>();
+    static List<TypeHooks> all() {
+        List<TypeHooks> all = new ArrayList<>();
         for (String ssl : SSL_PACKAGES) {
             all.add(context(ssl));
             all.add(clientContext(ssl));
@@ -90,170 +64,160 @@ final class NettyOpenSslInstrumentation implements TypeInstrumentation {
         return all;
     }
 
+    private static String descriptor(String binaryName) {
+        return "L" + binaryName.replace('.', '/') + ";";
+    }
+
     /**
-     * {@code ReferenceCountedOpenSslContext}'s static helpers that client and server contexts share (Netty
-     * 4.1.x and 4.2.x): {@code providerFor(KeyManagerFactory, String)} and
-     * {@code chooseTrustManager(TrustManager[], ...)}.
+     * {@code ReferenceCountedOpenSslContext}'s static helpers that client and server contexts share (Netty 4.1.x and
+     * 4.2.x).
+     *
+     * <p>{@code providerFor(KeyManagerFactory, String)}, through which client and server contexts turn every key
+     * manager factory into key material, including the one Netty builds from a certificate chain and key
+     * ({@code forServer(crtFile, keyFile)}): a factory holding the workload key becomes the agent's, so rotation
+     * reaches new handshakes. The agent's factory is a plain one, for which Netty creates a provider that asks the key
+     * manager at every handshake.
+     *
+     * <p>{@code chooseTrustManager(TrustManager[], ...)}, where client and server contexts pick the trust manager
+     * their verify callback calls: one that trusts exactly the mesh bundle (a context built with
+     * {@code trustManager(caFile)}) becomes the agent's mesh trust manager. Contexts built with default trust already
+     * get it from the default TrustManagerFactory algorithm.
      */
-    static NettyOpenSslInstrumentation context(String ssl) {
-        return new NettyOpenSslInstrumentation(
-                ssl + CONTEXT,
-                Arrays.asList(
-                        new Hook(
+    static TypeHooks context(String ssl) {
+        return TypeHooks.of(
+                        ssl + CONTEXT,
+                        Hook.on(
                                 "static providerFor(KeyManagerFactory, String)",
-                                isStatic()
-                                        .and(named("providerFor"))
-                                        .and(takesArguments(2))
-                                        .and(takesArgument(0, named(KEY_MANAGER_FACTORY)))
-                                        .and(takesArgument(1, named("java.lang.String"))),
-                                () -> OpenSslKeyManagerFactoryAdvice.class,
-                                NO_ADOPTION),
-                        new Hook(
+                                MethodPattern.named("providerFor")
+                                        .isStatic()
+                                        .takesArguments(2)
+                                        .takesArgument(0, KEY_MANAGER_FACTORY)
+                                        .takesArgument(1, HookTable.STRING),
+                                Weave.replacingArgument(
+                                        0,
+                                        "openSslKeyManagerFactory",
+                                        "(" + KEY_MANAGER_FACTORY + ")" + KEY_MANAGER_FACTORY,
+                                        argument(0))),
+                        Hook.on(
                                 "static chooseTrustManager(TrustManager[], ...)",
-                                isStatic()
-                                        .and(named("chooseTrustManager"))
-                                        .and(takesArgument(0, hasDescriptor(TRUST_MANAGERS))),
-                                () -> OpenSslTrustManagersAdvice.class,
-                                NO_ADOPTION)),
-                Collections.singletonList(ssl + CLIENT_CONTEXT));
+                                MethodPattern.named("chooseTrustManager")
+                                        .isStatic()
+                                        .takesArgument(0, TRUST_MANAGERS),
+                                Weave.replacingArgument(
+                                        0,
+                                        "openSslTrustManagers",
+                                        "(" + TRUST_MANAGERS + ")" + TRUST_MANAGERS,
+                                        argument(0))))
+                .reportingTo(REPORTER, Collections.singletonList(ssl + CLIENT_CONTEXT));
     }
 
     /**
      * {@code ReferenceCountedOpenSslClientContext}'s static {@code newSessionContext(ReferenceCountedOpenSslContext
-     * thiz, ...)}, whose arguments 5 and 8 are the certificate chain and the key manager factory (Netty 4.1.x and
-     * 4.2.x): a context without key material gets the agent's, and at its end the agent learns whether the context
-     * presents the workload certificate, so a rotation reaches its cached sessions.
+     * thiz, ctx, engines, trustCertCollection, trustManagerFactory, keyCertChain, key, keyPassword, keyManagerFactory,
+     * ...)} (Netty 4.1.x and 4.2.x): a client context built with no key material gets the agent's key manager factory,
+     * as JSSE clients get the agent's key manager for {@code SSLContext.init(null, ...)} (without it the context has no
+     * certificate callback and never answers a server's certificate request); and at its end, returned or thrown, the
+     * agent learns whether the context presents the workload certificate, so a rotation reaches its cached sessions.
      */
-    static NettyOpenSslInstrumentation clientContext(String ssl) {
+    static TypeHooks clientContext(String ssl) {
         String description = "static newSessionContext(ReferenceCountedOpenSslContext, ..., X509Certificate[]"
                 + " keyCertChain (6th), ..., KeyManagerFactory (9th), ...)";
-        ElementMatcher<MethodDescription> newSessionContext = isStatic()
-                .and(named("newSessionContext"))
-                .and(takesArgument(0, named(ssl + CONTEXT)))
-                .and(takesArgument(5, hasDescriptor(CERTIFICATES)))
-                .and(takesArgument(8, named(KEY_MANAGER_FACTORY)));
-        return new NettyOpenSslInstrumentation(
-                ssl + CLIENT_CONTEXT,
-                Arrays.asList(
-                        new Hook(description, newSessionContext, () -> OpenSslClientKeysAdvice.class, NO_ADOPTION),
-                        new Hook(
+        MethodPattern newSessionContext = MethodPattern.named("newSessionContext")
+                .isStatic()
+                .takesArgument(0, descriptor(ssl + CONTEXT))
+                .takesArgument(5, CERTIFICATES)
+                .takesArgument(8, KEY_MANAGER_FACTORY);
+        String contextBuilt = "openSslClientContextBuilt";
+        return TypeHooks.of(
+                        ssl + CLIENT_CONTEXT,
+                        Hook.on(
                                 description,
                                 newSessionContext,
-                                () -> OpenSslClientContextAdvice.class,
-                                "its OpenSSL client contexts built from the mounted files may resume sessions made"
-                                        + " with a replaced certificate")),
-                Collections.emptyList());
+                                Weave.replacingArgument(
+                                        8,
+                                        "openSslClientKeyManagerFactory",
+                                        "(" + HookTable.OBJECT + CERTIFICATES + KEY_MANAGER_FACTORY + ")"
+                                                + KEY_MANAGER_FACTORY,
+                                        argument(0),
+                                        argument(5),
+                                        argument(8))),
+                        Hook.on(
+                                        description,
+                                        newSessionContext,
+                                        Weave.atExit(contextBuilt, "(" + HookTable.OBJECT + ")V", argument(0)),
+                                        Weave.observingThrown(
+                                                "java/lang/Throwable",
+                                                contextBuilt,
+                                                "(" + HookTable.OBJECT + ")V",
+                                                argument(0)))
+                                .losing("its OpenSSL client contexts built from the mounted files may resume sessions"
+                                        + " made with a replaced certificate"))
+                .reportingTo(REPORTER, Collections.emptyList());
     }
 
     /**
      * {@code ReferenceCountedOpenSslServerContext}'s static {@code newSessionContext(ReferenceCountedOpenSslContext
-     * thiz, ..., KeyManagerFactory (9th), ...)} (Netty 4.1.x and 4.2.x), inside which the key material is adopted:
-     * marks the server contexts whose engines must ask clients what the mode demands.
+     * thiz, ..., KeyManagerFactory (9th), ...)} (Netty 4.1.x and 4.2.x), inside which the server context turns its
+     * key material into a provider ({@code providerFor}, where adoption happens): the agent learns which server
+     * contexts hold the workload key, so their engines ask clients what the mode demands.
      */
-    static NettyOpenSslInstrumentation serverContext(String ssl) {
-        return new NettyOpenSslInstrumentation(
-                ssl + SERVER_CONTEXT,
-                Collections.singletonList(new Hook(
-                        "static newSessionContext(ReferenceCountedOpenSslContext, ..., KeyManagerFactory (9th), ...)",
-                        isStatic()
-                                .and(named("newSessionContext"))
-                                .and(takesArgument(0, named(ssl + CONTEXT)))
-                                .and(takesArgument(8, named(KEY_MANAGER_FACTORY))),
-                        () -> OpenSslServerContextAdvice.class,
-                        NO_ADOPTION)),
-                Collections.singletonList(ssl + ENGINE));
+    static TypeHooks serverContext(String ssl) {
+        return TypeHooks.of(
+                        ssl + SERVER_CONTEXT,
+                        Hook.on(
+                                "static newSessionContext(ReferenceCountedOpenSslContext, ..., KeyManagerFactory (9th),"
+                                        + " ...)",
+                                MethodPattern.named("newSessionContext")
+                                        .isStatic()
+                                        .takesArgument(0, descriptor(ssl + CONTEXT))
+                                        .takesArgument(8, KEY_MANAGER_FACTORY),
+                                Weave.atEntry("openSslServerContextStarts", "()V"),
+                                Weave.atExit("openSslServerContextBuilt", "(" + HookTable.OBJECT + ")V", argument(0))))
+                .reportingTo(REPORTER, Collections.singletonList(ssl + ENGINE));
     }
 
     /**
-     * {@code ReferenceCountedOpenSslEngine}'s constructors taking the context first (Netty 4.1.x and 4.2.x), at
-     * whose end the engine has the context's client-auth choice: raised to the mode's for adopted server contexts;
+     * {@code ReferenceCountedOpenSslEngine}'s constructors taking the context first (Netty 4.1.x and 4.2.x), at whose
+     * end the engine has the context's client-auth choice: a server engine of a context holding the workload key is
+     * raised to what the mode demands, through the engine's own {@code setNeedClientAuth}/{@code setWantClientAuth};
      * and its private {@code HandshakeStatus handshake()}, which every handshake step goes through and whose
-     * {@code FINISHED} says the handshake is done: where audit mode sees a client that sent no certificate.
+     * {@code FINISHED} says the handshake is done: where audit mode sees a client that sent no certificate, as JSSE
+     * engines report it at their own end of the handshake.
      */
-    static NettyOpenSslInstrumentation engine(String ssl) {
-        return new NettyOpenSslInstrumentation(
-                ssl + ENGINE,
-                Arrays.asList(
-                        new Hook(
+    static TypeHooks engine(String ssl) {
+        return TypeHooks.of(
+                        ssl + ENGINE,
+                        Hook.on(
                                 "constructor(ReferenceCountedOpenSslContext, ...)",
-                                isConstructor().and(takesArgument(0, named(ssl + CONTEXT))),
-                                () -> OpenSslEngineAdvice.class,
-                                NO_ADOPTION),
-                        new Hook(
-                                "HandshakeStatus handshake()",
-                                named("handshake")
-                                        .and(not(isStatic()))
-                                        .and(takesArguments(0))
-                                        .and(returns(named(HANDSHAKE_STATUS))),
-                                () -> OpenSslHandshakeAdvice.class,
-                                "mode=audit does not report clients that send its OpenSSL servers no certificate")),
-                Collections.emptyList());
+                                MethodPattern.constructors().takesArgument(0, descriptor(ssl + CONTEXT)),
+                                Weave.atExit(
+                                        "openSslEngineCreated",
+                                        "(" + HookTable.OBJECT + HookTable.OBJECT + ")V",
+                                        argument(0),
+                                        self())),
+                        Hook.on(
+                                        "HandshakeStatus handshake()",
+                                        MethodPattern.named("handshake")
+                                                .isNotStatic()
+                                                .takesArguments(0)
+                                                .returns(HANDSHAKE_STATUS),
+                                        Weave.replacingReturn(
+                                                "openSslHandshakeStep",
+                                                "(" + HANDSHAKE_STATUS + HookTable.OBJECT + ")" + HANDSHAKE_STATUS,
+                                                self()))
+                                .losing("mode=audit does not report clients that send its OpenSSL servers no"
+                                        + " certificate"))
+                .reportingTo(REPORTER, Collections.emptyList());
     }
 
-    @Override
-    public String typeName() {
-        return typeName;
-    }
-
-    @Override
-    public AgentBuilder.Transformer transformer() {
-        return (builder, type, classLoader, module, protectionDomain) -> {
-            DynamicType.Builder<?> result = builder;
-            for (Hook hook : hooks) {
-                if (type.getDeclaredMethods().filter(hook.methods).isEmpty()) {
-                    reportUnmatched(type, "has no " + hook.description, hook.consequence);
-                } else {
-                    result = result.visit(Advice.to(hook.advice.get()).on(hook.methods));
-                }
-            }
-            for (String sibling : siblings) {
-                if (!exists(classLoader, sibling)) {
-                    reportUnmatched(type, "comes without " + sibling, NO_ADOPTION);
-                }
-            }
-            return result;
-        };
-    }
-
-    private static boolean exists(ClassLoader loader, String name) {
-        try {
-            return ClassFileLocator.ForClassLoader.of(loader).locate(name).isResolved();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void reportUnmatched(TypeDescription type, String problem, String consequence) {
-        if (REPORTED.add(type.getName() + " " + problem)) {
+    private static void reportUnmatched(String typeName, String problem, String consequence) {
+        if (REPORTED.add(typeName + " " + problem)) {
             LoggerFactory.getLogger(NettyOpenSslInstrumentation.class)
                     .warn(
                             "{} {}: this Netty version is not one the agent supports; {}",
-                            type.getName(),
+                            typeName,
                             problem,
-                            consequence);
-        }
-    }
-
-    /** One method to advise: how to find it, how to name it and what is lost when it is missing, and the advice. */
-    private static final class Hook {
-        private final String description;
-        private final String consequence;
-        private final ElementMatcher<? super MethodDescription> methods;
-        /**
-         * Looked up at transformation time: the advice classes name JSSE types, and loading them while the agent
-         * installs could load the JSSE class whose loading started the installation a second time.
-         */
-        private final Supplier<Class<?>> advice;
-
-        Hook(
-                String description,
-                ElementMatcher<? super MethodDescription> methods,
-                Supplier<Class<?>> advice,
-                String consequence) {
-            this.description = description;
-            this.consequence = consequence;
-            this.methods = methods;
-            this.advice = advice;
+                            consequence == null ? NO_ADOPTION : consequence);
         }
     }
 }

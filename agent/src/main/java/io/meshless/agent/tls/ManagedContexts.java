@@ -1,5 +1,6 @@
 package io.meshless.agent.tls;
 
+import io.meshless.agent.bridge.MeshlessBridge;
 import io.meshless.agent.observe.UncoveredContexts;
 import io.meshless.pki.reload.CredentialSource;
 import java.security.cert.Certificate;
@@ -119,9 +120,9 @@ public final class ManagedContexts {
      * or trust manager is managed, and so is its implementation ({@code SSLContextSpi}, null when
      * unknown), for the sockets that know only that.
      *
-     * @return {key managers, trust managers} to initialize the context with
+     * @return the key and trust managers to initialize the context with
      */
-    public Object[] onInit(
+    public MeshlessBridge.Managers onInit(
             SSLContext context, Object implementation, KeyManager[] keyManagers, TrustManager[] trustManagers) {
         boolean ownKeys = keyManagers != null && keyManagers.length > 0;
         boolean ownTrust = trustManagers != null;
@@ -146,7 +147,7 @@ public final class ManagedContexts {
                 implementations.put(implementation, Boolean.TRUE);
             }
         }
-        return new Object[] {km, tm};
+        return new MeshlessBridge.Managers(km, tm);
     }
 
     /** An application's key manager whose workload-key aliases the agent answers (beside keys of its own). */

@@ -20,7 +20,7 @@ enum ClientProgram {
     SSL_SOCKET_FACTORY(SocketClient.class, ""),
     /*
      * OkHttp and Apache HttpClient check the host name again with their own verifiers after the
-     * handshake, which a certificate naming only a SPIFFE ID cannot satisfy. The agent's advice on
+     * handshake, which a certificate naming only a SPIFFE ID cannot satisfy. The agent's hooks on
      * those verifiers lets through exactly the leaves its trust manager authorized by SPIFFE ID, so
      * secure naming reaches them; every other refusal of theirs stands (HostNameVerificationIT).
      */

@@ -8,6 +8,7 @@ import static io.meshless.agent.tls.TestIdentities.leaf;
 import static io.meshless.agent.tls.TestIdentities.trusting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.bridge.MeshlessBridge;
 import io.meshless.agent.config.Mode;
 import io.meshless.pki.HeldCertificate;
 import java.util.Collections;
@@ -129,10 +130,10 @@ class ManagedContextsTest {
         ManagedContexts managed = managed(Mode.STRICT);
         SSLContext context = SSLContext.getInstance("TLS");
 
-        Object[] replaced = managed.onInit(context, null, null, null);
+        MeshlessBridge.Managers replaced = managed.onInit(context, null, null, null);
 
-        assertThat((KeyManager[]) replaced[0]).containsExactly(managed.keyManager());
-        assertThat((TrustManager[]) replaced[1]).containsExactly(managed.trustManager());
+        assertThat(replaced.keyManagers()).containsExactly(managed.keyManager());
+        assertThat(replaced.trustManagers()).containsExactly(managed.trustManager());
         assertThat(managed.isManaged(context)).isTrue();
     }
 
@@ -143,10 +144,10 @@ class ManagedContextsTest {
         KeyManager[] own = {keyManager(PEER)};
         TrustManager[] ownTrust = {trusting(MESH)};
 
-        Object[] replaced = managed.onInit(context, null, own, ownTrust);
+        MeshlessBridge.Managers replaced = managed.onInit(context, null, own, ownTrust);
 
-        assertThat(replaced[0]).isSameAs(own);
-        assertThat(replaced[1]).isSameAs(ownTrust);
+        assertThat(replaced.keyManagers()).isSameAs(own);
+        assertThat(replaced.trustManagers()).isSameAs(ownTrust);
         assertThat(managed.isManaged(context)).isFalse();
     }
 
@@ -155,9 +156,10 @@ class ManagedContextsTest {
         ManagedContexts managed = managed(Mode.STRICT);
         SSLContext context = SSLContext.getInstance("TLS");
 
-        Object[] replaced = managed.onInit(context, null, new KeyManager[0], new TrustManager[] {trusting(MESH)});
+        MeshlessBridge.Managers replaced =
+                managed.onInit(context, null, new KeyManager[0], new TrustManager[] {trusting(MESH)});
 
-        assertThat((KeyManager[]) replaced[0]).containsExactly(managed.keyManager());
+        assertThat(replaced.keyManagers()).containsExactly(managed.keyManager());
         assertThat(managed.isManaged(context)).isTrue();
     }
 

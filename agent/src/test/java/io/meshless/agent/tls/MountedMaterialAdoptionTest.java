@@ -8,6 +8,7 @@ import static io.meshless.agent.tls.TestIdentities.leaf;
 import static io.meshless.agent.tls.TestIdentities.trusting;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.bridge.MeshlessBridge;
 import io.meshless.agent.config.Mode;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyStoreWriter;
@@ -301,11 +302,11 @@ class MountedMaterialAdoptionTest {
                 () -> Optional.ofNullable(current.get()), agentKeys, agentTrust, new ClientAuthPolicy(Mode.STRICT));
         SSLContext context = SSLContext.getInstance("TLS", "SunJSSE");
 
-        Object[] replaced =
+        MeshlessBridge.Managers replaced =
                 managed.onInit(context, null, new KeyManager[] {keyManager(ME)}, new TrustManager[] {trusting(MESH)});
 
-        assertThat((KeyManager[]) replaced[0]).containsExactly(agentKeys);
-        assertThat((TrustManager[]) replaced[1]).containsExactly(agentTrust);
+        assertThat(replaced.keyManagers()).containsExactly(agentKeys);
+        assertThat(replaced.trustManagers()).containsExactly(agentTrust);
         assertThat(managed.isManaged(context)).isTrue();
     }
 
@@ -320,11 +321,11 @@ class MountedMaterialAdoptionTest {
         store.setKeyEntry("site", STRANGER.privateKey(), new char[0], STRANGER.chainArray());
         TrustManager publicCas = trusting(PUBLIC);
 
-        Object[] replaced =
+        MeshlessBridge.Managers replaced =
                 managed.onInit(context, null, new KeyManager[] {keyManagerOver(store)}, new TrustManager[] {publicCas});
 
-        assertThat((KeyManager[]) replaced[0]).singleElement().isInstanceOf(MeshAliasKeyManager.class);
-        assertThat((TrustManager[]) replaced[1]).containsExactly(publicCas);
+        assertThat(replaced.keyManagers()).singleElement().isInstanceOf(MeshAliasKeyManager.class);
+        assertThat(replaced.trustManagers()).containsExactly(publicCas);
         assertThat(managed.isManaged(context))
                 .as("its servers ask clients as the mode demands")
                 .isTrue();
@@ -338,10 +339,11 @@ class MountedMaterialAdoptionTest {
         KeyManager foreign = keyManager(STRANGER);
         TrustManager publicCas = trusting(PUBLIC);
 
-        Object[] replaced = managed.onInit(context, null, new KeyManager[] {foreign}, new TrustManager[] {publicCas});
+        MeshlessBridge.Managers replaced =
+                managed.onInit(context, null, new KeyManager[] {foreign}, new TrustManager[] {publicCas});
 
-        assertThat((KeyManager[]) replaced[0]).containsExactly(foreign);
-        assertThat((TrustManager[]) replaced[1]).containsExactly(publicCas);
+        assertThat(replaced.keyManagers()).containsExactly(foreign);
+        assertThat(replaced.trustManagers()).containsExactly(publicCas);
         assertThat(managed.isManaged(context)).isFalse();
     }
 

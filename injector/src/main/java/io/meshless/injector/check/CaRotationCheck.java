@@ -8,6 +8,7 @@ import static io.meshless.injector.controller.MeshlessMetadata.NEXT_CRT;
 import static io.meshless.injector.controller.MeshlessMetadata.TLS_CRT;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.meshless.injector.controller.RenewalTime;
 import io.meshless.injector.controller.RotationPhase;
 import io.meshless.pki.PkiException;
 import java.security.cert.X509Certificate;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -97,11 +97,8 @@ final class CaRotationCheck extends MeshCheck {
         } catch (PkiException e) {
             return fail(e.getMessage(), Remedies.fixFirst(new MeshCaCheck()));
         }
-        Instant from = ca.getNotBefore().toInstant();
-        // The controller starts rotating a generated CA at 2/3 of its lifetime, as for leaves.
-        Instant due = from.plus(Duration.between(from, ca.getNotAfter().toInstant())
-                .multipliedBy(2)
-                .dividedBy(3));
+        // The controller starts rotating a generated CA when its renewal is due, as for leaves.
+        Instant due = RenewalTime.due(ca);
         if (now.isAfter(due.plus(STUCK_AFTER))) {
             return warn(
                     "stable, but the rotation was due " + TimeText.relative(now, due) + " (" + due + ")",
@@ -127,18 +124,13 @@ final class CaRotationCheck extends MeshCheck {
                 + (lacking.isEmpty() ? "" : " (not yet: " + Listing.some(lacking) + ")");
     }
 
-    /** The controller's spelling exactly (lower case); it refuses anything else. */
+    /** The controller's parser; its message gains the annotation's name. */
     private static RotationPhase phase(String value) {
-        if (value == null || value.isEmpty()) {
-            return RotationPhase.STABLE;
+        try {
+            return RotationPhase.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("annotation " + CA_PHASE + ": " + e.getMessage(), e);
         }
-        for (RotationPhase p : RotationPhase.values()) {
-            if (p.name().toLowerCase(Locale.ROOT).equals(value)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("annotation " + CA_PHASE + ": unknown rotation phase '" + value
-                + "', expected stable, publishing or retiring");
     }
 
     private static Instant instant(Map<String, String> annotations, String key) {

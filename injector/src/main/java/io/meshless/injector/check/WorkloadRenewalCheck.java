@@ -4,6 +4,7 @@ import static io.meshless.injector.controller.MeshlessMetadata.RENEW_AFTER;
 import static io.meshless.injector.controller.MeshlessMetadata.TLS_CRT;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.meshless.injector.controller.RenewalTime;
 import io.meshless.pki.PkiException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -63,10 +64,8 @@ final class WorkloadRenewalCheck extends MeshCheck {
 
     /** The recorded renewal time, but never later than the controller's schedule allows. */
     static Instant renewalDue(Secret secret, X509Certificate leaf) {
-        Instant from = leaf.getNotBefore().toInstant();
-        Duration lifetime = Duration.between(from, leaf.getNotAfter().toInstant());
-        Instant latest =
-                from.plus(lifetime.multipliedBy(2).dividedBy(3)).plusMillis((long) (lifetime.toMillis() * MAX_JITTER));
+        Instant latest = RenewalTime.due(leaf)
+                .plusMillis((long) (RenewalTime.lifetime(leaf).toMillis() * MAX_JITTER));
         String recorded = MeshPods.annotations(secret).get(RENEW_AFTER);
         if (recorded != null) {
             try {

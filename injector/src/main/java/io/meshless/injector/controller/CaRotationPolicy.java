@@ -95,8 +95,6 @@ final class CaRotationPolicy {
 
     /** A generated CA starts rotating at 2/3 of its lifetime, like leaves. */
     static boolean rotationDue(X509Certificate caCert, Instant now) {
-        Instant from = caCert.getNotBefore().toInstant();
-        Duration lifetime = Duration.between(from, caCert.getNotAfter().toInstant());
-        return !now.isBefore(from.plus(lifetime.multipliedBy(2).dividedBy(3)));
+        return !now.isBefore(RenewalTime.due(caCert));
     }
 }

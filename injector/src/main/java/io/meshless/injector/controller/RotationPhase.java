@@ -18,7 +18,8 @@ public enum RotationPhase {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static RotationPhase parse(String value) {
+    /** The controller's spelling exactly (lower case); empty or absent is {@link #STABLE}. */
+    public static RotationPhase parse(String value) {
         if (value == null || value.isEmpty()) {
             return STABLE;
         }

@@ -65,6 +65,16 @@ public final class FirstTlsUse implements ClassFileTransformer {
         "io/grpc/netty/shaded/io/netty/handler/ssl/ReferenceCountedOpenSslEngine"
     };
 
+    /**
+     * Internal names of JDK types {@code Instrumentations} transforms whose loading says nothing about TLS: woven when
+     * they load after the start; when they load before it, the agent is told ({@code ManagementFactory}: someone uses
+     * JMX already, so the status MBean is registered at the start instead of when the platform MBeanServer is first
+     * asked for).
+     */
+    static final String[] OBSERVED = {"java/lang/management/ManagementFactory"};
+
+    private static final String MANAGEMENT_FACTORY = OBSERVED[0];
+
     /** Loading one of these means TLS is about to be configured; they are not transformed themselves. */
     private static final String[] ALSO_TRIGGERING = {
         "javax/net/ssl/KeyManagerFactory", "javax/net/ssl/TrustManagerFactory"
@@ -76,10 +86,13 @@ public final class FirstTlsUse implements ClassFileTransformer {
     private final AgentConfig config;
     private final Instrumentation instrumentation;
     private volatile ClassFileTransformer delegate;
+    /** Guarded by {@code this}: whether ManagementFactory loaded before the start. */
+    private boolean managementInUse;
 
-    private FirstTlsUse(AgentConfig config, Instrumentation instrumentation) {
+    private FirstTlsUse(AgentConfig config, Instrumentation instrumentation, boolean managementInUse) {
         this.config = config;
         this.instrumentation = instrumentation;
+        this.managementInUse = managementInUse;
     }
 
     /** Entry point from the bootstrap class, for {@code -javaagent} and for attach. */
@@ -98,23 +111,25 @@ public final class FirstTlsUse implements ClassFileTransformer {
             }
             return;
         }
-        if (attached || anyInstrumentedTypeLoaded(instrumentation)) {
-            // Too late to wait: the JDK's TLS classes are in use already (attach, or another agent).
-            MeshlessAgent.install(config, instrumentation, attached);
+        if (attached) {
+            MeshlessAgent.install(config, instrumentation, true);
             return;
         }
-        instrumentation.addTransformer(new FirstTlsUse(config, instrumentation), true);
-    }
-
-    private static boolean anyInstrumentedTypeLoaded(Instrumentation instrumentation) {
+        boolean managementInUse = false;
+        String managementFactory = MANAGEMENT_FACTORY.replace('/', '.');
         for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-            if (loaded.getClassLoader() == null
-                    && isTlsPackage(loaded.getName())
-                    && contains(INSTRUMENTED, loaded.getName().replace('.', '/'))) {
-                return true;
+            if (loaded.getClassLoader() != null) {
+                continue;
             }
+            String name = loaded.getName();
+            if (isTlsPackage(name) && contains(INSTRUMENTED, name.replace('.', '/'))) {
+                // Too late to wait: the JDK's TLS classes are in use already (another agent).
+                MeshlessAgent.install(config, instrumentation, false);
+                return;
+            }
+            managementInUse |= name.equals(managementFactory);
         }
-        return false;
+        instrumentation.addTransformer(new FirstTlsUse(config, instrumentation, managementInUse), true);
     }
 
     /** Either separator: a cheap first test before the name lists are searched. */
@@ -152,7 +167,9 @@ public final class FirstTlsUse implements ClassFileTransformer {
         boolean instrumented;
         if (loader == null) {
             if (!isTlsPackage(className)) {
-                return null;
+                return className.equals(MANAGEMENT_FACTORY)
+                        ? observed(loader, className, classBeingRedefined, protectionDomain, classfileBuffer)
+                        : null;
             }
             instrumented = contains(INSTRUMENTED, className);
             if (!instrumented && !contains(ALSO_TRIGGERING, className)) {
@@ -171,7 +188,8 @@ public final class FirstTlsUse implements ClassFileTransformer {
                 synchronized (this) {
                     current = delegate;
                     if (current == null) {
-                        ClassFileTransformer hooks = MeshlessAgent.installAtFirstUse(config, instrumentation);
+                        ClassFileTransformer hooks =
+                                MeshlessAgent.installAtFirstUse(config, instrumentation, managementInUse);
                         current = hooks == null ? NOTHING : hooks;
                         delegate = current;
                     }
@@ -190,6 +208,28 @@ public final class FirstTlsUse implements ClassFileTransformer {
                 // stderr itself is broken: there is nobody left to tell.
             }
             return null;
+        }
+    }
+
+    /** A type in {@link #OBSERVED}: woven after the start, noted before it. */
+    private byte[] observed(
+            ClassLoader loader,
+            String className,
+            Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain,
+            byte[] classfileBuffer) {
+        ClassFileTransformer current;
+        synchronized (this) {
+            current = delegate;
+            if (current == null) {
+                managementInUse = true;
+                return null;
+            }
+        }
+        try {
+            return current.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+        } catch (Throwable t) {
+            return null; // unwoven: the status MBean is what is lost, never the application's class
         }
     }
 }

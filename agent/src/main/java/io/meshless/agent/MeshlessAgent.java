@@ -26,6 +26,7 @@ import io.meshless.pki.reload.ReloadingKeyManager;
 import io.meshless.pki.reload.WatchedCertDirectory;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.security.NoSuchAlgorithmException;
 import java.security.NoSuchProviderException;
@@ -36,7 +37,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import javax.management.MBeanServer;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -85,6 +88,8 @@ public final class MeshlessAgent {
     private final CredentialSource current;
     private final Object startLock = new Object();
     private volatile boolean started;
+    private final boolean registerStatusAtStart;
+    private final AtomicBoolean statusRegistered = new AtomicBoolean();
     private boolean starting;
     private volatile String lastProblem;
     private volatile SSLContext defaultContext;
@@ -95,8 +100,14 @@ public final class MeshlessAgent {
      */
     private final Lazy<OpenSslContexts> openSsl;
 
-    private MeshlessAgent(AgentConfig config, Clock clock, Instrumentation instrumentation, boolean attached) {
+    private MeshlessAgent(
+            AgentConfig config,
+            Clock clock,
+            Instrumentation instrumentation,
+            boolean attached,
+            boolean registerStatusAtStart) {
         this.config = config;
+        this.registerStatusAtStart = registerStatusAtStart;
         this.instrumentation = instrumentation;
         this.attached = attached;
         this.clock = clock;
@@ -134,21 +145,28 @@ public final class MeshlessAgent {
      * {@link FirstTlsUse} has validated the configuration.
      */
     static void install(AgentConfig config, Instrumentation instrumentation, boolean attached) {
-        install(config, instrumentation, attached, true);
+        install(config, instrumentation, attached, true, true);
     }
 
     /**
      * Installs at the first use of TLS, from {@link FirstTlsUse} while the first JSSE class the agent
      * watches is being loaded.
      *
+     * @param managementInUse whether {@code ManagementFactory} loaded before: the status MBean is then registered at
+     *     the start, else when the platform MBeanServer is first asked for
      * @return the hooks' transformer for that class and the later ones, or null when there is none
      */
-    static ClassFileTransformer installAtFirstUse(AgentConfig config, Instrumentation instrumentation) {
-        return install(config, instrumentation, false, false);
+    static ClassFileTransformer installAtFirstUse(
+            AgentConfig config, Instrumentation instrumentation, boolean managementInUse) {
+        return install(config, instrumentation, false, false, managementInUse);
     }
 
     private static ClassFileTransformer install(
-            AgentConfig config, Instrumentation instrumentation, boolean attached, boolean eager) {
+            AgentConfig config,
+            Instrumentation instrumentation,
+            boolean attached,
+            boolean eager,
+            boolean managementInUse) {
         StderrServiceProvider.setThreshold(config.logLevel());
         synchronized (LOCK) {
             if (installed != null) {
@@ -158,7 +176,8 @@ public final class MeshlessAgent {
                 return null;
             }
             try {
-                MeshlessAgent agent = new MeshlessAgent(config, Clock.systemUTC(), instrumentation, attached);
+                MeshlessAgent agent =
+                        new MeshlessAgent(config, Clock.systemUTC(), instrumentation, attached, managementInUse);
                 ClassFileTransformer hooks = agent.arm(eager);
                 installed = agent;
                 return hooks;
@@ -299,13 +318,22 @@ public final class MeshlessAgent {
                         now.map(MeshlessAgent::describe)
                                 .orElse("no usable workload credentials yet: TLS handshakes fail"
                                         + " closed until they appear"));
-        registerStatus();
+        if (registerStatusAtStart) {
+            registerStatus(ManagementFactory.getPlatformMBeanServer());
+        }
     }
 
-    /** The MBean {@code io.meshless:type=Agent}; without it the agent works, unobserved. */
-    private void registerStatus() {
+    /**
+     * The MBean {@code io.meshless:type=Agent}, once, in the platform MBeanServer: at the start when JMX was in use
+     * before it, else when the platform MBeanServer is first asked for (the bridge's hook). Without it the agent
+     * works, unobserved.
+     */
+    private void registerStatus(MBeanServer server) {
+        if (!statusRegistered.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            new AgentStatus(config, current, refusals, accepted, history, managed.uncovered(), clock).register();
+            new AgentStatus(config, current, refusals, accepted, history, managed.uncovered(), clock).register(server);
         } catch (Throwable t) {
             log().warn(
                             "the MBean {} is not registered ({}); the agent works without it",
@@ -651,6 +679,11 @@ public final class MeshlessAgent {
         @Override
         public void openSslHandshakeStep(Object engine, SSLEngineResult.HandshakeStatus status) {
             openSsl.get().onHandshake(engine, status);
+        }
+
+        @Override
+        public void platformMBeanServer(MBeanServer server) {
+            agent.registerStatus(server);
         }
     }
 

@@ -13,8 +13,9 @@ class FirstTlsUseTest {
     void waitsForExactlyTheTypesTheInstrumentationsTransform() {
         // FirstTlsUse names them itself so that premain never loads Instrumentations (and ASM).
         List<String> waitedFor = new ArrayList<>();
-        for (String[] names :
-                new String[][] {FirstTlsUse.INSTRUMENTED, FirstTlsUse.LIBRARY_VERIFIERS, FirstTlsUse.LIBRARY_HOOKS}) {
+        for (String[] names : new String[][] {
+            FirstTlsUse.INSTRUMENTED, FirstTlsUse.LIBRARY_VERIFIERS, FirstTlsUse.LIBRARY_HOOKS, FirstTlsUse.OBSERVED
+        }) {
             for (String internalName : names) {
                 waitedFor.add(internalName.replace('/', '.'));
             }

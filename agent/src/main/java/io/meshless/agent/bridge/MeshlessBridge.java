@@ -2,6 +2,7 @@ package io.meshless.agent.bridge;
 
 import java.net.Socket;
 import java.security.cert.X509Certificate;
+import javax.management.MBeanServer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -321,6 +322,23 @@ public final class MeshlessBridge {
     }
 
     /**
+     * {@code java.lang.management.ManagementFactory.getPlatformMBeanServer} returns {@code server}, which is returned
+     * unchanged: the agent registers its status MBean there the first time, so a JVM in which nobody asks for the
+     * platform MBeanServer never pays for creating it.
+     */
+    public static MBeanServer platformMBeanServer(MBeanServer server) {
+        Hooks agent = hooks;
+        if (agent != null) {
+            try {
+                agent.platformMBeanServer(server);
+            } catch (Throwable ignored) {
+                // the agent works unobserved, as when management is unavailable
+            }
+        }
+        return server;
+    }
+
+    /**
      * A Netty OpenSSL engine took a handshake step ({@code ReferenceCountedOpenSslEngine.handshake} returns
      * {@code status}, which is returned unchanged).
      */
@@ -386,6 +404,8 @@ public final class MeshlessBridge {
         void openSslClientContextBuilt(Object context);
 
         void openSslHandshakeStep(Object engine, SSLEngineResult.HandshakeStatus status);
+
+        void platformMBeanServer(MBeanServer server);
     }
 
     /** The key and trust managers an {@code SSLContext.init} continues with. */

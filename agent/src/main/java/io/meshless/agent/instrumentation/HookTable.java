@@ -35,7 +35,8 @@ final class HookTable {
                 throwingHostnameVerifier("org.apache.http.conn.ssl.AbstractVerifier"),
                 sslServerSocketImpl(),
                 sslSocketImpl(),
-                transportContext()));
+                transportContext(),
+                managementFactory()));
         types.addAll(NettyOpenSslInstrumentation.all());
         return Collections.unmodifiableList(types);
     }
@@ -82,6 +83,23 @@ final class HookTable {
                                 "(Ljavax/net/ssl/SSLServerSocketFactory;" + SSL_CONTEXT
                                         + ")Ljavax/net/ssl/SSLServerSocketFactory;",
                                 self())));
+    }
+
+    /**
+     * {@code java.lang.management.ManagementFactory.getPlatformMBeanServer()}: the agent's status MBean is registered
+     * when someone first asks for the platform MBeanServer (a JMX agent, {@code meshless status --pid} through
+     * attach, the application), not at the first TLS use, where creating that server would load some 400 classes
+     * before the first handshake.
+     */
+    private static TypeHooks managementFactory() {
+        return TypeHooks.of(
+                "java.lang.management.ManagementFactory",
+                Hook.on(
+                        "static getPlatformMBeanServer()",
+                        MethodPattern.named("getPlatformMBeanServer").isStatic().takesArguments(0),
+                        Weave.replacingReturn(
+                                "platformMBeanServer",
+                                "(Ljavax/management/MBeanServer;)Ljavax/management/MBeanServer;")));
     }
 
     /** {@code javax.net.ssl.HttpsURLConnection.setDefaultSSLSocketFactory}: the agent's factory stays. */

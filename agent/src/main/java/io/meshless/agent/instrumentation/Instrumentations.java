@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,8 +72,18 @@ public final class Instrumentations {
             throw new IllegalStateException(BRIDGE + " was loaded by " + MeshlessBridge.class.getClassLoader()
                     + " before it reached the bootstrap class loader");
         }
+        // Woven types call the bridge from their own module: java.base's, and java.management's for the
+        // status MBean hook (absent from a runtime image built without it).
+        readBridge(instrumentation, Object.class.getModule(), bridgeModule);
+        Optional<Module> management = ModuleLayer.boot().findModule("java.management");
+        if (management.isPresent()) {
+            readBridge(instrumentation, management.get(), bridgeModule);
+        }
+    }
+
+    private static void readBridge(Instrumentation instrumentation, Module reader, Module bridgeModule) {
         instrumentation.redefineModule(
-                Object.class.getModule(),
+                reader,
                 Collections.singleton(bridgeModule),
                 Collections.emptyMap(),
                 Collections.emptyMap(),

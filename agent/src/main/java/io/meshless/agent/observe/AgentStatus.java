@@ -6,7 +6,6 @@ import io.meshless.agent.tls.RefusalLog;
 import io.meshless.agent.tls.RefusalReason;
 import io.meshless.pki.WorkloadCredentials;
 import io.meshless.pki.reload.CredentialSource;
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,13 +78,12 @@ public final class AgentStatus implements AgentStatusMBean {
     }
 
     /**
-     * Registers in the platform MBeanServer. A second agent in the same JVM (refused earlier) or a JVM whose
-     * management is unavailable keeps working without it.
+     * Registers in {@code server}, the platform MBeanServer. A second agent in the same JVM (refused earlier) or a JVM
+     * whose management is unavailable keeps working without it.
      *
      * @throws JMException when it cannot be registered
      */
-    public void register() throws JMException {
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    public void register(MBeanServer server) throws JMException {
         ObjectName name = new ObjectName(NAME);
         try {
             server.registerMBean(this, name);

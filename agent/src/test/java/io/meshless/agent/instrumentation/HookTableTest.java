@@ -415,6 +415,9 @@ class HookTableTest {
 
         @Override
         public void openSslHandshakeStep(Object engine, javax.net.ssl.SSLEngineResult.HandshakeStatus status) {}
+
+        @Override
+        public void platformMBeanServer(javax.management.MBeanServer server) {}
     }
 
     /** A hook failure never reaches the woven method. */

@@ -321,16 +321,40 @@ class AgentSmokeIT {
         return jar;
     }
 
+    @ParameterizedTest
+    @MethodSource("javaHomes")
+    void theStatusMBeanIsThereWhetherTheApplicationUsedJmxBeforeOrAfterItsFirstTlsUse(String javaHome)
+            throws Exception {
+        SecretVolume volume = SecretVolume.at(temp.resolve("certs"));
+        publishWorkload(volume);
+        Path jar = probeJar();
+        for (String order : List.of("jmx-first", "tls-first")) {
+            String stdout = runProbe(
+                    javaHome,
+                    jar,
+                    List.of("status-mbean", order),
+                    "-javaagent:" + agentJar() + "=cert-dir=" + volume.directory())[0];
+            assertThat(stdout).as(order).containsPattern("SELF-CALL TLSv1\\.[23] hello");
+            assertThat(stdout).as(order).contains("MBEAN " + WORKLOAD);
+        }
+    }
+
     /** Runs {@code TlsProbe self-call} to its end; returns stdout and stderr. */
     private String[] runSelfCall(String javaHome, Path probeJar, String... jvmOptions) throws Exception {
+        return runProbe(javaHome, probeJar, List.of("self-call"), jvmOptions);
+    }
+
+    /** Runs {@code TlsProbe} with {@code arguments} to its end; returns stdout and stderr. */
+    private String[] runProbe(String javaHome, Path probeJar, List<String> arguments, String... jvmOptions)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(javaHome, "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
         command.add("-cp");
         command.add(probeJar.toString());
         command.add(TlsProbe.class.getName());
-        command.add("self-call");
-        Path stderr = temp.resolve("self-call-stderr-" + System.nanoTime() + ".log");
+        command.addAll(arguments);
+        Path stderr = temp.resolve("probe-stderr-" + System.nanoTime() + ".log");
         Process program =
                 new ProcessBuilder(command).redirectError(stderr.toFile()).start();
         String stdout = new String(program.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -385,6 +409,8 @@ class AgentSmokeIT {
                 .doesNotContain("io.meshless.shaded.net.bytebuddy.description.")
                 .doesNotContainPattern("io\\.meshless\\.shaded\\.net\\.bytebuddy\\.(?!jar\\.asm\\.)");
         assertThat(stdout).contains("io.meshless.shaded.net.bytebuddy.jar.asm.ClassReader ");
+        // Nor the platform MBeanServer (some 400 classes): the status MBean waits until someone asks for it.
+        assertThat(stdout).doesNotContain("javax.management.");
         // A boot class path appended at run time turns sharing off for the application's classes: the
         // class the probe loads after its first TLS use must still come from its archive.
         assertThat(stdout.lines().filter(line -> line.contains(TlsProbe.AfterTls.class.getName() + " ")))

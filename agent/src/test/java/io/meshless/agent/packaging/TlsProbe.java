@@ -23,6 +23,9 @@ import javax.net.ssl.SSLSocketFactory;
  *   <li>{@code self-call}: one handshake with itself over the default factories, prints {@code SELF-CALL ...},
  *       then loads a class of its own ({@link AfterTls}), prints which loader holds the agent's bridge and
  *       whether it may call JDK internals.</li>
+ *   <li>{@code status-mbean jmx-first|tls-first}: asks for the platform MBeanServer before or after one
+ *       handshake with itself, then prints {@code MBEAN <Identity attribute>} of the agent's status MBean, or
+ *       {@code MBEAN absent}.</li>
  * </ul>
  */
 public final class TlsProbe {
@@ -42,6 +45,8 @@ public final class TlsProbe {
             serve();
         } else if (args[0].equals("self-call")) {
             selfCall();
+        } else if (args[0].equals("status-mbean")) {
+            statusMBean(args[1].equals("jmx-first"));
         } else {
             call(Integer.parseInt(args[1]));
         }
@@ -100,6 +105,17 @@ public final class TlsProbe {
         } catch (IllegalAccessException e) {
             System.out.println("INTERNALS closed");
         }
+    }
+
+    private static void statusMBean(boolean jmxFirst) throws Exception {
+        javax.management.MBeanServer server =
+                jmxFirst ? java.lang.management.ManagementFactory.getPlatformMBeanServer() : null;
+        selfCall();
+        if (server == null) {
+            server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        }
+        javax.management.ObjectName name = new javax.management.ObjectName("io.meshless:type=Agent");
+        System.out.println("MBEAN " + (server.isRegistered(name) ? server.getAttribute(name, "Identity") : "absent"));
     }
 
     private static void serve() throws Exception {

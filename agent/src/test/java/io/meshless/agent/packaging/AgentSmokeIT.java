@@ -384,6 +384,8 @@ class AgentSmokeIT {
                 .doesNotContain("io.meshless.shaded.net.bytebuddy.asm.Advice")
                 .doesNotContain("io.meshless.shaded.net.bytebuddy.description.")
                 .doesNotContainPattern("io\\.meshless\\.shaded\\.net\\.bytebuddy\\.(?!jar\\.asm\\.)");
+        // The command line and its argument parser are for java -jar only.
+        assertThat(stdout).doesNotContain("io.meshless.shaded.commandline.").doesNotContain("io.meshless.cli.");
         assertThat(stdout).contains("io.meshless.shaded.net.bytebuddy.jar.asm.ClassReader ");
         // A boot class path appended at run time turns sharing off for the application's classes: the
         // class the probe loads after its first TLS use must still come from its archive.

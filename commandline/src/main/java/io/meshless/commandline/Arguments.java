@@ -101,6 +101,11 @@ public final class Arguments {
         return value.isPresent() ? whole(name, value.get(), "a whole number", min, max) : otherwise;
     }
 
+    /** A whole number in [min, max] that must be given. */
+    public long requiredNumber(String name, long min, long max) throws UsageException {
+        return whole(name, required(name), "a whole number", min, max);
+    }
+
     /** A count such as {@code --threads}: a whole number from 1 to {@code max}. */
     public int count(String name, int max, int otherwise) throws UsageException {
         return (int) number(name, 1, max, otherwise);

@@ -723,7 +723,7 @@ cp "$BENCH_JAR" "$WORK/jars/benchmarks.jar"; BENCH_JAR="$WORK/jars/benchmarks.ja
 # agent classes (for JMH), and on a JVM's class path those would be found before the agent jar's
 # own and silently replace the code under test.
 TOOLS_CP="$WORK/tools"
-mkdir -p "$TOOLS_CP" && (cd "$TOOLS_CP" && unzip -q -o "$BENCH_JAR" 'io/meshless/benchmarks/process/*')
+mkdir -p "$TOOLS_CP" && (cd "$TOOLS_CP" && unzip -q -o "$BENCH_JAR" 'io/meshless/benchmarks/process/*' 'io/meshless/commandline/*')
 if [ -f "$AGENT_JAR" ]; then cp "$AGENT_JAR" "$WORK/jars/meshless-agent.jar"; AGENT_JAR="$WORK/jars/meshless-agent.jar"; fi
 AGENT_JAR_BEFORE=""
 if [ -n "${MESHLESS_AGENT_JAR_BEFORE:-}" ]; then

@@ -1,5 +1,8 @@
 package io.meshless.cli;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
+import io.meshless.commandline.UsageException;
 import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.KeyType;
 import io.meshless.pki.Pem;
@@ -83,7 +86,7 @@ final class CaCreateCommand implements Command {
             throw new UsageException("--ca-password is only used with --intermediate --ca DIR");
         }
         long days = args.number("--days", 1, 36_500, intermediate ? INTERMEDIATE_DAYS : ROOT_DAYS);
-        args.requirePrintable("--name");
+        PrintableValues.require(args, "--name");
         String name = args.value("--name").orElse(intermediate ? "Meshless Intermediate CA" : "Meshless Root CA");
         if (name.trim().isEmpty()) {
             throw new UsageException("--name is empty");

@@ -1,5 +1,7 @@
 package io.meshless.cli;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
 import java.io.PrintStream;
 
 /** One {@code meshless} command: its name, its help and what it does. */

@@ -1,5 +1,8 @@
 package io.meshless.cli;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
+import io.meshless.commandline.UsageException;
 import io.meshless.pki.CertDirectory;
 import io.meshless.pki.CertificateReader;
 import io.meshless.pki.ControlCharacters;
@@ -84,7 +87,7 @@ final class InspectCommand implements Command {
 
     @Override
     public void execute(Arguments args, PrintStream out) throws Exception {
-        Path path = Arguments.toPath("PATH", args.operands().get(0));
+        Path path = args.operandPath(0);
         if (!Files.exists(path)) {
             throw new CommandFailedException(path + ": "
                     + (Files.isSymbolicLink(path) ? "symbolic link points to nothing" : "no such file or directory"));

@@ -1,5 +1,8 @@
 package io.meshless.cli;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
+import io.meshless.commandline.UsageException;
 import io.meshless.pki.CertDirectory;
 import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.CredentialCheck;
@@ -86,7 +89,8 @@ final class IssueCommand implements Command {
 
     @Override
     public void execute(Arguments args, PrintStream out) throws Exception {
-        args.requirePrintable("--spiffe-id", "--namespace", "--service-account", "--trust-domain", "--dns", "--ip");
+        PrintableValues.require(
+                args, "--spiffe-id", "--namespace", "--service-account", "--trust-domain", "--dns", "--ip");
         Path caDir = args.requiredPath("--ca");
         SpiffeId id = identity(args);
         Path dir = args.requiredPath("--out");

@@ -1,5 +1,8 @@
 package io.meshless.cli;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
+import io.meshless.commandline.UsageException;
 import io.meshless.pki.PkiException;
 import java.io.IOException;
 import java.io.PrintStream;

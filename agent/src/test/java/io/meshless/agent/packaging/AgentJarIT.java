@@ -39,7 +39,7 @@ class AgentJarIT {
     }
 
     @Test
-    void relocatesByteBuddyBouncyCastleSlf4jAndPkiUnderShaded() throws Exception {
+    void relocatesByteBuddyBouncyCastleSlf4jPkiAndCommandlineUnderShaded() throws Exception {
         try (JarFile jar = new JarFile(agentJar().toFile())) {
             assertThat(jar.getEntry("io/meshless/shaded/net/bytebuddy/agent/builder/AgentBuilder.class"))
                     .isNotNull();
@@ -53,6 +53,12 @@ class AgentJarIT {
             assertThat(Collections.list(jar.entries()))
                     .extracting(JarEntry::getName)
                     .noneMatch(n -> n.startsWith("io/meshless/pki/"));
+            // And the command line's argument parser, for the same reason.
+            assertThat(jar.getEntry("io/meshless/shaded/commandline/Options.class"))
+                    .isNotNull();
+            assertThat(Collections.list(jar.entries()))
+                    .extracting(JarEntry::getName)
+                    .noneMatch(n -> n.startsWith("io/meshless/commandline/"));
             // The relocated SLF4J finds the agent's own binding, and only it.
             JarEntry services =
                     jar.getJarEntry("META-INF/services/io.meshless.shaded.org.slf4j.spi.SLF4JServiceProvider");

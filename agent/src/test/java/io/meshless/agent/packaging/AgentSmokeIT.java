@@ -408,6 +408,8 @@ class AgentSmokeIT {
                 .doesNotContain("io.meshless.shaded.net.bytebuddy.asm.Advice")
                 .doesNotContain("io.meshless.shaded.net.bytebuddy.description.")
                 .doesNotContainPattern("io\\.meshless\\.shaded\\.net\\.bytebuddy\\.(?!jar\\.asm\\.)");
+        // The command line and its argument parser are for java -jar only.
+        assertThat(stdout).doesNotContain("io.meshless.shaded.commandline.").doesNotContain("io.meshless.cli.");
         assertThat(stdout).contains("io.meshless.shaded.net.bytebuddy.jar.asm.ClassReader ");
         // Nor the platform MBeanServer (some 400 classes): the status MBean waits until someone asks for it.
         assertThat(stdout).doesNotContain("javax.management.");

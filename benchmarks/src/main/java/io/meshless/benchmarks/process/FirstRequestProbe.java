@@ -1,9 +1,12 @@
 package io.meshless.benchmarks.process;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -17,16 +20,23 @@ import javax.net.ssl.SSLSocketFactory;
  * an accepted connection.
  */
 public final class FirstRequestProbe {
+    private static final Options OPTIONS = new Options()
+            .value("--port", "N", "port the probed server listens on")
+            .value("--warm-port", "N", "TLS port to warm this JVM's TLS up against")
+            .value("--ready-file", "FILE", "written once warm")
+            .value("--timeout-ms", "N", "per connect and read (default 5000)")
+            .value("--max-seconds", "N", "give up after this long (default 60)");
+
     private FirstRequestProbe() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv);
-        int port = Integer.parseInt(args.required("port"));
-        int warmPort = Integer.parseInt(args.required("warm-port"));
-        Path ready = Path.of(args.required("ready-file"));
+        Arguments args = OPTIONS.parse(List.of(argv));
+        int port = args.requiredPort("--port");
+        int warmPort = args.requiredPort("--warm-port");
+        Path ready = args.requiredPath("--ready-file");
         // A server may accept connections before it can serve them (Tomcat binds before it builds its SSL context):
         // the wait for the first response is part of what is measured.
-        int timeoutMillis = args.intValue("timeout-ms", 5000);
+        int timeoutMillis = args.count("--timeout-ms", Integer.MAX_VALUE, 5000);
         SSLSocketFactory factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
         for (int i = 0; i < 20; i++) {
             String failure = HandshakeLoop.oneConnection(factory, "127.0.0.1", warmPort);
@@ -35,7 +45,7 @@ public final class FirstRequestProbe {
             }
         }
         Files.writeString(ready, "ready\n");
-        long deadline = System.nanoTime() + args.intValue("max-seconds", 60) * 1_000_000_000L;
+        long deadline = System.nanoTime() + args.count("--max-seconds", Integer.MAX_VALUE, 60) * 1_000_000_000L;
         int attempts = 0;
         while (System.nanoTime() < deadline) {
             attempts++;

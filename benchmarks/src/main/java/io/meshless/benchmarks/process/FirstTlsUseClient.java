@@ -1,5 +1,8 @@
 package io.meshless.benchmarks.process;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
+import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -15,15 +18,21 @@ import javax.net.ssl.SSLSocketFactory;
  * first connection.
  */
 public final class FirstTlsUseClient {
+    private static final Options OPTIONS = new Options()
+            .value("--launched-ms", "MS", "epoch milliseconds at which the JVM was launched")
+            .value("--host", "HOST", "server (default 127.0.0.1)")
+            .value("--port", "N", "server TLS port")
+            .value("--connections", "N", "connections in all (default 1)");
+
     private FirstTlsUseClient() {}
 
-    public static void main(String[] argv) {
+    public static void main(String[] argv) throws Exception {
         long begin = System.nanoTime();
-        Args args = new Args(argv);
-        long launched = Long.parseLong(args.required("launched-ms"));
-        String host = args.get("host", "127.0.0.1");
-        int port = Integer.parseInt(args.required("port"));
-        int connections = args.intValue("connections", 1);
+        Arguments args = OPTIONS.parse(List.of(argv));
+        long launched = args.requiredNumber("--launched-ms", 0, Long.MAX_VALUE);
+        String host = args.value("--host", "127.0.0.1");
+        int port = args.requiredPort("--port");
+        int connections = args.count("--connections", Integer.MAX_VALUE, 1);
 
         SSLSocketFactory factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
         String firstFailure = HandshakeLoop.oneConnection(factory, host, port);

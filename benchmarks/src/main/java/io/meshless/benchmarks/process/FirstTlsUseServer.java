@@ -1,10 +1,13 @@
 package io.meshless.benchmarks.process;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocket;
@@ -16,12 +19,16 @@ import javax.net.ssl.SSLSocket;
  * {@link FirstRequestProbe} times it from outside. Gives up after {@code --max-seconds}.
  */
 public final class FirstTlsUseServer {
+    private static final Options OPTIONS = new Options()
+            .value("--port", "N", "port to listen on")
+            .value("--max-seconds", "N", "give up after this long (default 60)");
+
     private FirstTlsUseServer() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv);
-        int port = Integer.parseInt(args.required("port"));
-        int maxSeconds = args.intValue("max-seconds", 60);
+        Arguments args = OPTIONS.parse(List.of(argv));
+        int port = args.requiredPort("--port");
+        int maxSeconds = args.count("--max-seconds", Integer.MAX_VALUE, 60);
         SSLServerSocketFactory factory = (SSLServerSocketFactory) SSLServerSocketFactory.getDefault();
         try (SSLServerSocket server =
                 (SSLServerSocket) factory.createServerSocket(port, 16, InetAddress.getLoopbackAddress())) {

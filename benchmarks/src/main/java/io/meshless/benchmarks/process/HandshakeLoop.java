@@ -1,7 +1,11 @@
 package io.meshless.benchmarks.process;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -15,15 +19,22 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>Prints one line: {@code handshakes_per_s=… ok=… failed=… seconds=…}.
  */
 public final class HandshakeLoop {
+    private static final Options OPTIONS = new Options()
+            .value("--host", "HOST", "server (default 127.0.0.1)")
+            .value("--port", "N", "server TLS port")
+            .value("--warmup-seconds", "S", "handshakes before measuring (default 2)")
+            .value("--seconds", "S", "measured time (default 5)")
+            .value("--max-connections", "N", "stop after this many (default 200000)");
+
     private HandshakeLoop() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv);
-        String host = args.get("host", "127.0.0.1");
-        int port = Integer.parseInt(args.required("port"));
-        double warmup = args.doubleValue("warmup-seconds", 2);
-        double seconds = args.doubleValue("seconds", 5);
-        int maxConnections = args.intValue("max-connections", 200_000);
+        Arguments args = OPTIONS.parse(List.of(argv));
+        String host = args.value("--host", "127.0.0.1");
+        int port = args.requiredPort("--port");
+        double warmup = args.seconds("--warmup-seconds", Duration.ofSeconds(2)).toNanos() / 1e9;
+        double seconds = args.seconds("--seconds", Duration.ofSeconds(5)).toNanos() / 1e9;
+        int maxConnections = args.count("--max-connections", Integer.MAX_VALUE, 200_000);
 
         SSLSocketFactory factory = (SSLSocketFactory) SSLSocketFactory.getDefault();
         long warmupEnd = System.nanoTime() + (long) (warmup * 1e9);

@@ -2,9 +2,12 @@ package io.meshless.benchmarks.process;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 
@@ -14,12 +17,16 @@ import javax.net.ssl.SSLContext;
  * outside. Stops by itself after --max-seconds (the benchmark never leaves it behind).
  */
 public final class HttpsHelloServer {
+    private static final Options OPTIONS = new Options()
+            .value("--port", "N", "port to listen on")
+            .value("--max-seconds", "N", "stop after this long (default 600)");
+
     private HttpsHelloServer() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv);
-        int port = Integer.parseInt(args.required("port"));
-        int maxSeconds = args.intValue("max-seconds", 600);
+        Arguments args = OPTIONS.parse(List.of(argv));
+        int port = args.requiredPort("--port");
+        int maxSeconds = args.count("--max-seconds", Integer.MAX_VALUE, 600);
         byte[] body = "ok\n".getBytes(StandardCharsets.US_ASCII);
         // The JDK server writes headers and body in two segments; with Nagle on, every response waits
         // ~40 ms for the client's delayed ACK, and that wait would be counted as rotation pickup.

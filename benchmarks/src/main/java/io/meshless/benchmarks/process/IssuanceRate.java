@@ -1,11 +1,14 @@
 package io.meshless.benchmarks.process;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
 import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.KeyType;
 import io.meshless.pki.LeafSpec;
 import io.meshless.pki.SpiffeId;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -16,11 +19,13 @@ import java.util.Locale;
  * <p>Prints one line: {@code p256_per_s=… rsa2048_per_s=… p256_rsaca_per_s=…}.
  */
 public final class IssuanceRate {
+    private static final Options OPTIONS = new Options().value("--seconds", "S", "per key type (default 5)");
+
     private IssuanceRate() {}
 
-    public static void main(String[] argv) {
-        Args args = new Args(argv);
-        double seconds = args.doubleValue("seconds", 5);
+    public static void main(String[] argv) throws Exception {
+        Arguments args = OPTIONS.parse(List.of(argv));
+        double seconds = args.seconds("--seconds", Duration.ofSeconds(5)).toNanos() / 1e9;
         CertificateAuthority ca = CertificateAuthority.createRoot(
                 "bench mesh CA", Duration.ofDays(2), KeyType.EC_P256, Clock.systemUTC());
         double p256 = rate(ca, KeyType.EC_P256, seconds);

@@ -1,7 +1,11 @@
 package io.meshless.benchmarks.process;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -16,17 +20,26 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>Prints one line: {@code p50_us=… p99_us=… rps=… cpu_us_per_req=… requests=… failed=…}.
  */
 public final class KeepAliveLoad {
+    private static final Options OPTIONS = new Options()
+            .value("--scheme", "http|https", "default http")
+            .value("--host", "HOST", "server (default 127.0.0.1)")
+            .value("--port", "N", "server port")
+            .value("--warmup-seconds", "S", "requests before measuring (default 2)")
+            .value("--seconds", "S", "measured time (default 5)")
+            .value("--max-requests", "N", "stop after this many (default 2000000)")
+            .value("--pids", "PID,...", "processes whose CPU time is reported");
+
     private KeepAliveLoad() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv);
-        String scheme = args.get("scheme", "http");
-        String host = args.get("host", "127.0.0.1");
-        int port = Integer.parseInt(args.required("port"));
-        double warmup = args.doubleValue("warmup-seconds", 2);
-        double seconds = args.doubleValue("seconds", 5);
-        int maxRequests = args.intValue("max-requests", 2_000_000);
-        ProcessCpu cpu = new ProcessCpu(args.get("pids", ""));
+        Arguments args = OPTIONS.parse(List.of(argv));
+        String scheme = args.value("--scheme", "http");
+        String host = args.value("--host", "127.0.0.1");
+        int port = args.requiredPort("--port");
+        double warmup = args.seconds("--warmup-seconds", Duration.ofSeconds(2)).toNanos() / 1e9;
+        double seconds = args.seconds("--seconds", Duration.ofSeconds(5)).toNanos() / 1e9;
+        int maxRequests = args.count("--max-requests", Integer.MAX_VALUE, 2_000_000);
+        ProcessCpu cpu = new ProcessCpu(args.value("--pids", ""));
 
         MiniHttp http = connect(scheme, host, port);
         int failed = 0;

@@ -1,5 +1,7 @@
 package io.meshless.benchmarks.process;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,22 +34,38 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>Prints one line: {@code pickup_p50_ms=… pickup_max_ms=… swaps=… missed=… requests=… failed=…}.
  */
 public final class RotationProbe {
+    private static final Options OPTIONS = new Options()
+            .value("--host", "HOST", "server (default 127.0.0.1)")
+            .value("--port", "N", "server TLS port")
+            .value("--volume", "DIR", "the server's kubelet-style certificate volume")
+            .value("--staged", "DIR", "certificate sets to publish, one directory each")
+            .value("--swaps", "N", "rotations (default 20)")
+            .value("--load-threads", "N", "client threads (default 1)")
+            .value("--timeout-seconds", "S", "wait for a rotation to be served (default 10)")
+            .value("--gap-ms", "N", "pause between rotations (default 200)")
+            .value("--warmup-seconds", "S", "load before the first swap (default 3)")
+            .value("--password", "P", "keystore password (default changeit)")
+            .value("--keystore", "FILE", "client PKCS#12 keystore")
+            .value("--truststore", "FILE", "PKCS#12 trust store");
+
     private RotationProbe() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv);
-        String host = args.get("host", "127.0.0.1");
-        int port = Integer.parseInt(args.required("port"));
-        Path volume = Path.of(args.required("volume"));
-        Path staged = Path.of(args.required("staged"));
-        int swaps = args.intValue("swaps", 20);
-        int loadThreads = args.intValue("load-threads", 1);
-        double timeoutSeconds = args.doubleValue("timeout-seconds", 10);
-        long gapMillis = args.intValue("gap-ms", 200);
-        double warmupSeconds = args.doubleValue("warmup-seconds", 3);
-        char[] password = args.get("password", "changeit").toCharArray();
+        Arguments args = OPTIONS.parse(List.of(argv));
+        String host = args.value("--host", "127.0.0.1");
+        int port = args.requiredPort("--port");
+        Path volume = args.requiredPath("--volume");
+        Path staged = args.requiredPath("--staged");
+        int swaps = args.count("--swaps", Integer.MAX_VALUE, 20);
+        int loadThreads = args.count("--load-threads", Integer.MAX_VALUE, 1);
+        double timeoutSeconds =
+                args.seconds("--timeout-seconds", Duration.ofSeconds(10)).toNanos() / 1e9;
+        long gapMillis = args.number("--gap-ms", 0, Integer.MAX_VALUE, 200);
+        double warmupSeconds =
+                args.seconds("--warmup-seconds", Duration.ofSeconds(3)).toNanos() / 1e9;
+        char[] password = args.value("--password", "changeit").toCharArray();
         SSLSocketFactory factory = clientContext(
-                        Path.of(args.required("keystore")), Path.of(args.required("truststore")), password)
+                        args.requiredPath("--keystore"), args.requiredPath("--truststore"), password)
                 .getSocketFactory();
 
         KubeletVolume kubelet = new KubeletVolume(volume);

@@ -1,5 +1,7 @@
 package io.meshless.benchmarks.process;
 
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,17 +45,28 @@ import javax.net.ssl.TrustManagerFactory;
 public final class WebhookLoad {
     private static final int MAX_QUEUED = 20_000;
 
+    private static final Options OPTIONS = new Options()
+            .value("--url", "URL", "the webhook (default https://127.0.0.1:8443/mutate)")
+            .value("--ca", "FILE", "PEM CA that signed the webhook's certificate")
+            .value("--pid", "PID", "the injector, whose CPU time is reported")
+            .value("--seconds", "S", "per rate (default 5)")
+            .value("--warmup-seconds", "S", "before measuring (default 3)")
+            .value("--connections", "N", "keep-alive connections (default 8)")
+            .value("--rates", "R,...", "reviews per second (default 100,500,1000)")
+            .value("--slow-connections", "N", "slow clients held open in the last phase (default 0)")
+            .value("--slow-rate", "N", "reviews per second beside them (default 100)");
+
     private WebhookLoad() {}
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv);
-        URI uri = URI.create(args.get("url", "https://127.0.0.1:8443/mutate"));
-        Path caFile = Path.of(args.required("ca"));
-        String pid = args.get("pid", "");
-        double seconds = args.doubleValue("seconds", 5);
-        double warmup = args.doubleValue("warmup-seconds", 3);
-        int connections = args.intValue("connections", 8);
-        String[] rates = args.get("rates", "100,500,1000").split(",");
+        Arguments args = OPTIONS.parse(List.of(argv));
+        URI uri = URI.create(args.value("--url", "https://127.0.0.1:8443/mutate"));
+        Path caFile = args.requiredPath("--ca");
+        String pid = args.value("--pid", "");
+        double seconds = args.seconds("--seconds", Duration.ofSeconds(5)).toNanos() / 1e9;
+        double warmup = args.seconds("--warmup-seconds", Duration.ofSeconds(3)).toNanos() / 1e9;
+        int connections = args.count("--connections", Integer.MAX_VALUE, 8);
+        String[] rates = args.value("--rates", "100,500,1000").split(",");
         SSLContext tls = trusting(caFile);
 
         // Warm the server's JIT first with one review after another, then open-loop at 100/s.
@@ -114,9 +128,9 @@ public final class WebhookLoad {
                     counts[1],
                     rss);
         }
-        int slow = args.intValue("slow-connections", 0);
+        int slow = (int) args.number("--slow-connections", 0, Integer.MAX_VALUE, 0);
         if (slow > 0) {
-            slowPhase(pool, tls, uri, slow, args.intValue("slow-rate", 100), seconds, pid);
+            slowPhase(pool, tls, uri, slow, args.count("--slow-rate", Integer.MAX_VALUE, 100), seconds, pid);
         }
         pool.forEach(Worker::close);
     }

@@ -8,13 +8,13 @@ import static io.meshless.injector.controller.MeshlessMetadata.NEXT_CRT;
 import static io.meshless.injector.controller.MeshlessMetadata.TLS_CRT;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.meshless.injector.controller.AnnotatedInstant;
 import io.meshless.injector.controller.RenewalTime;
 import io.meshless.injector.controller.RotationPhase;
 import io.meshless.pki.PkiException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,14 +134,10 @@ final class CaRotationCheck extends MeshCheck {
     }
 
     private static Instant instant(Map<String, String> annotations, String key) {
-        String value = annotations.get(key);
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
         try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("annotation " + key + ": '" + value + "' is not an ISO-8601 instant");
+            return AnnotatedInstant.read(annotations, key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("annotation " + key + ": " + e.getMessage(), e);
         }
     }
 }

@@ -3,6 +3,10 @@ package io.meshless.injector.cli;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
+import io.meshless.commandline.UsageException;
+import io.meshless.commandline.Wording;
 import io.meshless.injector.check.CheckReport;
 import io.meshless.injector.check.ClusterCheck;
 import io.meshless.injector.check.ClusterReadException;
@@ -14,7 +18,6 @@ import java.io.File;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 
 /** {@code check}: reads an installation through the Kubernetes API and judges it, like {@code linkerd check}. */
 final class CheckCommand {
@@ -36,27 +39,29 @@ final class CheckCommand {
             "  --json             print the results as JSON",
             "");
 
+    // The help is USAGE above, kept as it reads; the declarations say what parses.
+    private static final Options OPTIONS = new Options(Wording.brief("check"))
+            .value("--namespace", "NS", "")
+            .value("--release", "NAME", "")
+            .value("--kubeconfig", "F", "")
+            .flag("--json", "");
+
     private CheckCommand() {}
 
     static int run(List<String> args, PrintStream stdout, PrintStream stderr, Clock clock) throws UsageException {
-        if (args.contains("--help") || args.contains("-h")) {
+        if (Options.wantsHelp(args)) {
             stdout.print(USAGE);
             return 0;
         }
-        Arguments options =
-                new Arguments("check", args, Set.of("--namespace", "--release", "--kubeconfig"), Set.of("--json"));
-        if (!options.positional().isEmpty()) {
-            throw new UsageException(
-                    "check: unexpected argument \"" + options.positional().get(0) + "\"");
-        }
-        String namespace = options.get("--namespace", DEFAULT_NAMESPACE);
-        String release = options.get("--release", DEFAULT_RELEASE);
+        Arguments options = OPTIONS.parse(args);
+        String namespace = options.value("--namespace", DEFAULT_NAMESPACE);
+        String release = options.value("--release", DEFAULT_RELEASE);
         if (namespace.isEmpty() || release.isEmpty()) {
             throw new UsageException("check: --namespace and --release must not be empty");
         }
         Config config;
         try {
-            config = config(options.get("--kubeconfig"));
+            config = config(options.value("--kubeconfig", null));
         } catch (RuntimeException e) {
             stderr.println("meshless-injector: check: " + oneLine(e.getMessage()));
             return 1;
@@ -65,7 +70,7 @@ final class CheckCommand {
                 new KubernetesClientBuilder().withConfig(config).build()) {
             ClusterState cluster = new ClusterReader(client).read(InjectorNames.forRelease(namespace, release));
             CheckReport report = new ClusterCheck(clock).evaluate(cluster);
-            stdout.print(options.has("--json") ? report.toJson(KubernetesJson.newMapper()) : report.toText());
+            stdout.print(options.flag("--json") ? report.toJson(KubernetesJson.newMapper()) : report.toText());
             stdout.flush();
             return report.exitCode();
         } catch (ClusterReadException e) {

@@ -1,6 +1,10 @@
 package io.meshless.injector.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
+import io.meshless.commandline.UsageException;
+import io.meshless.commandline.Wording;
 import io.meshless.injector.cli.ManifestInjector.ManifestException;
 import io.meshless.injector.webhook.InjectionSettings;
 import io.meshless.injector.webhook.KubernetesJson;
@@ -15,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code java -jar meshless-injector.jar <command>}: {@code serve} (webhook and controller),
@@ -53,6 +56,14 @@ public final class InjectorCommand {
             "  --agent-jar-in-image PATH   agent jar inside that image (default "
                     + InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE + ")",
             "");
+
+    // The help is INJECT_USAGE above, kept as it reads; the declarations say what parses.
+    private static final Options INJECT_OPTIONS = new Options(Wording.brief("inject"))
+            .value("--filename", "FILE|-", "")
+            .alias("-f", "--filename")
+            .value("--agent-image", "IMAGE", "")
+            .value("--agent-jar-in-image", "PATH", "")
+            .operandHint("use -f FILE");
 
     private InjectorCommand() {}
 
@@ -93,28 +104,21 @@ public final class InjectorCommand {
 
     private static int inject(List<String> args, InputStream stdin, PrintStream stdout, PrintStream stderr)
             throws UsageException {
-        if (args.contains("--help") || args.contains("-h")) {
+        if (Options.wantsHelp(args)) {
             stdout.print(INJECT_USAGE);
             return 0;
         }
-        List<String> normalized =
-                args.stream().map(a -> a.equals("-f") ? "--filename" : a).toList();
-        Arguments options = new Arguments(
-                "inject", normalized, Set.of("--filename", "--agent-image", "--agent-jar-in-image"), Set.of());
-        if (!options.positional().isEmpty()) {
-            throw new UsageException(
-                    "inject: unexpected argument \"" + options.positional().get(0) + "\" (use -f FILE)");
-        }
-        String file = options.get("--filename");
+        Arguments options = INJECT_OPTIONS.parse(args);
+        String file = options.value("--filename", null);
         if (file == null || file.isEmpty()) {
             throw new UsageException("inject: -f FILE (or -f - for stdin) is required");
         }
         InjectionSettings settings;
         try {
             settings = new InjectionSettings(
-                    options.get("--agent-image", InjectionSettings.DEFAULT_AGENT_IMAGE),
+                    options.value("--agent-image", InjectionSettings.DEFAULT_AGENT_IMAGE),
                     "IfNotPresent",
-                    options.get("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
+                    options.value("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
                     InjectionSettings.DEFAULT_RUN_AS_USER,
                     true);
         } catch (IllegalArgumentException e) {

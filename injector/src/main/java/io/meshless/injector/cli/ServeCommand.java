@@ -5,6 +5,10 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.meshless.commandline.Arguments;
+import io.meshless.commandline.Options;
+import io.meshless.commandline.UsageException;
+import io.meshless.commandline.Wording;
 import io.meshless.injector.controller.CertificateController;
 import io.meshless.injector.controller.ControllerConfig;
 import io.meshless.injector.http.Readiness;
@@ -36,7 +40,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -88,54 +91,48 @@ final class ServeCommand {
             "                             serve this certificate instead (user Secret, cert-manager): the controller then",
             "                             issues no serving certificate and leaves the webhook's caBundle alone",
             "");
+    // The help is USAGE above, kept as it reads; the declarations say what parses.
+    private static final Options OPTIONS = new Options(Wording.brief("serve"))
+            .value("--port", "N", "")
+            .value("--bind", "ADDRESS", "")
+            .value("--agent-image", "IMAGE", "")
+            .value("--agent-jar-in-image", "PATH", "")
+            .value("--agent-image-pull-policy", "P", "")
+            .value("--default-mode", "MODE", "")
+            .value("--threads", "N", "")
+            .value("--max-connections", "N", "")
+            .value("--tls-cert-file", "F", "")
+            .value("--tls-key-file", "F", "")
+            .value("--namespace", "NS", "")
+            .value("--identity", "ID", "")
+            .value("--service-name", "NAME", "")
+            .value("--webhook-config-name", "NAME", "")
+            .value("--ca-secret-name", "NAME", "")
+            .value("--trust-domain", "TD", "")
+            .value("--serving-cert-dir", "DIR", "")
+            .value("--identity-source", "S", "")
+            .value("--workload-key-type", "TYPE", "")
+            .value("--pod-certificate-max-seconds", "N", "")
+            .value("--trust-bundle-namespaces", "W", "")
+            .flag("--webhook-only", "");
     private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(10);
 
     private ServeCommand() {}
 
     static int run(List<String> args, PrintStream stdout, PrintStream stderr) throws UsageException {
-        if (args.contains("--help") || args.contains("-h")) {
+        if (Options.wantsHelp(args)) {
             stdout.print(USAGE);
             return 0;
         }
-        Arguments options = new Arguments(
-                "serve",
-                args,
-                Set.of(
-                        "--port",
-                        "--bind",
-                        "--agent-image",
-                        "--agent-jar-in-image",
-                        "--agent-image-pull-policy",
-                        "--default-mode",
-                        "--threads",
-                        "--max-connections",
-                        "--tls-cert-file",
-                        "--tls-key-file",
-                        "--namespace",
-                        "--identity",
-                        "--service-name",
-                        "--webhook-config-name",
-                        "--ca-secret-name",
-                        "--trust-domain",
-                        "--serving-cert-dir",
-                        "--identity-source",
-                        "--workload-key-type",
-                        "--pod-certificate-max-seconds",
-                        "--trust-bundle-namespaces"),
-                Set.of("--webhook-only"));
-        if (!options.positional().isEmpty()) {
-            throw new UsageException(
-                    "serve: unexpected argument \"" + options.positional().get(0) + "\"");
-        }
-        int port = options.port("--port", 8443, "serve");
-        int threads = options.number("--threads", 1, 256, 2, "serve");
-        int maxConnections =
-                options.number("--max-connections", 1, 100_000, ServerLimits.DEFAULT.maxConnections(), "serve");
+        Arguments options = OPTIONS.parse(args);
+        int port = options.port("--port", 8443);
+        int threads = options.count("--threads", 256, 2);
+        int maxConnections = options.count("--max-connections", 100_000, ServerLimits.DEFAULT.maxConnections());
         ServerLimits limits = ServerLimits.DEFAULT.withMaxConnections(maxConnections);
         KeyType workloadKeyType = ControllerConfig.DEFAULT_WORKLOAD_KEY_TYPE;
         if (options.has("--workload-key-type")) {
             try {
-                workloadKeyType = KeyType.parse(options.get("--workload-key-type"));
+                workloadKeyType = KeyType.parse(options.value("--workload-key-type", null));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("serve: --workload-key-type: " + e.getMessage());
             }
@@ -143,8 +140,8 @@ final class ServeCommand {
         InjectionSettings settings;
         try {
             settings = InjectionSettings.defaults()
-                    .withAgentImage(options.get("--agent-image", InjectionSettings.DEFAULT_AGENT_IMAGE));
-            String pullPolicy = options.get("--agent-image-pull-policy", "IfNotPresent");
+                    .withAgentImage(options.value("--agent-image", InjectionSettings.DEFAULT_AGENT_IMAGE));
+            String pullPolicy = options.value("--agent-image-pull-policy", "IfNotPresent");
             if (!List.of("Always", "IfNotPresent", "Never").contains(pullPolicy)) {
                 throw new UsageException(
                         "serve: --agent-image-pull-policy must be Always, IfNotPresent or Never, not \"" + pullPolicy
@@ -153,16 +150,16 @@ final class ServeCommand {
             settings = new InjectionSettings(
                     settings.agentImage(),
                     pullPolicy,
-                    options.get("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
+                    options.value("--agent-jar-in-image", InjectionSettings.DEFAULT_AGENT_JAR_IN_IMAGE),
                     settings.runAsUser(),
                     false,
-                    IdentitySource.parse(options.get("--identity-source", IdentitySource.SECRET.value())),
-                    options.has("--default-mode") ? options.get("--default-mode", null) : null,
+                    IdentitySource.parse(options.value("--identity-source", IdentitySource.SECRET.value())),
+                    options.value("--default-mode", null),
                     workloadKeyType);
         } catch (IllegalArgumentException e) {
             throw new UsageException("serve: " + e.getMessage());
         }
-        InetSocketAddress address = new InetSocketAddress(options.get("--bind", "0.0.0.0"), port);
+        InetSocketAddress address = new InetSocketAddress(options.value("--bind", "0.0.0.0"), port);
         Clock clock = Clock.systemUTC();
         if (options.has("--webhook-only")) {
             for (String controllerOnly : List.of(
@@ -180,8 +177,8 @@ final class ServeCommand {
                             + " configures the controller, which --webhook-only does not run");
                 }
             }
-            String cert = options.get("--tls-cert-file");
-            String key = options.get("--tls-key-file");
+            String cert = options.value("--tls-cert-file", null);
+            String key = options.value("--tls-key-file", null);
             if (cert == null || key == null) {
                 throw new UsageException("serve --webhook-only needs --tls-cert-file F and --tls-key-file F");
             }
@@ -238,29 +235,29 @@ final class ServeCommand {
             PrintStream stderr)
             throws UsageException {
         ControllerConfig.Builder builder = ControllerConfig.builder()
-                .namespace(options.get("--namespace", env("POD_NAMESPACE", "meshless-system")))
-                .identity(options.get("--identity", env("POD_NAME", hostName())));
+                .namespace(options.value("--namespace", env("POD_NAMESPACE", "meshless-system")))
+                .identity(options.value("--identity", env("POD_NAME", hostName())));
         if (options.has("--service-name")) {
-            builder.serviceName(options.get("--service-name"));
+            builder.serviceName(options.value("--service-name", null));
         }
         if (options.has("--webhook-config-name")) {
-            builder.webhookConfigurationName(options.get("--webhook-config-name"));
+            builder.webhookConfigurationName(options.value("--webhook-config-name", null));
         }
         if (options.has("--ca-secret-name")) {
-            builder.caSecretName(options.get("--ca-secret-name"));
+            builder.caSecretName(options.value("--ca-secret-name", null));
         }
         if (options.has("--trust-domain")) {
-            builder.trustDomain(options.get("--trust-domain"));
+            builder.trustDomain(options.value("--trust-domain", null));
         }
         if (options.has("--serving-cert-dir")) {
-            builder.servingCertDir(Path.of(options.get("--serving-cert-dir")));
+            builder.servingCertDir(Path.of(options.value("--serving-cert-dir", null)));
         }
         // One setting decides the workload key type: the Secrets' keys and the key kubelet generates.
         builder.leafKeyType(settings.workloadKeyType())
                 .podCertificateSigner(settings.identitySource() == IdentitySource.POD_CERTIFICATES)
-                .podCertificateMaxLifetime(Duration.ofSeconds(
-                        options.number("--pod-certificate-max-seconds", 3600, 7_862_400, 86_400, "serve")));
-        String trustBundleNamespaces = options.get("--trust-bundle-namespaces", "opted-in");
+                .podCertificateMaxLifetime(
+                        Duration.ofSeconds(options.number("--pod-certificate-max-seconds", 3600, 7_862_400, 86_400)));
+        String trustBundleNamespaces = options.value("--trust-bundle-namespaces", "opted-in");
         if (!List.of("opted-in", "all").contains(trustBundleNamespaces)) {
             throw new UsageException(
                     "serve: --trust-bundle-namespaces must be opted-in or all, not \"" + trustBundleNamespaces + "\"");
@@ -299,8 +296,8 @@ final class ServeCommand {
             CredentialSource serving;
             if (userServingCertificate) {
                 serving = watchFiles(
-                        Path.of(options.get("--tls-cert-file")),
-                        Path.of(options.get("--tls-key-file")),
+                        Path.of(options.value("--tls-cert-file", null)),
+                        Path.of(options.value("--tls-key-file", null)),
                         clock,
                         resources);
             } else {

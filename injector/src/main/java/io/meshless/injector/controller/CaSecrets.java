@@ -19,7 +19,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -257,14 +256,10 @@ final class CaSecrets {
     }
 
     private static Instant instant(String source, Map<String, String> annotations, String key) throws PkiException {
-        String value = annotations.get(key);
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
         try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new PkiException(source + " annotation " + key, "'" + value + "' is not an ISO-8601 instant");
+            return AnnotatedInstant.read(annotations, key);
+        } catch (IllegalArgumentException e) {
+            throw new PkiException(source + " annotation " + key, e.getMessage());
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meshless.commandline.UsageException;
 import io.meshless.injector.check.MeshCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -171,6 +171,16 @@ class MeshCaSecretTest {
     }
 
     @Test
+    void refusesAnUnreadableRotationTimeNamingTheAnnotation() {
+        Secret s = secret(certManagerShape(ISSUER, ROOT.certificate()));
+        s.getMetadata().setAnnotations(Map.of(MeshlessMetadata.CA_RETIRE_AFTER, "next tuesday"));
+        assertThatThrownBy(() -> CaSecrets.read(s, CLOCK))
+                .isInstanceOf(PkiException.class)
+                .hasMessageContaining("Secret meshless/meshless-ca annotation meshless.io/ca-retire-after")
+                .hasMessageContaining("'next tuesday' is not an ISO-8601 instant");
+    }
+
+    @Test
     void issuesFromUserSuppliedCaAndNeverOverwritesIt() throws Exception {
         try (ControllerHarness h = new ControllerHarness()) {
             h.clock.set(NOW.plus(Duration.ofMinutes(1)));

@@ -1,4 +1,4 @@
-package io.meshless.cli;
+package io.meshless.commandline;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,62 +7,75 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one command accepts, and the one place where command-line arguments are parsed and help
- * is formatted. Kept hand-rolled on purpose: the agent jar carries no CLI library into the
- * application's JVM for a handful of commands.
+ * What one command accepts, and the one place where command-line arguments are parsed and help is
+ * formatted, for the agent's {@code meshless}, the injector and the benchmark tools. Hand-rolled on
+ * purpose: the agent jar carries it into applications' JVMs, and a CLI library would cost more than
+ * all of this (docs/architecture.md).
  *
  * <p>Accepted forms: {@code --name value}, {@code --name=value}, flags {@code --name}, operands
- * anywhere, and {@code --} to end options (so an operand may start with {@code -}).
+ * anywhere, and {@code --} to end options (so an operand may start with {@code -}). A value that
+ * looks like an option ({@code --out --force}) is refused as a missing value, not taken. Options
+ * given twice are refused unless declared repeatable.
  */
-final class Options {
+public final class Options {
 
-    /** One declared option. A null {@code valueName} makes it a flag. */
-    static final class Option {
-        final String name;
-        final String valueName;
-        final boolean repeatable;
-        final String help;
-
-        Option(String name, String valueName, boolean repeatable, String help) {
-            this.name = name;
-            this.valueName = valueName;
-            this.repeatable = repeatable;
-            this.help = help;
-        }
-
-        boolean isFlag() {
-            return valueName == null;
-        }
-
-        String label() {
-            return isFlag() ? name : name + " " + valueName;
-        }
-    }
-
+    private final Wording wording;
     private final Map<String, Option> options = new LinkedHashMap<>();
+    private final Map<String, String> aliases = new LinkedHashMap<>();
     private String operandName;
     private String operandHelp;
     private int minOperands;
     private int maxOperands;
+    private String operandHint = "";
 
-    Options flag(String name, String help) {
+    /** Options worded {@link Wording#DETAILED}. */
+    public Options() {
+        this(Wording.DETAILED);
+    }
+
+    public Options(Wording wording) {
+        this.wording = wording;
+    }
+
+    /** A boolean option: present or not, never with a value. */
+    public Options flag(String name, String help) {
         return add(new Option(name, null, false, help));
     }
 
-    Options value(String name, String valueName, String help) {
+    /** An option with one value, {@code valueName} its placeholder in help ({@code DIR}, {@code N}). */
+    public Options value(String name, String valueName, String help) {
         return add(new Option(name, valueName, false, help));
     }
 
-    Options repeatable(String name, String valueName, String help) {
+    /** An option that may be given several times, each with one value. */
+    public Options repeatable(String name, String valueName, String help) {
         return add(new Option(name, valueName, true, help));
     }
 
+    /** Another spelling of a declared option, e.g. {@code -f} for {@code --filename}; errors name the option. */
+    public Options alias(String alias, String name) {
+        declared(name);
+        if (!alias.startsWith("-")
+                || alias.equals("-")
+                || options.containsKey(alias)
+                || aliases.put(alias, name) != null) {
+            throw new IllegalStateException("bad or duplicate alias declaration " + alias);
+        }
+        return this;
+    }
+
     /** Declares operands (positional arguments); by default a command takes none. */
-    Options operands(String name, int min, int max, String help) {
+    public Options operands(String name, int min, int max, String help) {
         this.operandName = name;
         this.operandHelp = help;
         this.minOperands = min;
         this.maxOperands = max;
+        return this;
+    }
+
+    /** For a command without operands: what to say instead when one is given, e.g. "use -f FILE". */
+    public Options operandHint(String hint) {
+        this.operandHint = hint;
         return this;
     }
 
@@ -74,7 +87,7 @@ final class Options {
     }
 
     /** True when {@code args} ask for help ({@code --help} or {@code -h} before any {@code --}). */
-    static boolean wantsHelp(List<String> args) {
+    public static boolean wantsHelp(List<String> args) {
         for (String arg : args) {
             if (arg.equals("--")) {
                 return false;
@@ -86,7 +99,7 @@ final class Options {
         return false;
     }
 
-    Arguments parse(List<String> args) throws UsageException {
+    public Arguments parse(List<String> args) throws UsageException {
         Map<String, List<String>> values = new LinkedHashMap<>();
         List<String> operands = new ArrayList<>();
         boolean optionsEnded = false;
@@ -101,16 +114,15 @@ final class Options {
                 continue;
             }
             int eq = arg.indexOf('=');
-            String name = eq > 0 ? arg.substring(0, eq) : arg;
-            Option option = options.get(name);
+            String typed = eq > 0 ? arg.substring(0, eq) : arg;
+            Option option = options.get(aliases.getOrDefault(typed, typed));
             if (option == null) {
-                throw new UsageException("unknown option " + name
-                        + (options.isEmpty() ? "" : "; expected one of " + String.join(", ", options.keySet())));
+                throw new UsageException(wording.unknownOption(typed, options.keySet()));
             }
             String value;
             if (option.isFlag()) {
                 if (eq > 0) {
-                    throw new UsageException(name + " takes no value, got '" + arg.substring(eq + 1) + "'");
+                    throw new UsageException(wording.takesNoValue(option, arg.substring(eq + 1)));
                 }
                 value = "true";
             } else if (eq > 0) {
@@ -118,30 +130,38 @@ final class Options {
             } else if (i + 1 < args.size() && !looksLikeOption(args.get(i + 1))) {
                 value = args.get(++i);
             } else {
-                throw new UsageException(name + " needs a value (" + option.valueName + ")");
+                throw new UsageException(wording.needsValue(option));
             }
-            List<String> list = values.computeIfAbsent(name, k -> new ArrayList<>());
-            if (!list.isEmpty() && !option.repeatable) {
-                throw new UsageException(name + " is given more than once");
+            // No lambda here: the benchmark tools time their JVM's start-up, and a first lambda costs a
+            // java.lang.invoke bootstrap (the pom's -XDstringConcat=inline does the same for concatenation).
+            List<String> list = values.get(option.name);
+            if (list == null) {
+                list = new ArrayList<>();
+                values.put(option.name, list);
+            } else if (!option.repeatable) {
+                throw new UsageException(wording.givenTwice(option));
             }
             list.add(value);
         }
         if (operands.size() > maxOperands) {
             throw new UsageException(
                     maxOperands == 0
-                            ? "unexpected argument '" + operands.get(0) + "'"
-                            : "too many arguments, expected at most " + maxOperands + " " + operandName + ", got '"
-                                    + String.join("' '", operands) + "'");
+                            ? wording.unexpectedOperand(operands.get(0), operandHint)
+                            : wording.tooManyOperands(maxOperands, operandName, operands));
         }
         if (operands.size() < minOperands) {
-            throw new UsageException("missing " + operandName);
+            throw new UsageException(wording.missing(operandName));
         }
-        return new Arguments(this, values, operands);
+        return new Arguments(this, wording, values, operands);
     }
 
     /** A following argument that starts with "--" is the next option, not this one's value. */
     private static boolean looksLikeOption(String arg) {
         return arg.startsWith("--") && arg.length() > 2;
+    }
+
+    String operandName() {
+        return operandName;
     }
 
     Option declared(String name) {
@@ -153,7 +173,7 @@ final class Options {
     }
 
     /** The "Arguments:" and "Options:" part of a command's help. */
-    String describe() {
+    public String describe() {
         StringBuilder b = new StringBuilder();
         if (operandName != null) {
             b.append("Arguments:\n");

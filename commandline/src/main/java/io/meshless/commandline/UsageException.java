@@ -1,10 +1,10 @@
-package io.meshless.cli;
+package io.meshless.commandline;
 
 /** The command line itself is wrong (unknown option, missing value): exit code 2. The message is one line. */
-final class UsageException extends Exception {
+public final class UsageException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    UsageException(String message) {
+    public UsageException(String message) {
         super(message);
     }
 }

@@ -40,6 +40,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -88,7 +89,9 @@ public final class MeshlessAgent {
     private final CredentialSource current;
     private final Object startLock = new Object();
     private volatile boolean started;
-    private final boolean registerStatusAtStart;
+    /** Whether ManagementFactory may have been used before the start (attach, or it loaded first). */
+    private final boolean managementInUse;
+
     private final AtomicBoolean statusRegistered = new AtomicBoolean();
     private boolean starting;
     private volatile String lastProblem;
@@ -105,9 +108,9 @@ public final class MeshlessAgent {
             Clock clock,
             Instrumentation instrumentation,
             boolean attached,
-            boolean registerStatusAtStart) {
+            boolean managementInUse) {
         this.config = config;
-        this.registerStatusAtStart = registerStatusAtStart;
+        this.managementInUse = managementInUse;
         this.instrumentation = instrumentation;
         this.attached = attached;
         this.clock = clock;
@@ -318,7 +321,28 @@ public final class MeshlessAgent {
                         now.map(MeshlessAgent::describe)
                                 .orElse("no usable workload credentials yet: TLS handshakes fail"
                                         + " closed until they appear"));
-        if (registerStatusAtStart) {
+        if (managementInUse) {
+            registerStatusIfJmxStarted();
+        }
+    }
+
+    /**
+     * ManagementFactory was loaded before the start, so the hook that registers the status MBean at the first request
+     * for the platform MBeanServer may come too late. Weave it now (retransformation starts from the original class
+     * file: never woven twice), and register at
+     * once only if that server exists: many applications load ManagementFactory for a runtime or memory bean alone
+     * (Spring Boot, for its start-up line), and creating the platform MBeanServer for them is what this avoids.
+     */
+    private void registerStatusIfJmxStarted() {
+        try {
+            instrumentation.retransformClasses(ManagementFactory.class);
+        } catch (Throwable t) {
+            log().debug("ManagementFactory not rewoven ({}); registering the status MBean now", t.toString());
+            registerStatus(ManagementFactory.getPlatformMBeanServer());
+            return;
+        }
+        // Lists the servers MBeanServerFactory created, the platform one among them, without creating any.
+        if (!MBeanServerFactory.findMBeanServer(null).isEmpty()) {
             registerStatus(ManagementFactory.getPlatformMBeanServer());
         }
     }

@@ -328,7 +328,7 @@ class AgentSmokeIT {
         SecretVolume volume = SecretVolume.at(temp.resolve("certs"));
         publishWorkload(volume);
         Path jar = probeJar();
-        for (String order : List.of("jmx-first", "tls-first")) {
+        for (String order : List.of("jmx-first", "runtime-first", "tls-first")) {
             String stdout = runProbe(
                     javaHome,
                     jar,
@@ -336,6 +336,10 @@ class AgentSmokeIT {
                     "-javaagent:" + agentJar() + "=cert-dir=" + volume.directory())[0];
             assertThat(stdout).as(order).containsPattern("SELF-CALL TLSv1\\.[23] hello");
             assertThat(stdout).as(order).contains("MBEAN " + WORKLOAD);
+            // The agent creates no platform MBeanServer of its own (a runtime MXBean alone needs none).
+            assertThat(stdout)
+                    .as(order)
+                    .contains("PLATFORM-SERVER " + (order.equals("jmx-first") ? "present" : "absent"));
         }
     }
 

@@ -23,9 +23,10 @@ import javax.net.ssl.SSLSocketFactory;
  *   <li>{@code self-call}: one handshake with itself over the default factories, prints {@code SELF-CALL ...},
  *       then loads a class of its own ({@link AfterTls}), prints which loader holds the agent's bridge and
  *       whether it may call JDK internals.</li>
- *   <li>{@code status-mbean jmx-first|tls-first}: asks for the platform MBeanServer before or after one
- *       handshake with itself, then prints {@code MBEAN <Identity attribute>} of the agent's status MBean, or
- *       {@code MBEAN absent}.</li>
+ *   <li>{@code status-mbean jmx-first|runtime-first|tls-first}: asks for the platform MBeanServer (or only the
+ *       runtime MXBean, as Spring Boot does) before one handshake with itself, or nothing; prints
+ *       {@code PLATFORM-SERVER present|absent} after the handshake, then asks for the platform MBeanServer and
+ *       prints {@code MBEAN <Identity attribute>} of the agent's status MBean, or {@code MBEAN absent}.</li>
  * </ul>
  */
 public final class TlsProbe {
@@ -46,7 +47,7 @@ public final class TlsProbe {
         } else if (args[0].equals("self-call")) {
             selfCall();
         } else if (args[0].equals("status-mbean")) {
-            statusMBean(args[1].equals("jmx-first"));
+            StatusMBean.run(args[1]);
         } else {
             call(Integer.parseInt(args[1]));
         }
@@ -107,15 +108,27 @@ public final class TlsProbe {
         }
     }
 
-    private static void statusMBean(boolean jmxFirst) throws Exception {
-        javax.management.MBeanServer server =
-                jmxFirst ? java.lang.management.ManagementFactory.getPlatformMBeanServer() : null;
-        selfCall();
-        if (server == null) {
-            server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    /**
+     * Its own class: the JMX types it names must not be in the main class's verification constraints, which a
+     * class-data sharing archive checks by loading them when it loads that class.
+     */
+    static final class StatusMBean {
+        private StatusMBean() {}
+
+        static void run(String order) throws Exception {
+            if (order.equals("jmx-first")) {
+                java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            } else if (order.equals("runtime-first")) {
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+            }
+            selfCall();
+            System.out.println("PLATFORM-SERVER "
+                    + (javax.management.MBeanServerFactory.findMBeanServer(null).isEmpty() ? "absent" : "present"));
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName name = new javax.management.ObjectName("io.meshless:type=Agent");
+            System.out.println(
+                    "MBEAN " + (server.isRegistered(name) ? server.getAttribute(name, "Identity") : "absent"));
         }
-        javax.management.ObjectName name = new javax.management.ObjectName("io.meshless:type=Agent");
-        System.out.println("MBEAN " + (server.isRegistered(name) ? server.getAttribute(name, "Identity") : "absent"));
     }
 
     private static void serve() throws Exception {

@@ -29,7 +29,9 @@ import io.meshless.injector.webhook.InjectionDenied;
 import io.meshless.injector.webhook.InjectionSettings;
 import io.meshless.injector.webhook.KubernetesJson;
 import io.meshless.injector.webhook.PodInjector;
+import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.KeyType;
 import io.meshless.pki.Pem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -386,6 +388,21 @@ public final class MeshCluster implements AutoCloseable {
     }
 
     /** The report of {@code check} for release "meshless" in "meshless-system", at {@code at}. */
+    /** The result of the check {@code id} in {@code report}. */
+    public static CheckResult result(CheckReport report, String id) {
+        return report.results().stream()
+                .filter(r -> r.id().equals(id))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** A root CA of its own, valid 30 days from {@link #T0}: one no bundle of the mesh holds. */
+    public static HeldCertificate otherCa(String commonName) {
+        return CertificateAuthority.createRoot(
+                        commonName, Duration.ofDays(30), KeyType.EC_P256, Clock.fixed(T0, ZoneOffset.UTC))
+                .held();
+    }
+
     public CheckReport check(Instant at) throws ClusterReadException {
         answerDiscovery();
         ClusterState state = new ClusterReader(admin).read(InjectorNames.forRelease(NAMESPACE, RELEASE));

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshless.agent.apps.OwnContextApp;
 import io.meshless.agent.apps.SocketServerApp;
+import io.meshless.agent.it.support.AgentLines;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.observe.AgentStatus;
-import io.meshless.agent.tls.RefusalLog;
-import io.meshless.agent.tls.RefusalLog.Side;
+import io.meshless.agent.observe.UncoveredContexts;
 import io.meshless.agent.tls.RefusalReason;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
@@ -78,18 +78,10 @@ class RunningAgentStatusIT {
                             .succeeded())
                     .isTrue();
             Curl.getWithoutClientCertificate(url, caFile);
-            app.awaitStderrLine(
-                    Pattern.compile(
-                            ".*" + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND)) + " \\(no certificate\\).*"),
-                    LOG_WAIT);
+            app.awaitStderrLine(AgentLines.admittedWithoutCertificate(), LOG_WAIT);
             Curl.get(url, caFile, strangerClient.cert(), strangerClient.key());
             app.awaitStderrLine(
-                    Pattern.compile(".*"
-                            + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND))
-                            + ".*"
-                            + Pattern.quote(RefusalReason.NOT_IN_ALLOWED_PEERS.text())
-                            + ".*"),
-                    LOG_WAIT);
+                    AgentLines.admittedInbound(STRANGER.toString(), RefusalReason.NOT_IN_ALLOWED_PEERS), LOG_WAIT);
             String pid = Long.toString(app.process().process().pid());
 
             Map<String, Object> mbean = RunningAgents.read(pid).orElseThrow();
@@ -162,7 +154,7 @@ class RunningAgentStatusIT {
                     .asString()
                     .startsWith(site)
                     .contains("trust manager");
-            softly.assertThat(app.stderr().lines().filter(l -> l.contains("do not use the mesh identity")))
+            softly.assertThat(app.stderr().lines().filter(l -> l.contains(UncoveredContexts.NOT_IN_MESH)))
                     .as("one INFO line\n%s", app.stderr())
                     .singleElement()
                     .asString()
@@ -171,7 +163,7 @@ class RunningAgentStatusIT {
             Cli text = Cli.run("status", "--pid", pid);
             softly.assertThat(text.out)
                     .containsPattern("not in the mesh:\\s+" + Pattern.quote(site))
-                    .contains("these connections do not use the mesh identity");
+                    .contains(UncoveredContexts.NOT_IN_MESH);
             softly.assertAll();
         }
     }

@@ -1,10 +1,12 @@
 package io.meshless.agent.it;
 
+import io.meshless.agent.it.support.AgentLines;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.tls.RefusalLog;
 import io.meshless.agent.tls.RefusalLog.Side;
+import io.meshless.agent.tls.RefusalReason;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.PemFiles;
 import io.meshless.testing.TestPki;
@@ -75,19 +77,21 @@ class AuditModeIT {
             softly.assertThat(anonymous.succeeded())
                     .as("no certificate: %s\n%s", anonymous, app.output())
                     .isTrue();
-            assertAdmittedLine(softly, app, "\\(no certificate\\).*: no certificate, which mode=strict refuses.*");
+            assertAdmittedLine(softly, app, AgentLines.admittedWithoutCertificate());
 
             Curl.Result foreign = Curl.get(url, caFile, foreignClient.cert(), foreignClient.key());
             softly.assertThat(foreign.succeeded())
                     .as("foreign CA: %s\n%s", foreign, app.output())
                     .isTrue();
-            assertAdmittedLine(softly, app, Pattern.quote(CLIENT.toString()) + ".*: untrusted issuer, which.*");
+            assertAdmittedLine(
+                    softly, app, AgentLines.admittedInbound(CLIENT.toString(), RefusalReason.UNTRUSTED_ISSUER));
 
             Curl.Result stranger = Curl.get(url, caFile, strangerClient.cert(), strangerClient.key());
             softly.assertThat(stranger.succeeded())
                     .as("SPIFFE ID outside allowed-peers: %s\n%s", stranger, app.output())
                     .isTrue();
-            assertAdmittedLine(softly, app, Pattern.quote(STRANGER.toString()) + ".*: not in allowed-peers, which.*");
+            assertAdmittedLine(
+                    softly, app, AgentLines.admittedInbound(STRANGER.toString(), RefusalReason.NOT_IN_ALLOWED_PEERS));
 
             softly.assertThat(app.stderr())
                     .as("audit refuses nothing")
@@ -99,11 +103,9 @@ class AuditModeIT {
         }
     }
 
-    private static void assertAdmittedLine(SoftAssertions softly, ChildJvm app, String rest) {
-        softly.assertThatCode(() -> app.awaitStderrLine(
-                        Pattern.compile(".*WARN.*" + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND)) + " " + rest),
-                        LOG_WAIT))
-                .as("the audit line for %s\n%s", rest, app.stderr())
+    private static void assertAdmittedLine(SoftAssertions softly, ChildJvm app, Pattern line) {
+        softly.assertThatCode(() -> app.awaitStderrLine(line, LOG_WAIT))
+                .as("the audit line %s\n%s", line, app.stderr())
                 .doesNotThrowAnyException();
     }
 }

@@ -2,7 +2,7 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.agent.MeshlessAgent;
+import io.meshless.agent.it.support.AgentLines;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
@@ -10,6 +10,7 @@ import io.meshless.agent.it.support.LibraryVersions;
 import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.ResumptionAcrossSwap;
+import io.meshless.agent.tls.OpenSslContexts;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.PemFiles;
@@ -46,7 +47,7 @@ class GrpcOpenSslIT {
     private static final SpiffeId SERVER = TestPki.id("shop", "orders");
     private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
-    private static final Pattern ROTATED = Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*");
+    private static final Pattern ROTATED = AgentLines.ROTATED;
     /** The ALPN protocol gRPC servers accept. */
     private static final String H2 = "h2";
 
@@ -225,7 +226,7 @@ class GrpcOpenSslIT {
 
             assertThat(server.stderr())
                     .as("the shaded Netty's session caches and ticket keys were reached")
-                    .doesNotContain(NettyOpenSslIT.UNSUPPORTED);
+                    .doesNotContain(OpenSslContexts.UNSUPPORTED_NETTY);
             assertThat(grpcClient.request(target))
                     .as("a new connection after the swap\n%s\n%s", grpcClient.output(), server.stderr())
                     .contains(servedBy + second.certificate().getSerialNumber().toString(16) + " ");
@@ -255,7 +256,7 @@ class GrpcOpenSslIT {
                     .contains("hello from grpc peer=none ")
                     .contains("session=" + OPENSSL_SESSION);
             server.awaitStderrLine(NettyOpenSslIT.NO_CERTIFICATE_ADMITTED, PICK_UP);
-            assertThat(NettyOpenSslIT.linesMatching(server.stderr(), NettyOpenSslIT.NO_CERTIFICATE_ADMITTED))
+            assertThat(AgentLines.count(server.stderr(), NettyOpenSslIT.NO_CERTIFICATE_ADMITTED))
                     .as("audit lines for the client without a certificate\n%s", server.stderr())
                     .isEqualTo(1);
         }

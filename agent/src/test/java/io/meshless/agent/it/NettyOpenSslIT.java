@@ -2,7 +2,7 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.agent.MeshlessAgent;
+import io.meshless.agent.it.support.AgentLines;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
@@ -11,6 +11,7 @@ import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.agent.it.support.OpensslConnection;
 import io.meshless.agent.it.support.ResumptionAcrossSwap;
+import io.meshless.agent.tls.OpenSslContexts;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.PemFiles;
@@ -41,13 +42,9 @@ class NettyOpenSslIT {
     private static final SpiffeId SERVER = TestPki.id("shop", "orders");
     private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
-    private static final Pattern ROTATED = Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*");
-    /** The audit line for a client that sent no certificate (RefusalLog's wording). */
-    static final Pattern NO_CERTIFICATE_ADMITTED =
-            Pattern.compile(".*WARN.*admitted \\(audit\\) inbound peer \\(no certificate\\).*: no certificate, which"
-                    + " mode=strict refuses.*");
-    /** Starts the WARN line of a Netty whose internals are not where the agent expects them. */
-    static final String UNSUPPORTED = "this Netty version is not one the agent supports";
+    private static final Pattern ROTATED = AgentLines.ROTATED;
+    /** The audit line for a client that sent no certificate. */
+    static final Pattern NO_CERTIFICATE_ADMITTED = AgentLines.admittedWithoutCertificate();
     /** Netty's OpenSSL sessions; the JDK's would be sun.security.ssl.SSLSessionImpl. */
     static final String OPENSSL_SESSION = "io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
 
@@ -168,7 +165,7 @@ class NettyOpenSslIT {
 
                 assertThat(server.stderr())
                         .as("the session caches and ticket keys were reached")
-                        .doesNotContain(UNSUPPORTED);
+                        .doesNotContain(OpenSslContexts.UNSUPPORTED_NETTY);
                 assertThat(serverSerial("https://127.0.0.1:" + port + "/", client))
                         .as("a new connection after the swap\n%s", server.stderr())
                         .isEqualTo(second.certificate().getSerialNumber().toString(16));
@@ -198,7 +195,7 @@ class NettyOpenSslIT {
                     .as("client without a certificate\n%s\n%s", none, server.output())
                     .contains("hello from netty-openssl peer=none ");
             server.awaitStderrLine(NO_CERTIFICATE_ADMITTED, PICK_UP);
-            assertThat(linesMatching(server.stderr(), NO_CERTIFICATE_ADMITTED))
+            assertThat(AgentLines.count(server.stderr(), NO_CERTIFICATE_ADMITTED))
                     .as("audit lines for the client without a certificate\n%s", server.stderr())
                     .isEqualTo(1);
         }
@@ -211,11 +208,6 @@ class NettyOpenSslIT {
                 .as("mesh client\n%s\n%s", mesh, server.output())
                 .contains("peer=" + CLIENT + " ")
                 .contains("session=" + OPENSSL_SESSION);
-    }
-
-    /** How many lines of {@code text} match {@code pattern} as a whole. */
-    static long linesMatching(String text, Pattern pattern) {
-        return text.lines().filter(line -> pattern.matcher(line).matches()).count();
     }
 
     /**

@@ -69,6 +69,9 @@ public final class MeshlessAgent {
     /** Starts the INFO line that says a rotation was picked up; tests look for it. */
     public static final String ROTATED = "rotated to";
 
+    /** Starts the INFO line that says the agent is installed, with its settings and identity; tests look for it. */
+    public static final String INSTALLED = "installed";
+
     /** How often the cert dir is re-hashed for file systems that send no events. */
     static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
@@ -308,7 +311,7 @@ public final class MeshlessAgent {
         }
         Optional<WorkloadCredentials> now = certificates.current();
         log().info(
-                        "installed (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}); {}",
+                        INSTALLED + " (mode={}, cert-dir={}, allowed-peers={}, trust-system-cas={}); {}",
                         config.mode().value(),
                         config.certDir(),
                         config.allowedPeers()

@@ -1,5 +1,6 @@
 package io.meshless.cli;
 
+import io.meshless.agent.observe.UncoveredContexts;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -118,7 +119,7 @@ final class RunningStatus {
             rows.add(new String[] {"own contexts", "none: every SSLContext uses the mesh identity"});
         }
         for (String site : sites) {
-            rows.add(new String[] {"not in the mesh", site + " (these connections do not use the mesh identity)"});
+            rows.add(new String[] {"not in the mesh", site + " (" + UncoveredContexts.NOT_IN_MESH + ")"});
         }
         return rows;
     }

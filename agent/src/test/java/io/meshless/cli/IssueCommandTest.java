@@ -15,6 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +33,14 @@ class IssueCommandTest {
         ca = tmp.resolve("ca");
         Cli.run("ca", "create", "--out", ca.toString(), "--name", "Test Mesh CA")
                 .succeeded();
+    }
+
+    /** {@code meshless issue --ca ca --spiffe-id spiffeId --out out}, then {@code more}. */
+    private static Cli issue(Path ca, String spiffeId, Path out, String... more) {
+        List<String> args = new ArrayList<>(
+                List.of("issue", "--ca", ca.toString(), "--spiffe-id", spiffeId, "--out", out.toString()));
+        args.addAll(List.of(more));
+        return Cli.run(args.toArray(new String[0]));
     }
 
     @Test
@@ -103,15 +113,7 @@ class IssueCommandTest {
                 .succeeded();
         Path out = tmp.resolve("leaf");
 
-        Cli.run(
-                        "issue",
-                        "--ca",
-                        intermediate.toString(),
-                        "--spiffe-id",
-                        "spiffe://cluster.local/ns/a/sa/b",
-                        "--out",
-                        out.toString())
-                .succeeded();
+        issue(intermediate, "spiffe://cluster.local/ns/a/sa/b", out).succeeded();
 
         WorkloadCredentials loaded = CertDirectory.load(out, Clock.systemUTC());
         assertThat(loaded.identity().chain()).hasSize(2);
@@ -151,66 +153,25 @@ class IssueCommandTest {
     @Test
     void kubeletModeRefusesADirectoryOfRegularFiles() {
         Path out = tmp.resolve("plain");
-        Cli.run(
-                        "issue",
-                        "--ca",
-                        ca.toString(),
-                        "--spiffe-id",
-                        "spiffe://cluster.local/ns/a/sa/b",
-                        "--out",
-                        out.toString())
-                .succeeded();
+        issue(ca, "spiffe://cluster.local/ns/a/sa/b", out).succeeded();
 
-        Cli.run(
-                        "issue",
-                        "--ca",
-                        ca.toString(),
-                        "--spiffe-id",
-                        "spiffe://cluster.local/ns/a/sa/b",
-                        "--out",
-                        out.toString(),
-                        "--kubelet")
+        issue(ca, "spiffe://cluster.local/ns/a/sa/b", out, "--kubelet")
                 .failedWith(out.resolve("tls.crt") + ": is a regular file");
     }
 
     @Test
     void plainModeRefusesAKubeletVolume() {
         Path out = tmp.resolve("volume");
-        Cli.run(
-                        "issue",
-                        "--ca",
-                        ca.toString(),
-                        "--spiffe-id",
-                        "spiffe://cluster.local/ns/a/sa/b",
-                        "--out",
-                        out.toString(),
-                        "--kubelet")
-                .succeeded();
+        issue(ca, "spiffe://cluster.local/ns/a/sa/b", out, "--kubelet").succeeded();
 
-        Cli.run(
-                        "issue",
-                        "--ca",
-                        ca.toString(),
-                        "--spiffe-id",
-                        "spiffe://cluster.local/ns/a/sa/b",
-                        "--out",
-                        out.toString())
-                .failedWith("kubelet-style volume", "--kubelet");
+        issue(ca, "spiffe://cluster.local/ns/a/sa/b", out).failedWith("kubelet-style volume", "--kubelet");
         assertThat(Files.isSymbolicLink(out.resolve("tls.crt"))).isTrue();
     }
 
     @Test
     void whatIssueWritesPassesOpensslVerifyAndShowsTheSpiffeUri() {
         Path out = tmp.resolve("orders");
-        Cli.run(
-                        "issue",
-                        "--ca",
-                        ca.toString(),
-                        "--spiffe-id",
-                        "spiffe://cluster.local/ns/shop/sa/orders",
-                        "--out",
-                        out.toString())
-                .succeeded();
+        issue(ca, "spiffe://cluster.local/ns/shop/sa/orders", out).succeeded();
 
         Openssl verify = Openssl.run(out, "verify", "-CAfile", "ca.crt", "-purpose", "sslserver", "tls.crt")
                 .succeeded();
@@ -232,15 +193,7 @@ class IssueCommandTest {
         Cli.run("ca", "create", "--out", foreign.toString(), "--name", "Foreign CA")
                 .succeeded();
         Path out = tmp.resolve("orders");
-        Cli.run(
-                        "issue",
-                        "--ca",
-                        ca.toString(),
-                        "--spiffe-id",
-                        "spiffe://cluster.local/ns/shop/sa/orders",
-                        "--out",
-                        out.toString())
-                .succeeded();
+        issue(ca, "spiffe://cluster.local/ns/shop/sa/orders", out).succeeded();
 
         Openssl verify =
                 Openssl.run(out, "verify", "-CAfile", foreign.resolve("ca.crt").toString(), "tls.crt");
@@ -253,15 +206,7 @@ class IssueCommandTest {
         Cli.run("ca", "create", "--intermediate", "--ca", ca.toString(), "--out", intermediate.toString())
                 .succeeded();
         Path out = tmp.resolve("leaf");
-        Cli.run(
-                        "issue",
-                        "--ca",
-                        intermediate.toString(),
-                        "--spiffe-id",
-                        "spiffe://cluster.local/ns/a/sa/b",
-                        "--out",
-                        out.toString())
-                .succeeded();
+        issue(intermediate, "spiffe://cluster.local/ns/a/sa/b", out).succeeded();
 
         // tls.crt is leaf + intermediate: openssl takes the intermediate from -untrusted.
         Openssl.run(out, "verify", "-CAfile", "ca.crt", "-untrusted", "tls.crt", "tls.crt")
@@ -293,14 +238,7 @@ class IssueCommandTest {
 
         Cli.run("issue", "--ca", opensslCa.toString(), "--spiffe-id", "spiffe://cluster.local/ns/a/sa/b")
                 .badUsage("missing --out DIR");
-        Cli.run(
-                        "issue",
-                        "--ca",
-                        opensslCa.toString(),
-                        "--spiffe-id",
-                        "spiffe://cluster.local/ns/a/sa/b",
-                        "--out",
-                        out.toString())
+        issue(opensslCa, "spiffe://cluster.local/ns/a/sa/b", out)
                 .failedWith(opensslCa.resolve("ca.key").toString());
         Cli.run(
                         "issue",
@@ -425,8 +363,7 @@ class IssueCommandTest {
     @Test
     void aLeafCannotActAsCa() {
         Path leaf = tmp.resolve("leaf");
-        Cli.run("issue", "--ca", ca.toString(), "--spiffe-id", "spiffe://td/x", "--out", leaf.toString())
-                .succeeded();
+        issue(ca, "spiffe://td/x", leaf).succeeded();
         Path fakeCa = tmp.resolve("fake-ca");
         Cli.run("ca", "create", "--out", fakeCa.toString()).succeeded();
         try {

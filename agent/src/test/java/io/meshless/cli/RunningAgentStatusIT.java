@@ -1,20 +1,20 @@
 package io.meshless.cli;
 
+import static io.meshless.agent.it.support.InboundPeers.CLIENT;
+import static io.meshless.agent.it.support.InboundPeers.SERVER;
+import static io.meshless.agent.it.support.InboundPeers.STRANGER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meshless.agent.apps.OwnContextApp;
 import io.meshless.agent.apps.SocketServerApp;
+import io.meshless.agent.it.support.AgentLines;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.InboundPeers;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.observe.AgentStatus;
-import io.meshless.agent.tls.RefusalLog;
-import io.meshless.agent.tls.RefusalLog.Side;
+import io.meshless.agent.observe.UncoveredContexts;
 import io.meshless.agent.tls.RefusalReason;
-import io.meshless.pki.HeldCertificate;
-import io.meshless.pki.SpiffeId;
-import io.meshless.testing.PemFiles;
-import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -35,32 +35,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunningAgentStatusIT {
 
-    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
-    private static final SpiffeId STRANGER = TestPki.id("shop", "reporting");
     private static final Duration LOG_WAIT = Duration.ofSeconds(20);
 
     @TempDir
     static Path work;
 
-    private Path certDir;
-    private Path caFile;
-    private Path foreignCaFile;
-    private PemFiles meshClient;
-    private PemFiles strangerClient;
-    private String serverSerial;
+    private InboundPeers peers;
 
     @BeforeAll
     void issueCertificates() {
-        TestPki pki = TestPki.create();
-        certDir = work.resolve("certs");
-        HeldCertificate server = pki.leaf(SERVER);
-        serverSerial = server.certificate().getSerialNumber().toString(16);
-        TestPki.volume(certDir, server, pki.bundle(), null);
-        caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
-        foreignCaFile = PemFiles.writeBundle(work, "foreign-ca", pki.foreign().bundle());
-        meshClient = PemFiles.write(work, "client", pki.spiffeIdOnly(CLIENT));
-        strangerClient = PemFiles.write(work, "stranger", pki.spiffeIdOnly(STRANGER));
+        peers = InboundPeers.issue(work);
     }
 
     static Jdk[] jdks() {
@@ -71,25 +55,25 @@ class RunningAgentStatusIT {
     @MethodSource("jdks")
     void theMBeanCountsWhatTheAgentDidAndStatusShowsIt(Jdk jdk) throws Exception {
         try (ChildJvm app = ChildJvm.builder(jdk, SocketServerApp.class)
-                .agent("cert-dir=" + certDir + ",mode=audit,allowed-peers=" + CLIENT)
+                .agent("cert-dir=" + peers.certDir() + ",mode=audit,allowed-peers=" + CLIENT)
                 .start()) {
             String url = "https://127.0.0.1:" + app.awaitListening() + "/";
-            assertThat(Curl.get(url, caFile, meshClient.cert(), meshClient.key())
+            assertThat(Curl.get(
+                                    url,
+                                    peers.caFile(),
+                                    peers.meshClient().cert(),
+                                    peers.meshClient().key())
                             .succeeded())
                     .isTrue();
-            Curl.getWithoutClientCertificate(url, caFile);
+            Curl.getWithoutClientCertificate(url, peers.caFile());
+            app.awaitStderrLine(AgentLines.admittedWithoutCertificate(), LOG_WAIT);
+            Curl.get(
+                    url,
+                    peers.caFile(),
+                    peers.strangerClient().cert(),
+                    peers.strangerClient().key());
             app.awaitStderrLine(
-                    Pattern.compile(
-                            ".*" + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND)) + " \\(no certificate\\).*"),
-                    LOG_WAIT);
-            Curl.get(url, caFile, strangerClient.cert(), strangerClient.key());
-            app.awaitStderrLine(
-                    Pattern.compile(".*"
-                            + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND))
-                            + ".*"
-                            + Pattern.quote(RefusalReason.NOT_IN_ALLOWED_PEERS.text())
-                            + ".*"),
-                    LOG_WAIT);
+                    AgentLines.admittedInbound(STRANGER.toString(), RefusalReason.NOT_IN_ALLOWED_PEERS), LOG_WAIT);
             String pid = Long.toString(app.process().process().pid());
 
             Map<String, Object> mbean = RunningAgents.read(pid).orElseThrow();
@@ -98,9 +82,10 @@ class RunningAgentStatusIT {
                     .as("documented names, in order")
                     .containsExactlyElementsOf(AgentStatus.ATTRIBUTES);
             softly.assertThat(mbean.get("Identity")).isEqualTo(SERVER.toString());
-            softly.assertThat(mbean.get("Serial")).isEqualTo(serverSerial);
+            softly.assertThat(mbean.get("Serial"))
+                    .isEqualTo(peers.serverSerial().toString(16));
             softly.assertThat((Long) mbean.get("SecondsToExpiry")).isPositive();
-            softly.assertThat(mbean.get("CertDir")).isEqualTo(certDir.toString());
+            softly.assertThat(mbean.get("CertDir")).isEqualTo(peers.certDir().toString());
             softly.assertThat(mbean.get("Mode")).isEqualTo("audit");
             softly.assertThat(mbean.get("AllowedPeers")).isEqualTo(CLIENT.toString());
             softly.assertThat(mbean.get("Rotations")).isEqualTo(0L);
@@ -120,7 +105,7 @@ class RunningAgentStatusIT {
             softly.assertThat(text.out)
                     .contains("Agent in JVM " + pid)
                     .containsPattern("identity:\\s+" + Pattern.quote(SERVER.toString()))
-                    .containsPattern("serial:\\s+" + serverSerial)
+                    .containsPattern("serial:\\s+" + peers.serverSerial().toString(16))
                     .containsPattern("mode:\\s+audit")
                     .containsPattern("handshakes:\\s+1 inbound and 0 outbound peers accepted")
                     .containsPattern(
@@ -145,8 +130,8 @@ class RunningAgentStatusIT {
     @MethodSource("jdks")
     void anApplicationsOwnContextIsReportedOnceWithItsCallSite(Jdk jdk) throws Exception {
         try (ChildJvm app = ChildJvm.builder(jdk, OwnContextApp.class)
-                .agent("cert-dir=" + certDir)
-                .args(foreignCaFile.toString())
+                .agent("cert-dir=" + peers.certDir())
+                .args(peers.foreignCaFile().toString())
                 .start()) {
             app.awaitListening();
             String pid = Long.toString(app.process().process().pid());
@@ -162,7 +147,7 @@ class RunningAgentStatusIT {
                     .asString()
                     .startsWith(site)
                     .contains("trust manager");
-            softly.assertThat(app.stderr().lines().filter(l -> l.contains("do not use the mesh identity")))
+            softly.assertThat(app.stderr().lines().filter(l -> l.contains(UncoveredContexts.NOT_IN_MESH)))
                     .as("one INFO line\n%s", app.stderr())
                     .singleElement()
                     .asString()
@@ -171,7 +156,7 @@ class RunningAgentStatusIT {
             Cli text = Cli.run("status", "--pid", pid);
             softly.assertThat(text.out)
                     .containsPattern("not in the mesh:\\s+" + Pattern.quote(site))
-                    .contains("these connections do not use the mesh identity");
+                    .contains(UncoveredContexts.NOT_IN_MESH);
             softly.assertAll();
         }
     }
@@ -181,7 +166,7 @@ class RunningAgentStatusIT {
     void aJvmWithoutTheAgentIsNotAnAgent(Jdk jdk) {
         try (ChildJvm app = ChildJvm.builder(jdk, OwnContextApp.class)
                 .withoutAgent()
-                .args(foreignCaFile.toString())
+                .args(peers.foreignCaFile().toString())
                 .start()) {
             app.awaitListening();
             String pid = Long.toString(app.process().process().pid());

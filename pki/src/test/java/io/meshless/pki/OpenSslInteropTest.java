@@ -54,26 +54,8 @@ class OpenSslInteropTest {
                 work.resolve("leaf.ext"),
                 "subjectAltName=URI:" + WEB + ",DNS:web.shop.svc\n"
                         + "extendedKeyUsage=serverAuth,clientAuth\nkeyUsage=critical,digitalSignature\nbasicConstraints=critical,CA:FALSE\n");
-        Tools.openssl(
-                work,
-                "x509",
-                "-req",
-                "-in",
-                "leaf.csr",
-                "-CA",
-                "ca.crt",
-                "-CAkey",
-                "ca.key",
-                "-passin",
-                "pass:s3cret",
-                "-CAcreateserial",
-                "-days",
-                "2",
-                "-sha256",
-                "-extfile",
-                "leaf.ext",
-                "-out",
-                "leaf.crt");
+        Tools.signRequest(
+                work, "leaf.csr", "ca", "leaf.crt", "-passin", "pass:s3cret", "-sha256", "-extfile", "leaf.ext");
     }
 
     private static Path file(String name) {
@@ -292,25 +274,8 @@ class OpenSslInteropTest {
     @Test
     void refusesLeafWithoutClientAuthEku() throws Exception {
         Files.writeString(file("server-only.ext"), "subjectAltName=URI:" + WEB + "\nextendedKeyUsage=serverAuth\n");
-        Tools.openssl(
-                work,
-                "x509",
-                "-req",
-                "-in",
-                "leaf.csr",
-                "-CA",
-                "ca.crt",
-                "-CAkey",
-                "ca.key",
-                "-passin",
-                "pass:s3cret",
-                "-CAcreateserial",
-                "-days",
-                "2",
-                "-extfile",
-                "server-only.ext",
-                "-out",
-                "server-only.crt");
+        Tools.signRequest(
+                work, "leaf.csr", "ca", "server-only.crt", "-passin", "pass:s3cret", "-extfile", "server-only.ext");
         HeldCertificate held = new HeldCertificate(
                 PrivateKeyReader.read(file("leaf.key"), null), CertificateReader.read(file("server-only.crt")));
         TrustBundle bundle = TrustBundle.of(CertificateReader.read(file("ca.crt")));

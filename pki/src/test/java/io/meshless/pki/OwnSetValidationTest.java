@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,25 +34,15 @@ class OwnSetValidationTest {
 
     /** A self-signed root CA, optionally with a pathLenConstraint. */
     private void root(String name, Integer pathLen) throws Exception {
-        openssl(
-                "req",
+        ecKeyAndRequest(
+                name,
                 "-x509",
-                "-new",
-                "-nodes",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-keyout",
-                name + ".key",
                 "-out",
                 name + ".crt",
-                "-subj",
-                "/CN=" + name,
                 "-days",
                 "2",
                 "-addext",
-                "basicConstraints=critical,CA:TRUE" + (pathLen == null ? "" : ",pathlen:" + pathLen),
+                basicConstraints(pathLen),
                 "-addext",
                 "keyUsage=critical,keyCertSign,cRLSign");
     }
@@ -58,10 +50,14 @@ class OwnSetValidationTest {
     /** A CA signed by {@code issuer}. */
     private void intermediate(String name, String issuer, Integer pathLen) throws Exception {
         Files.writeString(
-                work.resolve(name + ".ext"),
-                "basicConstraints=critical,CA:TRUE" + (pathLen == null ? "" : ",pathlen:" + pathLen)
-                        + "\nkeyUsage=critical,keyCertSign,cRLSign\n");
-        openssl(
+                work.resolve(name + ".ext"), basicConstraints(pathLen) + "\nkeyUsage=critical,keyCertSign,cRLSign\n");
+        ecKeyAndRequest(name, "-out", name + ".csr");
+        Tools.signRequest(work, name + ".csr", issuer, name + ".crt", "-extfile", name + ".ext");
+    }
+
+    /** {@code openssl req -new} for a new P-256 key ({@code name}.key) and subject CN={@code name}. */
+    private void ecKeyAndRequest(String name, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
                 "req",
                 "-new",
                 "-nodes",
@@ -71,46 +67,21 @@ class OwnSetValidationTest {
                 "ec_paramgen_curve:P-256",
                 "-keyout",
                 name + ".key",
-                "-out",
-                name + ".csr",
                 "-subj",
-                "/CN=" + name);
-        openssl(
-                "x509",
-                "-req",
-                "-in",
-                name + ".csr",
-                "-CA",
-                issuer + ".crt",
-                "-CAkey",
-                issuer + ".key",
-                "-CAcreateserial",
-                "-out",
-                name + ".crt",
-                "-days",
-                "2",
-                "-extfile",
-                name + ".ext");
+                "/CN=" + name));
+        args.addAll(List.of(options));
+        openssl(args.toArray(new String[0]));
+    }
+
+    private static String basicConstraints(Integer pathLen) {
+        return "basicConstraints=critical,CA:TRUE" + (pathLen == null ? "" : ",pathlen:" + pathLen);
     }
 
     /** A leaf as the usual mTLS guides make it: genrsa, no extension file, CN only. */
     private void leaf(String name, String issuer) throws Exception {
         openssl("genrsa", "-out", name + ".key", "2048");
         openssl("req", "-new", "-key", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
-        openssl(
-                "x509",
-                "-req",
-                "-in",
-                name + ".csr",
-                "-CA",
-                issuer + ".crt",
-                "-CAkey",
-                issuer + ".key",
-                "-CAcreateserial",
-                "-out",
-                name + ".crt",
-                "-days",
-                "2");
+        Tools.signRequest(work, name + ".csr", issuer, name + ".crt");
     }
 
     /** A cert dir: tls.crt = the given certificates concatenated, tls.key, ca.crt. */

@@ -23,6 +23,29 @@ final class Tools {
         return run(workDir, cmd, true);
     }
 
+    /**
+     * {@code openssl x509 -req}: signs the request {@code csr} with {@code ca}.crt and {@code ca}.key into
+     * {@code out}, valid two days; {@code options} add to it ({@code -extfile}, {@code -passin}, ...).
+     */
+    static void signRequest(Path workDir, String csr, String ca, String out, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "x509",
+                "-req",
+                "-in",
+                csr,
+                "-CA",
+                ca + ".crt",
+                "-CAkey",
+                ca + ".key",
+                "-CAcreateserial",
+                "-days",
+                "2"));
+        args.addAll(Arrays.asList(options));
+        args.add("-out");
+        args.add(out);
+        openssl(workDir, args.toArray(new String[0]));
+    }
+
     /** Runs openssl and returns its output even when it fails (for commands expected to fail). */
     static Result opensslResult(Path workDir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.meshless.agent.instrumentation;
 import static io.meshless.agent.instrumentation.Operand.argument;
 import static io.meshless.agent.instrumentation.Operand.self;
 
+import io.meshless.agent.tls.OpenSslContexts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -214,7 +215,7 @@ final class NettyOpenSslInstrumentation {
         if (REPORTED.add(typeName + " " + problem)) {
             LoggerFactory.getLogger(NettyOpenSslInstrumentation.class)
                     .warn(
-                            "{} {}: this Netty version is not one the agent supports; {}",
+                            "{} {}: " + OpenSslContexts.UNSUPPORTED_NETTY + "; {}",
                             typeName,
                             problem,
                             consequence == null ? NO_ADOPTION : consequence);

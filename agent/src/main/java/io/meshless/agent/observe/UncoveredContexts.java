@@ -12,6 +12,9 @@ import java.util.function.Consumer;
  * application creating contexts from generated code costs no unbounded memory.
  */
 public final class UncoveredContexts {
+    /** Ends the INFO line for a context left alone, and the status command's row for its site. */
+    public static final String NOT_IN_MESH = "these connections do not use the mesh identity";
+
     static final int MAX_SITES = 256;
 
     private final Set<String> callSites = new LinkedHashSet<>();
@@ -35,8 +38,7 @@ public final class UncoveredContexts {
             }
             sites.add(entry);
         }
-        log.accept("the SSLContext initialised at " + entry
-                + " is left alone: these connections do not use the mesh identity");
+        log.accept("the SSLContext initialised at " + entry + " is left alone: " + NOT_IN_MESH);
     }
 
     public List<String> sites() {

@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
  * auth on every connection must not log per connection; the site names the application's line so the
  * owner knows which of their settings the mode overrules.
  */
-final class ClientAuthOverrides {
+public final class ClientAuthOverrides {
+    /** Starts the WARN line that says the mode overruled the application's lowered client authentication. */
+    public static final String KEPT_CLIENT_AUTH = "kept client authentication on";
+
     /** Distinct call sites reported; an application has few, this only bounds a pathological one. */
     private static final int CALL_SITES_REPORTED = 256;
 
@@ -33,7 +36,7 @@ final class ClientAuthOverrides {
     void overrode(String what, String method) {
         String site = CallSite.ofApplication();
         if (reported.size() < CALL_SITES_REPORTED && reported.add(what + " " + method + " " + site)) {
-            warnings.accept("kept client authentication on " + what + " after " + method + " from " + site + ": "
+            warnings.accept(KEPT_CLIENT_AUTH + " " + what + " after " + method + " from " + site + ": "
                     + policy.demand() + " (further calls from there are not logged)");
         }
     }

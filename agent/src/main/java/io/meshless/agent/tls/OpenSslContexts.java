@@ -36,6 +36,9 @@ public final class OpenSslContexts {
     /** Starts the INFO line that says a client context without key material presents the workload certificate. */
     public static final String CLIENT_WITHOUT_KEYS = "Netty OpenSSL client contexts built without key material";
 
+    /** In the WARN line of a Netty whose OpenSSL internals are not where the agent looks (hooks or resumption). */
+    public static final String UNSUPPORTED_NETTY = "this Netty version is not one the agent supports";
+
     private static final Logger LOG = LoggerFactory.getLogger(OpenSslContexts.class);
 
     private final MountedMaterialAdoption adoption;

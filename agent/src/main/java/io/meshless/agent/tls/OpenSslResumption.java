@@ -82,7 +82,7 @@ final class OpenSslResumption {
         String ssl = base.getPackage().getName();
         if (reported.add(ssl + " " + problem)) {
             LOG.warn(
-                    "{} {}: this Netty version is not one the agent supports; after a rotation its OpenSSL contexts"
+                    "{} {}: " + OpenSslContexts.UNSUPPORTED_NETTY + "; after a rotation its OpenSSL contexts"
                             + " may still resume sessions made with the replaced certificate",
                     ssl,
                     problem);

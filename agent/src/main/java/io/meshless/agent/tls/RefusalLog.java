@@ -29,6 +29,10 @@ public final class RefusalLog {
     public static final Duration WINDOW = Duration.ofMinutes(1);
     /** Keys remembered; beyond it the oldest are forgotten (a flood of distinct peers costs no memory). */
     static final int MAX_KEYS = 1024;
+    /** Names a peer that sent no certificate, where others are named by identity, serial and issuer. */
+    public static final String NO_CERTIFICATE = "(no certificate)";
+    /** Follows the reason in an audit line: the peer was admitted, strict would not have. */
+    public static final String STRICT_REFUSES = "which mode=strict refuses";
 
     /** Which of our ends refused. */
     public enum Side {
@@ -103,7 +107,7 @@ public final class RefusalLog {
         }
         StringBuilder line = new StringBuilder(admitted ? admittedPeer(side) : refusedPeer(side)).append(' ');
         if (leaf == null) {
-            line.append("(no certificate)");
+            line.append(NO_CERTIFICATE);
         } else {
             line.append(ControlCharacters.escape(identity))
                     .append(" (serial ")
@@ -115,7 +119,7 @@ public final class RefusalLog {
         line.append(" from ").append(remote == null ? "an unknown address" : remote);
         line.append(": ").append(reason.text());
         if (admitted) {
-            line.append(", which mode=strict refuses");
+            line.append(", ").append(STRICT_REFUSES);
         }
         if (detail != null && !detail.isEmpty()) {
             line.append(" (").append(ControlCharacters.escape(shorten(detail))).append(')');

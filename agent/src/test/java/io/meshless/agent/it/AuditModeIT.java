@@ -1,13 +1,16 @@
 package io.meshless.agent.it;
 
+import static io.meshless.agent.it.support.InboundPeers.CLIENT;
+import static io.meshless.agent.it.support.InboundPeers.STRANGER;
+
+import io.meshless.agent.it.support.AgentLines;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.InboundPeers;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.tls.RefusalLog;
 import io.meshless.agent.tls.RefusalLog.Side;
-import io.meshless.pki.SpiffeId;
-import io.meshless.testing.PemFiles;
-import io.meshless.testing.TestPki;
+import io.meshless.agent.tls.RefusalReason;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -28,29 +31,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditModeIT {
 
-    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
-    private static final SpiffeId STRANGER = TestPki.id("shop", "reporting");
     private static final Duration LOG_WAIT = Duration.ofSeconds(20);
 
     @TempDir
     static Path work;
 
-    private Path certDir;
-    private Path caFile;
-    private PemFiles meshClient;
-    private PemFiles strangerClient;
-    private PemFiles foreignClient;
+    private InboundPeers peers;
 
     @BeforeAll
     void issueCertificates() {
-        TestPki pki = TestPki.create();
-        certDir = work.resolve("certs");
-        TestPki.volume(certDir, pki.leaf(SERVER), pki.bundle(), null);
-        caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
-        meshClient = PemFiles.write(work, "client", pki.spiffeIdOnly(CLIENT));
-        strangerClient = PemFiles.write(work, "stranger", pki.spiffeIdOnly(STRANGER));
-        foreignClient = PemFiles.write(work, "foreign-client", pki.foreign().leaf(CLIENT));
+        peers = InboundPeers.issue(work);
     }
 
     static Stream<Arguments> servers() {
@@ -61,33 +51,47 @@ class AuditModeIT {
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("servers")
     void admitsWhatStrictRefusesAndLogsIt(Jdk jdk, ServerProgram program) {
-        try (ChildJvm app = program.start(jdk, "cert-dir=" + certDir + ",mode=audit,allowed-peers=" + CLIENT)) {
+        try (ChildJvm app = program.start(jdk, "cert-dir=" + peers.certDir() + ",mode=audit,allowed-peers=" + CLIENT)) {
             String url = "https://127.0.0.1:" + app.awaitListening() + "/";
             SoftAssertions softly = new SoftAssertions();
 
-            Curl.Result mesh = Curl.get(url, caFile, meshClient.cert(), meshClient.key());
+            Curl.Result mesh = Curl.get(
+                    url,
+                    peers.caFile(),
+                    peers.meshClient().cert(),
+                    peers.meshClient().key());
             softly.assertThat(mesh.succeeded())
                     .as("mesh client: %s\n%s", mesh, app.output())
                     .isTrue();
             softly.assertThat(mesh.body()).contains("peer=" + CLIENT);
 
-            Curl.Result anonymous = Curl.getWithoutClientCertificate(url, caFile);
+            Curl.Result anonymous = Curl.getWithoutClientCertificate(url, peers.caFile());
             softly.assertThat(anonymous.succeeded())
                     .as("no certificate: %s\n%s", anonymous, app.output())
                     .isTrue();
-            assertAdmittedLine(softly, app, "\\(no certificate\\).*: no certificate, which mode=strict refuses.*");
+            assertAdmittedLine(softly, app, AgentLines.admittedWithoutCertificate());
 
-            Curl.Result foreign = Curl.get(url, caFile, foreignClient.cert(), foreignClient.key());
+            Curl.Result foreign = Curl.get(
+                    url,
+                    peers.caFile(),
+                    peers.foreignClient().cert(),
+                    peers.foreignClient().key());
             softly.assertThat(foreign.succeeded())
                     .as("foreign CA: %s\n%s", foreign, app.output())
                     .isTrue();
-            assertAdmittedLine(softly, app, Pattern.quote(CLIENT.toString()) + ".*: untrusted issuer, which.*");
+            assertAdmittedLine(
+                    softly, app, AgentLines.admittedInbound(CLIENT.toString(), RefusalReason.UNTRUSTED_ISSUER));
 
-            Curl.Result stranger = Curl.get(url, caFile, strangerClient.cert(), strangerClient.key());
+            Curl.Result stranger = Curl.get(
+                    url,
+                    peers.caFile(),
+                    peers.strangerClient().cert(),
+                    peers.strangerClient().key());
             softly.assertThat(stranger.succeeded())
                     .as("SPIFFE ID outside allowed-peers: %s\n%s", stranger, app.output())
                     .isTrue();
-            assertAdmittedLine(softly, app, Pattern.quote(STRANGER.toString()) + ".*: not in allowed-peers, which.*");
+            assertAdmittedLine(
+                    softly, app, AgentLines.admittedInbound(STRANGER.toString(), RefusalReason.NOT_IN_ALLOWED_PEERS));
 
             softly.assertThat(app.stderr())
                     .as("audit refuses nothing")
@@ -99,11 +103,9 @@ class AuditModeIT {
         }
     }
 
-    private static void assertAdmittedLine(SoftAssertions softly, ChildJvm app, String rest) {
-        softly.assertThatCode(() -> app.awaitStderrLine(
-                        Pattern.compile(".*WARN.*" + Pattern.quote(RefusalLog.admittedPeer(Side.INBOUND)) + " " + rest),
-                        LOG_WAIT))
-                .as("the audit line for %s\n%s", rest, app.stderr())
+    private static void assertAdmittedLine(SoftAssertions softly, ChildJvm app, Pattern line) {
+        softly.assertThatCode(() -> app.awaitStderrLine(line, LOG_WAIT))
+                .as("the audit line %s\n%s", line, app.stderr())
                 .doesNotThrowAnyException();
     }
 }

@@ -2,15 +2,14 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.it.support.CertificateSwap;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.NginxReport;
-import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.Await;
 import io.meshless.testing.PemFiles;
-import io.meshless.testing.SecretVolume;
 import io.meshless.testing.TestPki;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -59,20 +58,18 @@ class ClientRotationIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void clientPresentsRotatedCertificateWithoutFailedRequests(Jdk jdk) {
-        HeldCertificate first = pki.spiffeIdOnly(CLIENT);
-        HeldCertificate second = pki.spiffeIdOnly(CLIENT);
-        BigInteger firstSerial = first.certificate().getSerialNumber();
-        BigInteger secondSerial = second.certificate().getSerialNumber();
-        SecretVolume volume = TestPki.volume(work.resolve("certs-" + jdk), first, pki.bundle(), null);
+        CertificateSwap swap = CertificateSwap.ofClient(pki, work.resolve("certs-" + jdk), CLIENT);
+        BigInteger firstSerial = swap.firstSerial();
+        BigInteger secondSerial = swap.secondSerial();
         List<String> failures = new ArrayList<>();
-        try (ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + volume.directory())) {
+        try (ChildJvm client = ClientProgram.JDK_HTTP_CLIENT.start(jdk, "cert-dir=" + swap.directory())) {
             for (int i = 0; i < 3; i++) {
                 assertThat(serialSeen(client, failures))
                         .as("before rotation\n%s", client.output())
                         .isEqualTo(firstSerial);
             }
 
-            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
+            swap.publish();
 
             AtomicInteger requests = new AtomicInteger();
             Await.atMost(PICK_UP_BOUND)

@@ -2,7 +2,8 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.agent.MeshlessAgent;
+import io.meshless.agent.it.support.AgentLines;
+import io.meshless.agent.it.support.CertificateSwap;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
@@ -10,10 +11,9 @@ import io.meshless.agent.it.support.LibraryVersions;
 import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.Nginx;
 import io.meshless.agent.it.support.ResumptionAcrossSwap;
-import io.meshless.pki.HeldCertificate;
+import io.meshless.agent.tls.OpenSslContexts;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.PemFiles;
-import io.meshless.testing.SecretVolume;
 import io.meshless.testing.TestPki;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -46,7 +46,6 @@ class GrpcOpenSslIT {
     private static final SpiffeId SERVER = TestPki.id("shop", "orders");
     private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
-    private static final Pattern ROTATED = Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*");
     /** The ALPN protocol gRPC servers accept. */
     private static final String H2 = "h2";
 
@@ -91,17 +90,13 @@ class GrpcOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverWithTlsServerCredentialsFromTheMountedFilesServesMeshClientsRefusesOthersAndRotates(
             Jdk jdk, String set) {
-        HeldCertificate first = pki.leaf(SERVER);
-        HeldCertificate second = pki.leaf(SERVER);
         String name = "server-" + jdk + "-" + set;
-        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
-        Path dir = volume.directory();
-        SecretVolume clientVolume =
-                TestPki.volume(work.resolve(name + "-grpc-client"), pki.spiffeIdOnly(CLIENT), pki.bundle(), null);
+        CertificateSwap swap = CertificateSwap.ofServer(pki, work.resolve(name), SERVER);
+        Path dir = swap.directory();
         PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         PemFiles foreign = PemFiles.write(work, name + "-foreign", pki.foreign().leaf(CLIENT));
         try (ChildJvm server = startServer(jdk, set, dir, "strict", "tls.crt", "tls.key", "ca.crt");
-                ChildJvm grpcClient = startClient(jdk, set, clientVolume.directory())) {
+                ChildJvm grpcClient = startMeshClient(jdk, set, name)) {
             int port = server.awaitListening();
             String url = "https://127.0.0.1:" + port + "/meshless.Hello/Say";
             String version = LibraryVersions.version(set);
@@ -111,14 +106,14 @@ class GrpcOpenSslIT {
                     .as("curl as a mesh client, gRPC %s\n%s\n%s", version, mesh, server.output())
                     .contains("hello from grpc peer=" + CLIENT + " ")
                     .contains("session=" + OPENSSL_SESSION);
-            assertThat(mesh.serverSerial()).contains(first.certificate().getSerialNumber());
+            assertThat(mesh.serverSerial()).contains(swap.firstSerial());
 
             String call = grpcClient.request("127.0.0.1:" + port);
             assertThat(call)
                     .as("the gRPC client under the agent\n%s\n%s", grpcClient.output(), server.output())
                     .startsWith("OK hello from grpc peer=" + CLIENT + " ")
-                    .contains("server=" + SERVER + " serial="
-                            + first.certificate().getSerialNumber().toString(16));
+                    .contains(
+                            "server=" + SERVER + " serial=" + swap.firstSerial().toString(16));
 
             Curl.Result none = Curl.grpcUnary(url, meshCa, null, null, request);
             assertThat(none.body()).as("client without a certificate: %s", none).doesNotContain("hello from");
@@ -129,13 +124,12 @@ class GrpcOpenSslIT {
                     .doesNotContain("hello from");
             assertThat(stranger.succeeded()).as("%s", stranger).isFalse();
 
-            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-            server.awaitStderrLine(ROTATED, PICK_UP);
+            swap.perform(server);
             Curl.Result after = Curl.grpcUnary(url, meshCa, client.cert(), client.key(), request);
             assertThat(after.body()).as("after the swap: %s", after).contains("hello from grpc peer=" + CLIENT + " ");
             assertThat(after.serverSerial())
                     .as("a new connection after the swap\n%s", server.stderr())
-                    .contains(second.certificate().getSerialNumber());
+                    .contains(swap.secondSerial());
         }
     }
 
@@ -147,8 +141,8 @@ class GrpcOpenSslIT {
     @MethodSource("jdksAndVersions")
     void serverFromTheMountedFilesWithoutClientAuthRequiresClientCertificatesInStrictMode(Jdk jdk, String set) {
         String name = "server-no-client-auth-" + jdk + "-" + set;
-        SecretVolume volume = TestPki.volume(work.resolve(name), pki.leaf(SERVER), pki.bundle(), null);
-        Path dir = volume.directory();
+        Path dir = TestPki.volume(work.resolve(name), pki.leaf(SERVER), pki.bundle(), null)
+                .directory();
         PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         try (ChildJvm server = startServer(jdk, set, dir, "strict", "tls.crt", "tls.key")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/meshless.Hello/Say";
@@ -173,25 +167,12 @@ class GrpcOpenSslIT {
     @ParameterizedTest(name = "{0} gRPC {1} {2}")
     @MethodSource("jdksVersionsAndProtocols")
     void resumesNoSessionMadeWithTheReplacedCertificate(Jdk jdk, String set, String protocol) {
-        HeldCertificate first = pki.leaf(SERVER);
-        HeldCertificate second = pki.leaf(SERVER);
         String name = "resume-" + jdk + "-" + set + "-" + protocol;
-        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
+        CertificateSwap swap = CertificateSwap.ofServer(pki, work.resolve(name), SERVER);
         PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
-        try (ChildJvm server = startServer(jdk, set, volume.directory(), "strict", "tls.crt", "tls.key", "ca.crt")) {
+        try (ChildJvm server = startServer(jdk, set, swap.directory(), "strict", "tls.crt", "tls.key", "ca.crt")) {
             ResumptionAcrossSwap.assertFullHandshakeAfterSwap(
-                    server,
-                    server.awaitListening(),
-                    protocol,
-                    H2,
-                    meshCa,
-                    client,
-                    work.resolve(name),
-                    () -> {
-                        volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-                        server.awaitStderrLine(ROTATED, PICK_UP);
-                    },
-                    second.certificate().getSerialNumber());
+                    server, server.awaitListening(), protocol, H2, meshCa, client, work.resolve(name), swap);
         }
     }
 
@@ -202,15 +183,11 @@ class GrpcOpenSslIT {
     @ParameterizedTest(name = "{0} gRPC {1}")
     @MethodSource("jdksAndVersions")
     void connectionOpenedBeforeASwapKeepsServing(Jdk jdk, String set) {
-        HeldCertificate first = pki.leaf(SERVER);
-        HeldCertificate second = pki.leaf(SERVER);
         String name = "open-" + jdk + "-" + set;
-        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
-        Path dir = volume.directory();
-        SecretVolume clientVolume =
-                TestPki.volume(work.resolve(name + "-grpc-client"), pki.spiffeIdOnly(CLIENT), pki.bundle(), null);
+        CertificateSwap swap = CertificateSwap.ofServer(pki, work.resolve(name), SERVER);
+        Path dir = swap.directory();
         try (ChildJvm server = startServer(jdk, set, dir, "strict", "tls.crt", "tls.key", "ca.crt");
-                ChildJvm grpcClient = startClient(jdk, set, clientVolume.directory())) {
+                ChildJvm grpcClient = startMeshClient(jdk, set, name)) {
             String target = "127.0.0.1:" + server.awaitListening();
             String held = "held " + target;
             String servedBy = " | server=" + SERVER + " serial=";
@@ -218,21 +195,20 @@ class GrpcOpenSslIT {
             assertThat(grpcClient.request(held))
                     .as("before the swap\n%s\n%s", grpcClient.output(), server.output())
                     .startsWith("OK hello from grpc peer=" + CLIENT + " ")
-                    .contains(servedBy + first.certificate().getSerialNumber().toString(16) + " ");
+                    .contains(servedBy + swap.firstSerial().toString(16) + " ");
 
-            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-            server.awaitStderrLine(ROTATED, PICK_UP);
+            swap.perform(server);
 
             assertThat(server.stderr())
                     .as("the shaded Netty's session caches and ticket keys were reached")
-                    .doesNotContain(NettyOpenSslIT.UNSUPPORTED);
+                    .doesNotContain(OpenSslContexts.UNSUPPORTED_NETTY);
             assertThat(grpcClient.request(target))
                     .as("a new connection after the swap\n%s\n%s", grpcClient.output(), server.stderr())
-                    .contains(servedBy + second.certificate().getSerialNumber().toString(16) + " ");
+                    .contains(servedBy + swap.secondSerial().toString(16) + " ");
             assertThat(grpcClient.request(held))
                     .as("the connection opened before the swap\n%s\n%s", grpcClient.output(), server.output())
                     .startsWith("OK hello from grpc peer=" + CLIENT + " ")
-                    .contains(servedBy + first.certificate().getSerialNumber().toString(16) + " ");
+                    .contains(servedBy + swap.firstSerial().toString(16) + " ");
         }
     }
 
@@ -255,7 +231,7 @@ class GrpcOpenSslIT {
                     .contains("hello from grpc peer=none ")
                     .contains("session=" + OPENSSL_SESSION);
             server.awaitStderrLine(NettyOpenSslIT.NO_CERTIFICATE_ADMITTED, PICK_UP);
-            assertThat(NettyOpenSslIT.linesMatching(server.stderr(), NettyOpenSslIT.NO_CERTIFICATE_ADMITTED))
+            assertThat(AgentLines.count(server.stderr(), NettyOpenSslIT.NO_CERTIFICATE_ADMITTED))
                     .as("audit lines for the client without a certificate\n%s", server.stderr())
                     .isEqualTo(1);
         }
@@ -264,15 +240,12 @@ class GrpcOpenSslIT {
     @ParameterizedTest(name = "{0} gRPC {1}")
     @MethodSource("jdksAndVersions")
     void clientWithTlsChannelCredentialsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {
-        HeldCertificate first = pki.spiffeIdOnly(CLIENT);
-        HeldCertificate second = pki.spiffeIdOnly(CLIENT);
-        SecretVolume volume = TestPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
-        try (ChildJvm client = startClient(jdk, set, volume.directory())) {
+        CertificateSwap swap = CertificateSwap.ofClient(pki, work.resolve("client-" + jdk + "-" + set), CLIENT);
+        try (ChildJvm client = startClient(jdk, set, swap.directory())) {
             String version = LibraryVersions.version(set);
             assertThat(nginxSaw(client, nginx.mesh(), version))
                     .as("nginx: client certificate verified, its serial")
-                    .isEqualTo(
-                            "SUCCESS " + first.certificate().getSerialNumber().toString(16));
+                    .isEqualTo("SUCCESS " + swap.firstSerial().toString(16));
 
             String foreign = client.request("127.0.0.1:" + nginx.foreign().port());
             assertThat(foreign)
@@ -280,12 +253,10 @@ class GrpcOpenSslIT {
                     .startsWith("FAIL")
                     .doesNotContain("verify=");
 
-            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-            client.awaitStderrLine(ROTATED, PICK_UP);
+            swap.perform(client);
             assertThat(nginxSaw(client, nginx.mesh(), version))
                     .as("a new connection after the swap")
-                    .isEqualTo(
-                            "SUCCESS " + second.certificate().getSerialNumber().toString(16));
+                    .isEqualTo("SUCCESS " + swap.secondSerial().toString(16));
         }
     }
 
@@ -299,6 +270,13 @@ class GrpcOpenSslIT {
                 .agent("cert-dir=" + dir + ",mode=" + mode)
                 .args(Stream.of(files).map(file -> dir.resolve(file).toString()).toArray(String[]::new))
                 .start();
+    }
+
+    /** {@code GrpcClientApp} under the agent with a volume of its own ({@code name}) holding a certificate of CLIENT. */
+    private ChildJvm startMeshClient(Jdk jdk, String set, String name) {
+        Path certDir = TestPki.volume(work.resolve(name + "-grpc-client"), pki.spiffeIdOnly(CLIENT), pki.bundle(), null)
+                .directory();
+        return startClient(jdk, set, certDir);
     }
 
     /** {@code GrpcClientApp} under the agent with {@code cert-dir=certDir}. */

@@ -1,14 +1,14 @@
 package io.meshless.agent.it;
 
+import static io.meshless.agent.it.support.InboundPeers.CLIENT;
+
 import io.meshless.agent.apps.SocketServerApp;
+import io.meshless.agent.it.support.AgentLines;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
+import io.meshless.agent.it.support.InboundPeers;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.pki.HeldCertificate;
-import io.meshless.pki.SpiffeId;
-import io.meshless.testing.PemFiles;
-import io.meshless.testing.TestPki;
-import java.math.BigInteger;
+import io.meshless.agent.tls.ClientAuthOverrides;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,29 +30,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InboundServersIT {
 
-    private static final SpiffeId SERVER = TestPki.id("shop", "orders");
-    private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
+    private static final Pattern KEPT_CLIENT_AUTH = AgentLines.containing(ClientAuthOverrides.KEPT_CLIENT_AUTH);
 
     @TempDir
     static Path work;
 
-    private Path certDir;
-    private Path caFile;
-    private PemFiles meshClient;
-    private PemFiles foreignClient;
-    private BigInteger serverSerial;
+    private InboundPeers peers;
 
     @BeforeAll
     void issueCertificates() {
-        TestPki pki = TestPki.create();
-        certDir = work.resolve("certs");
-        // curl checks host names itself, so this server certificate also names 127.0.0.1
-        HeldCertificate server = pki.leaf(SERVER);
-        serverSerial = server.certificate().getSerialNumber();
-        TestPki.volume(certDir, server, pki.bundle(), null);
-        caFile = PemFiles.writeBundle(work, "mesh-ca", pki.bundle());
-        meshClient = PemFiles.write(work, "client", pki.spiffeIdOnly(CLIENT));
-        foreignClient = PemFiles.write(work, "foreign-client", pki.foreign().leaf(CLIENT));
+        peers = InboundPeers.issue(work);
     }
 
     static Stream<Arguments> servers() {
@@ -63,17 +50,25 @@ class InboundServersIT {
     @ParameterizedTest(name = "{1} {2} on {0}")
     @MethodSource("servers")
     void servesMeshClientsAndTreatsOthersByMode(Jdk jdk, ServerProgram program, String mode) {
-        try (ChildJvm app = program.start(jdk, "cert-dir=" + certDir + ",mode=" + mode)) {
+        try (ChildJvm app = program.start(jdk, "cert-dir=" + peers.certDir() + ",mode=" + mode)) {
             String url = "https://127.0.0.1:" + app.awaitListening() + "/";
             SoftAssertions softly = new SoftAssertions();
 
             assertServesMeshClientAndAnonymousByMode(softly, app, url, mode);
-            Curl.Result certs = Curl.getReportingServerCertificate(url, caFile, meshClient.cert(), meshClient.key());
+            Curl.Result certs = Curl.getReportingServerCertificate(
+                    url,
+                    peers.caFile(),
+                    peers.meshClient().cert(),
+                    peers.meshClient().key());
             softly.assertThat(certs.serverSerial())
                     .as("server presented the workload certificate: %s", certs)
-                    .contains(serverSerial);
+                    .contains(peers.serverSerial());
 
-            Curl.Result foreign = Curl.get(url, caFile, foreignClient.cert(), foreignClient.key());
+            Curl.Result foreign = Curl.get(
+                    url,
+                    peers.caFile(),
+                    peers.foreignClient().cert(),
+                    peers.foreignClient().key());
             softly.assertThat(foreign.succeeded())
                     .as("client certificate from a foreign CA: %s", foreign)
                     .isFalse();
@@ -100,7 +95,7 @@ class InboundServersIT {
     @MethodSource("loweringServers")
     void keepsTheModesClientAuthWhenTheApplicationTurnsItOff(Jdk jdk, String lowering, String mode) {
         try (ChildJvm app = ChildJvm.builder(jdk, SocketServerApp.class)
-                .agent("cert-dir=" + certDir + ",mode=" + mode)
+                .agent("cert-dir=" + peers.certDir() + ",mode=" + mode)
                 .args(lowering)
                 .start()) {
             String url = "https://127.0.0.1:" + app.awaitListening() + "/";
@@ -110,13 +105,12 @@ class InboundServersIT {
                 assertServesMeshClientAndAnonymousByMode(softly, app, url, mode);
             }
 
-            softly.assertThatCode(() ->
-                            app.awaitStderrLine(Pattern.compile(".*client authentication.*"), Duration.ofSeconds(10)))
+            softly.assertThatCode(() -> app.awaitStderrLine(KEPT_CLIENT_AUTH, Duration.ofSeconds(10)))
                     .as("the agent's warning")
                     .doesNotThrowAnyException();
             List<String> warnings = app.stderr()
                     .lines()
-                    .filter(line -> line.contains("client authentication"))
+                    .filter(line -> KEPT_CLIENT_AUTH.matcher(line).matches())
                     .collect(Collectors.toList());
             softly.assertThat(warnings)
                     .as("one warning for the call site, not one per connection\n%s", app.stderr())
@@ -135,13 +129,17 @@ class InboundServersIT {
     /** curl with the mesh client certificate is served and seen; curl without one is refused in strict only. */
     private void assertServesMeshClientAndAnonymousByMode(
             SoftAssertions softly, ChildJvm app, String url, String mode) {
-        Curl.Result mesh = Curl.get(url, caFile, meshClient.cert(), meshClient.key());
+        Curl.Result mesh = Curl.get(
+                url,
+                peers.caFile(),
+                peers.meshClient().cert(),
+                peers.meshClient().key());
         softly.assertThat(mesh.succeeded())
                 .as("curl with a mesh client certificate: %s\n%s", mesh, app.output())
                 .isTrue();
         softly.assertThat(mesh.body()).as("server saw the client identity").contains("peer=" + CLIENT);
 
-        Curl.Result anonymous = Curl.getWithoutClientCertificate(url, caFile);
+        Curl.Result anonymous = Curl.getWithoutClientCertificate(url, peers.caFile());
         if (mode.equals("strict")) {
             softly.assertThat(anonymous.succeeded())
                     .as("strict: curl without client certificate: %s", anonymous)

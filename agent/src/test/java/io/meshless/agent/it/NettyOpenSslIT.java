@@ -2,7 +2,8 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.agent.MeshlessAgent;
+import io.meshless.agent.it.support.AgentLines;
+import io.meshless.agent.it.support.CertificateSwap;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
@@ -11,10 +12,9 @@ import io.meshless.agent.it.support.MeshAndForeignNginx;
 import io.meshless.agent.it.support.NginxReport;
 import io.meshless.agent.it.support.OpensslConnection;
 import io.meshless.agent.it.support.ResumptionAcrossSwap;
-import io.meshless.pki.HeldCertificate;
+import io.meshless.agent.tls.OpenSslContexts;
 import io.meshless.pki.SpiffeId;
 import io.meshless.testing.PemFiles;
-import io.meshless.testing.SecretVolume;
 import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,13 +41,8 @@ class NettyOpenSslIT {
     private static final SpiffeId SERVER = TestPki.id("shop", "orders");
     private static final SpiffeId CLIENT = TestPki.id("shop", "checkout");
     private static final Duration PICK_UP = Duration.ofSeconds(20);
-    private static final Pattern ROTATED = Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*");
-    /** The audit line for a client that sent no certificate (RefusalLog's wording). */
-    static final Pattern NO_CERTIFICATE_ADMITTED =
-            Pattern.compile(".*WARN.*admitted \\(audit\\) inbound peer \\(no certificate\\).*: no certificate, which"
-                    + " mode=strict refuses.*");
-    /** Starts the WARN line of a Netty whose internals are not where the agent expects them. */
-    static final String UNSUPPORTED = "this Netty version is not one the agent supports";
+    /** The audit line for a client that sent no certificate. */
+    static final Pattern NO_CERTIFICATE_ADMITTED = AgentLines.admittedWithoutCertificate();
     /** Netty's OpenSSL sessions; the JDK's would be sun.security.ssl.SSLSessionImpl. */
     static final String OPENSSL_SESSION = "io.netty.handler.ssl.ReferenceCountedOpenSslEngine";
 
@@ -83,11 +78,9 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void serverBuiltFromTheMountedFilesServesMeshClientsRefusesOthersAndRotates(Jdk jdk, String set) {
-        HeldCertificate first = pki.leaf(SERVER);
-        HeldCertificate second = pki.leaf(SERVER);
         String name = "server-" + jdk + "-" + set;
-        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
-        Path dir = volume.directory();
+        CertificateSwap swap = CertificateSwap.ofServer(pki, work.resolve(name), SERVER);
+        Path dir = swap.directory();
         PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
         PemFiles foreign = PemFiles.write(work, name + "-foreign", pki.foreign().leaf(CLIENT));
         try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, dir)) {
@@ -100,7 +93,7 @@ class NettyOpenSslIT {
                     .contains("session=" + OPENSSL_SESSION);
             assertThat(serverSerial(url, client))
                     .as("before rotation\n%s", server.stderr())
-                    .isEqualTo(first.certificate().getSerialNumber().toString(16));
+                    .isEqualTo(swap.firstSerial().toString(16));
 
             Curl.Result none = Curl.getWithoutClientCertificate(url, meshCa);
             assertThat(none.body()).as("client without a certificate: %s", none).doesNotContain("hello from");
@@ -111,11 +104,10 @@ class NettyOpenSslIT {
                     .doesNotContain("hello from");
             assertThat(stranger.succeeded()).as("%s", stranger).isFalse();
 
-            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-            server.awaitStderrLine(ROTATED, PICK_UP);
+            swap.perform(server);
             assertThat(serverSerial(url, client))
                     .as("a new connection after the swap\n%s", server.stderr())
-                    .isEqualTo(second.certificate().getSerialNumber().toString(16));
+                    .isEqualTo(swap.secondSerial().toString(16));
         }
     }
 
@@ -123,25 +115,12 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1} {2}")
     @MethodSource("jdksVersionsAndProtocols")
     void resumesNoSessionMadeWithTheReplacedCertificate(Jdk jdk, String set, String protocol) {
-        HeldCertificate first = pki.leaf(SERVER);
-        HeldCertificate second = pki.leaf(SERVER);
         String name = "resume-" + jdk + "-" + set + "-" + protocol;
-        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
+        CertificateSwap swap = CertificateSwap.ofServer(pki, work.resolve(name), SERVER);
         PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
-        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, volume.directory())) {
+        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, swap.directory())) {
             ResumptionAcrossSwap.assertFullHandshakeAfterSwap(
-                    server,
-                    server.awaitListening(),
-                    protocol,
-                    null,
-                    meshCa,
-                    client,
-                    work.resolve(name),
-                    () -> {
-                        volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-                        server.awaitStderrLine(ROTATED, PICK_UP);
-                    },
-                    second.certificate().getSerialNumber());
+                    server, server.awaitListening(), protocol, null, meshCa, client, work.resolve(name), swap);
         }
     }
 
@@ -149,29 +128,26 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void connectionOpenedBeforeASwapKeepsServing(Jdk jdk, String set) {
-        HeldCertificate first = pki.leaf(SERVER);
-        HeldCertificate second = pki.leaf(SERVER);
         String name = "open-" + jdk + "-" + set;
-        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
+        CertificateSwap swap = CertificateSwap.ofServer(pki, work.resolve(name), SERVER);
         PemFiles client = PemFiles.write(work, name + "-client", pki.spiffeIdOnly(CLIENT));
-        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, volume.directory())) {
+        try (ChildJvm server = startServerRequiringClientCertificates(jdk, set, swap.directory())) {
             int port = server.awaitListening();
             try (OpensslConnection old = OpensslConnection.open(port, meshCa, client.cert(), client.key())) {
                 assertThat(old.get())
                         .as("before the swap\n%s\n%s", old.output(), server.output())
                         .startsWith("200 ")
                         .contains("peer=" + CLIENT + " ");
-                assertThat(old.serverSerial()).contains(first.certificate().getSerialNumber());
+                assertThat(old.serverSerial()).contains(swap.firstSerial());
 
-                volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-                server.awaitStderrLine(ROTATED, PICK_UP);
+                swap.perform(server);
 
                 assertThat(server.stderr())
                         .as("the session caches and ticket keys were reached")
-                        .doesNotContain(UNSUPPORTED);
+                        .doesNotContain(OpenSslContexts.UNSUPPORTED_NETTY);
                 assertThat(serverSerial("https://127.0.0.1:" + port + "/", client))
                         .as("a new connection after the swap\n%s", server.stderr())
-                        .isEqualTo(second.certificate().getSerialNumber().toString(16));
+                        .isEqualTo(swap.secondSerial().toString(16));
                 assertThat(old.get())
                         .as("the connection opened before the swap\n%s\n%s", old.output(), server.output())
                         .startsWith("200 ")
@@ -198,7 +174,7 @@ class NettyOpenSslIT {
                     .as("client without a certificate\n%s\n%s", none, server.output())
                     .contains("hello from netty-openssl peer=none ");
             server.awaitStderrLine(NO_CERTIFICATE_ADMITTED, PICK_UP);
-            assertThat(linesMatching(server.stderr(), NO_CERTIFICATE_ADMITTED))
+            assertThat(AgentLines.count(server.stderr(), NO_CERTIFICATE_ADMITTED))
                     .as("audit lines for the client without a certificate\n%s", server.stderr())
                     .isEqualTo(1);
         }
@@ -211,11 +187,6 @@ class NettyOpenSslIT {
                 .as("mesh client\n%s\n%s", mesh, server.output())
                 .contains("peer=" + CLIENT + " ")
                 .contains("session=" + OPENSSL_SESSION);
-    }
-
-    /** How many lines of {@code text} match {@code pattern} as a whole. */
-    static long linesMatching(String text, Pattern pattern) {
-        return text.lines().filter(line -> pattern.matcher(line).matches()).count();
     }
 
     /**
@@ -278,12 +249,10 @@ class NettyOpenSslIT {
     @ParameterizedTest(name = "{0} Netty {1}")
     @MethodSource("jdksAndVersions")
     void clientWithNettysDefaultsPresentsTheWorkloadCertificateAndRefusesForeignServers(Jdk jdk, String set) {
-        HeldCertificate first = pki.spiffeIdOnly(CLIENT);
-        HeldCertificate second = pki.spiffeIdOnly(CLIENT);
-        SecretVolume volume = TestPki.volume(work.resolve("client-" + jdk + "-" + set), first, pki.bundle(), null);
+        CertificateSwap swap = CertificateSwap.ofClient(pki, work.resolve("client-" + jdk + "-" + set), CLIENT);
         try (ChildJvm client = ChildJvm.builder(jdk, "com.example.nettyopenssl.OpenSslClientApp")
                 .classPath(LibraryVersions.classPath(work, PROGRAMS, set))
-                .agent("cert-dir=" + volume.directory())
+                .agent("cert-dir=" + swap.directory())
                 .start()) {
             String result = client.request(nginx.mesh().url());
             assertThat(result)
@@ -293,18 +262,17 @@ class NettyOpenSslIT {
             assertThat(report.verify())
                     .as("nginx $ssl_client_verify (%s)", report)
                     .isEqualTo("SUCCESS");
-            assertThat(report.serial()).contains(first.certificate().getSerialNumber());
+            assertThat(report.serial()).contains(swap.firstSerial());
             assertThat(report.clientSpiffeId()).contains(CLIENT);
 
             assertThat(client.request(nginx.foreign().url()))
                     .as("server of a foreign CA\n%s", client.output())
                     .startsWith("FAIL");
 
-            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-            client.awaitStderrLine(ROTATED, PICK_UP);
+            swap.perform(client);
             assertThat(NginxReport.parse(client.request(nginx.mesh().url())).serial())
                     .as("a new connection after the swap\n%s", client.output())
-                    .contains(second.certificate().getSerialNumber());
+                    .contains(swap.secondSerial());
         }
     }
 

@@ -2,6 +2,7 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meshless.agent.MeshlessAgent;
 import io.meshless.agent.bootstrap.AgentBootstrap;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.CompiledApp;
@@ -217,7 +218,7 @@ class OwnLibrariesIT {
         softly.assertThat(stderr)
                 .as("the agent's installed line, in its own format\n%s", app.output())
                 .anyMatch(line -> AGENT_LINE.matcher(line).matches()
-                        && line.contains("[meshless] INFO MeshlessAgent: installed")
+                        && line.contains("[meshless] INFO MeshlessAgent: " + MeshlessAgent.INSTALLED + " ")
                         && line.contains("identity " + APP));
         softly.assertThat(stderr)
                 .as("agent lines all in the agent's format, none WARN/ERROR\n%s", app.output())

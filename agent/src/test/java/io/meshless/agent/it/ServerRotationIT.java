@@ -2,11 +2,11 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.agent.MeshlessAgent;
+import io.meshless.agent.it.support.CertificateSwap;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Curl;
 import io.meshless.agent.it.support.Jdk;
-import io.meshless.agent.it.support.OpensslClient;
+import io.meshless.agent.it.support.ResumptionAcrossSwap;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
 import io.meshless.pki.reload.WatchedCertDirectory;
@@ -16,7 +16,6 @@ import io.meshless.testing.SecretVolume;
 import io.meshless.testing.TestPki;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,22 +56,19 @@ class ServerRotationIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.meshless.agent.it.support.Jdk#both")
     void serverPresentsRotatedCertificateWithoutFailedRequests(Jdk jdk) {
-        SpiffeId serverId = TestPki.id("shop", "orders");
-        HeldCertificate first = pki.leaf(serverId);
-        HeldCertificate second = pki.leaf(serverId);
-        BigInteger secondSerial = second.certificate().getSerialNumber();
-        SecretVolume volume = TestPki.volume(work.resolve("server-certs-" + jdk), first, pki.bundle(), null);
+        CertificateSwap swap =
+                CertificateSwap.ofServer(pki, work.resolve("server-certs-" + jdk), TestPki.id("shop", "orders"));
+        BigInteger secondSerial = swap.secondSerial();
         Path ca = PemFiles.writeBundle(work, "ca-" + jdk, pki.bundle());
         PemFiles client = PemFiles.write(work, "curl-client-" + jdk, pki.spiffeIdOnly(CLIENT));
         List<String> failures = new ArrayList<>();
-        try (ChildJvm server =
-                ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
+        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + swap.directory() + ",mode=strict")) {
             String url = "https://127.0.0.1:" + server.awaitListening() + "/";
             assertThat(serverSerial(url, ca, client, failures))
                     .as("before rotation\n%s", server.stderr())
-                    .isEqualTo(first.certificate().getSerialNumber());
+                    .isEqualTo(swap.firstSerial());
 
-            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
+            swap.publish();
 
             AtomicInteger requests = new AtomicInteger();
             Await.atMost(PICK_UP_BOUND)
@@ -127,38 +123,13 @@ class ServerRotationIT {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("jdksAndProtocols")
     void refusesToResumeSessionsMadeWithTheReplacedCertificate(Jdk jdk, String protocol) {
-        SpiffeId serverId = TestPki.id("shop", "orders");
-        HeldCertificate first = pki.leaf(serverId);
-        HeldCertificate second = pki.leaf(serverId);
         String name = "resume-" + jdk + "-" + protocol;
-        SecretVolume volume = TestPki.volume(work.resolve(name), first, pki.bundle(), null);
+        CertificateSwap swap = CertificateSwap.ofServer(pki, work.resolve(name), TestPki.id("shop", "orders"));
         Path ca = PemFiles.writeBundle(work, "ca-" + name, pki.bundle());
         PemFiles client = PemFiles.write(work, "client-" + name, pki.spiffeIdOnly(CLIENT));
-        Path saved = work.resolve(name + ".session");
-        Path again = work.resolve(name + "-again.session");
-        try (ChildJvm server =
-                ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + volume.directory() + ",mode=strict")) {
-            int port = server.awaitListening();
-            OpensslClient.Result before =
-                    OpensslClient.get(port, protocol, ca, client.cert(), client.key(), null, saved);
-            assertThat(before.servedHttp200()).as("%s", before).isTrue();
-            OpensslClient.Result resumed =
-                    OpensslClient.get(port, protocol, ca, client.cert(), client.key(), saved, again);
-            assertThat(resumed.session())
-                    .as("the server resumes sessions at all (else this test proves nothing)\n%s", resumed)
-                    .contains("Reused");
-
-            volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-            server.awaitStderrLine(Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*"), PICK_UP_BOUND);
-
-            // A resumed TLS 1.2 session is the saved one, and s_client writes no new file for it;
-            // TLS 1.3 resumption hands out a fresh ticket.
-            Path offered = Files.exists(again) ? again : saved;
-            OpensslClient.Result after =
-                    OpensslClient.get(port, protocol, ca, client.cert(), client.key(), offered, null);
-            assertThat(after.servedHttp200()).as("%s", after).isTrue();
-            assertThat(after.session()).as("%s\n%s", after, server.stderr()).contains("New");
-            assertThat(after.serverSerial()).contains(second.certificate().getSerialNumber());
+        try (ChildJvm server = ServerProgram.HTTPS_SERVER.start(jdk, "cert-dir=" + swap.directory() + ",mode=strict")) {
+            ResumptionAcrossSwap.assertFullHandshakeAfterSwap(
+                    server, server.awaitListening(), protocol, null, ca, client, work.resolve(name), swap);
         }
     }
 

@@ -2,8 +2,8 @@ package io.meshless.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.agent.MeshlessAgent;
 import io.meshless.agent.apps.HttpsServerApp;
+import io.meshless.agent.it.support.AgentLines;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.Jdk;
 import io.meshless.agent.it.support.OpensslClient;
@@ -91,8 +91,7 @@ class SniKeyStoreIT {
                     .contains(site.certificate().getSerialNumber());
 
             volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-            server.awaitStderrLine(
-                    Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*"), Duration.ofSeconds(30));
+            server.awaitStderrLine(AgentLines.ROTATED, Duration.ofSeconds(30));
 
             OpensslClient.Result rotated =
                     OpensslClient.getWithServerName(port, MESH_NAME, cas, client.cert(), client.key());

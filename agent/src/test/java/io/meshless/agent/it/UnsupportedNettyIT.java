@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meshless.agent.it.support.ChildJvm;
 import io.meshless.agent.it.support.CompiledApp;
 import io.meshless.agent.it.support.Jdk;
+import io.meshless.agent.tls.OpenSslContexts;
 import io.meshless.testing.TestPki;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,8 +57,8 @@ class UnsupportedNettyIT {
             app.awaitLine(Pattern.compile("LOADED"), WAIT);
             for (String missing : MISSING) {
                 app.awaitStderrLine(
-                        Pattern.compile(".*WARN NettyOpenSslInstrumentation: " + Pattern.quote(missing)
-                                + ": this Netty version is not one the agent supports.*"),
+                        Pattern.compile(".*WARN NettyOpenSslInstrumentation: "
+                                + Pattern.quote(missing + ": " + OpenSslContexts.UNSUPPORTED_NETTY) + ".*"),
                         WAIT);
             }
             app.process().closeStdin();

@@ -1,6 +1,7 @@
 package io.meshless.injector.check;
 
 import static io.meshless.injector.check.MeshCluster.T0;
+import static io.meshless.injector.check.MeshCluster.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -11,23 +12,30 @@ import io.meshless.pki.Pem;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code check} against a mock API server: a cluster the real controller set up, then broken one way at a time. */
 class CheckClusterTest {
 
-    private static final Duration LATER = Duration.ofHours(1);
+    private static final Instant LATER = T0.plus(Duration.ofHours(1));
 
     @TempDir
     Path servingDir;
 
     private MeshCluster cluster;
+
+    @BeforeEach
+    void startHealthyCluster() {
+        cluster = MeshCluster.healthy(servingDir);
+    }
 
     @AfterEach
     void stop() {
@@ -36,54 +44,38 @@ class CheckClusterTest {
         }
     }
 
-    private static Map<String, CheckStatus> outcomes(CheckReport report) {
-        Map<String, CheckStatus> out = new LinkedHashMap<>();
-        report.results().forEach(r -> out.put(r.id(), r.status()));
-        return out;
-    }
-
-    private static Map<String, CheckStatus> allPass() {
-        Map<String, CheckStatus> out = new LinkedHashMap<>();
+    /**
+     * Checks the cluster at {@code at} and asserts that every check passes but those named, which end with the
+     * status that follows each id.
+     */
+    private CheckReport checkAllPassBut(Instant at, Object... idAndStatus) throws ClusterReadException {
+        CheckReport report = cluster.check(at);
+        Map<String, CheckStatus> outcomes = new LinkedHashMap<>();
+        report.results().forEach(r -> outcomes.put(r.id(), r.status()));
+        Map<String, CheckStatus> expected = new LinkedHashMap<>();
         for (MeshCheck c : ClusterCheck.CHECKS) {
-            out.put(c.id(), CheckStatus.PASS);
+            expected.put(c.id(), CheckStatus.PASS);
         }
-        return out;
+        for (int i = 0; i < idAndStatus.length; i += 2) {
+            assertThat(expected).containsKey((String) idAndStatus[i]);
+            expected.put((String) idAndStatus[i], (CheckStatus) idAndStatus[i + 1]);
+        }
+        assertThat(outcomes).containsExactlyEntriesOf(expected);
+        return report;
     }
 
     @Test
     void healthyClusterPassesEveryCheck() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPass());
+        CheckReport report = checkAllPassBut(LATER);
         assertThat(report.exitCode()).isZero();
-    }
-
-    private static Map<String, CheckStatus> allPassBut(Object... idAndStatus) {
-        Map<String, CheckStatus> out = allPass();
-        for (int i = 0; i < idAndStatus.length; i += 2) {
-            assertThat(out).containsKey((String) idAndStatus[i]);
-            out.put((String) idAndStatus[i], (CheckStatus) idAndStatus[i + 1]);
-        }
-        return out;
-    }
-
-    private static CheckResult result(CheckReport report, String id) {
-        return report.results().stream()
-                .filter(r -> r.id().equals(id))
-                .findFirst()
-                .orElseThrow();
     }
 
     @Test
     void injectorWithoutReadyReplicaFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         cluster.readyReplicas(0);
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("injector-ready", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "injector-ready", CheckStatus.FAIL);
         assertThat(result(report, "injector-ready").detail()).contains("0/2 replicas ready");
         assertThat(result(report, "injector-ready").fix())
                 .contains("kubectl -n meshless-system describe deployment meshless-injector");
@@ -92,19 +84,15 @@ class CheckClusterTest {
 
     @Test
     void injectorWithSomeReplicasReadyWarnsAndStillExitsZero() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         cluster.readyReplicas(1);
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("injector-ready", CheckStatus.WARN));
+        CheckReport report = checkAllPassBut(LATER, "injector-ready", CheckStatus.WARN);
         assertThat(result(report, "injector-ready").detail()).contains("1/2 replicas ready");
         assertThat(report.exitCode()).isZero();
     }
 
     @Test
     void missingInjectorDeploymentFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         cluster.admin
                 .apps()
                 .deployments()
@@ -112,9 +100,7 @@ class CheckClusterTest {
                 .withName(MeshCluster.INJECTOR)
                 .delete();
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("injector-ready", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "injector-ready", CheckStatus.FAIL);
         assertThat(result(report, "injector-ready").detail())
                 .isEqualTo("Deployment meshless-system/meshless-injector not found");
         assertThat(report.exitCode()).isEqualTo(1);
@@ -122,7 +108,6 @@ class CheckClusterTest {
 
     @Test
     void missingWebhookConfigurationFailsBothWebhookChecks() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         cluster.admin
                 .admissionRegistration()
                 .v1()
@@ -130,11 +115,8 @@ class CheckClusterTest {
                 .withName(MeshCluster.INJECTOR)
                 .delete();
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report))
-                .containsExactlyEntriesOf(
-                        allPassBut("webhook-configured", CheckStatus.FAIL, "webhook-ca-bundle", CheckStatus.FAIL));
+        CheckReport report =
+                checkAllPassBut(LATER, "webhook-configured", CheckStatus.FAIL, "webhook-ca-bundle", CheckStatus.FAIL);
         assertThat(result(report, "webhook-configured").detail())
                 .isEqualTo("MutatingWebhookConfiguration meshless-injector not found: no pod is injected");
         assertThat(report.exitCode()).isEqualTo(1);
@@ -142,14 +124,10 @@ class CheckClusterTest {
 
     @Test
     void webhookEntryWithoutCaBundleFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         cluster.caBundle(null);
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report))
-                .containsExactlyEntriesOf(
-                        allPassBut("webhook-configured", CheckStatus.FAIL, "webhook-ca-bundle", CheckStatus.FAIL));
+        CheckReport report =
+                checkAllPassBut(LATER, "webhook-configured", CheckStatus.FAIL, "webhook-ca-bundle", CheckStatus.FAIL);
         assertThat(result(report, "webhook-configured").detail())
                 .isEqualTo("entry namespace.inject.meshless.io has no caBundle: the API server cannot call it");
         assertThat(result(report, "webhook-configured").fix()).contains("the injector's leading controller writes it");
@@ -157,7 +135,6 @@ class CheckClusterTest {
 
     @Test
     void webhookCallingAnotherServiceFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         var config = cluster.webhook();
         config.getWebhooks().get(1).getClientConfig().getService().setName("someone-else");
         cluster.admin
@@ -167,9 +144,7 @@ class CheckClusterTest {
                 .resource(config)
                 .update();
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("webhook-configured", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "webhook-configured", CheckStatus.FAIL);
         assertThat(result(report, "webhook-configured").detail())
                 .isEqualTo("entry pod.inject.meshless.io calls Service meshless-system/someone-else,"
                         + " not the injector's Service meshless-system/meshless-injector");
@@ -177,13 +152,10 @@ class CheckClusterTest {
 
     @Test
     void caBundleOfAnotherCaFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
-        HeldCertificate foreign = foreignCa();
+        HeldCertificate foreign = MeshCluster.otherCa("Foreign CA");
         cluster.caBundle(MeshCluster.base64(Pem.encode(foreign.chain())));
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("webhook-ca-bundle", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "webhook-ca-bundle", CheckStatus.FAIL);
         assertThat(result(report, "webhook-ca-bundle").detail())
                 .startsWith("MutatingWebhookConfiguration meshless-injector entry namespace.inject.meshless.io"
                         + " caBundle: the mesh CA (Secret meshless-system/meshless-ca)")
@@ -192,12 +164,9 @@ class CheckClusterTest {
 
     @Test
     void caBundleThatIsNotPemFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         cluster.caBundle(MeshCluster.base64("not a certificate"));
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("webhook-ca-bundle", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "webhook-ca-bundle", CheckStatus.FAIL);
         assertThat(result(report, "webhook-ca-bundle").detail())
                 .startsWith(
                         "MutatingWebhookConfiguration meshless-injector entry namespace.inject.meshless.io caBundle");
@@ -205,33 +174,32 @@ class CheckClusterTest {
 
     @Test
     void missingMeshCaFailsTheChecksThatNeedIt() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         cluster.deleteSecret(MeshCluster.NAMESPACE, MeshCluster.CA_SECRET);
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report))
-                .containsExactlyEntriesOf(allPassBut(
-                        "webhook-ca-bundle", CheckStatus.FAIL,
-                        "mesh-ca", CheckStatus.FAIL,
-                        "ca-rotation", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(
+                LATER,
+                "webhook-ca-bundle",
+                CheckStatus.FAIL,
+                "mesh-ca",
+                CheckStatus.FAIL,
+                "ca-rotation",
+                CheckStatus.FAIL);
         assertThat(result(report, "mesh-ca").detail())
                 .isEqualTo("Secret meshless-system/meshless-ca not found: no workload certificate can be issued");
     }
 
     @Test
-    void userCaExpiringWithinThirtyDaysWarns() throws Exception {
+    void userCaExpiringWithinThirtyDaysWarns(@TempDir Path userCaServingDir) throws Exception {
         HeldCertificate ca = CertificateAuthority.createRoot(
                         "Team CA",
                         Duration.ofDays(50),
                         KeyType.EC_P256,
                         Clock.fixed(T0.minus(Duration.ofDays(30)), ZoneOffset.UTC))
                 .held();
-        cluster = userCaCluster(ca);
+        cluster.close();
+        cluster = userCaCluster(ca, userCaServingDir);
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("mesh-ca", CheckStatus.WARN));
+        CheckReport report = checkAllPassBut(LATER, "mesh-ca", CheckStatus.WARN);
         assertThat(result(report, "mesh-ca").detail()).startsWith("CN=Team CA (user-supplied) valid until");
         assertThat(result(report, "mesh-ca").fix()).startsWith("renew your CA in Secret meshless-system/meshless-ca");
         assertThat(result(report, "ca-rotation").detail()).startsWith("user-supplied CA");
@@ -240,7 +208,6 @@ class CheckClusterTest {
 
     @Test
     void expiredMeshCaFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         HeldCertificate expired = CertificateAuthority.createRoot(
                         "Old CA",
                         Duration.ofDays(10),
@@ -250,19 +217,14 @@ class CheckClusterTest {
         cluster.putSecret(
                 MeshCluster.tlsSecret(MeshCluster.NAMESPACE, MeshCluster.CA_SECRET, expired, expired.chain()));
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
         // The webhook's caBundle no longer holds the CA in the Secret either; user-supplied now, no rotation.
-        assertThat(outcomes(report))
-                .containsExactlyEntriesOf(
-                        allPassBut("webhook-ca-bundle", CheckStatus.FAIL, "mesh-ca", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "webhook-ca-bundle", CheckStatus.FAIL, "mesh-ca", CheckStatus.FAIL);
         assertThat(result(report, "mesh-ca").detail())
                 .startsWith("Secret meshless-system/meshless-ca field tls.crt: CN=Old CA expired ");
     }
 
     @Test
     void rotationStuckInPublishingWarns() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         HeldCertificate next = CertificateAuthority.createRoot(
                         "Next CA", Duration.ofDays(365), KeyType.EC_P256, Clock.fixed(T0, ZoneOffset.UTC))
                 .held();
@@ -272,27 +234,22 @@ class CheckClusterTest {
         ca.getData().put("next.crt", MeshCluster.base64(Pem.encode(next.chain())));
         cluster.putSecret(ca);
 
-        CheckReport soon = cluster.check(T0.plus(Duration.ofMinutes(10)));
-        CheckReport stuck = cluster.check(T0.plus(Duration.ofHours(2)));
+        CheckReport soon = checkAllPassBut(T0.plus(Duration.ofMinutes(10)));
+        CheckReport stuck = checkAllPassBut(T0.plus(Duration.ofHours(2)), "ca-rotation", CheckStatus.WARN);
 
-        assertThat(outcomes(soon)).containsExactlyEntriesOf(allPass());
         assertThat(result(soon, "ca-rotation").detail())
                 .isEqualTo("publishing the next CA since " + T0
                         + "; 0 of 1 workload bundles hold it (not yet: shop/meshless-orders)");
-        assertThat(outcomes(stuck)).containsExactlyEntriesOf(allPassBut("ca-rotation", CheckStatus.WARN));
         assertThat(stuck.exitCode()).isZero();
     }
 
     @Test
     void unknownRotationPhaseFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         Secret ca = cluster.secret(MeshCluster.NAMESPACE, MeshCluster.CA_SECRET);
         ca.getMetadata().getAnnotations().put("meshless.io/ca-rotation-phase", "Publishing");
         cluster.putSecret(ca);
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("ca-rotation", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "ca-rotation", CheckStatus.FAIL);
         assertThat(result(report, "ca-rotation").detail())
                 .isEqualTo("Secret meshless-system/meshless-ca annotation meshless.io/ca-rotation-phase:"
                         + " unknown rotation phase 'Publishing', expected stable, publishing or retiring");
@@ -300,25 +257,22 @@ class CheckClusterTest {
 
     @Test
     void workloadCertificatePastItsRenewalTimeIsOverdue() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
 
         // 24 h certificates renew at 16 h plus up to 5% jitter; at 20 h nobody renewed it.
-        CheckReport report = cluster.check(T0.plus(Duration.ofHours(20)));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("workload-renewal", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(T0.plus(Duration.ofHours(20)), "workload-renewal", CheckStatus.FAIL);
         assertThat(result(report, "workload-renewal").detail())
                 .startsWith("1 of 1 overdue for renewal: shop/meshless-orders (due ");
     }
 
     @Test
     void expiredWorkloadCertificateFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
 
-        CheckReport report = cluster.check(T0.plus(Duration.ofHours(25)));
-
-        assertThat(outcomes(report))
-                .containsExactlyEntriesOf(
-                        allPassBut("workload-certificates", CheckStatus.FAIL, "workload-renewal", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(
+                T0.plus(Duration.ofHours(25)),
+                "workload-certificates",
+                CheckStatus.FAIL,
+                "workload-renewal",
+                CheckStatus.FAIL);
         assertThat(result(report, "workload-certificates").detail())
                 .startsWith("1 of 1 invalid: Secret shop/meshless-orders: spiffe://cluster.local/ns/shop/sa/orders"
                         + " expired 60 min ago");
@@ -326,50 +280,40 @@ class CheckClusterTest {
 
     @Test
     void damagedWorkloadSecretFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         Secret secret = cluster.secret(MeshCluster.APP_NS, "meshless-orders");
         secret.getData().put("tls.crt", "%%%");
         cluster.putSecret(secret);
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("workload-certificates", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "workload-certificates", CheckStatus.FAIL);
         assertThat(result(report, "workload-certificates").detail())
                 .startsWith("1 of 1 invalid: Secret shop/meshless-orders field tls.crt: is not valid base64");
     }
 
     @Test
     void workloadCertificateOfAnotherCaFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         Secret secret = cluster.secret(MeshCluster.APP_NS, "meshless-orders");
-        HeldCertificate foreign = foreignCa();
+        HeldCertificate foreign = MeshCluster.otherCa("Foreign CA");
         secret.getData().put("ca.crt", MeshCluster.base64(Pem.encode(foreign.chain())));
         cluster.putSecret(secret);
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("workload-certificates", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "workload-certificates", CheckStatus.FAIL);
         assertThat(result(report, "workload-certificates").detail())
                 .contains("does not verify against the CA certificates [CN=Foreign CA]");
     }
 
     @Test
     void injectedPodWhoseSecretIsMissingFails() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         cluster.injectedPod(MeshCluster.APP_NS, "payments-1", "payments");
         cluster.injectedPod(MeshCluster.APP_NS, "batch-1", "batch");
         cluster.podPhase(MeshCluster.APP_NS, "batch-1", "Succeeded");
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
-        assertThat(outcomes(report)).containsExactlyEntriesOf(allPassBut("injected-pod-secrets", CheckStatus.FAIL));
+        CheckReport report = checkAllPassBut(LATER, "injected-pod-secrets", CheckStatus.FAIL);
         assertThat(result(report, "injected-pod-secrets").detail())
                 .isEqualTo("1 of 2 injected pods lack their Secret: shop/payments-1 (Secret meshless-payments)");
     }
 
     @Test
     void optedInPodsThatWereNotInjectedFail() throws Exception {
-        cluster = MeshCluster.healthy(servingDir);
         // Created before the namespace opted in: no webhook marks.
         cluster.plainPod(MeshCluster.APP_NS, "legacy-1", Map.of(), Map.of());
         // Not counted: opted out, finished, or in a namespace the webhook never sees.
@@ -384,12 +328,9 @@ class CheckClusterTest {
         cluster.plainPod("billing", "invoices-1", Map.of("meshless.io/inject", "true"), Map.of());
         cluster.plainPod("billing", "plain-1", Map.of(), Map.of());
 
-        CheckReport report = cluster.check(T0.plus(LATER));
-
         // "legacy" opted in after the controller stopped, so nobody published its trust bundle either.
-        assertThat(outcomes(report))
-                .containsExactlyEntriesOf(
-                        allPassBut("opted-in-pods-injected", CheckStatus.FAIL, "trust-bundle", CheckStatus.FAIL));
+        CheckReport report =
+                checkAllPassBut(LATER, "opted-in-pods-injected", CheckStatus.FAIL, "trust-bundle", CheckStatus.FAIL);
         assertThat(result(report, "trust-bundle").detail()).isEqualTo("missing in 1 namespace of 2: legacy");
         assertThat(result(report, "opted-in-pods-injected").detail())
                 .isEqualTo("2 of 3 pods that opted in run without the mesh (created before the opt-in, or while"
@@ -399,13 +340,7 @@ class CheckClusterTest {
                         + " deployment");
     }
 
-    private static HeldCertificate foreignCa() {
-        return CertificateAuthority.createRoot(
-                        "Foreign CA", Duration.ofDays(30), KeyType.EC_P256, Clock.fixed(T0, ZoneOffset.UTC))
-                .held();
-    }
-
-    private MeshCluster userCaCluster(HeldCertificate ca) {
+    private static MeshCluster userCaCluster(HeldCertificate ca, Path servingDir) {
         MeshCluster c = new MeshCluster();
         c.putSecret(MeshCluster.tlsSecret(MeshCluster.NAMESPACE, MeshCluster.CA_SECRET, ca, ca.chain()));
         c.deployment(List.of(), 2);

@@ -77,9 +77,6 @@ class CheckPodCertificateApiTest {
         cluster = new MeshCluster();
         cluster.deployment(identitySource == null ? List.of() : List.of("--identity-source=" + identitySource), 2);
         cluster.servePodCertificateRequests(servedVersions);
-        return cluster.check(T0).results().stream()
-                .filter(r -> r.id().equals(ID))
-                .findFirst()
-                .orElseThrow();
+        return MeshCluster.result(cluster.check(T0), ID);
     }
 }

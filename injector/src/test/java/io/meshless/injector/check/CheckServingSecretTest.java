@@ -67,10 +67,7 @@ class CheckServingSecretTest {
     }
 
     private static CheckResult caBundleResult(CheckReport report) {
-        return report.results().stream()
-                .filter(r -> r.id().equals("webhook-ca-bundle"))
-                .findFirst()
-                .orElseThrow();
+        return MeshCluster.result(report, "webhook-ca-bundle");
     }
 
     @Test

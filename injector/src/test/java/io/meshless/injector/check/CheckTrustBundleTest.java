@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.meshless.pki.CertificateAuthority;
-import io.meshless.pki.KeyType;
 import io.meshless.pki.Pem;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +65,8 @@ class CheckTrustBundleTest {
     void failsWhenItDoesNotHoldTheMeshCaBundle() throws Exception {
         cluster = MeshCluster.healthy(servingDir);
         put(new ConfigMapBuilder(bundle())
-                .withData(Map.of("ca.crt", Pem.encode(otherCa())))
+                .withData(Map.of(
+                        "ca.crt", Pem.encode(MeshCluster.otherCa("Other CA").certificate())))
                 .build());
 
         CheckResult result = trustBundle(cluster.check(LATER));
@@ -94,7 +91,8 @@ class CheckTrustBundleTest {
         assertThat(same.detail()).contains("not managed by meshless in " + APP_NS);
 
         put(new ConfigMapBuilder(bundle())
-                .withData(Map.of("ca.crt", Pem.encode(otherCa())))
+                .withData(Map.of(
+                        "ca.crt", Pem.encode(MeshCluster.otherCa("Other CA").certificate())))
                 .build());
         CheckResult wrong = trustBundle(cluster.check(LATER));
         assertThat(wrong.status()).isEqualTo(CheckStatus.FAIL);
@@ -134,16 +132,7 @@ class CheckTrustBundleTest {
         cluster.admin.configMaps().inNamespace(APP_NS).resource(configMap).update();
     }
 
-    private static java.security.cert.X509Certificate otherCa() {
-        return CertificateAuthority.createRoot(
-                        "Other CA", Duration.ofDays(30), KeyType.EC_P256, Clock.fixed(T0, ZoneOffset.UTC))
-                .certificate();
-    }
-
     private static CheckResult trustBundle(CheckReport report) {
-        return report.results().stream()
-                .filter(r -> r.id().equals("trust-bundle"))
-                .findFirst()
-                .orElseThrow();
+        return MeshCluster.result(report, "trust-bundle");
     }
 }

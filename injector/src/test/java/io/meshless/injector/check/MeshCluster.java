@@ -3,12 +3,10 @@ package io.meshless.injector.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirementBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
@@ -21,6 +19,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.meshless.injector.ApiObjects;
 import io.meshless.injector.controller.CertificateController;
 import io.meshless.injector.controller.ControllerConfig;
 import io.meshless.injector.controller.PodCertificateDiscovery;
@@ -29,7 +28,9 @@ import io.meshless.injector.webhook.InjectionDenied;
 import io.meshless.injector.webhook.InjectionSettings;
 import io.meshless.injector.webhook.KubernetesJson;
 import io.meshless.injector.webhook.PodInjector;
+import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.KeyType;
 import io.meshless.pki.Pem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,7 +47,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -94,14 +94,7 @@ public final class MeshCluster implements AutoCloseable {
     }
 
     public void namespace(String name, Map<String, String> labels) {
-        admin.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withLabels(labels)
-                        .endMetadata()
-                        .build())
-                .create();
+        ApiObjects.namespace(admin, name, labels);
     }
 
     /** The chart's Deployment; {@code extraArgs} after the chart's, {@code ready} replicas of 2. */
@@ -224,16 +217,7 @@ public final class MeshCluster implements AutoCloseable {
     }
 
     public void serviceAccount(String namespace, String name) {
-        admin.serviceAccounts()
-                .inNamespace(namespace)
-                .resource(new ServiceAccountBuilder()
-                        .withNewMetadata()
-                        .withNamespace(namespace)
-                        .withName(name)
-                        .withUid(UUID.randomUUID().toString())
-                        .endMetadata()
-                        .build())
-                .create();
+        ApiObjects.serviceAccount(admin, namespace, name, Map.of());
     }
 
     /** An opted-in pod run through the real webhook logic, so it carries exactly the webhook's marks. */
@@ -386,6 +370,21 @@ public final class MeshCluster implements AutoCloseable {
     }
 
     /** The report of {@code check} for release "meshless" in "meshless-system", at {@code at}. */
+    /** The result of the check {@code id} in {@code report}. */
+    public static CheckResult result(CheckReport report, String id) {
+        return report.results().stream()
+                .filter(r -> r.id().equals(id))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** A root CA of its own, valid 30 days from {@link #T0}: one no bundle of the mesh holds. */
+    public static HeldCertificate otherCa(String commonName) {
+        return CertificateAuthority.createRoot(
+                        commonName, Duration.ofDays(30), KeyType.EC_P256, Clock.fixed(T0, ZoneOffset.UTC))
+                .held();
+    }
+
     public CheckReport check(Instant at) throws ClusterReadException {
         answerDiscovery();
         ClusterState state = new ClusterReader(admin).read(InjectorNames.forRelease(NAMESPACE, RELEASE));

@@ -2,14 +2,18 @@ package io.meshless.injector.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.meshless.injector.ApiObjects;
+import io.meshless.pki.CertificateAuthority;
+import io.meshless.pki.HeldCertificate;
+import io.meshless.pki.KeyType;
+import io.meshless.pki.LeafSpec;
+import io.meshless.pki.Pem;
 import io.meshless.testing.Await;
 import io.meshless.testing.ReportedPort;
 import java.io.IOException;
@@ -17,12 +21,16 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,243 +46,150 @@ class ServeWithControllerIT {
     @TempDir
     Path dir;
 
-    @Test
-    void servesWebhookWithControllerIssuedCertificateAndCreatesTheWorkloadSecret() throws Exception {
-        KubernetesMockServer api = new KubernetesMockServer(
+    private KubernetesMockServer api;
+    private KubernetesClient admin;
+    private Process injector;
+
+    @BeforeEach
+    void startApiServer() {
+        api = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         api.init(InetAddress.getLoopbackAddress(), 0);
-        KubernetesClient admin = api.createClient();
-        Process injector = null;
-        try {
-            admin.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName("meshless")
-                            .endMetadata()
-                            .build())
-                    .create();
-            admin.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName("shop")
-                            .addToLabels("meshless.io/inject", "enabled")
-                            .endMetadata()
-                            .build())
-                    .create();
-            admin.serviceAccounts()
-                    .inNamespace("shop")
-                    .resource(new ServiceAccountBuilder()
-                            .withNewMetadata()
-                            .withName("orders")
-                            .withNamespace("shop")
-                            .endMetadata()
-                            .build())
-                    .create();
-            Path servingDir = Files.createDirectories(dir.resolve("serving"));
-            injector = new ProcessBuilder(
-                            javaBin(),
-                            "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
-                            "-Dkubernetes.auth.tryKubeConfig=false",
-                            "-Dkubernetes.auth.tryServiceAccount=false",
-                            "-jar",
-                            "target/meshless-injector.jar",
-                            "serve",
-                            "--port",
-                            "0",
-                            "--bind",
-                            "127.0.0.1",
-                            "--namespace",
-                            "meshless",
-                            "--identity",
-                            "replica-1",
-                            "--serving-cert-dir",
-                            servingDir.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("injector.log").toFile())
-                    .start();
-            Process running = injector;
-            int port = reportedPort(running);
+        admin = api.createClient();
+        ApiObjects.namespace(admin, "meshless", Map.of());
+    }
 
-            await(
-                    () -> admin.secrets()
-                                    .inNamespace("meshless")
-                                    .withName("meshless-ca")
-                                    .get()
-                            != null,
-                    running,
-                    "mesh CA Secret");
-            Secret caSecret = admin.secrets()
-                    .inNamespace("meshless")
-                    .withName("meshless-ca")
-                    .get();
-            String caPem = new String(
-                    Base64.getDecoder()
-                            .decode(caSecret.getData()
-                                    .getOrDefault("ca.crt", caSecret.getData().get("tls.crt"))),
-                    StandardCharsets.US_ASCII);
-            Path caFile = Files.writeString(dir.resolve("mesh-ca.crt"), caPem);
-            String base = "https://" + HOST + ":" + port;
-            await(
-                    () -> curl(caFile, port, "-o", "/dev/null", "-w", "%{http_code}", base + "/readyz")
-                            .endsWith("200"),
-                    running,
-                    "/readyz 200");
-
-            String review = Files.readString(Path.of("src/test/resources/admission/pod-not-opted-in.json"));
-            String answer = curl(
-                    caFile,
-                    port,
-                    "-X",
-                    "POST",
-                    "-H",
-                    "Content-Type: application/json",
-                    "--data-binary",
-                    review,
-                    base + "/mutate");
-            assertThat(answer).contains("\"allowed\":true").contains("\"patchType\":\"JSONPatch\"");
-
-            await(
-                    () -> admin.secrets()
-                                    .inNamespace("shop")
-                                    .withName("meshless-orders")
-                                    .get()
-                            != null,
-                    running,
-                    "Secret shop/meshless-orders");
-            Secret workload = admin.secrets()
-                    .inNamespace("shop")
-                    .withName("meshless-orders")
-                    .get();
-            assertThat(workload.getType()).isEqualTo("kubernetes.io/tls");
-            assertThat(workload.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
-
-            String metrics = curl(caFile, port, base + "/metrics");
-            assertThat(metrics)
-                    .contains("meshless_admissions_total{result=\"injected\"} 1")
-                    .contains("meshless_controller_leader 1")
-                    .contains("meshless_certificates_issued_total");
-        } finally {
-            if (injector != null) {
-                injector.destroy();
-                if (!injector.waitFor(20, TimeUnit.SECONDS)) {
-                    injector.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (injector != null) {
+            injector.destroy();
+            if (!injector.waitFor(20, TimeUnit.SECONDS)) {
+                injector.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
-            admin.close();
-            api.destroy();
         }
+        admin.close();
+        api.destroy();
+    }
+
+    @Test
+    void servesWebhookWithControllerIssuedCertificateAndCreatesTheWorkloadSecret() throws Exception {
+        ApiObjects.namespace(admin, "shop", Map.of("meshless.io/inject", "enabled"));
+        ApiObjects.serviceAccount(admin, "shop", "orders", Map.of());
+        Path servingDir = Files.createDirectories(dir.resolve("serving"));
+        int port = startInjector("--serving-cert-dir", servingDir.toString());
+
+        Secret caSecret = awaitSecret("meshless", "meshless-ca");
+        String caPem = new String(
+                Base64.getDecoder()
+                        .decode(caSecret.getData()
+                                .getOrDefault("ca.crt", caSecret.getData().get("tls.crt"))),
+                StandardCharsets.US_ASCII);
+        Path caFile = Files.writeString(dir.resolve("mesh-ca.crt"), caPem);
+        awaitReady(caFile, port);
+
+        String answer = mutate(caFile, port, "pod-not-opted-in.json");
+        assertThat(answer).contains("\"allowed\":true").contains("\"patchType\":\"JSONPatch\"");
+
+        Secret workload = awaitSecret("shop", "meshless-orders");
+        assertThat(workload.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(workload.getData()).containsKeys("tls.crt", "tls.key", "ca.crt");
+
+        String metrics = curl(caFile, port, "https://" + HOST + ":" + port + "/metrics");
+        assertThat(metrics)
+                .contains("meshless_admissions_total{result=\"injected\"} 1")
+                .contains("meshless_controller_leader 1")
+                .contains("meshless_certificates_issued_total");
     }
 
     @Test
     void servesUserSuppliedCertificateWhileTheControllerIssuesWorkloadSecrets() throws Exception {
-        KubernetesMockServer api = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
-        api.init(InetAddress.getLoopbackAddress(), 0);
-        KubernetesClient admin = api.createClient();
-        Process injector = null;
-        try {
-            admin.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName("meshless")
-                            .endMetadata()
-                            .build())
-                    .create();
-            admin.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName("shop")
-                            .endMetadata()
-                            .build())
-                    .create();
-            admin.serviceAccounts()
-                    .inNamespace("shop")
-                    .resource(new ServiceAccountBuilder()
-                            .withNewMetadata()
-                            .withName("orders")
-                            .withNamespace("shop")
-                            .endMetadata()
-                            .build())
-                    .create();
-            // e.g. issued by cert-manager: the controller must not replace it.
-            io.meshless.pki.CertificateAuthority userCa = io.meshless.pki.CertificateAuthority.createRoot(
-                    "user webhook CA",
-                    java.time.Duration.ofDays(1),
-                    io.meshless.pki.KeyType.EC_P256,
-                    java.time.Clock.systemUTC());
-            io.meshless.pki.HeldCertificate serving = userCa.issue(
-                    io.meshless.pki.LeafSpec.builder().dnsName(HOST).build());
-            Path cert = Files.writeString(dir.resolve("tls.crt"), serving.chainPem());
-            Path key = Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
-            Path caFile =
-                    Files.writeString(dir.resolve("user-ca.crt"), io.meshless.pki.Pem.encode(userCa.certificate()));
-            injector = new ProcessBuilder(
-                            javaBin(),
-                            "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
-                            "-Dkubernetes.auth.tryKubeConfig=false",
-                            "-Dkubernetes.auth.tryServiceAccount=false",
-                            "-jar",
-                            "target/meshless-injector.jar",
-                            "serve",
-                            "--port",
-                            "0",
-                            "--bind",
-                            "127.0.0.1",
-                            "--namespace",
-                            "meshless",
-                            "--identity",
-                            "replica-1",
-                            "--agent-image-pull-policy",
-                            "Always",
-                            "--tls-cert-file",
-                            cert.toString(),
-                            "--tls-key-file",
-                            key.toString())
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("injector.log").toFile())
-                    .start();
-            Process running = injector;
-            int port = reportedPort(running);
-            String base = "https://" + HOST + ":" + port;
-            await(
-                    () -> curl(caFile, port, "-o", "/dev/null", "-w", "%{http_code}", base + "/readyz")
-                            .endsWith("200"),
-                    running,
-                    "/readyz 200");
+        ApiObjects.namespace(admin, "shop", Map.of());
+        ApiObjects.serviceAccount(admin, "shop", "orders", Map.of());
+        // e.g. issued by cert-manager: the controller must not replace it.
+        CertificateAuthority userCa = CertificateAuthority.createRoot(
+                "user webhook CA", Duration.ofDays(1), KeyType.EC_P256, Clock.systemUTC());
+        HeldCertificate serving = userCa.issue(LeafSpec.builder().dnsName(HOST).build());
+        Path cert = Files.writeString(dir.resolve("tls.crt"), serving.chainPem());
+        Path key = Files.writeString(dir.resolve("tls.key"), serving.privateKeyPem());
+        Path caFile = Files.writeString(dir.resolve("user-ca.crt"), Pem.encode(userCa.certificate()));
+        int port = startInjector(
+                "--agent-image-pull-policy",
+                "Always",
+                "--tls-cert-file",
+                cert.toString(),
+                "--tls-key-file",
+                key.toString());
+        awaitReady(caFile, port);
 
-            String review = Files.readString(Path.of("src/test/resources/admission/pod-opted-in.json"));
-            String answer = curl(
-                    caFile,
-                    port,
-                    "-X",
-                    "POST",
-                    "-H",
-                    "Content-Type: application/json",
-                    "--data-binary",
-                    review,
-                    base + "/mutate");
-            assertThat(answer).contains("\"allowed\":true").contains("\"patchType\":\"JSONPatch\"");
-            String patch = answer.replaceAll("(?s).*\"patch\":\"([^\"]+)\".*", "$1");
-            assertThat(new String(Base64.getDecoder().decode(patch), StandardCharsets.UTF_8))
-                    .contains("\"imagePullPolicy\":\"Always\"");
-            await(
-                    () -> admin.secrets()
-                                    .inNamespace("shop")
-                                    .withName("meshless-orders")
-                                    .get()
-                            != null,
-                    running,
-                    "Secret shop/meshless-orders");
-        } finally {
-            if (injector != null) {
-                injector.destroy();
-                if (!injector.waitFor(20, TimeUnit.SECONDS)) {
-                    injector.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-            admin.close();
-            api.destroy();
-        }
+        String answer = mutate(caFile, port, "pod-opted-in.json");
+        assertThat(answer).contains("\"allowed\":true").contains("\"patchType\":\"JSONPatch\"");
+        String patch = answer.replaceAll("(?s).*\"patch\":\"([^\"]+)\".*", "$1");
+        assertThat(new String(Base64.getDecoder().decode(patch), StandardCharsets.UTF_8))
+                .contains("\"imagePullPolicy\":\"Always\"");
+        awaitSecret("shop", "meshless-orders");
+    }
+
+    /** {@code java -jar meshless-injector.jar serve} of namespace "meshless" against the mock API, with options. */
+    private int startInjector(String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                javaBin(),
+                "-Dkubernetes.master=" + admin.getConfiguration().getMasterUrl(),
+                "-Dkubernetes.auth.tryKubeConfig=false",
+                "-Dkubernetes.auth.tryServiceAccount=false",
+                "-jar",
+                "target/meshless-injector.jar",
+                "serve",
+                "--port",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--namespace",
+                "meshless",
+                "--identity",
+                "replica-1"));
+        command.addAll(List.of(options));
+        injector = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("injector.log").toFile())
+                .start();
+        return reportedPort(injector);
+    }
+
+    private Secret awaitSecret(String namespace, String name) {
+        await(
+                () -> admin.secrets().inNamespace(namespace).withName(name).get() != null,
+                injector,
+                "Secret " + namespace + "/" + name);
+        return admin.secrets().inNamespace(namespace).withName(name).get();
+    }
+
+    private void awaitReady(Path caFile, int port) {
+        await(
+                () -> curl(
+                                caFile,
+                                port,
+                                "-o",
+                                "/dev/null",
+                                "-w",
+                                "%{http_code}",
+                                "https://" + HOST + ":" + port + "/readyz")
+                        .endsWith("200"),
+                injector,
+                "/readyz 200");
+    }
+
+    /** POSTs the AdmissionReview of the test resource {@code review} to /mutate; the answer's body. */
+    private String mutate(Path caFile, int port, String review) throws IOException {
+        return curl(
+                caFile,
+                port,
+                "-X",
+                "POST",
+                "-H",
+                "Content-Type: application/json",
+                "--data-binary",
+                Files.readString(Path.of("src/test/resources/admission/" + review)),
+                "https://" + HOST + ":" + port + "/mutate");
     }
 
     /** The port {@code serve --port 0} bound, from its log line. */

@@ -2,13 +2,11 @@ package io.meshless.injector.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -20,6 +18,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.meshless.injector.ApiObjects;
 import io.meshless.injector.webhook.IdentitySource;
 import io.meshless.injector.webhook.Injection;
 import io.meshless.injector.webhook.InjectionDenied;
@@ -79,14 +78,7 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     void namespace(String name, Map<String, String> labels) {
-        admin.namespaces()
-                .resource(new NamespaceBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withLabels(labels)
-                        .endMetadata()
-                        .build())
-                .create();
+        ApiObjects.namespace(admin, name, labels);
     }
 
     /** Annotates the generated CA Secret {@code meshless.io/rotate-ca=true}, as a person starts a rotation. */
@@ -144,17 +136,7 @@ final class ControllerHarness implements AutoCloseable {
     }
 
     void serviceAccount(String namespace, String name, Map<String, String> annotations) {
-        admin.serviceAccounts()
-                .inNamespace(namespace)
-                .resource(new ServiceAccountBuilder()
-                        .withNewMetadata()
-                        .withNamespace(namespace)
-                        .withName(name)
-                        .withUid(UUID.randomUUID().toString())
-                        .withAnnotations(annotations)
-                        .endMetadata()
-                        .build())
-                .create();
+        ApiObjects.serviceAccount(admin, namespace, name, annotations);
     }
 
     /**

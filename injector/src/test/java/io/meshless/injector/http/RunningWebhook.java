@@ -12,6 +12,8 @@ import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyType;
 import io.meshless.pki.LeafSpec;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -123,6 +125,31 @@ final class RunningWebhook implements AutoCloseable {
         socket.setSoTimeout(20_000);
         socket.startHandshake();
         return socket;
+    }
+
+    /** What a test writes on a raw connection: bytes no HTTP client would send. */
+    interface RawRequest {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code request} on a raw connection and returns all the server sends until it closes it. */
+    String rawExchange(RawRequest request) throws Exception {
+        try (SSLSocket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            request.writeTo(out);
+            out.flush();
+            return readUntilClosed(socket);
+        }
+    }
+
+    static void send(SSLSocket socket, String text) throws IOException {
+        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+    }
+
+    /** Everything the server sends until it closes the connection (bounded by the socket's 20 s). */
+    static String readUntilClosed(SSLSocket socket) throws IOException {
+        return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     }
 
     HttpResponse<String> post(String path, byte[] body) throws Exception {

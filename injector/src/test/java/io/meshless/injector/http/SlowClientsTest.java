@@ -1,5 +1,7 @@
 package io.meshless.injector.http;
 
+import static io.meshless.injector.http.RunningWebhook.readUntilClosed;
+import static io.meshless.injector.http.RunningWebhook.send;
 import static io.meshless.injector.http.WebhookHttpsTest.bytes;
 import static io.meshless.injector.http.WebhookHttpsTest.parse;
 import static io.meshless.injector.http.WebhookHttpsTest.resource;
@@ -100,7 +102,7 @@ class SlowClientsTest {
                 SSLSocket socket = webhook.connect()) {
             send(socket, "POST /mutate HTTP/1.1\r\nHost: lo");
 
-            String response = readUntilClosed(socket.getInputStream());
+            String response = readUntilClosed(socket);
 
             assertThat(response)
                     .startsWith("HTTP/1.1 408 Request Timeout")
@@ -119,7 +121,7 @@ class SlowClientsTest {
                     "POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                             + "Content-Length: 100\r\n\r\n{\"kind\":");
 
-            String response = readUntilClosed(socket.getInputStream());
+            String response = readUntilClosed(socket);
 
             assertThat(response)
                     .startsWith("HTTP/1.1 408 Request Timeout")
@@ -135,7 +137,7 @@ class SlowClientsTest {
             send(socket, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
 
             // The answer, then nothing: the server closes the connection it keeps alive no longer.
-            String response = readUntilClosed(socket.getInputStream());
+            String response = readUntilClosed(socket);
 
             assertThat(response).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nok\n");
         }
@@ -183,16 +185,6 @@ class SlowClientsTest {
                 .matcher(metrics);
         assertThat(m.find()).as("open connections gauge in %s", metrics).isTrue();
         return Integer.parseInt(m.group(1));
-    }
-
-    private static void send(SSLSocket socket, String text) throws IOException {
-        socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-        socket.getOutputStream().flush();
-    }
-
-    /** Everything the server sends until it closes the connection (bounded by the socket's 20 s). */
-    private static String readUntilClosed(InputStream in) throws IOException {
-        return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     }
 
     /** One response with a Content-Length body. */

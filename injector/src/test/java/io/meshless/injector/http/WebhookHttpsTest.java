@@ -9,11 +9,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.StringReader;
-import java.net.InetAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -489,7 +486,7 @@ class WebhookHttpsTest {
 
     @Test
     void refusesChunkedBodyOverThreeMebibytes() throws Exception {
-        String response = rawExchange(out -> {
+        String response = webhook.rawExchange(out -> {
             out.write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                             + "Transfer-Encoding: chunked\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -506,28 +503,10 @@ class WebhookHttpsTest {
         assertThat(response).startsWith("HTTP/1.1 413 ").contains("over the limit of 3145728 bytes (3 MiB)");
     }
 
-    private String rawExchange(IoAction send) throws Exception {
-        SSLContext tls = webhook.trustingTestCa();
-        try (SSLSocket socket =
-                (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), webhook.port())) {
-            socket.setSoTimeout(20_000);
-            OutputStream out = socket.getOutputStream();
-            send.run(out);
-            out.flush();
-            BufferedReader in =
-                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            return in.lines().collect(Collectors.joining("\n"));
-        }
-    }
-
-    interface IoAction {
-        void run(OutputStream out) throws Exception;
-    }
-
     @Test
     void refusesOversizedContentLengthBeforeReadingTheBody() throws Exception {
         // Headers only: the 100 MB body never comes, so a server that tried to read it would hang.
-        String response = rawExchange(out -> out.write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\n"
+        String response = webhook.rawExchange(out -> out.write(("POST /mutate HTTP/1.1\r\nHost: localhost\r\n"
                         + "Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII)));
 
@@ -612,10 +591,7 @@ class WebhookHttpsTest {
     }
 
     private String servedSerial() throws Exception {
-        try (SSLSocket socket = (SSLSocket) webhook.trustingTestCa()
-                .getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), webhook.port())) {
-            socket.startHandshake();
+        try (SSLSocket socket = webhook.connect()) {
             return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
                     .getSerialNumber()
                     .toString(16);
@@ -630,47 +606,38 @@ class WebhookHttpsTest {
     }
 
     static JsonObject withAnnotation(JsonObject review, String key, String value) {
-        JsonObject request = review.getJsonObject("request");
-        JsonObject object = request.getJsonObject("object");
-        JsonObject metadata = object.getJsonObject("metadata");
-        JsonObject annotations = Json.createObjectBuilder(metadata.getJsonObject("annotations"))
-                .add(key, value)
-                .build();
-        return Json.createObjectBuilder(review)
+        return withPodPart(review, "metadata", metadata -> Json.createObjectBuilder(metadata)
                 .add(
-                        "request",
-                        Json.createObjectBuilder(request)
-                                .add(
-                                        "object",
-                                        Json.createObjectBuilder(object)
-                                                .add(
-                                                        "metadata",
-                                                        Json.createObjectBuilder(metadata)
-                                                                .add("annotations", annotations))))
-                .build();
+                        "annotations",
+                        Json.createObjectBuilder(metadata.getJsonObject("annotations"))
+                                .add(key, value))
+                .build());
     }
 
     /** The review with the first container's env replaced by this single variable. */
     static JsonObject withAppEnv(JsonObject review, JsonObject variable) {
+        return withPodPart(review, "spec", spec -> {
+            JsonArray containers = spec.getJsonArray("containers");
+            JsonObject app = Json.createObjectBuilder(containers.getJsonObject(0))
+                    .add("env", Json.createArrayBuilder().add(variable))
+                    .build();
+            return Json.createObjectBuilder(spec)
+                    .add("containers", Json.createArrayBuilder(containers).set(0, app))
+                    .build();
+        });
+    }
+
+    /** The review with the pod's {@code part} ("metadata", "spec") replaced by what {@code change} makes of it. */
+    private static JsonObject withPodPart(JsonObject review, String part, UnaryOperator<JsonObject> change) {
         JsonObject request = review.getJsonObject("request");
-        JsonObject object = request.getJsonObject("object");
-        JsonObject spec = object.getJsonObject("spec");
-        JsonArray containers = spec.getJsonArray("containers");
-        JsonObject app = Json.createObjectBuilder(containers.getJsonObject(0))
-                .add("env", Json.createArrayBuilder().add(variable))
-                .build();
-        JsonArray changed = Json.createArrayBuilder(containers).set(0, app).build();
+        JsonObject pod = request.getJsonObject("object");
         return Json.createObjectBuilder(review)
                 .add(
                         "request",
                         Json.createObjectBuilder(request)
                                 .add(
                                         "object",
-                                        Json.createObjectBuilder(object)
-                                                .add(
-                                                        "spec",
-                                                        Json.createObjectBuilder(spec)
-                                                                .add("containers", changed))))
+                                        Json.createObjectBuilder(pod).add(part, change.apply(pod.getJsonObject(part)))))
                 .build();
     }
 

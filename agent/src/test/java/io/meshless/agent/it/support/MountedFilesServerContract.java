@@ -2,7 +2,6 @@ package io.meshless.agent.it.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meshless.agent.MeshlessAgent;
 import io.meshless.agent.tls.MountedMaterialAdoption;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.SpiffeId;
@@ -144,8 +143,7 @@ public abstract class MountedFilesServerContract {
                 assertThat(old.serverSerial()).contains(first.certificate().getSerialNumber());
 
                 volume.publish(TestPki.secretFiles(second, pki.bundle(), null));
-                server.awaitStderrLine(
-                        Pattern.compile(".*" + Pattern.quote(MeshlessAgent.ROTATED) + " .*"), PICK_UP_BOUND);
+                server.awaitStderrLine(AgentLines.ROTATED, PICK_UP_BOUND);
 
                 Curl.Result fresh = Curl.getReportingServerCertificate(url, ca, client.cert(), client.key());
                 assertThat(fresh.serverSerial())

@@ -102,10 +102,12 @@ class SlowClientsTest {
 
             String response = readUntilClosed(socket.getInputStream());
 
-            assertThat(response)
-                    .startsWith("HTTP/1.1 408 Request Timeout")
-                    .contains("connection: close")
-                    .contains("request headers not received within 1000 ms");
+            assertThat(response).startsWith("HTTP/1.1 408 Request Timeout").contains("connection: close");
+            // A new connection's first deadline is cut short by up to a quarter (ServerLimits.firstHeader).
+            Matcher within = Pattern.compile("request headers not received within (\\d+) ms")
+                    .matcher(response);
+            assertThat(within.find()).as("the deadline in %s", response).isTrue();
+            assertThat(Integer.parseInt(within.group(1))).isBetween(750, 1000);
         }
     }
 
@@ -171,6 +173,26 @@ class SlowClientsTest {
     }
 
     @Test
+    void cutsTheFirstHeaderDeadlineShortByAtMostAQuarter() {
+        ServerLimits limits = new ServerLimits(LONG, Duration.ofSeconds(10), LONG, LONG, 1000);
+
+        assertThat(limits.firstHeader(0)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(limits.firstHeader(0.5)).isEqualTo(Duration.ofMillis(8750));
+        assertThat(limits.firstHeader(Math.nextDown(1.0)))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(7500))
+                .isLessThan(Duration.ofMillis(7501));
+    }
+
+    @Test
+    void refusesADrawOutsideTheUnitInterval() {
+        for (double draw : new double[] {-0.1, 1.0, Double.NaN}) {
+            assertThatThrownBy(() -> ServerLimits.DEFAULT.firstHeader(draw))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("draw must be in [0, 1)");
+        }
+    }
+
+    @Test
     void refusesLimitsThatCannotWork() {
         assertThatThrownBy(() -> new ServerLimits(Duration.ZERO, LONG, LONG, LONG, 10))
                 .hasMessageContaining("handshake deadline must be positive");
@@ -185,7 +207,7 @@ class SlowClientsTest {
         return Integer.parseInt(m.group(1));
     }
 
-    private static void send(SSLSocket socket, String text) throws IOException {
+    static void send(SSLSocket socket, String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
     }
@@ -196,7 +218,7 @@ class SlowClientsTest {
     }
 
     /** One response with a Content-Length body. */
-    private static String readResponse(InputStream in) throws IOException {
+    static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
             int b = in.read();

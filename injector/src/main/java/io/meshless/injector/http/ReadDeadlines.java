@@ -38,19 +38,12 @@ final class ReadDeadlines extends ChannelInboundHandlerAdapter {
     }
 
     private final ServerLimits limits;
-    private final Duration firstHeader;
     private ChannelHandlerContext context;
     private Phase phase = Phase.HANDSHAKE;
     private ScheduledFuture<?> timer;
 
-    /**
-     * @param firstHeader the header deadline of the connection's first request, {@link
-     *     ServerLimits#firstHeader(double)}: drawn per connection, so that connections opened
-     *     together are not all closed, and reopened, together
-     */
-    ReadDeadlines(ServerLimits limits, Duration firstHeader) {
+    ReadDeadlines(ServerLimits limits) {
         this.limits = limits;
-        this.firstHeader = firstHeader;
     }
 
     @Override
@@ -62,7 +55,7 @@ final class ReadDeadlines extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent && ((SslHandshakeCompletionEvent) event).isSuccess()) {
             // A new connection's first request is due at once: waiting idle is for keep-alive.
-            arm(Phase.HEADER, firstHeader);
+            arm(Phase.HEADER, limits.header());
         }
         super.userEventTriggered(ctx, event);
     }

@@ -21,8 +21,6 @@ public record ServerLimits(Duration handshake, Duration header, Duration body, D
     public static final ServerLimits DEFAULT = new ServerLimits(
             Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(120), 1000);
 
-    private static final double FIRST_HEADER_SPREAD = 0.25;
-
     public ServerLimits {
         positive(handshake, "handshake");
         positive(header, "header");
@@ -31,25 +29,6 @@ public record ServerLimits(Duration handshake, Duration header, Duration body, D
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1, not " + maxConnections);
         }
-    }
-
-    /**
-     * Connections that are opened together, by one client fleet or one attacker, would otherwise
-     * miss their first request's header deadline together and be closed in one burst, and a client
-     * that reconnects at once (as the hostile benchmark neighbour does) then brings a burst of new
-     * TLS handshakes with it, hundreds in one instant. Cutting each connection's first deadline
-     * short by a random part of a quarter spreads those bursts over a quarter of the deadline; no
-     * deadline grows, and a client that sends its request at once, as the API server does, never
-     * comes near any of them.
-     *
-     * @param draw a random number in [0, 1): 0 gives the full {@link #header()}, values near 1
-     *     three quarters of it
-     */
-    public Duration firstHeader(double draw) {
-        if (!(draw >= 0 && draw < 1)) {
-            throw new IllegalArgumentException("draw must be in [0, 1), not " + draw);
-        }
-        return header.minusNanos((long) (header.toNanos() * FIRST_HEADER_SPREAD * draw));
     }
 
     public ServerLimits withMaxConnections(int max) {

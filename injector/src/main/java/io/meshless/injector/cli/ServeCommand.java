@@ -64,7 +64,8 @@ final class ServeCommand {
             "  --agent-image-pull-policy P  Always, IfNotPresent (default) or Never",
             "  --default-mode MODE        agent mode (strict, permissive, audit) of pods without a meshless.io/mode",
             "                             annotation (default: the agent's own, strict)",
-            "  --threads N                event-loop threads (default 2); each serves any number of connections",
+            "  --threads N                event-loop threads (default 2); each serves any number of connections;",
+            "                             half as many (at least 1) more run the TLS handshakes",
             "  --max-connections N        connections open at once (default " + ServerLimits.DEFAULT.maxConnections()
                     + "); slow clients lose theirs after 10 s without a complete request",
             "  --identity-source S        secret (default): a Secret per service account; podCertificates: kubelet's",

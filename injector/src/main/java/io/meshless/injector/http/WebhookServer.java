@@ -18,6 +18,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -32,6 +35,17 @@ import org.slf4j.LoggerFactory;
  * many may be connected. TLS comes from a JDK {@link SSLContext} over pki's reloading key
  * manager: every handshake asks it for the current serving certificate, so rotation needs no
  * restart.
+ *
+ * <p>The handshake's public-key work (key agreement, the certificate signature) runs on its own
+ * small pool, not on the event loops: a crowd of new connections (a client fleet reconnecting, or
+ * hundreds of slow connections closed by a deadline and reopened at once) then queues for those
+ * threads while the event loops keep answering the reviews that arrive on connections already
+ * open, which is how the API server sends them. Handshakes wait in the pool's queue in arrival
+ * order; its length is bounded by {@link ServerLimits#maxConnections()}, as each connection has at
+ * most one handshake step queued. As the crowd's handshakes finish one after another, their read
+ * deadlines, which start there, no longer fire all at once either. (Deadlines drawn at random per
+ * connection were tried as well and measured no better: shorter ones only make a hostile client
+ * reconnect, and handshake, more often.)
  */
 public final class WebhookServer implements AutoCloseable {
     /** The API server's own request limit: a bigger body is not an AdmissionReview from it. */
@@ -43,11 +57,13 @@ public final class WebhookServer implements AutoCloseable {
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
     private final EventLoopGroup loops;
+    private final ExecutorService handshakes;
     private final Channel listener;
     private final AtomicInteger open;
 
-    private WebhookServer(EventLoopGroup loops, Channel listener, AtomicInteger open) {
+    private WebhookServer(EventLoopGroup loops, ExecutorService handshakes, Channel listener, AtomicInteger open) {
         this.loops = loops;
+        this.handshakes = handshakes;
         this.listener = listener;
         this.open = open;
     }
@@ -69,7 +85,9 @@ public final class WebhookServer implements AutoCloseable {
      *
      * @param address e.g. 0.0.0.0:8443, or 127.0.0.1:0 for an ephemeral port in tests
      * @param tls server context whose key manager supplies the (rotating) serving certificate
-     * @param threads event-loop threads; each serves many connections (admission is CPU-bound and short)
+     * @param threads event-loop threads; each serves many connections (admission is CPU-bound and short).
+     *     Half as many (at least one) run TLS handshakes, so handshakes alone can take at most half of
+     *     the server's threads from the reviews.
      */
     public static WebhookServer start(
             InetSocketAddress address,
@@ -87,6 +105,7 @@ public final class WebhookServer implements AutoCloseable {
         Objects.requireNonNull(limits, "limits");
         AtomicInteger open = new AtomicInteger();
         EventLoopGroup loops = new NioEventLoopGroup(threads, new DefaultThreadFactory("meshless-webhook", true));
+        ExecutorService handshakes = handshakePool(Math.max(1, threads / 2));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(NioServerSocketChannel.class)
@@ -112,7 +131,7 @@ public final class WebhookServer implements AutoCloseable {
                         channel.closeFuture().addListener(closed -> open.decrementAndGet());
                         ReadDeadlines deadlines = new ReadDeadlines(limits);
                         channel.pipeline()
-                                .addLast("tls", tls(tls, limits))
+                                .addLast("tls", tls(tls, limits, handshakes))
                                 .addLast("deadlines", deadlines)
                                 .addLast("http", new HttpServerCodec(MAX_REQUEST_LINE, MAX_HEADER_BYTES, 64 * 1024))
                                 .addLast("endpoints", new WebhookEndpoints(handler, metrics, readiness, deadlines));
@@ -121,20 +140,38 @@ public final class WebhookServer implements AutoCloseable {
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            handshakes.shutdownNow();
             throw new IOException(
                     "cannot listen on " + address + ": " + bound.cause().getMessage(), bound.cause());
         }
-        WebhookServer server = new WebhookServer(loops, bound.channel(), open);
+        WebhookServer server = new WebhookServer(loops, handshakes, bound.channel(), open);
         metrics.attachOpenConnections(server::openConnections);
         return server;
     }
 
-    private static SslHandler tls(SSLContext context, ServerLimits limits) {
+    /**
+     * The threads that run the JDK engine's delegated handshake tasks (where it consumes a
+     * ClientHello, agrees a key and signs; about a millisecond of CPU each). The queue has no bound of
+     * its own: a connection queues at most one task at a time, and connections are capped.
+     */
+    private static ExecutorService handshakePool(int threads) {
+        return new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("meshless-webhook-handshake", true));
+    }
+
+    private static SslHandler tls(SSLContext context, ServerLimits limits, ExecutorService handshakes) {
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         engine.setEnabledProtocols(PROTOCOLS); // TLS 1.2+ only
         engine.setNeedClientAuth(false); // the API server authenticates us, not the reverse
-        SslHandler handler = new SslHandler(engine);
+        // The engine's delegated tasks (the handshake's crypto) run on the handshake pool; the event
+        // loop only moves records and resumes the handshake when a task is done.
+        SslHandler handler = new SslHandler(engine, handshakes);
         handler.setHandshakeTimeoutMillis(limits.handshake().toMillis());
         return handler;
     }
@@ -152,5 +189,6 @@ public final class WebhookServer implements AutoCloseable {
     public void close() {
         listener.close().syncUninterruptibly();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        handshakes.shutdownNow();
     }
 }

@@ -12,6 +12,7 @@ import io.meshless.pki.CertificateAuthority;
 import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.KeyType;
 import io.meshless.pki.LeafSpec;
+import io.meshless.pki.reload.CredentialSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -62,6 +64,26 @@ final class RunningWebhook implements AutoCloseable {
     }
 
     RunningWebhook(Path dir, NamespaceLabels labels, ServerLimits limits) throws Exception {
+        this(dir, labels, limits, 2, UnaryOperator.identity());
+    }
+
+    /**
+     * @param threads the server's event-loop threads
+     * @param handshakeSource what the TLS handshakes ask for the serving certificate, around the
+     *     files' source (e.g. one that stalls a handshake where it would do its crypto)
+     */
+    RunningWebhook(Path dir, ServerLimits limits, int threads, UnaryOperator<CredentialSource> handshakeSource)
+            throws Exception {
+        this(dir, NamespaceLabels.UNKNOWN, limits, threads, handshakeSource);
+    }
+
+    private RunningWebhook(
+            Path dir,
+            NamespaceLabels labels,
+            ServerLimits limits,
+            int threads,
+            UnaryOperator<CredentialSource> handshakeSource)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         ca = CertificateAuthority.createRoot("meshless test webhook CA", Duration.ofDays(2), KeyType.EC_P256, clock);
         certFile = dir.resolve("tls.crt");
@@ -76,11 +98,11 @@ final class RunningWebhook implements AutoCloseable {
                 new AdmissionReviewHandler(new PodInjector(InjectionSettings.defaults(), json), labels, demand, json);
         server = WebhookServer.start(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                ServingTls.serverContext(serving),
+                ServingTls.serverContext(handshakeSource.apply(serving)),
                 handler,
                 metrics,
                 readiness,
-                2,
+                threads,
                 limits);
         client = HttpClient.newBuilder()
                 .sslContext(trustingTestCa())

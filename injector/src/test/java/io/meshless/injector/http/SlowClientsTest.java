@@ -188,7 +188,7 @@ class SlowClientsTest {
     }
 
     /** One response with a Content-Length body. */
-    private static String readResponse(InputStream in) throws IOException {
+    static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
             int b = in.read();

@@ -26,6 +26,7 @@ import io.meshless.pki.reload.ReloadingKeyManager;
 import io.meshless.pki.reload.WatchedCertDirectory;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.security.NoSuchAlgorithmException;
@@ -338,15 +339,20 @@ public final class MeshlessAgent {
      */
     private void registerStatusIfJmxStarted() {
         try {
-            instrumentation.retransformClasses(ManagementFactory.class);
-        } catch (Throwable t) {
-            log().debug("ManagementFactory not rewoven ({}); registering the status MBean now", t.toString());
-            registerStatus(ManagementFactory.getPlatformMBeanServer());
-            return;
-        }
-        // Lists the servers MBeanServerFactory created, the platform one among them, without creating any.
-        if (!MBeanServerFactory.findMBeanServer(null).isEmpty()) {
-            registerStatus(ManagementFactory.getPlatformMBeanServer());
+            boolean rewoven = true;
+            try {
+                instrumentation.retransformClasses(ManagementFactory.class);
+            } catch (RuntimeException | UnmodifiableClassException e) {
+                rewoven = false;
+                log().debug("ManagementFactory not rewoven ({}); registering the status MBean now", e.toString());
+            }
+            // Lists the servers MBeanServerFactory created, the platform one among them, without creating any.
+            if (!rewoven || !MBeanServerFactory.findMBeanServer(null).isEmpty()) {
+                registerStatus(ManagementFactory.getPlatformMBeanServer());
+            }
+        } catch (LinkageError e) {
+            // A runtime image without java.management (jlink): nobody can read the MBean anyway.
+            log().debug("no status MBean: {}", e.toString());
         }
     }
 

@@ -26,7 +26,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * the caller's.
  *
  * <p>{@code GET /} answers with who called, read from the TLS session as any app that logs its
- * caller would. Environment: {@code PORT} (default 8443; 0 picks a free one, logged).
+ * caller would; the log line adds the serial of the caller's certificate, so a renewed client
+ * certificate shows. Environment: {@code PORT} (default 8443; 0 picks a free one, logged).
  */
 public final class HelloServer {
 
@@ -45,8 +46,10 @@ public final class HelloServer {
     }
 
     private static void hello(HttpExchange exchange) throws IOException {
-        String caller = caller((HttpsExchange) exchange);
-        System.out.println(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " from " + caller);
+        X509Certificate peer = peer((HttpsExchange) exchange);
+        String caller = caller(peer);
+        System.out.println(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " from " + caller
+                + (peer == null ? "" : " (serial " + peer.getSerialNumber().toString(16) + ")"));
         byte[] body = ("hello " + caller + "\n").getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         exchange.sendResponseHeaders(200, body.length);
@@ -55,15 +58,21 @@ public final class HelloServer {
         }
     }
 
-    /** The caller's SPIFFE ID (URI SAN) or subject, or "anonymous" when it sent no certificate. */
-    private static String caller(HttpsExchange exchange) {
-        Certificate[] chain;
+    /** The caller's certificate (the leaf), or null when it sent none. */
+    private static X509Certificate peer(HttpsExchange exchange) {
         try {
-            chain = exchange.getSSLSession().getPeerCertificates();
+            Certificate[] chain = exchange.getSSLSession().getPeerCertificates();
+            return (X509Certificate) chain[0];
         } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
+    /** The caller's SPIFFE ID (URI SAN) or subject, or "anonymous" when it sent no certificate. */
+    private static String caller(X509Certificate leaf) {
+        if (leaf == null) {
             return "anonymous (no client certificate)";
         }
-        X509Certificate leaf = (X509Certificate) chain[0];
         try {
             Collection<List<?>> names = leaf.getSubjectAlternativeNames();
             if (names != null) {

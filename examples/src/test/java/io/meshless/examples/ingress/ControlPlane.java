@@ -17,10 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A Kubernetes API (Fabric8's mock server in CRUD mode) with the injector's real certificate
@@ -42,8 +44,11 @@ final class ControlPlane implements AutoCloseable {
         this.controller = controller;
     }
 
-    /** @param servingCertDir where the controller writes the webhook's own serving certificate */
-    static ControlPlane start(Path servingCertDir) {
+    /**
+     * @param servingCertDir where the controller writes the webhook's own serving certificate
+     * @param clock the controller's every time decision: issuance, renewal, rotation
+     */
+    static ControlPlane start(Path servingCertDir, Clock clock) {
         KubernetesMockServer server = new KubernetesMockServer(
                 new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         server.init();
@@ -55,7 +60,7 @@ final class ControlPlane implements AutoCloseable {
                         .identity("meshless-injector-0")
                         .servingCertDir(servingCertDir)
                         .build(),
-                Clock.systemUTC());
+                clock);
         ControlPlane plane = new ControlPlane(server, client, controller);
         try {
             controller.start();
@@ -96,18 +101,39 @@ final class ControlPlane implements AutoCloseable {
         controller.serviceAccountNeedsSecret(namespace, serviceAccount);
     }
 
+    /** The controller's periodic resync, now: a pass that renews every Secret whose renewal is due. */
+    void resync() {
+        controller.reconcileNow();
+    }
+
     /** The workload Secret's data once the controller has written it, by key. */
     Map<String, byte[]> awaitWorkloadSecret(String namespace, String serviceAccount) {
+        return awaitWorkloadSecret(namespace, serviceAccount, "issue", data -> true);
+    }
+
+    /** The workload Secret's data once the controller has replaced {@code previous} with another certificate. */
+    Map<String, byte[]> awaitRenewedWorkloadSecret(
+            String namespace, String serviceAccount, Map<String, byte[]> previous) {
+        byte[] previousCertificate = previous.get("tls.crt");
+        return awaitWorkloadSecret(
+                namespace, serviceAccount, "renew", data -> !Arrays.equals(data.get("tls.crt"), previousCertificate));
+    }
+
+    private Map<String, byte[]> awaitWorkloadSecret(
+            String namespace, String serviceAccount, String verb, Predicate<Map<String, byte[]>> wanted) {
         String name = WorkloadSecretNames.forServiceAccount(serviceAccount);
-        Secret secret = Await.atMost(ISSUANCE_BOUND)
-                .untilPresent("the controller to issue Secret " + namespace + "/" + name, () -> {
+        return Await.atMost(ISSUANCE_BOUND)
+                .untilPresent("the controller to " + verb + " Secret " + namespace + "/" + name, () -> {
                     Secret s = client.secrets()
                             .inNamespace(namespace)
                             .withName(name)
                             .get();
-                    return s != null && s.getData() != null && s.getData().containsKey("tls.key") ? s : null;
+                    if (s == null || s.getData() == null || !s.getData().containsKey("tls.key")) {
+                        return null;
+                    }
+                    Map<String, byte[]> data = data(s);
+                    return wanted.test(data) ? data : null;
                 });
-        return data(secret);
     }
 
     /** Secret data by key; null when the Secret does not exist. */

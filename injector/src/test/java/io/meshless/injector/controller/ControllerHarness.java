@@ -30,6 +30,7 @@ import io.meshless.pki.HeldCertificate;
 import io.meshless.pki.PkiException;
 import io.meshless.pki.PrivateKeyReader;
 import io.meshless.testing.Await;
+import io.meshless.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.CertPath;

@@ -1,4 +1,4 @@
-package io.meshless.injector.controller;
+package io.meshless.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,20 +6,24 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move forward by hand, so renewal and rotation are tested without sleeping. */
-final class MutableClock extends Clock {
+/**
+ * A clock tests move by hand, so renewal and rotation are tested without sleeping. It stands still
+ * between moves. When real peers (nginx, a child JVM) check the certificates issued on it, they
+ * check against the real time: move it only to instants they accept as issuance times.
+ */
+public final class MutableClock extends Clock {
 
     private volatile Instant now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
         now = instant;
     }
 

@@ -333,9 +333,9 @@ public final class MeshlessAgent {
     /**
      * ManagementFactory was loaded before the start, so the hook that registers the status MBean at the first request
      * for the platform MBeanServer may come too late. Weave it now (retransformation starts from the original class
-     * file: never woven twice), and register at
-     * once only if that server exists: many applications load ManagementFactory for a runtime or memory bean alone
-     * (Spring Boot, for its start-up line), and creating the platform MBeanServer for them is what this avoids.
+     * file: never woven twice), and register at once only if that server exists: many applications load
+     * ManagementFactory for a runtime or memory bean alone, and creating the platform MBeanServer for them is what
+     * this avoids.
      */
     private void registerStatusIfJmxStarted() {
         try {

@@ -19,8 +19,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -155,13 +154,7 @@ public final class WebhookServer implements AutoCloseable {
      * its own: a connection queues at most one task at a time, and connections are capped.
      */
     private static ExecutorService handshakePool(int threads) {
-        return new ThreadPoolExecutor(
-                threads,
-                threads,
-                0,
-                TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("meshless-webhook-handshake", true));
+        return Executors.newFixedThreadPool(threads, new DefaultThreadFactory("meshless-webhook-handshake", true));
     }
 
     private static SslHandler tls(SSLContext context, ServerLimits limits, ExecutorService handshakes) {

@@ -444,7 +444,7 @@ part_rotation() {
 # ---------------------------------------------------------------- 5. webhook
 part_webhook() {
   if [ ! -f "$INJECTOR_JAR" ]; then row "5 webhook p99 at 500 rps" "$MISSING" "" "" "<= 5 ms" "n/a"; return; fi
-  log "5/6 webhook: 100/500/1000 AdmissionReviews/s for ${WH_SECS}s each, then 100/s beside $WH_SLOW slow connections"
+  log "5/6 webhook: 100/500/1000 AdmissionReviews/s for ${WH_SECS}s each, then 100/s beside $WH_SLOW slow connections held by another process (at nice 19, then 0)"
   local port pid lines jvm
   port=$(free_port)
   # The JVM options the image and chart run with (the Dockerfile's default JDK_JAVA_OPTIONS), in a
@@ -472,13 +472,20 @@ part_webhook() {
   while read -r line; do
     rate=$(field rate "$line"); met=""
     if [ "$rate" = slow ]; then
-      # A hostile neighbour holding slow connections must not stop admission (issue 14).
-      if [ "$(field failed "$line")" = 0 ] && awk "BEGIN{exit !($(field p99_ms "$line") <= 10)}"; then met="met"
+      # A hostile neighbour holding slow connections must not stop admission (issue 14). The neighbour
+      # is another pod: its own process, and at nice 19 its CPU stands apart from the webhook's as a
+      # pod on another node (or under its own CPU limit) would; at nice 0 its 500 client handshakes
+      # per reconnect storm compete with the webhook and the measuring client for the same 2 cores.
+      local nice; nice=$(field nice "$line")
+      if [ "$(field slow_open_at_start "$line")" != "$(field slow_connections "$line")" ]; then
+        met="missed: only $(field slow_open_at_start "$line") slow connections open"
+      elif [ "$nice" = 0 ]; then met="report"
+      elif [ "$(field failed "$line")" = 0 ] && awk "BEGIN{exit !($(field p99_ms "$line") <= 10)}"; then met="met"
       else met="missed: p99 $(field p99_ms "$line") ms, $(field failed "$line") failed"; fi
-      row "5 webhook at $(field rps "$line") rps beside $(field slow_connections "$line") slow connections (1 byte/s)" \
+      row "5 webhook at $(field rps "$line") rps beside $(field slow_connections "$line") slow connections (1 byte/s), neighbour at nice $nice" \
         "p50 $(field p50_ms "$line") ms, p99 $(field p99_ms "$line") ms" "RSS $(field rss_mb "$line") MB" \
         "$(field failed "$line") failed of $(field sent "$line"); slow open $(field slow_open_at_start "$line")/$(field slow_open_at_end "$line") (start/end), $(field slow_closed_by_server "$line") closed by the server" \
-        "p99 <= 10 ms" "$met"
+        "$([ "$nice" = 0 ] || echo "p99 <= 10 ms")" "$met"
       continue
     fi
     if [ "$rate" = 500 ]; then

@@ -37,9 +37,10 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Prints one line per rate: {@code rate=… p50_ms=… p99_ms=… max_ms=… sent=… failed=… rss_mb=…},
  * after a first line {@code rate=sequential …}: one connection, one review after another, 2 s.
- * With {@code --slow-connections N} (default 0) a last line {@code rate=slow …}: the same pool at
- * {@code --slow-rate} (default 100) reviews/s while N other connections each send one header byte
- * per second ({@link SlowClients}), with how many of them were open at the end and how many the
+ * With {@code --slow-connections N} (default 0) a last line {@code rate=slow …} per value of
+ * {@code --slow-nice}: the same pool at {@code --slow-rate} (default 100) reviews/s while N other
+ * connections each send one header byte per second ({@link SlowClients}, a process of its own, run
+ * under {@code nice -n} that value), with how many of them were open at the end and how many the
  * server closed.
  */
 public final class WebhookLoad {
@@ -54,7 +55,8 @@ public final class WebhookLoad {
             .value("--connections", "N", "keep-alive connections (default 8)")
             .value("--rates", "R,...", "reviews per second (default 100,500,1000)")
             .value("--slow-connections", "N", "slow clients held open in the last phase (default 0)")
-            .value("--slow-rate", "N", "reviews per second beside them (default 100)");
+            .value("--slow-rate", "N", "reviews per second beside them (default 100)")
+            .value("--slow-nice", "N,...", "the neighbour's niceness, a slow phase each (default 19,0)");
 
     private WebhookLoad() {}
 
@@ -130,32 +132,39 @@ public final class WebhookLoad {
         }
         int slow = (int) args.number("--slow-connections", 0, Integer.MAX_VALUE, 0);
         if (slow > 0) {
-            slowPhase(pool, tls, uri, slow, args.count("--slow-rate", Integer.MAX_VALUE, 100), seconds, pid);
+            int slowRate = args.count("--slow-rate", Integer.MAX_VALUE, 100);
+            for (String niceness : args.value("--slow-nice", "19,0").split(",")) {
+                slowPhase(pool, uri, caFile, slow, Integer.parseInt(niceness.trim()), slowRate, seconds, pid);
+            }
         }
         pool.forEach(Worker::close);
     }
 
-    /** The pool at {@code rate}/s while {@code count} slow connections hold on to the server. */
+    /**
+     * The pool at {@code rate}/s while {@code count} slow connections, held by another process at the
+     * given niceness, hold on to the server.
+     */
     private static void slowPhase(
-            List<Worker> pool, SSLContext tls, URI uri, int count, int rate, double seconds, String pid)
-            throws InterruptedException {
-        try (SlowClients slow = new SlowClients(tls, uri, count)) {
-            slow.start();
+            List<Worker> pool, URI uri, Path ca, int count, int niceness, int rate, double seconds, String pid)
+            throws InterruptedException, IOException {
+        try (SlowClients.Neighbour slow = SlowClients.launch(uri, ca, count, niceness)) {
             // Bounded: at most 30 s for the slow connections to be open (2 s per handshake, 16 at a time).
             long openBy = System.nanoTime() + 30_000_000_000L;
-            while (slow.open() < count && System.nanoTime() < openBy) {
+            while (slow.open() < count && slow.alive() && System.nanoTime() < openBy) {
                 Thread.sleep(100);
             }
             Thread.sleep(2_000); // every slow connection has sent its first bytes
-            int openAtStart = slow.open();
+            long openAtStart = slow.open();
             Stats latency = new Stats();
             long[] counts = run(pool, rate, seconds, latency);
             String rss = pid.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.0f", ProcessCpu.rssKb(pid) / 1024.0);
+            Thread.sleep(200); // the neighbour's counts are printed every 100 ms
             System.out.printf(
                     Locale.ROOT,
-                    "rate=slow rps=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=%d rss_mb=%s"
+                    "rate=slow nice=%d rps=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f sent=%d failed=%d rss_mb=%s"
                             + " slow_connections=%d slow_open_at_start=%d slow_open_at_end=%d slow_opened=%d"
                             + " slow_open_failed=%d slow_closed_by_server=%d%n",
+                    niceness,
                     rate,
                     latency.percentileMicros(50) / 1000,
                     latency.percentileMicros(99) / 1000,
@@ -166,9 +175,9 @@ public final class WebhookLoad {
                     count,
                     openAtStart,
                     slow.open(),
-                    slow.opened(),
-                    slow.failedOpens(),
-                    slow.closedByServer());
+                    slow.count("opened"),
+                    slow.count("open_failed"),
+                    slow.count("closed_by_server"));
         }
     }
 
@@ -339,7 +348,8 @@ public final class WebhookLoad {
                 + "\"oldObject\":null,\"dryRun\":false,\"options\":{\"apiVersion\":\"meta.k8s.io/v1\",\"kind\":\"CreateOptions\"}}}";
     }
 
-    private static SSLContext trusting(Path caFile) throws Exception {
+    /** A client context that trusts the CAs in {@code caFile} (PEM) and nothing else. */
+    static SSLContext trusting(Path caFile) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(caFile)) {
